@@ -1,0 +1,64 @@
+// embedded:sim/host — services of the xsdm simulator host to the program it runs:
+// arguments, exit status, heap figures, clocks and random bytes. Only entry points
+// (tests, benchmarks, hosts/sim's main) import this; modules/ get what they need injected.
+
+export interface Heap {
+	/** bytes of XS chunks in use (strings, buffers, arrays' storage) */
+	chunks: number;
+	/** bytes of XS slots in use */
+	slots: number;
+	peakChunks: number;
+	peakSlots: number;
+	/** 16 on a 32-bit build (the ESP32's), 32 on 64-bit */
+	slotSize: number;
+	width: 32 | 64;
+}
+
+const hostArgv = native("xs_host_argv");
+const hostExit = native("xs_host_exit");
+const hostHeap = native("xs_host_heap");
+const hostResetPeak = native("xs_host_reset_peak");
+const hostGc = native("xs_host_gc");
+const hostMonotonic = native("xs_host_monotonic");
+const hostWall = native("xs_host_wall");
+const hostRandom = native("xs_host_random");
+
+/** The arguments after the entry module on xsdm's command line. */
+export function argv(): string[] {
+	return hostArgv();
+}
+
+/** Ends the process now with this status (0..255), after the heap report if one was asked for. */
+export function exit(status: number): never {
+	hostExit(status);
+	throw new Error("exit returned");   // unreachable: the host ends the process
+}
+
+export function heap(): Heap {
+	return hostHeap();
+}
+
+/** Collects garbage and starts the peak figures again from the current use. */
+export function resetPeak(): void {
+	hostResetPeak();
+}
+
+export function collectGarbage(): void {
+	hostGc();
+}
+
+/** Milliseconds on a monotonic clock (for durations). */
+export function monotonic(): number {
+	return hostMonotonic();
+}
+
+/** Milliseconds since the POSIX epoch (wall clock). */
+export function wall(): number {
+	return hostWall();
+}
+
+/** Fills the buffer with bytes from the kernel's random source. */
+export function random(into: Uint8Array): Uint8Array {
+	hostRandom(into);
+	return into;
+}

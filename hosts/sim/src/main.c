@@ -1,0 +1,129 @@
+/*
+ * xsdm: runs one ES module on the XS engine with the ECMA-419-shaped IO of the simulator host.
+ *
+ *   xsdm [--heap-report] [--flash FILE --flash-size N --flash-block N] [--powercut N] entry.js [args...]
+ *
+ * Exit status: 0 when the program ran out of work (or exit(0)); 1 on an uncaught exception,
+ * an unhandled rejection or a module that failed to load; 2 on a bad command line; 3 when XS
+ * aborted (memory full, stack overflow); 86 when the flash power-cut injector fired.
+ */
+#include "xsAll.h"
+#include "sim.h"
+#include "platform.h"
+
+simOptions gSimOptions = { NULL, 0, 0, 0, 0, 0, NULL };
+
+static void usage(const char* message)
+{
+	fprintf(stderr, "xsdm: %s\n"
+		"usage: xsdm [--heap-report] [--flash FILE --flash-size BYTES --flash-block BYTES] [--powercut N] entry.js [args...]\n",
+		message);
+	exit(SIM_EXIT_USAGE);
+}
+
+static long numberOption(const char* name, const char* text)
+{
+	char* end;
+	long value = strtol(text ? text : "", &end, 0);
+	if (!text || *end || (value <= 0)) {
+		char message[128];
+		snprintf(message, sizeof(message), "%s needs a positive number", name);
+		usage(message);
+	}
+	return value;
+}
+
+void simExit(xsMachine* the, int status)
+{
+	fflush(stdout);
+	if (gSimOptions.heapReport && the) {
+		txMachine* machine = the;
+		long chunks = (long)machine->peakChunksSize;
+		long slots = (long)machine->peakHeapCount * (long)sizeof(txSlot);
+		fprintf(stderr, "{\"heapReport\":{\"width\":%d,\"slotSize\":%d,\"peakChunkBytes\":%ld,\"peakSlotBytes\":%ld,\"peakTotalBytes\":%ld}}\n",
+			(int)(sizeof(void*) * 8), (int)sizeof(txSlot), chunks, slots, chunks + slots);
+	}
+	fflush(stderr);
+	_exit(status);
+}
+
+static void onEntryFulfilled(txMachine* the) { (void)the; }
+
+static void onEntryRejected(txMachine* the)
+{
+	mxException = *mxArgv(0);
+	fxAbort(the, XS_UNHANDLED_EXCEPTION_EXIT);
+}
+
+int main(int argc, char** argv)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		const char* a = argv[i];
+		if (a[0] != '-' || a[1] != '-') break;
+		if (!strcmp(a, "--heap-report")) gSimOptions.heapReport = 1;
+		else if (!strcmp(a, "--probe-32")) return 0;   /* xsdm32's wrapper: can this kernel run us? */
+		else if (!strcmp(a, "--flash")) { if (++i >= argc) usage("--flash needs a file"); gSimOptions.flashPath = argv[i]; }
+		else if (!strcmp(a, "--flash-size")) { gSimOptions.flashSize = numberOption(a, (++i < argc) ? argv[i] : NULL); }
+		else if (!strcmp(a, "--flash-block")) { gSimOptions.flashBlock = numberOption(a, (++i < argc) ? argv[i] : NULL); }
+		else if (!strcmp(a, "--powercut")) { gSimOptions.powercutAt = numberOption(a, (++i < argc) ? argv[i] : NULL); }
+		else if (!strcmp(a, "--")) { i++; break; }
+		else {
+			char message[256];
+			snprintf(message, sizeof(message), "unknown option %s", a);
+			usage(message);
+		}
+	}
+	if (i >= argc) usage("no entry module");
+	const char* entry = argv[i];
+	gSimOptions.argc = argc - i - 1;
+	gSimOptions.argv = argv + i + 1;
+	simSetRoot("/proc/self/exe");
+
+	/* Start small, as the device does; XS grows the heap as needed. */
+	xsCreation creation = {
+		32 * 1024,     /* initialChunkSize */
+		32 * 1024,     /* incrementalChunkSize */
+		2048,          /* initialHeapCount (slots) */
+		1024,          /* incrementalHeapCount */
+		4096,          /* stackCount */
+		2048,          /* initialKeyCount */
+		512,           /* incrementalKeyCount */
+		1993,          /* nameModulo */
+		127,           /* symbolModulo */
+		64 * 1024,     /* parserBufferSize */
+		1993,          /* parserTableModulo */
+		0,             /* staticSize: grow on demand */
+	};
+	txMachine* the = xsCreateMachine(&creation, "xsdm", NULL);
+	if (!the) {
+		fprintf(stderr, "xsdm: cannot create the XS machine\n");
+		return SIM_EXIT_ABORT;
+	}
+	simInstallGlobals(the);
+
+	char path[4096];
+	if (entry[0] == '/')
+		snprintf(path, sizeof(path), "%s", entry);
+	else {
+		char cwd[2048];
+		if (!getcwd(cwd, sizeof(cwd))) usage("cannot read the working directory");
+		snprintf(path, sizeof(path), "%s/%s", cwd, entry);
+	}
+	xsBeginHost(the);
+	{
+		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+		mxPushStringC(path);
+		fxRunImport(the, realm, XS_NO_ID);
+		mxDub();
+		fxGetID(the, mxID(_then));
+		mxCall();
+		fxNewHostFunction(the, onEntryFulfilled, 1, XS_NO_ID, XS_NO_ID);
+		fxNewHostFunction(the, onEntryRejected, 1, XS_NO_ID, XS_NO_ID);
+		mxRunCount(2);
+		mxPop();
+	}
+	xsEndHost(the);
+	simRunLoop(the);
+	simExit(the, 0);
+}

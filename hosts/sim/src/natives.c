@@ -1,0 +1,103 @@
+/*
+ * native(name) and Native(name): how JavaScript reaches the host's C, the same two
+ * globals Moddable's XS offers on the device. Also the output globals trace() and
+ * console.log/console.error (console exists on the development hosts only).
+ */
+#include "xsAll.h"
+#include "sim.h"
+#include "platform.h"
+
+extern const simNativeTable simHostNatives;
+extern const simNativeTable simTcpNatives;
+extern const simNativeTable simUdpNatives;
+extern const simNativeTable simSerialNatives;
+extern const simNativeTable simFlashNatives;
+extern const simNativeTable simCryptoNatives;
+
+static const simNativeTable* const gTables[] = {
+	&simHostNatives,
+	&simTcpNatives,
+	&simUdpNatives,
+	&simSerialNatives,
+	&simFlashNatives,
+	&simCryptoNatives,
+};
+
+static void xs_native(xsMachine* the)
+{
+	xsStringValue name = xsmcToString(xsArg(0));
+	for (int t = 0; t < simCount(gTables); t++) {
+		const simNativeTable* table = gTables[t];
+		for (int i = 0; i < table->functionCount; i++) {
+			if (!strcmp(table->functions[i].name, name)) {
+				xsResult = xsNewHostFunction(table->functions[i].callback, table->functions[i].length);
+				return;
+			}
+		}
+	}
+	xsReferenceError("native \"%s\" is not in this host", name);
+}
+
+static void xs_native_base(xsMachine* the)
+{
+	/* The instance was made by XS from new.target's prototype, a host object with the hooks. */
+	(void)the;
+}
+
+static void xs_Native(xsMachine* the)
+{
+	xsStringValue name = xsmcToString(xsArg(0));
+	const simNativeClass* found = NULL;
+	for (int t = 0; !found && (t < simCount(gTables)); t++) {
+		const simNativeTable* table = gTables[t];
+		for (int i = 0; i < table->classCount; i++)
+			if (!strcmp(table->classes[i].name, name)) { found = &table->classes[i]; break; }
+	}
+	if (!found)
+		xsReferenceError("Native \"%s\" is not in this host", name);
+	xsmcVars(1);
+	xsVar(0) = xsNewHostObject(NULL);
+	xsSetHostHooks(xsVar(0), found->hooks);
+	xsResult = xsNewHostConstructor(xs_native_base, 0, xsVar(0));
+}
+
+static void writeArguments(xsMachine* the, FILE* out)
+{
+	xsIntegerValue argc = xsmcArgc;
+	for (xsIntegerValue i = 0; i < argc; i++) {
+		if (i) fputc(' ', out);
+		fputs(xsmcToString(xsArg(i)), out);
+	}
+	fputc('\n', out);
+	fflush(out);
+}
+
+/* trace() is Moddable's; on the device it goes to the debug console, here to stderr,
+   so it never mixes with what a program prints on stdout. */
+static void xs_trace(xsMachine* the) { writeArguments(the, stderr); }
+static void xs_console_log(xsMachine* the) { writeArguments(the, stdout); }
+static void xs_console_error(xsMachine* the) { writeArguments(the, stderr); }
+
+extern void simInstallTimers(xsMachine* the);
+
+void simInstallGlobals(xsMachine* the)
+{
+	xsBeginHost(the);
+	{
+		xsmcVars(1);
+		xsResult = xsNewHostFunction(xs_native, 1);
+		xsmcDefine(xsGlobal, xsID("native"), xsResult, xsDontEnum);
+		xsResult = xsNewHostFunction(xs_Native, 1);
+		xsmcDefine(xsGlobal, xsID("Native"), xsResult, xsDontEnum);
+		xsResult = xsNewHostFunction(xs_trace, 1);
+		xsmcDefine(xsGlobal, xsID("trace"), xsResult, xsDontEnum);
+		xsmcSetNewObject(xsVar(0));
+		xsResult = xsNewHostFunction(xs_console_log, 1);
+		xsmcSet(xsVar(0), xsID("log"), xsResult);
+		xsResult = xsNewHostFunction(xs_console_error, 1);
+		xsmcSet(xsVar(0), xsID("error"), xsResult);
+		xsmcDefine(xsGlobal, xsID("console"), xsVar(0), xsDontEnum);
+		simInstallTimers(the);
+	}
+	xsEndHost(the);
+}

@@ -1,0 +1,66 @@
+/*
+ * What the xsdm core offers its native parts (IO, crypto, host services).
+ *
+ * JavaScript reaches C the way Moddable's XS does on the device: native("xs_name") returns
+ * the host function registered under that name, and Native("xs_name_destructor") returns a
+ * base class whose instances are host objects with that class's hooks. Each native part
+ * lists its entries in a simNativeTable (see natives.c for the list of tables).
+ */
+#ifndef XSDM_SIM_H
+#define XSDM_SIM_H
+
+#include "xsmc.h"
+#include <poll.h>
+
+typedef struct {
+	const char* name;          /* "xs_tcp_read" */
+	xsCallback callback;
+	xsIntegerValue length;     /* the function's .length */
+} simNativeFunction;
+
+typedef struct {
+	const char* name;          /* "xs_tcp_destructor": the argument of Native() */
+	const xsHostHooks* hooks;  /* instances carry these hooks; validate receivers against them */
+} simNativeClass;
+
+typedef struct {
+	const simNativeFunction* functions;
+	int functionCount;
+	const simNativeClass* classes;
+	int classCount;
+} simNativeTable;
+
+#define simCount(ARRAY) ((int)(sizeof(ARRAY) / sizeof((ARRAY)[0])))
+
+/* The event loop. A watch keeps the process alive while it exists. Callbacks run with the
+   machine in host state; call JS inside xsBeginHost/xsEndHost. simWatchRemove is safe from
+   inside any callback, including the watch's own. */
+typedef struct simWatch simWatch;
+typedef void (*simWatchCallback)(xsMachine* the, void* context, short revents);
+simWatch* simWatchAdd(int fd, short events, simWatchCallback callback, void* context);
+void simWatchSetEvents(simWatch* watch, short events);
+void simWatchRemove(simWatch* watch);
+
+/* Milliseconds on the monotonic clock. */
+double simMonotonicMilliseconds(void);
+
+/* Process exit: prints the heap report when asked, flushes stdio, exits with status. */
+#define SIM_EXIT_FAILURE 1        /* uncaught exception, unhandled rejection, a test failed */
+#define SIM_EXIT_USAGE 2          /* bad command line */
+#define SIM_EXIT_ABORT 3          /* XS aborted: memory full, stack overflow */
+#define SIM_EXIT_POWERCUT 86      /* the flash power-cut injector fired */
+void simExit(xsMachine* the, int status) XS_FUNCTION_NORETURN;
+
+/* Command-line options the host's parts read (flash geometry, power cut). */
+typedef struct {
+	const char* flashPath;
+	long flashSize;
+	long flashBlock;
+	long powercutAt;          /* 0: off; N: the N-th program/erase is torn */
+	int heapReport;
+	int argc;                 /* the script's own arguments, after entry.js */
+	char** argv;
+} simOptions;
+extern simOptions gSimOptions;
+
+#endif
