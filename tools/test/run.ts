@@ -1,7 +1,8 @@
 // npm test: every suite, on both engines, ending with one line "N passed, N failed, N skipped".
 //   1. type check of modules/ against the XS globals alone (tsconfig.modules.json)
 //   2. mocha on Node: tests/unit (the shared files), tests/host and tests/e2e (Node drives xsdm)
-//   3. every tests/unit file on XS through build/sim/xsdm
+//   3. every tests/unit file, and the XS-only tests/unit-xs files (those that need the host's
+//      natives), on XS through build/sim/xsdm
 //   4. the smoke subset (tests/unit/smoke32.json) on the 32-bit build/sim/xsdm32
 // Options: --grep TEXT limits files to those whose path contains TEXT; --no-node, --no-xs.
 import { spawn, spawnSync } from "node:child_process";
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
 	const unit = testFiles("tests/unit");
 	if (runNode) await mocha([...unit, ...testFiles("tests/host"), ...testFiles("tests/e2e")]);
 	if (runXs) {
-		await xs("unit tests on XS (xsdm, 64-bit)", xsdm64, unit, 10 * 60000);
+		await xs("unit tests on XS (xsdm, 64-bit)", xsdm64, [...unit, ...testFiles("tests/unit-xs")], 10 * 60000);
 		const smoke: string[] = JSON.parse(readFileSync(join(root, "tests/unit/smoke32.json"), "utf8")).files;
 		const smokeFiles = smoke.map((s) => join(root, "build/js", s.replace(/\.ts$/, ".js"))).filter((f) => relative(root, f).includes(grep));
 		await xs("smoke tests on XS (xsdm32, 32-bit)", xsdm32, smokeFiles, 10 * 60000);
