@@ -33,10 +33,8 @@
 #define mxUseGCCAtomics 1
 #define mxUsePOSIXThreads 1
 
-/* Kept from XS: key table, chunk/slot allocation via malloc, script parsing, the inert debugger stubs. */
+/* Kept from XS: key table, script parsing, the inert debugger stubs. */
 #define mxUseDefaultBuildKeys 1
-#define mxUseDefaultChunkAllocation 1
-#define mxUseDefaultSlotAllocation 1
 #define mxUseDefaultParseScript 1
 #define mxUseDefaultSharedChunks 1
 #define mxUseDefaultDebug 1
@@ -46,7 +44,8 @@
 #define c_printf(...) fprintf(stderr, __VA_ARGS__)
 #define c_vprintf(FORMAT, ARGUMENTS) vfprintf(stderr, FORMAT, ARGUMENTS)
 
-/* Ours (platform.c): module loader, promise job queue, abort. */
+/* Ours (platform.c): module loader, promise job queue, abort, and chunk/slot allocation
+   under a limit (--heap-limit), so a runaway program ends with "memory full" as on the device. */
 
 #define mxMachinePlatform \
 	void* waiterCondition; \

@@ -1,7 +1,10 @@
 /*
  * xsdm: runs one ES module on the XS engine with the ECMA-419-shaped IO of the simulator host.
  *
- *   xsdm [--heap-report] [--flash FILE --flash-size N --flash-block N] [--powercut N] entry.js [args...]
+ *   xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size N --flash-block N] [--powercut N] entry.js [args...]
+ *
+ * --heap-limit bounds what XS takes from the system for chunks and slots (default 256 MiB); past it
+ * XS reports "memory full", as the device does when its heap is exhausted.
  *
  * Exit status: 0 when the program ran out of work (or exit(0)); 1 on an uncaught exception,
  * an unhandled rejection or a module that failed to load; 2 on a bad command line; 3 when XS
@@ -11,12 +14,15 @@
 #include "sim.h"
 #include "platform.h"
 
-simOptions gSimOptions = { NULL, 0, 0, 0, 0, 0, NULL };
+/* A runaway program should end in "memory full" within a second, not swap: 256 MiB by default. */
+#define SIM_DEFAULT_HEAP_LIMIT ((size_t)256 * 1024 * 1024)
+
+simOptions gSimOptions = { NULL, 0, 0, 0, 0, SIM_DEFAULT_HEAP_LIMIT, 0, NULL };
 
 static void usage(const char* message)
 {
 	fprintf(stderr, "xsdm: %s\n"
-		"usage: xsdm [--heap-report] [--flash FILE --flash-size BYTES --flash-block BYTES] [--powercut N] entry.js [args...]\n",
+		"usage: xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size BYTES --flash-block BYTES] [--powercut N] entry.js [args...]\n",
 		message);
 	exit(SIM_EXIT_USAGE);
 }
@@ -66,6 +72,7 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--flash")) { if (++i >= argc) usage("--flash needs a file"); gSimOptions.flashPath = argv[i]; }
 		else if (!strcmp(a, "--flash-size")) { gSimOptions.flashSize = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--flash-block")) { gSimOptions.flashBlock = numberOption(a, (++i < argc) ? argv[i] : NULL); }
+		else if (!strcmp(a, "--heap-limit")) { gSimOptions.heapLimit = (size_t)numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--powercut")) { gSimOptions.powercutAt = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--")) { i++; break; }
 		else {
@@ -100,6 +107,7 @@ int main(int argc, char** argv)
 		fprintf(stderr, "xsdm: cannot create the XS machine\n");
 		return SIM_EXIT_ABORT;
 	}
+	simArmHeapLimit();
 	simInstallGlobals(the);
 
 	char path[4096];

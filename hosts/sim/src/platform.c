@@ -15,6 +15,7 @@
 #include "sim.h"
 #include "platform.h"
 #include <limits.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 static char gRoot[PATH_MAX];   /* the repository: two levels above build/sim/xsdm */
@@ -314,6 +315,61 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 	if (!script)
 		mxSyntaxError("module %s: cannot be parsed (see the error above)", path);
 	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);
+}
+
+/* Every block XS takes from the system carries its size in front, so frees can be counted. */
+typedef union { size_t size; max_align_t align; } simBlockHeader;
+static size_t gAllocated = 0;
+static int gLimitArmed = 0;
+
+/* The machine's creation (its stack and first blocks) cannot fail gracefully in XS, so the
+   limit applies from the first allocation after it: a too-small limit then means "memory full". */
+void simArmHeapLimit(void)
+{
+	gLimitArmed = 1;
+}
+
+static void* allocateCounted(size_t size)
+{
+	if (gLimitArmed && ((size > gSimOptions.heapLimit) || (gAllocated > gSimOptions.heapLimit - size)))
+		return NULL;    /* XS aborts with XS_NOT_ENOUGH_MEMORY_EXIT */
+	simBlockHeader* block = malloc(sizeof(simBlockHeader) + size);
+	if (!block) return NULL;
+	block->size = size;
+	gAllocated += size;
+	return block + 1;
+}
+
+static void freeCounted(void* data)
+{
+	if (!data) return;
+	simBlockHeader* block = (simBlockHeader*)data - 1;
+	gAllocated -= block->size;
+	free(block);
+}
+
+void* fxAllocateChunks(txMachine* the, txSize size)
+{
+	(void)the;
+	return allocateCounted((size_t)size);
+}
+
+void fxFreeChunks(txMachine* the, void* chunks)
+{
+	(void)the;
+	freeCounted(chunks);
+}
+
+txSlot* fxAllocateSlots(txMachine* the, txSize count)
+{
+	(void)the;
+	return allocateCounted((size_t)count * sizeof(txSlot));
+}
+
+void fxFreeSlots(txMachine* the, void* slots)
+{
+	(void)the;
+	freeCounted(slots);
 }
 
 void fxQueuePromiseJobs(txMachine* the)

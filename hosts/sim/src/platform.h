@@ -6,4 +6,5 @@ const char* simRoot(void);
 extern volatile int simPromiseJobsPending;
 void simRunLoop(xsMachine* the);
 void simInstallGlobals(xsMachine* the);
+void simArmHeapLimit(void);
 #endif

@@ -58,6 +58,7 @@ typedef struct {
 	long flashBlock;
 	long powercutAt;          /* 0: off; N: the N-th program/erase is torn */
 	int heapReport;
+	size_t heapLimit;         /* bytes XS may take from the system for chunks and slots */
 	int argc;                 /* the script's own arguments, after entry.js */
 	char** argv;
 } simOptions;
