@@ -223,10 +223,10 @@ static int resolveBare(txMachine* the, const char* fromDirectory, const char* sp
 	char directory[PATH_MAX];
 	snprintf(directory, sizeof(directory), "%s", fromDirectory);
 	for (;;) {
-		char candidate[PATH_MAX * 2];
-		snprintf(candidate, sizeof(candidate), "%s/node_modules/%s", strcmp(directory, "/") ? directory : "", name);
+		char candidate[PATH_MAX];
+		int n = snprintf(candidate, sizeof(candidate), "%s/node_modules/%s", strcmp(directory, "/") ? directory : "", name);
 		struct stat st;
-		if ((stat(candidate, &st) == 0) && S_ISDIR(st.st_mode))
+		if ((n > 0) && ((size_t)n < sizeof(candidate)) && (stat(candidate, &st) == 0) && S_ISDIR(st.st_mode))
 			return resolvePackage(the, candidate, subpath, out, size);
 		char* last = strrchr(directory, '/');
 		if (!last || (last == directory && !directory[1])) break;
@@ -255,9 +255,9 @@ txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
 	if (!strncmp(specifier, "./", 2) || !strncmp(specifier, "../", 3) || (specifier[0] == '/'))
 		found = joinPath(path, sizeof(path), directory, specifier);
 	else if (!strncmp(specifier, "embedded:", 9)) {
-		char relative[PATH_MAX * 2];
-		snprintf(relative, sizeof(relative), "%s/build/js/hosts/sim/embedded/%s.js", gRoot, specifier + 9);
-		found = joinPath(path, sizeof(path), "/", relative);
+		char relative[PATH_MAX];
+		int n = snprintf(relative, sizeof(relative), "%s/build/js/hosts/sim/embedded/%s.js", gRoot, specifier + 9);
+		found = (n > 0) && ((size_t)n < sizeof(relative)) && joinPath(path, sizeof(path), "/", relative);
 	}
 	else
 		found = resolveBare(the, directory, specifier, path, sizeof(path));
@@ -392,7 +392,7 @@ static void reportException(txMachine* the, const char* what)
 	/* Prefer error.stack: with line tracking on it ends "at f (file:line)". */
 	txSlot exception = mxException;
 	mxException = mxUndefined;
-	char* text = NULL;
+	char* volatile text = NULL;   /* assigned inside mxTry, read after a longjmp */
 	mxTry(the) {
 		mxPushSlot(&exception);
 		if (exception.kind == XS_REFERENCE_KIND) {
