@@ -1,2 +1,223 @@
+/*
+ * NOR flash in a file: erased bytes are 0xFF, programming can only clear bits, and a block
+ * is the unit of erase. A program that would set a bit throws and writes nothing, so a store
+ * bug shows here instead of on a device. Geometry comes from xsdm's options
+ * (--flash FILE --flash-size BYTES --flash-block BYTES) or from the constructor's options.
+ *
+ * The power-cut injector (--powercut N) counts program and erase operations from 1 across the
+ * process; the N-th one changes only a prefix of its bytes (length derived from N, 0 included)
+ * and the process ends at once with status 86, as if power failed mid-operation.
+ */
 #include "sim.h"
-const simNativeTable simFlashNatives = { NULL, 0, NULL, 0 };
+#include <fcntl.h>
+#include <sys/stat.h>
+
+typedef struct {
+	int fd;
+	uint32_t byteLength;
+	uint32_t blockLength;
+} FlashRecord;
+
+static uint32_t gOperations = 0;   /* program + erase operations so far, for --powercut */
+
+static void flashDestructor(void* data)
+{
+	FlashRecord* flash = data;
+	if (flash) {
+		if (flash->fd >= 0) close(flash->fd);
+		free(flash);
+	}
+}
+
+static const xsHostHooks flashHooks = { flashDestructor, NULL, NULL };
+
+static FlashRecord* getFlash(xsMachine* the)
+{
+	FlashRecord* flash = xsmcGetHostDataValidate(xsThis, (void*)&flashHooks);
+	if (!flash) xsUnknownError("flash is closed");
+	return flash;
+}
+
+static long optionNumber(xsMachine* the, const char* name, long fallback)
+{
+	if ((xsmcArgc < 1) || !xsmcTest(xsArg(0))) return fallback;
+	xsmcVars(1);
+	xsmcGet(xsVar(0), xsArg(0), xsID((char*)name));
+	if (!xsmcTest(xsVar(0))) return fallback;
+	return (long)xsmcToNumber(xsVar(0));
+}
+
+/* new Flash({ path?, byteLength?, blockLength? }): defaults from the command line */
+static void xs_flash_constructor(xsMachine* the)
+{
+	char path[1024];
+	path[0] = 0;
+	if (gSimOptions.flashPath) snprintf(path, sizeof(path), "%s", gSimOptions.flashPath);
+	if ((xsmcArgc > 0) && xsmcTest(xsArg(0))) {
+		xsmcVars(1);
+		xsmcGet(xsVar(0), xsArg(0), xsID("path"));
+		if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), path, sizeof(path));
+	}
+	if (!path[0]) xsUnknownError("no flash file: start xsdm with --flash FILE (or pass { path })");
+	long byteLength = optionNumber(the, "byteLength", gSimOptions.flashSize);
+	long blockLength = optionNumber(the, "blockLength", gSimOptions.flashBlock ? gSimOptions.flashBlock : 4096);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) xsUnknownError("cannot open flash file %s: %s", path, strerror(errno));
+	struct stat st;
+	fstat(fd, &st);
+	if (!byteLength) byteLength = st.st_size;
+	if ((byteLength <= 0) || (blockLength <= 0) || (byteLength % blockLength) || (byteLength > 0x40000000)) {
+		close(fd);
+		xsRangeError("flash size %ld must be a positive multiple of the block size %ld (give --flash-size)", byteLength, blockLength);
+	}
+	if (st.st_size == 0) {
+		/* a new part arrives erased */
+		uint8_t erased[4096];
+		memset(erased, 0xFF, sizeof(erased));
+		for (long at = 0; at < byteLength; at += sizeof(erased)) {
+			long n = (byteLength - at) < (long)sizeof(erased) ? (byteLength - at) : (long)sizeof(erased);
+			if (pwrite(fd, erased, n, at) != n) {
+				close(fd);
+				xsUnknownError("cannot initialise flash file %s: %s", path, strerror(errno));
+			}
+		}
+	}
+	else if (st.st_size != byteLength) {
+		close(fd);
+		xsRangeError("flash file %s holds %ld bytes, not the %ld asked for: delete it or give its size", path, (long)st.st_size, byteLength);
+	}
+	FlashRecord* flash = calloc(1, sizeof(FlashRecord));
+	if (!flash) { close(fd); xsUnknownError("no memory"); }
+	flash->fd = fd;
+	flash->byteLength = (uint32_t)byteLength;
+	flash->blockLength = (uint32_t)blockLength;
+	xsmcSetHostData(xsThis, flash);
+}
+
+static void xs_flash_close(xsMachine* the)
+{
+	FlashRecord* flash = xsmcGetHostDataValidate(xsThis, (void*)&flashHooks);
+	if (!flash) return;
+	flashDestructor(flash);
+	xsmcSetHostData(xsThis, NULL);
+}
+
+static uint32_t checkedRange(xsMachine* the, FlashRecord* flash, xsIntegerValue offset, xsUnsignedValue length)
+{
+	if ((offset < 0) || ((uint64_t)offset + length > flash->byteLength))
+		xsRangeError("flash range %d+%u is outside 0..%u", (int)offset, (unsigned)length, (unsigned)flash->byteLength);
+	return (uint32_t)offset;
+}
+
+static void readOrFail(xsMachine* the, FlashRecord* flash, void* into, uint32_t length, uint32_t offset)
+{
+	if (pread(flash->fd, into, length, offset) != (ssize_t)length)
+		xsUnknownError("flash read failed: %s", strerror(errno));
+}
+
+static void writeOrFail(xsMachine* the, FlashRecord* flash, const void* from, uint32_t length, uint32_t offset)
+{
+	if (length && (pwrite(flash->fd, from, length, offset) != (ssize_t)length))
+		xsUnknownError("flash write failed: %s", strerror(errno));
+}
+
+/* The N-th operation under --powercut: only a prefix of its bytes lands, then power is gone. */
+static void powerCut(xsMachine* the, FlashRecord* flash, const uint8_t* bytes, uint32_t length, uint32_t offset)
+{
+	uint32_t prefix = (uint32_t)(((uint64_t)gOperations * 2654435761u) % ((uint64_t)length + 1));
+	writeOrFail(the, flash, bytes, prefix, offset);
+	fprintf(stderr, "xsdm: power cut at flash operation %u (%u of %u bytes at offset %u written)\n",
+		(unsigned)gOperations, (unsigned)prefix, (unsigned)length, (unsigned)offset);
+	simExit(the, SIM_EXIT_POWERCUT);
+}
+
+static void countOperation(xsMachine* the, FlashRecord* flash, const uint8_t* bytes, uint32_t length, uint32_t offset)
+{
+	gOperations++;
+	if (gSimOptions.powercutAt && (gOperations == (uint32_t)gSimOptions.powercutAt))
+		powerCut(the, flash, bytes, length, offset);
+}
+
+/* read(offset, length) → ArrayBuffer */
+static void xs_flash_read(xsMachine* the)
+{
+	FlashRecord* flash = getFlash(the);
+	xsIntegerValue offset = xsmcToInteger(xsArg(0));
+	xsIntegerValue length = xsmcToInteger(xsArg(1));
+	if (length < 0) xsRangeError("negative length");
+	checkedRange(the, flash, offset, (xsUnsignedValue)length);
+	xsmcSetArrayBuffer(xsResult, NULL, length);
+	void* data = xsmcToArrayBuffer(xsResult);   /* re-fetched after the allocation */
+	readOrFail(the, flash, data, (uint32_t)length, (uint32_t)offset);
+}
+
+/* write(offset, bytes): programs bytes; throws, writing nothing, if it would set a bit */
+static void xs_flash_write(xsMachine* the)
+{
+	FlashRecord* flash = getFlash(the);
+	xsIntegerValue offset = xsmcToInteger(xsArg(0));
+	void* source;
+	xsUnsignedValue length;
+	xsmcGetBufferReadable(xsArg(1), &source, &length);
+	checkedRange(the, flash, offset, length);
+	uint8_t* bytes = malloc(length ? length : 1);
+	uint8_t* current = malloc(length ? length : 1);
+	if (!bytes || !current) { free(bytes); free(current); xsUnknownError("no memory"); }
+	memcpy(bytes, source, length);   /* no XS allocation below, but keep our own copy anyway */
+	if (pread(flash->fd, current, length, offset) != (ssize_t)length) {
+		free(bytes); free(current);
+		xsUnknownError("flash read failed: %s", strerror(errno));
+	}
+	for (uint32_t i = 0; i < length; i++) {
+		if ((current[i] & bytes[i]) != bytes[i]) {
+			unsigned at = (unsigned)offset + i, was = current[i], want = bytes[i];
+			free(bytes); free(current);
+			xsRangeError("flash: programming 0x%02x over 0x%02x at offset %u would set bits; erase the block first", want, was, at);
+		}
+	}
+	free(current);
+	countOperation(the, flash, bytes, length, (uint32_t)offset);
+	if (pwrite(flash->fd, bytes, length, offset) != (ssize_t)length) {
+		free(bytes);
+		xsUnknownError("flash write failed: %s", strerror(errno));
+	}
+	free(bytes);
+}
+
+/* eraseBlock(n): every byte of block n becomes 0xFF */
+static void xs_flash_eraseBlock(xsMachine* the)
+{
+	FlashRecord* flash = getFlash(the);
+	xsIntegerValue block = xsmcToInteger(xsArg(0));
+	uint32_t count = flash->byteLength / flash->blockLength;
+	if ((block < 0) || ((uint32_t)block >= count))
+		xsRangeError("flash block %d is outside 0..%u", (int)block, (unsigned)(count - 1));
+	uint8_t* erased = malloc(flash->blockLength);
+	if (!erased) xsUnknownError("no memory");
+	memset(erased, 0xFF, flash->blockLength);
+	uint32_t offset = (uint32_t)block * flash->blockLength;
+	countOperation(the, flash, erased, flash->blockLength, offset);
+	ssize_t n = pwrite(flash->fd, erased, flash->blockLength, offset);
+	free(erased);
+	if (n != (ssize_t)flash->blockLength) xsUnknownError("flash erase failed: %s", strerror(errno));
+}
+
+static void xs_flash_get_byteLength(xsMachine* the) { xsmcSetInteger(xsResult, getFlash(the)->byteLength); }
+static void xs_flash_get_blockLength(xsMachine* the) { xsmcSetInteger(xsResult, getFlash(the)->blockLength); }
+static void xs_flash_operations(xsMachine* the) { xsmcSetNumber(xsResult, gOperations); }
+
+static const simNativeFunction functions[] = {
+	{ "xs_flash_constructor", xs_flash_constructor, 1 },
+	{ "xs_flash_close", xs_flash_close, 0 },
+	{ "xs_flash_read", xs_flash_read, 2 },
+	{ "xs_flash_write", xs_flash_write, 2 },
+	{ "xs_flash_erase_block", xs_flash_eraseBlock, 1 },
+	{ "xs_flash_get_byte_length", xs_flash_get_byteLength, 0 },
+	{ "xs_flash_get_block_length", xs_flash_get_blockLength, 0 },
+	{ "xs_flash_operations", xs_flash_operations, 0 },
+};
+static const simNativeClass classes[] = {
+	{ "xs_flash_destructor", &flashHooks },
+};
+
+const simNativeTable simFlashNatives = { functions, simCount(functions), classes, simCount(classes) };

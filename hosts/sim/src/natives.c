@@ -40,8 +40,12 @@ static void xs_native(xsMachine* the)
 
 static void xs_native_base(xsMachine* the)
 {
-	/* The instance was made by XS from new.target's prototype, a host object with the hooks. */
-	(void)the;
+	/* Make the instance from new.target's prototype: a subclass's prototype was itself made
+	   from our host prototype, so it carries the hooks, and so will the instance. */
+	if (!xsmcTest(xsTarget)) xsTypeError("a Native class needs new");
+	xsmcVars(1);
+	xsmcGet(xsVar(0), xsTarget, xsID("prototype"));
+	xsResult = xsmcNewHostInstance(xsVar(0));
 }
 
 static void xs_Native(xsMachine* the)
