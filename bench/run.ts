@@ -1,0 +1,37 @@
+// npm run bench: runs the XS benchmarks on the simulator host, prints a table, and writes
+// bench/out/figures.json (one object: snake_case name → number; times in µs, heap in bytes,
+// ratios measured within one run). Nothing here gates CI.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+
+const figures: Record<string, number> = {};
+
+async function main(): Promise<void> {
+	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
+	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);
+	Object.assign(figures, JSON.parse(sha.stdout.trim()));
+	for (const size of ["1k", "64k"]) figures[`sha256_${size}_noble_over_native`] = figures[`sha256_${size}_noble_us`]! / figures[`sha256_${size}_native_us`]!;
+
+	for (const width of [32, 64] as const) {
+		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });
+		if (r.code !== 0) throw new Error(`empty module on ${width}-bit failed:\n${r.stderr}`);
+		const heap = heapReport(r.stderr);
+		figures[`empty_module_heap_${width}bit_bytes`] = heap.peakTotalBytes;
+		figures[`empty_module_chunks_${width}bit_bytes`] = heap.peakChunkBytes;
+		figures[`empty_module_slots_${width}bit_bytes`] = heap.peakSlotBytes;
+	}
+
+	const rows = Object.entries(figures).map(([k, v]) => [k, Number.isInteger(v) ? String(v) : v.toFixed(2)] as const);
+	const width = Math.max(...rows.map(([k]) => k.length));
+	console.log(`${"figure".padEnd(width)}  value`);
+	for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(10)}`);
+	mkdirSync(join(root, "bench/out"), { recursive: true });
+	writeFileSync(join(root, "bench/out/figures.json"), JSON.stringify(figures, null, 2) + "\n");
+	console.log("\nwritten to bench/out/figures.json");
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? e.message : e);
+	process.exitCode = 1;
+});

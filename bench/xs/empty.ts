@@ -1,0 +1,2 @@
+// An empty module: run with --heap-report for the engine's own footprint on each width.
+export {};
