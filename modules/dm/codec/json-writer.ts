@@ -1,0 +1,282 @@
+// A streaming JSON writer into a fixed buffer: when the buffer fills, its bytes go to the sink
+// (the socket) and it is reused, so a document of any size costs the buffer and a small stack.
+// String values can be written whole, or in pieces (beginString / stringChunk / stringBytes /
+// endString) straight from the store; binary values stream as base64 (RFC 4648, standard
+// alphabet, padded: DESIGN.md interpretation 14). Misuse — a value where a member name is due,
+// an unclosed container at end(), NaN — throws a TypeError: it is a bug in the caller, not input.
+// JS strings must be valid Unicode: a lone surrogate throws (we never send \uD800 escapes).
+
+/** Receives full buffers and the tail at flush(); must use or copy the bytes before returning. */
+export type JsonSink = (bytes: Uint8Array) => void;
+
+const OBJECT = 1, ARRAY = 2;
+const HEX = "0123456789abcdef";
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+const enum Expect { Value = 1, Key, Done }
+const enum Str { None = 0, Text, Base64 }
+
+export class JsonWriter {
+	private readonly buffer: Uint8Array;
+	private readonly sink: JsonSink;
+	private readonly stack: Uint8Array;
+	private position = 0;
+	private depth = 0;
+	private expect = Expect.Value;
+	private needComma = false;
+	private inString = Str.None;
+	private pendingHigh = 0;             // a high surrogate at the end of the last stringChunk
+	private readonly carry = new Uint8Array(2);
+	private carryLength = 0;
+	/** bytes handed to the sink so far plus those in the buffer */
+	written = 0;
+
+	constructor(sink: JsonSink, bufferSize = 512, maxDepth = 64) {
+		if (bufferSize < 8) throw new RangeError("buffer too small");
+		this.buffer = new Uint8Array(bufferSize);
+		this.sink = sink;
+		this.stack = new Uint8Array(maxDepth + 1);
+	}
+
+	startObject(): this { return this.open(OBJECT, 0x7b); }
+	endObject(): this { return this.close(OBJECT, 0x7d); }
+	startArray(): this { return this.open(ARRAY, 0x5b); }
+	endArray(): this { return this.close(ARRAY, 0x5d); }
+
+	key(name: string): this {
+		this.notInString();
+		if (this.expect !== Expect.Key) throw new TypeError("a member name is not expected here");
+		if (this.needComma) this.byte(0x2c);
+		this.quoted(name);
+		this.byte(0x3a);
+		this.expect = Expect.Value;
+		this.needComma = false;
+		return this;
+	}
+
+	string(value: string): this {
+		this.beforeValue();
+		this.quoted(value);
+		return this.afterValue();
+	}
+
+	number(value: number): this {
+		if (!Number.isFinite(value)) throw new TypeError(`${value} has no JSON form`);
+		this.beforeValue();
+		this.ascii(Object.is(value, -0) ? "0" : String(value));
+		return this.afterValue();
+	}
+
+	boolean(value: boolean): this {
+		this.beforeValue();
+		this.ascii(value ? "true" : "false");
+		return this.afterValue();
+	}
+
+	null(): this {
+		this.beforeValue();
+		this.ascii("null");
+		return this.afterValue();
+	}
+
+	/** Starts a string value whose content follows in pieces. */
+	beginString(): this {
+		this.beforeValue();
+		this.byte(0x22);
+		this.inString = Str.Text;
+		return this;
+	}
+
+	stringChunk(text: string): this {
+		if (this.inString !== Str.Text) throw new TypeError("stringChunk outside beginString/endString");
+		let start = 0;
+		if (this.pendingHigh) {
+			const low = text.charCodeAt(0);
+			if (!(low >= 0xdc00 && low <= 0xdfff)) throw new TypeError("lone surrogate in a string");
+			this.codePoint(0x10000 + ((this.pendingHigh - 0xd800) << 10) + (low - 0xdc00));
+			this.pendingHigh = 0;
+			start = 1;
+		}
+		const last = text.charCodeAt(text.length - 1);
+		let end = text.length;
+		if (end > start && last >= 0xd800 && last <= 0xdbff) { this.pendingHigh = last; end--; }
+		this.escaped(text, start, end);
+		return this;
+	}
+
+	/** Adds UTF-8 bytes (e.g. a chr value read from the store) to the open string, escaping as needed. */
+	stringBytes(bytes: Uint8Array): this {
+		if (this.inString !== Str.Text || this.pendingHigh) throw new TypeError("stringBytes outside beginString/endString");
+		for (let i = 0; i < bytes.length; i++) {
+			const b = bytes[i]!;
+			if (b === 0x22 || b === 0x5c || b < 0x20) this.escapeUnit(b);
+			else this.byte(b);
+		}
+		return this;
+	}
+
+	endString(): this {
+		if (this.inString !== Str.Text) throw new TypeError("endString without beginString");
+		if (this.pendingHigh) throw new TypeError("lone surrogate at the end of a string");
+		this.inString = Str.None;
+		this.byte(0x22);
+		return this.afterValue();
+	}
+
+	/** Starts a base64 string value whose bytes follow in pieces of any size. */
+	beginBase64(): this {
+		this.beforeValue();
+		this.byte(0x22);
+		this.inString = Str.Base64;
+		this.carryLength = 0;
+		return this;
+	}
+
+	base64Chunk(bytes: Uint8Array): this {
+		if (this.inString !== Str.Base64) throw new TypeError("base64Chunk outside beginBase64/endBase64");
+		let i = 0;
+		while (this.carryLength > 0 && this.carryLength < 3 && i < bytes.length) {
+			if (this.carryLength === 2) {
+				this.group(this.carry[0]!, this.carry[1]!, bytes[i++]!);
+				this.carryLength = 0;
+				break;
+			}
+			this.carry[this.carryLength++] = bytes[i++]!;
+		}
+		for (; i + 3 <= bytes.length; i += 3) this.group(bytes[i]!, bytes[i + 1]!, bytes[i + 2]!);
+		while (i < bytes.length) this.carry[this.carryLength++] = bytes[i++]!;
+		return this;
+	}
+
+	endBase64(): this {
+		if (this.inString !== Str.Base64) throw new TypeError("endBase64 without beginBase64");
+		const a = this.carry[0]!, b = this.carry[1]!;
+		if (this.carryLength === 1) {
+			this.byte(B64.charCodeAt(a >> 2)); this.byte(B64.charCodeAt((a & 3) << 4)); this.byte(0x3d); this.byte(0x3d);
+		}
+		else if (this.carryLength === 2) {
+			this.byte(B64.charCodeAt(a >> 2)); this.byte(B64.charCodeAt(((a & 3) << 4) | (b >> 4))); this.byte(B64.charCodeAt((b & 15) << 2)); this.byte(0x3d);
+		}
+		this.carryLength = 0;
+		this.inString = Str.None;
+		this.byte(0x22);
+		return this.afterValue();
+	}
+
+	/** Hands what is buffered to the sink. */
+	flush(): void {
+		if (this.position) {
+			this.sink(this.buffer.subarray(0, this.position));
+			this.position = 0;
+		}
+	}
+
+	/** Checks the document is complete, then flushes. */
+	end(): void {
+		this.notInString();
+		if (this.expect !== Expect.Done) throw new TypeError(this.depth ? "a container is still open" : "no value was written");
+		this.flush();
+	}
+
+	private open(kind: number, c: number): this {
+		this.beforeValue();
+		if (this.depth >= this.stack.length - 1) throw new RangeError("nested too deep");
+		this.stack[++this.depth] = kind;
+		this.byte(c);
+		this.expect = kind === OBJECT ? Expect.Key : Expect.Value;
+		this.needComma = false;
+		return this;
+	}
+
+	private close(kind: number, c: number): this {
+		this.notInString();
+		if (this.stack[this.depth] !== kind || this.depth === 0) throw new TypeError("closing a container that is not open");
+		if (kind === OBJECT && this.expect !== Expect.Key) throw new TypeError("a member name has no value");
+		this.depth--;
+		this.byte(c);
+		return this.afterValue();
+	}
+
+	private beforeValue(): void {
+		this.notInString();
+		if (this.expect !== Expect.Value) throw new TypeError(this.expect === Expect.Key ? "a member name is expected here" : "the document is complete");
+		if (this.needComma) this.byte(0x2c);
+	}
+
+	private afterValue(): this {
+		if (this.depth === 0) this.expect = Expect.Done;
+		else {
+			this.expect = this.stack[this.depth] === OBJECT ? Expect.Key : Expect.Value;
+			this.needComma = true;
+		}
+		return this;
+	}
+
+	private notInString(): void {
+		if (this.inString) throw new TypeError("a string value is still open");
+	}
+
+	private byte(b: number): void {
+		if (this.position === this.buffer.length) this.flush();
+		this.buffer[this.position++] = b;
+		this.written++;
+	}
+
+	private ascii(text: string): void {
+		for (let i = 0; i < text.length; i++) this.byte(text.charCodeAt(i));
+	}
+
+	private quoted(text: string): void {
+		this.byte(0x22);
+		this.escaped(text, 0, text.length);
+		this.byte(0x22);
+	}
+
+	private escaped(text: string, start: number, end: number): void {
+		for (let i = start; i < end; i++) {
+			const u = text.charCodeAt(i);
+			if (u >= 0x20 && u < 0x80) {
+				if (u === 0x22 || u === 0x5c) this.escapeUnit(u);
+				else this.byte(u);
+			}
+			else if (u < 0x20) this.escapeUnit(u);
+			else if (u > 0xffff) this.codePoint(u);   // XS counts a non-BMP character as one unit (see utf8.ts)
+			else if (u >= 0xd800 && u <= 0xdbff) {
+				const low = text.charCodeAt(i + 1);
+				if (i + 1 >= end || !(low >= 0xdc00 && low <= 0xdfff)) throw new TypeError("lone surrogate in a string");
+				this.codePoint(0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00));
+				i++;
+			}
+			else if (u >= 0xdc00 && u <= 0xdfff) throw new TypeError("lone surrogate in a string");
+			else this.codePoint(u);
+		}
+	}
+
+	private escapeUnit(u: number): void {
+		this.byte(0x5c);
+		switch (u) {
+		case 0x22: this.byte(0x22); return;
+		case 0x5c: this.byte(0x5c); return;
+		case 0x08: this.byte(0x62); return;
+		case 0x0c: this.byte(0x66); return;
+		case 0x0a: this.byte(0x6e); return;
+		case 0x0d: this.byte(0x72); return;
+		case 0x09: this.byte(0x74); return;
+		default: this.byte(0x75); this.ascii("00"); this.byte(HEX.charCodeAt(u >> 4)); this.byte(HEX.charCodeAt(u & 15));
+		}
+	}
+
+	private codePoint(u: number): void {
+		if (u < 0x80) this.byte(u);
+		else if (u < 0x800) { this.byte(0xc0 | (u >> 6)); this.byte(0x80 | (u & 0x3f)); }
+		else if (u < 0x10000) { this.byte(0xe0 | (u >> 12)); this.byte(0x80 | ((u >> 6) & 0x3f)); this.byte(0x80 | (u & 0x3f)); }
+		else { this.byte(0xf0 | (u >> 18)); this.byte(0x80 | ((u >> 12) & 0x3f)); this.byte(0x80 | ((u >> 6) & 0x3f)); this.byte(0x80 | (u & 0x3f)); }
+	}
+
+	private group(a: number, b: number, c: number): void {
+		this.byte(B64.charCodeAt(a >> 2));
+		this.byte(B64.charCodeAt(((a & 3) << 4) | (b >> 4)));
+		this.byte(B64.charCodeAt(((b & 15) << 2) | (c >> 6)));
+		this.byte(B64.charCodeAt(c & 63));
+	}
+}

@@ -1,0 +1,63 @@
+// UTF-8 for JS strings, without TextEncoder (which XS on the device may not have).
+//
+// XS keeps strings as UTF-8 and, unlike the spec, counts a character above U+FFFF as ONE unit:
+// "😀".length is 1 and charCodeAt(0) is 0x1F600 there, 2 and 0xD83D on Node. Every loop over a
+// string's units here accepts both forms.
+
+/** Bytes needed for the string; throws on a lone surrogate (JSON and DM text must be valid Unicode). */
+export function utf8Length(text: string): number {
+	let length = 0;
+	for (let i = 0; i < text.length; i++) {
+		const u = text.charCodeAt(i);
+		if (u < 0x80) length += 1;
+		else if (u < 0x800) length += 2;
+		else if (u > 0xffff) length += 4;   // XS: a whole code point in one unit
+		else if (u >= 0xd800 && u <= 0xdbff) {
+			const low = text.charCodeAt(i + 1);
+			if (!(low >= 0xdc00 && low <= 0xdfff)) throw new TypeError(`lone surrogate at index ${i}`);
+			length += 4;
+			i++;
+		}
+		else if (u >= 0xdc00 && u <= 0xdfff) throw new TypeError(`lone surrogate at index ${i}`);
+		else length += 3;
+	}
+	return length;
+}
+
+/** Writes the UTF-8 of text[from..] into out at `at` until out is full; returns [next index, next out position]. */
+export function encodeUtf8Into(text: string, from: number, out: Uint8Array, at: number): [number, number] {
+	let i = from;
+	while (i < text.length) {
+		let u = text.charCodeAt(i);
+		if (u < 0x80) {
+			if (at >= out.length) break;
+			out[at++] = u;
+			i++;
+			continue;
+		}
+		let size = 3, units = 1;
+		if (u < 0x800) size = 2;
+		else if (u > 0xffff) size = 4;   // XS: a whole code point in one unit
+		else if (u >= 0xd800 && u <= 0xdbff) {
+			const low = text.charCodeAt(i + 1);
+			if (!(low >= 0xdc00 && low <= 0xdfff)) throw new TypeError(`lone surrogate at index ${i}`);
+			u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+			size = 4;
+			units = 2;
+		}
+		else if (u >= 0xdc00 && u <= 0xdfff) throw new TypeError(`lone surrogate at index ${i}`);
+		if (at + size > out.length) break;
+		if (size === 2) { out[at++] = 0xc0 | (u >> 6); }
+		else if (size === 3) { out[at++] = 0xe0 | (u >> 12); out[at++] = 0x80 | ((u >> 6) & 0x3f); }
+		else { out[at++] = 0xf0 | (u >> 18); out[at++] = 0x80 | ((u >> 12) & 0x3f); out[at++] = 0x80 | ((u >> 6) & 0x3f); }
+		out[at++] = 0x80 | (u & 0x3f);
+		i += units;
+	}
+	return [i, at];
+}
+
+export function encodeUtf8(text: string): Uint8Array {
+	const out = new Uint8Array(utf8Length(text));
+	encodeUtf8Into(text, 0, out, 0);
+	return out;
+}

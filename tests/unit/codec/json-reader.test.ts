@@ -1,0 +1,152 @@
+// The streaming JSON reader: strict RFC 8259, the same events for every split of the input,
+// typed errors at the right byte, bounded pieces for long strings.
+import { Feed, JsonError, decodeJson } from "../../../modules/dm/codec/index.js";
+import { DmError } from "../../../modules/dm/error.js";
+import { assert, describe, engine, it } from "../../harness/index.js";
+import { feedSplit, utf8 } from "./json-events.js";
+
+const valid = [
+	`{"Image":{"Width":800,"Height":600,"Title":"View from 15th Floor","Thumbnail":{"Url":"http://www.example.com/image/481989943","Height":125,"Width":100},"Animated":false,"IDs":[116,943,234,38793]}}`,
+	`[{"precision":"zip","Latitude":37.7668,"Longitude":-122.3959,"Address":"","City":"SAN FRANCISCO","State":"CA","Zip":"94107","Country":"US"}]`,
+	`"Hello world!"`, `42`, `true`, `null`, `-0`, `1e5`, `-1.25E-3`, `0.5e+7`, `[]`, `{}`, `[[[]]]`, ` \t\r\n[ 1 , 2 ] \n`,
+	`{"a":{"b":[1,{"c":null}]},"":""}`,
+	`"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0000 \\u00e9 \\u20AC \\ud83d\\ude00"`,
+	`"é € 😀 \u{10FFFF}"`,
+	`{"dup":1,"dup":2}`,
+	`[1.7976931348623157e308, 5e-324, 123456789012345678901234567890]`,
+];
+
+const invalid: [string, JsonError, number][] = [
+	[`[1,]`, JsonError.Syntax, 3],
+	[`{"a":1,}`, JsonError.Syntax, 7],
+	[`[01]`, JsonError.Syntax, 2],
+	[`[-]`, JsonError.Syntax, 2],
+	[`[1.]`, JsonError.Syntax, 3],
+	[`[.5]`, JsonError.Syntax, 1],
+	[`[1e]`, JsonError.Syntax, 3],
+	[`[+1]`, JsonError.Syntax, 1],
+	[`{a:1}`, JsonError.Syntax, 1],
+	[`{"a" 1}`, JsonError.Syntax, 5],
+	[`["a\tb"]`, JsonError.Syntax, 3],
+	[`["\\x"]`, JsonError.Escape, 3],
+	[`["\\u12G4"]`, JsonError.Escape, 6],
+	[`["\\ud800"]`, JsonError.Escape, 8],
+	[`["\\ud800\\u0041"]`, JsonError.Escape, 13],
+	[`["\\udc00"]`, JsonError.Escape, 7],
+	[`[tru]`, JsonError.Syntax, 4],
+	[`[nulL]`, JsonError.Syntax, 4],
+	[`[1]x`, JsonError.AfterEnd, 3],
+	[`1 2`, JsonError.AfterEnd, 2],
+	[`[1}`, JsonError.Syntax, 2],
+	[`{"a":1]`, JsonError.Syntax, 6],
+	[`]`, JsonError.Syntax, 0],
+	[`[1`, JsonError.Truncated, 2],
+	[`"abc`, JsonError.Truncated, 4],
+	[``, JsonError.Truncated, 0],
+	[`  `, JsonError.Truncated, 2],
+];
+
+const invalidBytes: [string, number[], number][] = [
+	["a lone continuation byte", [0x22, 0x80, 0x22], 1],
+	["an overlong two-byte form", [0x22, 0xc0, 0xaf, 0x22], 1],
+	["an overlong three-byte form", [0x22, 0xe0, 0x80, 0xaf, 0x22], 2],
+	["a UTF-8 encoded surrogate", [0x22, 0xed, 0xa0, 0x80, 0x22], 2],
+	["a code point above U+10FFFF", [0x22, 0xf4, 0x90, 0x80, 0x80, 0x22], 2],
+	["a truncated sequence", [0x22, 0xe2, 0x82, 0x22], 3],
+	["byte 0xFF", [0x22, 0xff, 0x22], 1],
+];
+
+function everySplit(bytes: Uint8Array): number[][] {
+	const out: number[][] = [[], Array.from({ length: bytes.length }, (_, i) => i + 1).slice(0, -1)];
+	for (let i = 1; i < bytes.length; i++) out.push([i]);
+	return out;
+}
+
+describe("JSON reader (RFC 8259, streaming)", () => {
+	for (const text of valid) {
+		it(`reads ${text.length > 40 ? text.slice(0, 40) + "…" : text} alike in every split, as JSON.parse does`, () => {
+			const bytes = utf8(text);
+			const whole = feedSplit(bytes, []);
+			assert.equal(whole.result, Feed.Done);
+			for (const splits of everySplit(bytes)) assert.deepEqual(feedSplit(bytes, splits).events, whole.events, `splits ${splits.join(",")}`);
+			assert.deepEqual(decodeJson(bytes), JSON.parse(text));
+		});
+	}
+
+	for (const [text, code, offset] of invalid) {
+		it(`refuses ${JSON.stringify(text)} with error ${code} at byte ${offset}, in every split`, () => {
+			const bytes = utf8(text);
+			for (const splits of everySplit(bytes)) {
+				const r = feedSplit(bytes, splits);
+				assert.equal(r.result, code, `splits ${splits.join(",")}`);
+				assert.equal(r.offset, offset, `splits ${splits.join(",")}`);
+			}
+		});
+	}
+
+	for (const [name, bytes, offset] of invalidBytes) {
+		it(`refuses ${name}`, () => {
+			const data = Uint8Array.from(bytes);
+			for (const splits of everySplit(data)) {
+				const r = feedSplit(data, splits);
+				assert.equal(r.result, JsonError.Utf8, `splits ${splits.join(",")}`);
+				assert.equal(r.offset, offset);
+			}
+		});
+	}
+
+	it("decodeJson turns an error into DmError 400 with the offset", () => {
+		const e = assert.throws(() => decodeJson(utf8(`{"a":[1,2,}`)), DmError) as DmError;
+		assert.equal(e.status, 400);
+		assert.equal(e.offset, 10);
+		assert.ok(/at byte 10/.test(e.message), e.message);
+	});
+
+	it("enforces the nesting limit without recursion", () => {
+		const deep = (n: number): Uint8Array => utf8("[".repeat(n) + "]".repeat(n));
+		assert.equal(feedSplit(deep(64), []).result, Feed.Done);
+		const r = feedSplit(deep(65), []);
+		assert.equal(r.result, JsonError.Depth);
+		assert.equal(r.offset, 64);
+		assert.equal(feedSplit(deep(100000), [], { maxDepth: 64 }).result, JsonError.Depth);
+	});
+
+	it("enforces the key, number and total length limits", () => {
+		assert.equal(feedSplit(utf8(`{"${"k".repeat(256)}":1}`), []).result, Feed.Done);
+		assert.equal(feedSplit(utf8(`{"${"k".repeat(257)}":1}`), []).result, JsonError.KeyLength);
+		assert.equal(feedSplit(utf8(`{"${"é".repeat(129)}":1}`), []).result, JsonError.KeyLength, "the key limit counts UTF-8 bytes");
+		assert.equal(feedSplit(utf8(`[${"1".repeat(64)}]`), []).result, Feed.Done);
+		assert.equal(feedSplit(utf8(`[${"1".repeat(65)}]`), []).result, JsonError.NumberLength);
+		const big = utf8(`"${"x".repeat(2000)}"`);
+		assert.equal(feedSplit(big, [1000], { maxTotalLength: 1500 }).result, JsonError.TotalLength);
+	});
+
+	it("stays failed after an error until reset", () => {
+		const r = feedSplit(utf8(`[1,,2]`), [3]);
+		assert.equal(r.result, JsonError.Syntax);
+	});
+
+	it(`streams a ${engine === "xs" ? "256 KiB" : "1 MiB"} string value in bounded pieces`, () => {
+		const n = engine === "xs" ? 256 * 1024 : 1024 * 1024;
+		const bytes = new Uint8Array(n + 2);
+		bytes.fill(0x61);
+		bytes[0] = bytes[n + 1] = 0x22;
+		bytes[500] = 0xc3; bytes[501] = 0xa9;   // an é straddling nothing in particular
+		const splits: number[] = [];
+		for (let at = 333; at < bytes.length; at += 4093) splits.push(at);
+		const r = feedSplit(bytes, splits, { stringChunk: 128 });
+		assert.equal(r.result, Feed.Done);
+		let total = 0;
+		for (const e of r.events) {
+			assert.ok(e.length - 3 <= 128, "piece bounded");
+			total += e.length - 3;
+		}
+		assert.equal(total, n - 1, "UTF-16 units: é is one");
+		assert.ok(r.events[r.events.length - 1]!.startsWith("s.:"));
+	});
+
+	it("keeps a surrogate pair in one piece", () => {
+		const r = feedSplit(utf8(`"${"a".repeat(3)}😀"`), [], { stringChunk: 4 });
+		assert.deepEqual(r.events, ["s+:aaa", "s.:😀"]);
+	});
+});
