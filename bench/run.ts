@@ -13,6 +13,21 @@ async function main(): Promise<void> {
 	Object.assign(figures, JSON.parse(sha.stdout.trim()));
 	for (const size of ["1k", "64k"]) figures[`sha256_${size}_noble_over_native`] = figures[`sha256_${size}_noble_us`]! / figures[`sha256_${size}_native_us`]!;
 
+	const json = await runXsdm(compiled("bench/xs/json.ts"), [], { timeoutMs: 300000 });
+	if (json.code !== 0) throw new Error(`bench/xs/json failed:\n${json.stderr}`);
+	Object.assign(figures, JSON.parse(json.stdout.trim()));
+	for (const size of ["4k", "256k"]) figures[`json_${size}_stream_speed_vs_native_parse`] = figures[`json_${size}_native_parse_us`]! / figures[`json_${size}_stream_us`]!;
+
+	// Peak heap (32-bit, the ESP32's slot size) decoding 1 KiB and 1 MiB: streaming vs JSON.parse
+	for (const mode of ["stream", "native"]) {
+		for (const [name, size] of [["1k", 1024], ["1m", 1 << 20]] as const) {
+			const r = await runXsdm(compiled("bench/xs/json-heap.ts"), [String(size), mode], { width: 32, options: ["--heap-report"], timeoutMs: 300000 });
+			if (r.code !== 0) throw new Error(`json-heap ${mode} ${size} failed:\n${r.stderr}`);
+			figures[`json_${mode}_${name}_peak_heap_32bit_bytes`] = heapReport(r.stderr).peakTotalBytes;
+		}
+		figures[`json_${mode}_heap_growth_1k_to_1m_bytes`] = figures[`json_${mode}_1m_peak_heap_32bit_bytes`]! - figures[`json_${mode}_1k_peak_heap_32bit_bytes`]!;
+	}
+
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });
 		if (r.code !== 0) throw new Error(`empty module on ${width}-bit failed:\n${r.stderr}`);
