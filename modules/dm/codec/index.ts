@@ -3,4 +3,5 @@
 export { Feed, JsonError, JsonReader, type JsonHandler, type JsonLimits } from "./json-reader.js";
 export { JsonWriter, type JsonSink } from "./json-writer.js";
 export { decodeJson, type JsonValue } from "./json-value.js";
-export { encodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
+export { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
+export { ConnectionType, NotificationFilter, constantTimeEqual, decodePackage0, encodePackage0, isTimestampFresh, package0Digest, signPackage0, verifyPackage0, type DecodedNotification, type Notification } from "./package0.js";

@@ -61,3 +61,26 @@ export function encodeUtf8(text: string): Uint8Array {
 	encodeUtf8Into(text, 0, out, 0);
 	return out;
 }
+
+/** Decodes strict UTF-8 (RFC 3629); returns undefined for any invalid sequence. */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+	let out = "";
+	for (let i = 0; i < bytes.length;) {
+		const b = bytes[i]!;
+		let cp: number, need: number, low = 0x80, high = 0xbf;
+		if (b < 0x80) { out += String.fromCharCode(b); i++; continue; }
+		if (b >= 0xc2 && b <= 0xdf) { cp = b & 0x1f; need = 1; }
+		else if (b >= 0xe0 && b <= 0xef) { cp = b & 0x0f; need = 2; if (b === 0xe0) low = 0xa0; if (b === 0xed) high = 0x9f; }
+		else if (b >= 0xf0 && b <= 0xf4) { cp = b & 0x07; need = 3; if (b === 0xf0) low = 0x90; if (b === 0xf4) high = 0x8f; }
+		else return undefined;
+		for (let k = 1; k <= need; k++) {
+			const c = bytes[i + k];
+			if (c === undefined || c < low || c > high) return undefined;
+			cp = (cp << 6) | (c & 0x3f);
+			low = 0x80; high = 0xbf;
+		}
+		out += String.fromCodePoint(cp);
+		i += need + 1;
+	}
+	return out;
+}
