@@ -5,3 +5,5 @@ export { JsonWriter, type JsonSink } from "./json-writer.js";
 export { decodeJson, type JsonValue } from "./json-value.js";
 export { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
 export { ConnectionType, NotificationFilter, constantTimeEqual, decodePackage0, encodePackage0, isTimestampFresh, package0Digest, signPackage0, verifyPackage0, type DecodedNotification, type Notification } from "./package0.js";
+export { Package2Reader, toCommand, type CommandItem, type DmCommand, type Package2Limits } from "./package2.js";
+export { Package3Writer, decodePackage3, writeAlert, writeJsonValue, type GenericAlert, type Status } from "./package3.js";
