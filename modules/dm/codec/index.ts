@@ -7,3 +7,5 @@ export { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
 export { ConnectionType, NotificationFilter, constantTimeEqual, decodePackage0, encodePackage0, isTimestampFresh, package0Digest, signPackage0, verifyPackage0, type DecodedNotification, type Notification } from "./package0.js";
 export { Package2Reader, toCommand, type CommandItem, type DmCommand, type Package2Limits } from "./package2.js";
 export { Package3Writer, decodePackage3, writeAlert, writeJsonValue, type GenericAlert, type Status } from "./package3.js";
+export { DmmoReader, DmmoWriter, type DmmoHandler, type DmmoItemInfo, type LeafValue } from "./dmmo.js";
+export { MultipartWriter, makeBoundary, type ByteSink } from "./multipart.js";
