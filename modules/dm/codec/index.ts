@@ -9,3 +9,4 @@ export { Package2Reader, toCommand, type CommandItem, type DmCommand, type Packa
 export { Package3Writer, decodePackage3, writeAlert, writeJsonValue, type GenericAlert, type Status } from "./package3.js";
 export { DmmoReader, DmmoWriter, type DmmoHandler, type DmmoItemInfo, type LeafValue } from "./dmmo.js";
 export { MultipartWriter, makeBoundary, type ByteSink } from "./multipart.js";
+export { AlertTypes, serverInitiatedAlert, writePackage1, type SupportedMo } from "./package1.js";

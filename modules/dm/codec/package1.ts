@@ -1,0 +1,50 @@
+// Package#1 (application/vnd.oma.dm.initiation+json, 7.2.1.1): the MOS list (when the server asked
+// for it with REQ-MOS, 5.2.1, filtered by the account's Perm) and the Generic Alerts that open the
+// session (ClientInitiatedMgmt, ServerInitiatedMgmt with its NOTIFICATION-ID per interpretation 5,
+// BootstrapComplete, queued reports), streamed into a JsonWriter.
+import { writeAlert, type GenericAlert } from "./package3.js";
+import type { JsonWriter } from "./json-writer.js";
+
+export interface SupportedMo {
+	MOID: string;
+	/** instance identifiers (required by the schema, may be empty) */
+	MIID: readonly string[];
+	DDF?: string;
+}
+
+/** The session-opening alert types of Appendix D. */
+export const AlertTypes = Object.freeze({
+	ClientInitiatedMgmt: "urn:oma:at:dm:2.0:ClientInitiatedMgmt",
+	ServerInitiatedMgmt: "urn:oma:at:dm:2.0:ServerInitiatedMgmt",
+	BootstrapComplete: "urn:oma:at:dm:2.0:BootstrapComplete",
+} as const);
+
+/** Interpretation 5: the alert that answers a Package#0. */
+export function serverInitiatedAlert(notificationId: number | undefined): GenericAlert {
+	return notificationId === undefined
+		? { AlertType: AlertTypes.ServerInitiatedMgmt }
+		: { AlertType: AlertTypes.ServerInitiatedMgmt, DataType: "application/json", Data: { "NOTIFICATION-ID": notificationId } };
+}
+
+export function writePackage1(w: JsonWriter, mos: readonly SupportedMo[] | undefined, alerts: readonly GenericAlert[]): void {
+	w.startObject();
+	if (mos) {
+		w.key("MOS").startArray();
+		for (const mo of mos) {
+			w.startObject();
+			if (mo.DDF !== undefined) w.key("DDF").string(mo.DDF);
+			w.key("MOID").string(mo.MOID);
+			w.key("MIID").startArray();
+			for (const id of mo.MIID) w.string(id);
+			w.endArray().endObject();
+		}
+		w.endArray();
+	}
+	if (alerts.length) {
+		w.key("Alert").startArray();
+		for (const a of alerts) writeAlert(w, a);
+		w.endArray();
+	}
+	w.endObject();
+	w.end();
+}
