@@ -1,0 +1,18 @@
+// npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
+// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated.
+import { fuzzJson } from "../tests/fuzz/json.js";
+import { compiled, runXsdm } from "../tests/host/xsdm.js";
+
+async function main(): Promise<void> {
+	const [nodeRuns = 1000000, xsRuns = 10000] = process.argv.slice(2).map(Number);
+	let start = Date.now();
+	const node = fuzzJson(nodeRuns, 1000);
+	console.log(`JSON reader on Node: ${nodeRuns} documents (${node.valid} valid, ${node.mutated} mutated, ${node.rejected} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const r = await runXsdm(compiled("tests/fuzz/xs-fuzz.ts"), [String(xsRuns), "2000"], { timeoutMs: 3600000 });
+	if (r.code !== 0) throw new Error(`XS fuzz failed:\n${r.stderr}`);
+	const xs = JSON.parse(r.stdout);
+	console.log(`JSON reader on XS:   ${xsRuns} documents (${xs.valid} valid, ${xs.mutated} mutated, ${xs.rejected} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+}
+
+main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });
