@@ -18,6 +18,11 @@ async function main(): Promise<void> {
 	Object.assign(figures, JSON.parse(json.stdout.trim()));
 	for (const size of ["4k", "256k"]) figures[`json_${size}_stream_speed_vs_native_parse`] = figures[`json_${size}_native_parse_us`]! / figures[`json_${size}_stream_us`]!;
 
+	const p3 = await runXsdm(compiled("bench/xs/package3.ts"), [], { width: 32, options: ["--heap-report"], timeoutMs: 300000 });
+	if (p3.code !== 0) throw new Error(`bench/xs/package3 failed:\n${p3.stderr}`);
+	Object.assign(figures, JSON.parse(p3.stdout.trim()));
+	figures["package3_100_statuses_encode_peak_heap_32bit_bytes"] = heapReport(p3.stderr).peakTotalBytes;
+
 	// Peak heap (32-bit, the ESP32's slot size) decoding 1 KiB and 1 MiB: streaming vs JSON.parse
 	for (const mode of ["stream", "native"]) {
 		for (const [name, size] of [["1k", 1024], ["1m", 1 << 20]] as const) {

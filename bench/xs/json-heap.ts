@@ -2,7 +2,7 @@
 // piece (never whole in memory) with the streaming reader (MODE "stream"), or builds the whole text
 // and calls JSON.parse (MODE "native"). The heap report of the run is the figure.
 import { resetPeak } from "embedded:sim/host";
-import { JsonReader, type JsonHandler } from "../../modules/dm/codec/index.js";
+import { JsonReader, type JsonHandler } from "../../modules/dm/codec/json-reader.js";
 import { encodeUtf8 } from "../../modules/dm/codec/utf8.js";
 
 const [sizeArg, mode] = (await import("embedded:sim/host")).argv();

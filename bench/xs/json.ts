@@ -1,7 +1,7 @@
 // xsdm bench/xs/json.js: decoding a 4 KiB and a 256 KiB DM-like document with our streaming reader
 // (fed in 512-byte pieces) and with XS's native JSON.parse (whole text), in the same run.
 import { monotonic } from "embedded:sim/host";
-import { JsonReader, type JsonHandler } from "../../modules/dm/codec/index.js";
+import { JsonReader, type JsonHandler } from "../../modules/dm/codec/json-reader.js";
 import { encodeUtf8 } from "../../modules/dm/codec/utf8.js";
 
 function document(bytes: number): string {
