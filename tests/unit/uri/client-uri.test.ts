@@ -55,6 +55,28 @@ describe("ClientURI examples of 6.1.3 (Figure 5)", () => {
 	}
 });
 
+describe("ClientURIs of Appendix I", () => {
+	const examples: [string, string, string, number, number][] = [
+		// text, normative MOID, instance kind, path segments, nv fields
+		["urn:oma:mo:oma-dcmo:1.0/(x)/Enabled?nv=(x)/Property:Camera", "urn:oma:mo:oma-dcmo:1.0", "x", 1, 1],
+		["urn:oma:mo:oma-dcmo:1.0/usb/", "urn:oma:mo:oma-dcmo:1.0", "miid", 0, 0],
+		["urn:oma:mo:oma-dm-dmacc:2.0/(x)/AuthNoti/AuthSecret?nv=(x)/ServerID:DMS_ID1", "urn:oma:mo:oma-dm-dmacc:1.2", "x", 2, 1],
+		["urn:oma:mo:oma-scomo:1.0//Inventory/Deployed/*/ID", "urn:oma:mo:oma-scomo:1.0", "only", 4, 0],
+		["urn:oma:mo:oma-scomo:1.0//Inventory/Deployed/pkg1/ID", "urn:oma:mo:oma-scomo:1.0", "only", 4, 0],
+		// written without "urn:" in I (and 7.2.1.4): well-formed, but no such MOID, so it selects nothing
+		["oma:mo:oma-dm-devinfo:1.0//", "oma:mo:oma-dm-devinfo:1.0", "only", 0, 0],
+	];
+	for (const [text, moid, kind, segments, conditions] of examples) {
+		it(`parses ${text}`, () => {
+			const u = parseClientUri(text);
+			assert.deepEqual([u.moid, u.instance.kind, u.path.length, u.nodeValues.length], [moid, kind, segments, conditions]);
+		});
+	}
+	it("finds nothing for the MOID written without urn: (404)", () => {
+		assert.equal(status(() => resolve("oma:mo:oma-dm-devinfo:1.0//")), 404);
+	});
+});
+
 describe("ClientURI parsing", () => {
 	it("types every component", () => {
 		assert.deepEqual(parseClientUri("urn:oma:mo:moid:1.0/(x)/Data/*/V%C3%A9?nv=(x)/ID:G%20PS&lv=2&cv=abc&vendor=1"), {
