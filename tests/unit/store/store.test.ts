@@ -1,0 +1,199 @@
+// The journaled store on a RAM NOR flash: transactions, streaming, compaction, wear, full flash,
+// corruption, and a power cut at every program/erase of a 200-transaction workload.
+import { DmError } from "../../../modules/dm/error.js";
+import { FRAGMENT_MAX, Store, StoreFormatError, crc32 } from "../../../modules/dm/store/index.js";
+import { PowerCut, RamNorFlash } from "../../fixtures/nor-flash.js";
+import { expected, observed, run, sameState, workload } from "../../xs/host/store-workload.js";
+import { assert, describe, engine, it } from "../../harness/index.js";
+
+const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const text = (b: Uint8Array | undefined): string | undefined => (b ? String.fromCharCode(...b) : undefined);
+
+function fresh(blocks = 32, blockLength = 4096): RamNorFlash {
+	return new RamNorFlash(blocks * blockLength, blockLength);
+}
+
+describe("store: CRC-32", () => {
+	it("matches the standard check value and continues across pieces", () => {
+		assert.equal(crc32(ascii("123456789")), 0xcbf43926);
+		assert.equal(crc32(ascii("6789"), crc32(ascii("12345"))), 0xcbf43926);
+	});
+});
+
+describe("store: transactions", () => {
+	it("shows a committed transaction, after a remount too", () => {
+		const flash = fresh();
+		const s = Store.mount(flash);
+		const t = s.begin();
+		t.put("a", ascii("one"));
+		t.put("b", ascii("two"));
+		assert.equal(s.has("a"), false, "not before commit");
+		t.commit();
+		assert.equal(text(s.get("a")), "one");
+		const again = Store.mount(flash);
+		assert.equal(text(again.get("b")), "two");
+		assert.deepEqual(again.keys().sort(), ["a", "b"]);
+		assert.deepEqual(again.problems, []);
+	});
+
+	it("forgets an aborted or never committed transaction", () => {
+		const flash = fresh();
+		const s = Store.mount(flash);
+		const t = s.begin(); t.put("x", ascii("1")); t.abort();
+		const u = s.begin(); u.put("y", ascii("2"));   // never committed: as if power failed
+		assert.equal(s.has("x"), false);
+		assert.deepEqual(Store.mount(flash).keys(), []);
+	});
+
+	it("applies puts and deletes in order, the last write winning", () => {
+		const s = Store.mount(fresh());
+		let t = s.begin(); t.put("k", ascii("v1")); t.put("k", ascii("v2")); t.put("gone", ascii("x")); t.commit();
+		t = s.begin(); t.delete("gone"); t.put("k", ascii("v3")); t.delete("never"); t.commit();
+		assert.equal(text(s.get("k")), "v3");
+		assert.equal(s.has("gone"), false);
+	});
+
+	it("streams a 64 KiB value in and out without holding it whole", () => {
+		const flash = fresh(64);   // a store holds a value of maxValueLength once, plus room to move it
+		const s = Store.mount(flash);
+		const t = s.begin();
+		const w = t.putStream("./FUMO/pkg/Data");
+		for (let i = 0; i < 64; i++) w.write(new Uint8Array(1024).fill(i));
+		w.end();
+		t.commit();
+		const again = Store.mount(flash);
+		let total = 0, largest = 0, ok = true;
+		again.read("./FUMO/pkg/Data", (chunk) => {
+			largest = Math.max(largest, chunk.length);
+			for (const b of chunk) if (b !== Math.floor(total++ / 1024)) ok = false;
+		});
+		assert.equal(total, 65536);
+		assert.ok(ok, "bytes in order");
+		assert.ok(largest <= FRAGMENT_MAX, `chunks of at most ${FRAGMENT_MAX}`);
+	});
+
+	it("allows one open transaction at a time, and none after it ends", () => {
+		const s = Store.mount(fresh());
+		const t = s.begin();
+		assert.throws(() => s.begin(), TypeError);
+		t.commit();
+		assert.throws(() => t.put("a", ascii("b")), TypeError);
+	});
+});
+
+describe("store: compaction and wear", () => {
+	it(`keeps the latest state through many compactions (${engine === "xs" ? 1500 : 5000} updates)`, () => {
+		const flash = fresh(24, 1024);
+		const s = Store.mount(flash, { maxValueLength: 2048 });
+		const state = new Map<string, string>();
+		const n = engine === "xs" ? 1500 : 5000;
+		for (let i = 0; i < n; i++) {
+			const key = `./Node${i % 37}`;
+			const t = s.begin();
+			t.put(key, ascii(`value ${i}`));
+			t.commit();
+			state.set(key, `value ${i}`);
+		}
+		const again = Store.mount(flash, { maxValueLength: 2048 });
+		assert.deepEqual(again.problems, []);
+		for (const [k, v] of state) assert.equal(text(again.get(k)), v, k);
+		const counts = flash.erases.filter((c) => c > 0);
+		assert.ok(counts.length === flash.erases.length, "every block was used");
+		assert.ok(Math.max(...counts) <= 2 * Math.min(...counts) + 1, `erase counts ${counts.join(",")}`);
+		const amplification = s.programmed / (n * (`value ${n}`.length + 7));
+		assert.ok(amplification < 10, `write amplification ${amplification}`);
+	});
+
+	it("reports a full store as 506 and keeps the state it had", () => {
+		const flash = fresh(12, 1024);
+		const s = Store.mount(flash, { maxValueLength: 1024 });
+		let stored = 0;
+		let error: unknown;
+		try {
+			for (;; stored++) { const t = s.begin(); t.put(`k${stored}`, new Uint8Array(200).fill(stored & 0xff)); t.commit(); }
+		} catch (e) { error = e; }
+		assert.ok(error instanceof DmError && error.status === 506, String(error));
+		assert.ok(stored > 5, `${stored} values fit`);
+		const again = Store.mount(flash, { maxValueLength: 1024 });
+		assert.equal(again.keys().length, stored);
+		assert.equal(again.get(`k${stored}`), undefined);
+		for (let i = 0; i < stored; i++) assert.equal(again.get(`k${i}`)![0], i & 0xff);
+		// and deleting makes room again
+		const t = again.begin(); for (let i = 0; i < stored; i++) t.delete(`k${i}`); t.commit();
+		const u = again.begin(); u.put("after", ascii("room")); u.commit();
+		assert.equal(text(again.get("after")), "room");
+	});
+});
+
+describe("store: damaged flash", () => {
+	function populated(): RamNorFlash {
+		const flash = fresh(8, 1024);
+		const s = Store.mount(flash, { maxValueLength: 1024 });
+		for (let i = 0; i < 12; i++) { const t = s.begin(); t.put(`k${i}`, new Uint8Array(100).fill(i)); t.commit(); }
+		return flash;
+	}
+
+	it("reports a flipped bit in a record and never returns damaged data as good", () => {
+		for (let bit = 0; bit < 400; bit += 7) {
+			const flash = populated();
+			const at = 16 + 40 + bit;   // inside the first block's records
+			flash.bytes[at] = flash.bytes[at]! ^ (1 << (bit % 8));
+			const s = Store.mount(flash, { maxValueLength: 1024 });
+			assert.ok(s.problems.length > 0, `bit ${bit}: reported`);
+			for (const key of s.keys()) {
+				const v = s.get(key)!;
+				assert.ok(v.length === 100 && v.every((b) => b === v[0]) && `k${v[0]}` === key, `bit ${bit}: ${key} is intact`);
+			}
+		}
+	});
+
+	it("survives an erased block in the middle of the log", () => {
+		const flash = populated();
+		flash.bytes.fill(0xff, 1024, 2048);
+		const s = Store.mount(flash, { maxValueLength: 1024 });
+		for (const key of s.keys()) assert.equal(s.get(key)![0], Number(key.slice(1)));
+		const t = s.begin(); t.put("new", ascii("ok")); t.commit();
+		assert.equal(text(Store.mount(flash, { maxValueLength: 1024 }).get("new")), "ok");
+	});
+
+	it("refuses a journal of a later format, naming what to do", () => {
+		const flash = populated();
+		flash.bytes[3] = 9;
+		const header = flash.bytes.subarray(0, 12);
+		new DataView(flash.bytes.buffer).setUint32(12, crc32(header), true);
+		assert.throws(() => Store.mount(flash, { maxValueLength: 1024 }), (e) => e instanceof StoreFormatError && /update the firmware/.test(e.message));
+	});
+});
+
+describe("store: power cut at every program and erase (RAM flash)", () => {
+	const steps = workload(engine === "xs" ? 60 : 200);
+	const options = { maxValueLength: 4608 };
+	const geometry = (): RamNorFlash => new RamNorFlash(20 * 2048, 2048);
+
+	it(`finds the state before or after the interrupted transaction, at every cut (${engine === "xs" ? 60 : 200} transactions)`, () => {
+		const reference = geometry();
+		run(Store.mount(reference, options), steps);
+		const total = reference.operations;
+		assert.ok(reference.erases.some((c) => c > 1), "the workload must compact (blocks reused)");
+		let checked = 0;
+		const stride = engine === "xs" ? 3 : 1;   // XS interprets: every third cut point there, all of them on Node
+		for (let cut = 1; cut <= total; cut += stride) {
+			const flash = geometry();
+			flash.cutAt = cut;
+			let committed = 0;
+			try {
+				run(Store.mount(flash, options), steps, (k) => { committed = k; });
+				throw new Error(`cut ${cut} never happened`);
+			} catch (e) {
+				if (!(e instanceof PowerCut)) throw e;
+			}
+			flash.cutAt = 0;
+			const state = observed(Store.mount(flash, options));
+			const before = expected(steps, committed), after = expected(steps, committed + 1);
+			assert.ok(sameState(state, before) || sameState(state, after), `cut ${cut} during transaction ${committed + 1}: ${JSON.stringify([...state])}`);
+			checked++;
+		}
+		assert.equal(checked, Math.ceil(total / stride), `${checked} cut points checked of ${total} operations`);
+		assert.ok(total > 200, `${total} operations`);
+	});
+});
