@@ -4,14 +4,18 @@
 import { registry, type TestFn } from "./runner.js";
 
 type Describe = (name: string, body: () => void) => void;
-type It = (name: string, fn: TestFn) => void;
+/** timeoutMs overrides the default (mocha's 120 s here, the XS runner's --timeout) for a long test */
+type It = (name: string, fn: TestFn, timeoutMs?: number) => void;
+type MochaIt = (name: string, fn: TestFn) => { timeout(ms: number): void };
 type Hook = (fn: TestFn) => void;
 
-const g = globalThis as unknown as { describe?: Describe; it?: It; before?: Hook; after?: Hook; beforeEach?: Hook; afterEach?: Hook };
+const g = globalThis as unknown as { describe?: Describe; it?: MochaIt; before?: Hook; after?: Hook; beforeEach?: Hook; afterEach?: Hook };
 const mocha = typeof g.describe === "function" && typeof g.it === "function";
 
 export const describe: Describe = mocha ? (name, body) => g.describe!(name, body) : (name, body) => registry.describe(name, body);
-export const it: It = mocha ? (name, fn) => g.it!(name, fn) : (name, fn) => registry.it(name, fn);
+export const it: It = mocha
+	? (name, fn, timeoutMs) => { const test = g.it!(name, fn); if (timeoutMs) test.timeout(timeoutMs); }
+	: (name, fn, timeoutMs) => registry.it(name, fn, timeoutMs);
 export const before: Hook = mocha ? (fn) => g.before!(fn) : (fn) => registry.hook("before", fn);
 export const after: Hook = mocha ? (fn) => g.after!(fn) : (fn) => registry.hook("after", fn);
 export const beforeEach: Hook = mocha ? (fn) => g.beforeEach!(fn) : (fn) => registry.hook("beforeEach", fn);

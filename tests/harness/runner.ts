@@ -6,7 +6,7 @@ type HookKind = "before" | "after" | "beforeEach" | "afterEach";
 
 interface Suite {
 	name: string;
-	tests: { name: string; fn: TestFn }[];
+	tests: { name: string; fn: TestFn; timeoutMs: number | undefined }[];
 	suites: Suite[];
 	hooks: Record<HookKind, TestFn[]>;
 	parent: Suite | null;
@@ -29,8 +29,8 @@ class Registry {
 		try { body(); } finally { this.current = suite.parent!; }
 	}
 
-	it(name: string, fn: TestFn): void {
-		this.current.tests.push({ name, fn });
+	it(name: string, fn: TestFn, timeoutMs?: number): void {
+		this.current.tests.push({ name, fn, timeoutMs });
 	}
 
 	hook(kind: HookKind, fn: TestFn): void {
@@ -88,7 +88,7 @@ export async function runAll(print: (line: string) => void, timeoutMs = 10000): 
 			const title = `${here} ${test.name}`;
 			try {
 				for (const h of eachHooks(suite, "beforeEach")) await withTimeout(h, timeoutMs);
-				await withTimeout(test.fn, timeoutMs);
+				await withTimeout(test.fn, test.timeoutMs ?? timeoutMs);
 				for (const h of eachHooks(suite, "afterEach")) await withTimeout(h, timeoutMs);
 				totals.passed++;
 				print(`${indent}  ✓ ${test.name}`);

@@ -1,0 +1,17 @@
+// xsdm --flash F --flash-size S --flash-block B [--powercut N] store-powercut.js run COUNT
+//   runs the store workload on the file flash, printing "committed k" after each transaction;
+// xsdm --flash F ... store-powercut.js check
+//   mounts the store and prints its state and problems as JSON (tests/host/store-powercut.test.ts).
+import Flash from "embedded:storage/flash";
+import { argv } from "embedded:sim/host";
+import { Store } from "../../../modules/dm/store/index.js";
+import { observed, run, workload } from "./store-workload.js";
+
+export const STORE_OPTIONS = { maxValueLength: 4608 };
+const [mode, count] = argv();
+const store = Store.mount(new Flash(), STORE_OPTIONS);
+if (mode === "run") {
+	run(store, workload(Number(count)), (k) => console.log(`committed ${k}`));
+	console.log(`operations ${Flash.operations}`);
+}
+else console.log(JSON.stringify({ state: [...observed(store)], problems: store.problems }));
