@@ -1,203 +1,414 @@
 /*
- * TCP client socket, ECMA-419 shaped like Moddable's embedded:io/socket/tcp.
- *
- * Flow control is by counts: onWritable(count) grants how many bytes write() may take now
- * (the kernel's free send space), and a write of more throws "would block" instead of being
- * queued; onReadable(count) says how many bytes read() can return. If a program leaves data
- * unread, onReadable is not repeated until it reads again (no busy loop). Orderly close by the
- * peer, a reset and a failed connect all arrive as onError(), as on the device.
- *
- * The instance stays reachable while the socket is open (it is remembered), so a program need
- * not keep a reference for callbacks to arrive. close() is safe inside any callback.
+ * TCP client socket for xsdm, behaving as the Moddable SDK's embedded:io/socket/tcp (lwip) does,
+ * so that module code runs unchanged on the device:
+ * - callbacks come from the constructor's options and are called with the socket as `this`;
+ * - received bytes wait in a host buffer; onReadable(count) reports all buffered bytes each time
+ *   more arrive, read() takes all of them, read(count) or read(view) exactly that many (more than
+ *   buffered throws, as the SDK does); when the buffer is full the peer waits, like lwip's window;
+ * - write() copies into a host send buffer and throws "would block" past its free space;
+ *   onWritable(count) grants the free space after connect and again after writes drain;
+ * - a failed connect, a reset and the peer's orderly close are all onError(), delivered only once
+ *   every buffered byte has been read; write() then throws "not ready".
+ * The instance stays reachable until close(). A use count held over each pass that calls into JS
+ * keeps the record alive when a callback closes its own socket.
  */
 #include "socket.h"
-#include <fcntl.h>
+#include <arpa/inet.h>
 #include <netinet/tcp.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <linux/sockios.h>
+
+#ifndef SIM_TCP_RECEIVE_BUFFER
+	#define SIM_TCP_RECEIVE_BUFFER (16384)	/* bytes buffered for read(); the ESP32's lwip window is 5744 */
+#endif
+#ifndef SIM_TCP_SEND_BUFFER
+	#define SIM_TCP_SEND_BUFFER (16384)		/* bytes write() may queue; the ESP32's lwip send buffer is 5744 */
+#endif
+
+enum { kConnecting = 1, kOpen, kDead, kFinished };
 
 typedef struct {
 	int fd;
 	simWatch* watch;
-	xsSlot instance;      /* remembered while open */
-	uint8_t open;
-	uint8_t connected;
-	uint8_t readPaused;   /* onReadable was not answered by a read: wait for one */
-	uint8_t readCalled;   /* read() ran during the current onReadable */
-	uint8_t wantWritable; /* a write happened since the last onWritable */
+	xsMachine* the;
+	xsSlot obj;               /* remembered until close() */
+	xsSlot onReadable;        /* functions or undefined, marked by tcpMark */
+	xsSlot onWritable;
+	xsSlot onError;
+	int useCount;
+	uint8_t state;
+	uint8_t closed;
+	uint8_t wantWritable;     /* a grant is due: after connect, or after a write */
+	uint16_t remotePort;
+	char remoteAddress[INET_ADDRSTRLEN];
+	uint32_t rxStart, rxCount;
+	uint32_t txStart, txCount;
+	uint8_t rx[SIM_TCP_RECEIVE_BUFFER];
+	uint8_t tx[SIM_TCP_SEND_BUFFER];
 } TCPRecord;
 
+static void tcpDestructor(void* data);
+static void tcpMark(xsMachine* the, void* data, xsMarkRoot markRoot);
+static const xsHostHooks tcpHooks = { tcpDestructor, tcpMark, NULL };
+
+static void onReady(xsMachine* the, void* context, short revents);
+
+static void tcpFree(TCPRecord* tcp)
+{
+	if (tcp->watch) simWatchRemove(tcp->watch);
+	if (tcp->fd >= 0) close(tcp->fd);
+	free(tcp);
+}
+
+/* Only reached with data when the machine goes away: an open socket's instance is remembered. */
 static void tcpDestructor(void* data)
 {
-	TCPRecord* tcp = data;
-	if (tcp) {
-		if (tcp->fd >= 0) close(tcp->fd);
-		free(tcp);
-	}
+	if (data) tcpFree(data);
 }
-static const xsHostHooks tcpHooks = { tcpDestructor, NULL, NULL };
+
+static void tcpMark(xsMachine* the, void* data, xsMarkRoot markRoot)
+{
+	TCPRecord* tcp = data;
+	(*markRoot)(the, &tcp->onReadable);
+	(*markRoot)(the, &tcp->onWritable);
+	(*markRoot)(the, &tcp->onError);
+}
+
+static void hold(TCPRecord* tcp) { tcp->useCount++; }
+
+static void release(TCPRecord* tcp)
+{
+	if (--tcp->useCount == 0) tcpFree(tcp);
+}
 
 static TCPRecord* getTCP(xsMachine* the)
 {
 	TCPRecord* tcp = xsmcGetHostDataValidate(xsThis, (void*)&tcpHooks);
-	if (!tcp || !tcp->open) xsUnknownError("socket is closed");
+	if (!tcp) xsSyntaxError("socket closed: make a new TCP to connect again");
 	return tcp;
 }
 
-static void release(xsMachine* the, TCPRecord* tcp)
-{
-	if (!tcp->open) return;
-	tcp->open = 0;
-	simWatchRemove(tcp->watch);
-	tcp->watch = NULL;
-	close(tcp->fd);
-	tcp->fd = -1;
-	xsForget(tcp->instance);
-}
-
-static int writableCount(TCPRecord* tcp)
-{
-	int sndbuf = 0, queued = 0;
-	socklen_t size = sizeof(sndbuf);
-	getsockopt(tcp->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &size);
-	ioctl(tcp->fd, SIOCOUTQ, &queued);
-	/* Linux doubles SO_SNDBUF for its bookkeeping; grant the half a program can really use. */
-	int free = sndbuf / 2 - queued;
-	return free > 0 ? free : 0;
-}
-
-static void updateEvents(TCPRecord* tcp)
+/* The watch follows the state: what to wait for while open, a dead socket's (always ready) fd
+   while onError is due and nothing is left to read, nothing otherwise. */
+static void updateWatch(TCPRecord* tcp)
 {
 	short events = 0;
-	if (!tcp->connected || tcp->wantWritable) events |= POLLOUT;
-	if (tcp->connected && !tcp->readPaused) events |= POLLIN;
-	simWatchSetEvents(tcp->watch, events);
+	int wanted = 1;
+	if (tcp->state == kConnecting)
+		events = POLLOUT;
+	else if (tcp->state == kOpen) {
+		if (tcp->rxCount < SIM_TCP_RECEIVE_BUFFER) events |= POLLIN;
+		if (tcp->txCount || tcp->wantWritable) events |= POLLOUT;
+	}
+	else if (tcp->state == kDead) {
+		events = POLLIN | POLLOUT;
+		wanted = !tcp->rxCount;
+	}
+	else
+		wanted = 0;
+	if (!wanted) {
+		if (tcp->watch) simWatchRemove(tcp->watch);
+		tcp->watch = NULL;
+	}
+	else if (tcp->watch)
+		simWatchSetEvents(tcp->watch, events);
+	else
+		tcp->watch = simWatchAdd(tcp->fd, events, onReady, tcp);
 }
 
-static void fail(xsMachine* the, TCPRecord* tcp)
+/* The connection is gone; onError follows once the buffered bytes are read. */
+static void die(TCPRecord* tcp)
 {
-	xsSlot instance = tcp->instance;   /* a copy: release() forgets the remembered slot */
-	release(the, tcp);
-	simSocketCallback(the, &instance, "onError", -1);
+	tcp->state = kDead;
+	tcp->txCount = 0;
+	tcp->wantWritable = 0;
+}
+
+static int flush(TCPRecord* tcp)
+{
+	int sent = 0;
+	while (tcp->txCount) {
+		ssize_t n = send(tcp->fd, tcp->tx + tcp->txStart, tcp->txCount, MSG_NOSIGNAL);
+		if (n > 0) {
+			tcp->txStart += n;
+			tcp->txCount -= n;
+			sent += n;
+		}
+		else if ((n < 0) && (errno == EINTR))
+			continue;
+		else {
+			if ((n < 0) && (errno != EAGAIN) && (errno != EWOULDBLOCK)) die(tcp);
+			break;
+		}
+	}
+	if (!tcp->txCount) tcp->txStart = 0;
+	return sent;
+}
+
+static int fill(TCPRecord* tcp)
+{
+	int received = 0;
+	for (;;) {
+		if (tcp->rxStart && (tcp->rxStart + tcp->rxCount == SIM_TCP_RECEIVE_BUFFER)) {
+			memmove(tcp->rx, tcp->rx + tcp->rxStart, tcp->rxCount);
+			tcp->rxStart = 0;
+		}
+		uint32_t end = tcp->rxStart + tcp->rxCount;
+		if (end == SIM_TCP_RECEIVE_BUFFER) break;
+		ssize_t n = recv(tcp->fd, tcp->rx + end, SIM_TCP_RECEIVE_BUFFER - end, 0);
+		if (n > 0) {
+			tcp->rxCount += n;
+			received += n;
+		}
+		else if ((n < 0) && (errno == EINTR))
+			continue;
+		else {
+			if ((n == 0) || ((errno != EAGAIN) && (errno != EWOULDBLOCK))) die(tcp);
+			break;
+		}
+	}
+	return received;
+}
+
+static void call(TCPRecord* tcp, xsSlot* callback, int count)
+{
+	xsMachine* the = tcp->the;
+	xsBeginHost(the);
+	{
+		if (count < 0)
+			xsCallFunction0(*callback, tcp->obj);
+		else {
+			xsmcSetInteger(xsResult, count);
+			xsCallFunction1(*callback, tcp->obj, xsResult);
+		}
+	}
+	xsEndHost(the);
 }
 
 static void onReady(xsMachine* the, void* context, short revents)
 {
 	TCPRecord* tcp = context;
-	if (!tcp->connected) {
+	hold(tcp);
+	if (tcp->state == kConnecting) {
 		int error = 0;
 		socklen_t size = sizeof(error);
 		getsockopt(tcp->fd, SOL_SOCKET, SO_ERROR, &error, &size);
-		if (error || (revents & (POLLERR | POLLHUP))) { fail(the, tcp); return; }
-		tcp->connected = 1;
-		tcp->wantWritable = 1;
-	}
-	if (tcp->open && (revents & (POLLIN | POLLHUP | POLLERR))) {
-		int available = 0;
-		ioctl(tcp->fd, FIONREAD, &available);
-		if (available > 0) {
-			tcp->readCalled = 0;
-			simSocketCallback(the, &tcp->instance, "onReadable", available);
-			if (!tcp->open) return;
-			if (!tcp->readCalled) tcp->readPaused = 1;
-		}
+		if (error || (revents & (POLLERR | POLLHUP)))
+			die(tcp);
 		else {
-			/* readable with nothing to read: the peer closed (or reset) the connection */
-			fail(the, tcp);
-			return;
+			tcp->state = kOpen;
+			tcp->wantWritable = 1;
 		}
 	}
-	if (tcp->open && (revents & POLLOUT) && tcp->wantWritable) {
-		int count = writableCount(tcp);
-		if (count > 0) {
-			tcp->wantWritable = 0;
-			simSocketCallback(the, &tcp->instance, "onWritable", count);
+	int sent = 0, received = 0;
+	if ((tcp->state == kOpen) && (revents & POLLOUT))
+		sent = flush(tcp);
+	if ((tcp->state == kOpen) && (revents & (POLLIN | POLLERR | POLLHUP))) {
+		if (tcp->rxCount < SIM_TCP_RECEIVE_BUFFER)
+			received = fill(tcp);
+		else if (revents & (POLLERR | POLLHUP))
+			die(tcp);   /* a reset while the buffer is full: the kernel has dropped the rest anyway */
+	}
+
+	if (received && xsmcTest(tcp->onReadable) && tcp->rxCount)
+		call(tcp, &tcp->onReadable, tcp->rxCount);
+	if (tcp->closed) goto done;
+
+	if (tcp->state == kDead) {
+		if (!tcp->rxCount) {
+			tcp->state = kFinished;
+			close(tcp->fd);
+			tcp->fd = -1;
+			updateWatch(tcp);
+			if (xsmcTest(tcp->onError))
+				call(tcp, &tcp->onError, -1);
+			goto done;
 		}
 	}
-	if (tcp->open) updateEvents(tcp);
+	else if ((tcp->state == kOpen) && tcp->wantWritable && (revents & POLLOUT) && (sent || !tcp->txCount)) {
+		tcp->wantWritable = 0;
+		if (xsmcTest(tcp->onWritable))
+			call(tcp, &tcp->onWritable, SIM_TCP_SEND_BUFFER - tcp->txCount);
+		if (tcp->closed) goto done;
+	}
+	updateWatch(tcp);
+done:
+	release(tcp);
 }
 
-/* constructor(options): { address, port, nodelay? } — callbacks are the instance's methods */
+static void getCallback(xsMachine* the, const char* name, xsSlot* slot)
+{
+	xsmcGet(*slot, xsArg(0), xsID((char*)name));
+	if (xsmcTest(*slot) && !xsmcIsCallable(*slot)) xsTypeError("%s must be a function", name);
+	if (!xsmcTest(*slot)) xsmcSetUndefined(*slot);
+}
+
+static void checkFormat(xsMachine* the, xsSlot* value)
+{
+	if (!xsmcTest(*value)) return;
+	if ((xsmcTypeOf(*value) != xsStringType) || strcmp(xsmcToString(*value), "buffer"))
+		xsRangeError("format \"%s\" is not supported on xsdm: use \"buffer\"", xsmcToString(*value));
+}
+
+/* constructor({ address, port, nodelay?, format?, target?, onReadable?, onWritable?, onError? }) */
 static void xs_tcp_constructor(xsMachine* the)
 {
+	xsmcVars(4);
+	if ((xsmcArgc < 1) || (xsmcTypeOf(xsArg(0)) != xsReferenceType)) xsTypeError("options required: { address, port, ... }");
+	if (xsmcHas(xsArg(0), xsID("from"))) xsTypeError("from is not supported on xsdm: there is no Listener");
+	if (!xsmcHas(xsArg(0), xsID("address")) && xsmcHas(xsArg(0), xsID("host")))
+		xsTypeError("host is not supported (nor by the SDK's TCP): resolve the name and pass address");
+
 	char address[64];
-	simOptionString(the, &xsArg(0), "address", address, sizeof(address));
-	if (!address[0]) xsRangeError("address required (a numeric IPv4 address)");
-	int port = simOptionInteger(the, &xsArg(0), "port", -1);
-	if (port <= 0) xsRangeError("port required");
+	xsmcGet(xsVar(0), xsArg(0), xsID("address"));
+	if (xsmcTypeOf(xsVar(0)) != xsStringType) xsTypeError("address required: a numeric IPv4 address such as \"127.0.0.1\"");
+	xsmcToStringBuffer(xsVar(0), address, sizeof(address));
+	xsmcGet(xsVar(0), xsArg(0), xsID("port"));
+	if (xsmcTypeOf(xsVar(0)) == xsUndefinedType) xsRangeError("port required");
+	int port = xsmcToInteger(xsVar(0));
+	if ((port <= 0) || (port > 65535)) xsRangeError("port %d is not 1..65535", port);
 	struct sockaddr_in peer;
 	simSocketAddress(the, address, port, &peer);
-	int nodelay = simOptionInteger(the, &xsArg(0), "nodelay", 0);
-
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) xsUnknownError("socket: %s", strerror(errno));
-	if (nodelay) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
-	if ((connect(fd, (struct sockaddr*)&peer, sizeof(peer)) < 0) && (errno != EINPROGRESS)) {
-		int error = errno;
-		close(fd);
-		xsUnknownError("connect %s:%d: %s", address, port, strerror(error));
+	xsmcGet(xsVar(0), xsArg(0), xsID("format"));
+	checkFormat(the, &xsVar(0));
+	getCallback(the, "onReadable", &xsVar(1));
+	getCallback(the, "onWritable", &xsVar(2));
+	getCallback(the, "onError", &xsVar(3));
+	int nodelay = -1;
+	if (xsmcHas(xsArg(0), xsID("nodelay"))) {
+		xsmcGet(xsVar(0), xsArg(0), xsID("nodelay"));
+		nodelay = xsmcTest(xsVar(0)) ? 1 : 0;
 	}
+
 	TCPRecord* tcp = calloc(1, sizeof(TCPRecord));
-	if (!tcp) { close(fd); xsUnknownError("no memory"); }
-	tcp->fd = fd;
-	tcp->open = 1;
-	tcp->watch = simWatchAdd(fd, POLLOUT, onReady, tcp);
-	if (!tcp->watch) { close(fd); free(tcp); xsUnknownError("no memory"); }
+	if (!tcp) xsUnknownError("no memory for a socket");
+	tcp->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (tcp->fd < 0) {
+		int error = errno;
+		free(tcp);
+		xsUnknownError("no socket: %s", strerror(error));
+	}
+	if (nodelay >= 0) setsockopt(tcp->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
+	tcp->state = kConnecting;
+	/* a connect that fails at once still reports through onError, later, as lwip does */
+	if (connect(tcp->fd, (struct sockaddr*)&peer, sizeof(peer)) == 0) {
+		tcp->state = kOpen;
+		tcp->wantWritable = 1;
+	}
+	else if (errno != EINPROGRESS)
+		die(tcp);
+	updateWatch(tcp);
+	if (!tcp->watch) {
+		tcpFree(tcp);
+		xsUnknownError("no memory for a socket");
+	}
+
+	tcp->the = the;
+	tcp->onReadable = xsVar(1);
+	tcp->onWritable = xsVar(2);
+	tcp->onError = xsVar(3);
+	tcp->remotePort = (uint16_t)port;
+	inet_ntop(AF_INET, &peer.sin_addr, tcp->remoteAddress, sizeof(tcp->remoteAddress));
+	tcp->useCount = 1;
 	xsmcSetHostData(xsThis, tcp);
-	tcp->instance = xsThis;
-	xsRemember(tcp->instance);
+	tcp->obj = xsThis;
+	xsRemember(tcp->obj);
+	if (xsmcHas(xsArg(0), xsID("target"))) {
+		xsmcGet(xsVar(0), xsArg(0), xsID("target"));
+		xsmcSet(xsThis, xsID("target"), xsVar(0));
+	}
 }
 
-/* read() → ArrayBuffer of all available | read(count) → up to count | read(buffer) → bytes read */
+/* read() → all buffered bytes | read(count) → exactly count | read(view) → fills it, returns its length.
+   undefined when nothing is buffered, as on the SDK. */
 static void xs_tcp_read(xsMachine* the)
 {
 	TCPRecord* tcp = getTCP(the);
-	int available = 0;
-	ioctl(tcp->fd, FIONREAD, &available);
-	tcp->readPaused = 0;
-	tcp->readCalled = 1;
-	updateEvents(tcp);
-	if ((xsmcArgc > 0) && (xsmcTypeOf(xsArg(0)) == xsReferenceType)) {
-		void* data;
+	if (!tcp->rxCount) return;
+	int hasArgument = (xsmcArgc > 0) && (xsmcTypeOf(xsArg(0)) != xsUndefinedType);
+	uint32_t requested = tcp->rxCount;
+	void* into = NULL;
+	if (hasArgument && (xsmcTypeOf(xsArg(0)) == xsReferenceType)) {
 		xsUnsignedValue length;
-		xsmcGetBufferWritable(xsArg(0), &data, &length);
-		ssize_t n = available ? recv(tcp->fd, data, (size_t)length < (size_t)available ? length : (size_t)available, 0) : 0;
-		xsmcSetInteger(xsResult, n > 0 ? (int)n : 0);
-		return;
+		xsmcGetBufferWritable(xsArg(0), &into, &length);
+		requested = length;
 	}
-	int count = available;
-	if ((xsmcArgc > 0) && xsmcTest(xsArg(0))) {
-		int wanted = xsmcToInteger(xsArg(0));
-		if (wanted < 0) xsRangeError("negative count");
-		if (wanted < count) count = wanted;
+	else if (hasArgument) {
+		int count = xsmcToInteger(xsArg(0));
+		requested = count < 0 ? 0 : (uint32_t)count;
 	}
-	if (!count) return;   /* undefined: nothing to read */
-	xsmcSetArrayBuffer(xsResult, NULL, count);
-	ssize_t n = recv(tcp->fd, xsmcToArrayBuffer(xsResult), count, 0);
-	if (n < count) xsmcSetArrayBufferLength(xsResult, n > 0 ? (xsUnsignedValue)n : 0);
+	if (!requested || (requested > tcp->rxCount))
+		xsUnknownError("read %u bytes: %u available (read no more than onReadable's count)", (unsigned)requested, (unsigned)tcp->rxCount);
+	if (into) {
+		memcpy(into, tcp->rx + tcp->rxStart, requested);
+		xsmcSetInteger(xsResult, requested);
+	}
+	else
+		xsmcSetArrayBuffer(xsResult, tcp->rx + tcp->rxStart, requested);
+	tcp->rxStart += requested;
+	tcp->rxCount -= requested;
+	if (!tcp->rxCount) tcp->rxStart = 0;
+	updateWatch(tcp);
 }
 
-/* write(buffer): all of it, or "would block" when more than onWritable granted is free */
+/* write(bytes): all of them into the send buffer, or "would block" past its free space */
 static void xs_tcp_write(xsMachine* the)
 {
 	TCPRecord* tcp = getTCP(the);
-	if (!tcp->connected) xsUnknownError("would block: not connected yet (wait for onWritable)");
+	if (tcp->state == kConnecting) xsUnknownError("not ready: connecting (write after onWritable)");
+	if (tcp->state != kOpen) xsUnknownError("not ready: the connection is gone (see onError, then close)");
+	if (xsmcArgc < 1) xsTypeError("write(bytes): bytes required");
 	void* data;
 	xsUnsignedValue length;
 	xsmcGetBufferReadable(xsArg(0), &data, &length);
-	if ((int)length > writableCount(tcp)) xsUnknownError("would block: %u bytes is more than the socket can take now", (unsigned)length);
-	ssize_t n = send(tcp->fd, data, length, MSG_NOSIGNAL);
-	if (n < 0) xsUnknownError("send: %s", strerror(errno));
-	if ((xsUnsignedValue)n != length) xsUnknownError("send took %d of %u bytes", (int)n, (unsigned)length);
-	tcp->wantWritable = 1;
-	updateEvents(tcp);
+	uint32_t writable = SIM_TCP_SEND_BUFFER - tcp->txCount;
+	if (length > writable)
+		xsUnknownError("would block: %u bytes, %u writable now (write no more than onWritable's count)", (unsigned)length, (unsigned)writable);
+	if (!length) return;
+	if (tcp->txStart + tcp->txCount + length > SIM_TCP_SEND_BUFFER) {
+		memmove(tcp->tx, tcp->tx + tcp->txStart, tcp->txCount);
+		tcp->txStart = 0;
+	}
+	memcpy(tcp->tx + tcp->txStart + tcp->txCount, data, length);
+	tcp->txCount += length;
+	flush(tcp);
+	if (tcp->state == kOpen) tcp->wantWritable = 1;
+	updateWatch(tcp);
 }
 
 static void xs_tcp_close(xsMachine* the)
 {
 	TCPRecord* tcp = xsmcGetHostDataValidate(xsThis, (void*)&tcpHooks);
-	if (tcp) release(the, tcp);
+	if (!tcp) return;
+	tcp->closed = 1;
+	tcp->state = kFinished;
+	updateWatch(tcp);
+	if (tcp->fd >= 0) close(tcp->fd);
+	tcp->fd = -1;
+	xsmcSetHostData(xsThis, NULL);
+	xsForget(tcp->obj);
+	release(tcp);
+}
+
+static void xs_tcp_get_remoteAddress(xsMachine* the)
+{
+	xsmcSetString(xsResult, getTCP(the)->remoteAddress);
+}
+
+static void xs_tcp_get_remotePort(xsMachine* the)
+{
+	xsmcSetInteger(xsResult, getTCP(the)->remotePort);
+}
+
+static void xs_tcp_get_format(xsMachine* the)
+{
+	getTCP(the);
+	xsmcSetString(xsResult, "buffer");
+}
+
+static void xs_tcp_set_format(xsMachine* the)
+{
+	getTCP(the);
+	checkFormat(the, &xsArg(0));
 }
 
 static const simNativeFunction functions[] = {
@@ -205,6 +416,10 @@ static const simNativeFunction functions[] = {
 	{ "xs_tcp_read", xs_tcp_read, 1 },
 	{ "xs_tcp_write", xs_tcp_write, 1 },
 	{ "xs_tcp_close", xs_tcp_close, 0 },
+	{ "xs_tcp_get_remoteAddress", xs_tcp_get_remoteAddress, 0 },
+	{ "xs_tcp_get_remotePort", xs_tcp_get_remotePort, 0 },
+	{ "xs_tcp_get_format", xs_tcp_get_format, 0 },
+	{ "xs_tcp_set_format", xs_tcp_set_format, 1 },
 };
 static const simNativeClass classes[] = { { "xs_tcp_destructor", &tcpHooks } };
 

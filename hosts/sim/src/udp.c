@@ -1,142 +1,234 @@
 /*
- * UDP socket, ECMA-419 shaped like Moddable's embedded:io/socket/udp: bound to a local port,
- * write(buffer, address, port) sends one datagram, onReadable(count) announces the next one
- * (count = its size), and read() returns it as an ArrayBuffer carrying the sender's `address`
- * and `port` properties, as the SDK does. Open sockets keep their instance reachable.
+ * UDP socket for xsdm, behaving as the Moddable SDK's embedded:io/socket/udp (lwip) does:
+ * datagrams are queued in the host as they arrive; onReadable(count) reports how many are queued
+ * (datagrams, not bytes) each time more arrive; read() dequeues one as an ArrayBuffer carrying the
+ * sender's `address` and `port`, or returns undefined; write(address, port, bytes) sends one.
+ * Past SIM_UDP_QUEUE queued datagrams the host stops taking them and the kernel drops the rest,
+ * as lwip's pbuf pool would. The instance stays reachable until close().
  */
 #include "socket.h"
 #include <arpa/inet.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
+
+#ifndef SIM_UDP_QUEUE
+	#define SIM_UDP_QUEUE (64)	/* datagrams waiting for read() */
+#endif
+
+typedef struct UDPPacket UDPPacket;
+struct UDPPacket {
+	UDPPacket* next;
+	struct sockaddr_in from;
+	uint32_t length;
+	uint8_t data[];
+};
 
 typedef struct {
 	int fd;
 	simWatch* watch;
-	xsSlot instance;
-	uint8_t open;
-	uint8_t readCalled;
+	xsMachine* the;
+	xsSlot obj;              /* remembered until close() */
+	xsSlot onReadable;       /* function or undefined, marked by udpMark */
+	xsSlot onError;          /* accepted as the SDK's typings list it; nothing reports through it */
+	int useCount;
+	int queued;
+	UDPPacket* first;
+	UDPPacket* last;
 	uint16_t port;
 } UDPRecord;
 
+static void udpDestructor(void* data);
+static void udpMark(xsMachine* the, void* data, xsMarkRoot markRoot);
+static const xsHostHooks udpHooks = { udpDestructor, udpMark, NULL };
+
+static void udpFree(UDPRecord* udp)
+{
+	if (udp->watch) simWatchRemove(udp->watch);
+	if (udp->fd >= 0) close(udp->fd);
+	while (udp->first) {
+		UDPPacket* packet = udp->first;
+		udp->first = packet->next;
+		free(packet);
+	}
+	free(udp);
+}
+
 static void udpDestructor(void* data)
 {
-	UDPRecord* udp = data;
-	if (udp) {
-		if (udp->fd >= 0) close(udp->fd);
-		free(udp);
-	}
+	if (data) udpFree(data);
 }
-static const xsHostHooks udpHooks = { udpDestructor, NULL, NULL };
+
+static void udpMark(xsMachine* the, void* data, xsMarkRoot markRoot)
+{
+	UDPRecord* udp = data;
+	(*markRoot)(the, &udp->onReadable);
+	(*markRoot)(the, &udp->onError);
+}
+
+static void release(UDPRecord* udp)
+{
+	if (--udp->useCount == 0) udpFree(udp);
+}
 
 static UDPRecord* getUDP(xsMachine* the)
 {
 	UDPRecord* udp = xsmcGetHostDataValidate(xsThis, (void*)&udpHooks);
-	if (!udp || !udp->open) xsUnknownError("socket is closed");
+	if (!udp) xsSyntaxError("socket closed: make a new UDP to send or receive again");
 	return udp;
 }
 
-static void release(xsMachine* the, UDPRecord* udp)
+static void updateWatch(UDPRecord* udp)
 {
-	if (!udp->open) return;
-	udp->open = 0;
-	simWatchRemove(udp->watch);
-	close(udp->fd);
-	udp->fd = -1;
-	xsForget(udp->instance);
+	simWatchSetEvents(udp->watch, (udp->queued < SIM_UDP_QUEUE) ? POLLIN : 0);
+}
+
+static int receive(UDPRecord* udp)
+{
+	static uint8_t buffer[65536];
+	int received = 0;
+	while (udp->queued < SIM_UDP_QUEUE) {
+		struct sockaddr_in from;
+		socklen_t size = sizeof(from);
+		ssize_t n = recvfrom(udp->fd, buffer, sizeof(buffer), 0, (struct sockaddr*)&from, &size);
+		if (n < 0) {
+			if (errno == EINTR) continue;
+			break;   /* EAGAIN; or an ICMP error of an earlier send: UDP promises no delivery */
+		}
+		UDPPacket* packet = malloc(sizeof(UDPPacket) + n);
+		if (!packet) break;
+		packet->next = NULL;
+		packet->from = from;
+		packet->length = (uint32_t)n;
+		memcpy(packet->data, buffer, n);
+		if (udp->last) udp->last->next = packet;
+		else udp->first = packet;
+		udp->last = packet;
+		udp->queued++;
+		received++;
+	}
+	return received;
 }
 
 static void onReady(xsMachine* the, void* context, short revents)
 {
 	UDPRecord* udp = context;
-	if (revents & POLLERR) {
-		/* an ICMP error from an earlier send: drop it, UDP gives no promise of delivery */
-		int error;
-		socklen_t size = sizeof(error);
-		getsockopt(udp->fd, SOL_SOCKET, SO_ERROR, &error, &size);
+	udp->useCount++;
+	int received = receive(udp);
+	if (received && udp->queued && xsmcTest(udp->onReadable)) {
+		xsBeginHost(the);
+		{
+			xsmcSetInteger(xsResult, udp->queued);
+			xsCallFunction1(udp->onReadable, udp->obj, xsResult);
+		}
+		xsEndHost(the);
 	}
-	if (!(revents & POLLIN)) return;
-	int next = 0;
-	ioctl(udp->fd, FIONREAD, &next);
-	udp->readCalled = 0;
-	simSocketCallback(the, &udp->instance, "onReadable", next);
-	if (udp->open && !udp->readCalled) {
-		/* the program did not take it: drop it rather than spin on a level-triggered poll */
-		uint8_t discard;
-		recv(udp->fd, &discard, 1, 0);
-	}
+	if (udp->watch) updateWatch(udp);
+	release(udp);
 }
 
-/* constructor(options): { port?: 0, address?: "0.0.0.0" } */
+static void getCallback(xsMachine* the, const char* name, xsSlot* slot)
+{
+	xsmcGet(*slot, xsArg(0), xsID((char*)name));
+	if (xsmcTest(*slot) && !xsmcIsCallable(*slot)) xsTypeError("%s must be a function", name);
+	if (!xsmcTest(*slot)) xsmcSetUndefined(*slot);
+}
+
+/* constructor({ port?: 0, address?: "0.0.0.0", format?, target?, onReadable?, onError? }) */
 static void xs_udp_constructor(xsMachine* the)
 {
-	char address[64];
-	simOptionString(the, &xsArg(0), "address", address, sizeof(address));
-	int port = simOptionInteger(the, &xsArg(0), "port", 0);
+	xsmcVars(3);
+	if ((xsmcArgc < 1) || (xsmcTypeOf(xsArg(0)) != xsReferenceType)) xsTypeError("options required: { port?, onReadable? }");
+	if (xsmcHas(xsArg(0), xsID("multicast"))) xsRangeError("multicast is not supported on xsdm");
+	int port = 0;
+	xsmcGet(xsVar(0), xsArg(0), xsID("port"));
+	if (xsmcTest(xsVar(0)) || (xsmcTypeOf(xsVar(0)) == xsIntegerType)) {
+		port = xsmcToInteger(xsVar(0));
+		if ((port < 0) || (port > 65535)) xsRangeError("port %d is not 0..65535", port);
+	}
+	char address[64] = "0.0.0.0";
+	xsmcGet(xsVar(0), xsArg(0), xsID("address"));
+	if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), address, sizeof(address));
 	struct sockaddr_in local;
-	simSocketAddress(the, address[0] ? address : "0.0.0.0", port, &local);
+	simSocketAddress(the, address, port, &local);
+	xsmcGet(xsVar(0), xsArg(0), xsID("format"));
+	if (xsmcTest(xsVar(0)) && ((xsmcTypeOf(xsVar(0)) != xsStringType) || strcmp(xsmcToString(xsVar(0)), "buffer")))
+		xsRangeError("format must be \"buffer\"");
+	getCallback(the, "onReadable", &xsVar(1));
+	getCallback(the, "onError", &xsVar(2));
+
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) xsUnknownError("socket: %s", strerror(errno));
+	if (fd < 0) xsUnknownError("no socket: %s", strerror(errno));
 	if (bind(fd, (struct sockaddr*)&local, sizeof(local)) < 0) {
 		int error = errno;
 		close(fd);
-		xsUnknownError("bind to port %d: %s", port, strerror(error));
+		xsUnknownError("bind %s:%d: %s", address, port, strerror(error));
 	}
 	socklen_t size = sizeof(local);
 	getsockname(fd, (struct sockaddr*)&local, &size);
 	UDPRecord* udp = calloc(1, sizeof(UDPRecord));
-	if (!udp) { close(fd); xsUnknownError("no memory"); }
+	if (!udp) { close(fd); xsUnknownError("no memory for a socket"); }
 	udp->fd = fd;
-	udp->open = 1;
-	udp->port = ntohs(local.sin_port);
 	udp->watch = simWatchAdd(fd, POLLIN, onReady, udp);
-	if (!udp->watch) { close(fd); free(udp); xsUnknownError("no memory"); }
+	if (!udp->watch) { udpFree(udp); xsUnknownError("no memory for a socket"); }
+	udp->the = the;
+	udp->port = ntohs(local.sin_port);
+	udp->onReadable = xsVar(1);
+	udp->onError = xsVar(2);
+	udp->useCount = 1;
 	xsmcSetHostData(xsThis, udp);
-	udp->instance = xsThis;
-	xsRemember(udp->instance);
+	udp->obj = xsThis;
+	xsRemember(udp->obj);
+	if (xsmcHas(xsArg(0), xsID("target"))) {
+		xsmcGet(xsVar(0), xsArg(0), xsID("target"));
+		xsmcSet(xsThis, xsID("target"), xsVar(0));
+	}
 }
 
 /* read() → the next datagram (ArrayBuffer with address and port), or undefined */
 static void xs_udp_read(xsMachine* the)
 {
 	UDPRecord* udp = getUDP(the);
-	udp->readCalled = 1;
-	int next = 0;
-	ioctl(udp->fd, FIONREAD, &next);
-	struct sockaddr_in from;
-	socklen_t size = sizeof(from);
-	xsmcSetArrayBuffer(xsResult, NULL, next);
-	ssize_t n = recvfrom(udp->fd, xsmcToArrayBuffer(xsResult), next, 0, (struct sockaddr*)&from, &size);
-	if (n < 0) {
-		if ((errno == EAGAIN) || (errno == EWOULDBLOCK)) { xsmcSetUndefined(xsResult); return; }
-		xsUnknownError("recvfrom: %s", strerror(errno));
-	}
-	char text[INET_ADDRSTRLEN];
-	inet_ntop(AF_INET, &from.sin_addr, text, sizeof(text));
+	if ((xsmcArgc > 0) && (xsmcTypeOf(xsArg(0)) != xsUndefinedType))
+		xsTypeError("read() takes no argument: the SDK's UDP returns a new ArrayBuffer");
+	UDPPacket* packet = udp->first;
+	if (!packet) return;
 	xsmcVars(1);
+	xsmcSetArrayBuffer(xsResult, packet->data, packet->length);
+	xsmcSetInteger(xsVar(0), ntohs(packet->from.sin_port));
+	xsmcSet(xsResult, xsID("port"), xsVar(0));
+	char text[INET_ADDRSTRLEN];
+	inet_ntop(AF_INET, &packet->from.sin_addr, text, sizeof(text));
 	xsmcSetString(xsVar(0), text);
 	xsmcSet(xsResult, xsID("address"), xsVar(0));
-	xsmcSetInteger(xsVar(0), ntohs(from.sin_port));
-	xsmcSet(xsResult, xsID("port"), xsVar(0));
+	udp->first = packet->next;
+	if (!udp->first) udp->last = NULL;
+	udp->queued--;
+	free(packet);
+	updateWatch(udp);
 }
 
-/* write(buffer, address, port): one datagram */
+/* write(address, port, bytes): one datagram, in the SDK's argument order */
 static void xs_udp_write(xsMachine* the)
 {
 	UDPRecord* udp = getUDP(the);
+	if ((xsmcArgc < 3) || (xsmcTypeOf(xsArg(0)) != xsStringType))
+		xsTypeError("write(address, port, bytes): address first, a string, as in the SDK");
 	char address[64];
-	xsmcToStringBuffer(xsArg(1), address, sizeof(address));
+	xsmcToStringBuffer(xsArg(0), address, sizeof(address));
+	int port = xsmcToInteger(xsArg(1));
+	if ((port <= 0) || (port > 65535)) xsRangeError("port %d is not 1..65535", port);
 	struct sockaddr_in to;
-	simSocketAddress(the, address, xsmcToInteger(xsArg(2)), &to);
+	simSocketAddress(the, address, port, &to);
 	void* data;
 	xsUnsignedValue length;
-	xsmcGetBufferReadable(xsArg(0), &data, &length);
+	xsmcGetBufferReadable(xsArg(2), &data, &length);
 	ssize_t n = sendto(udp->fd, data, length, 0, (struct sockaddr*)&to, sizeof(to));
 	if (n < 0) {
-		if ((errno == EAGAIN) || (errno == EWOULDBLOCK)) xsUnknownError("would block");
-		xsUnknownError("sendto %s:%d: %s", address, ntohs(to.sin_port), strerror(errno));
+		if ((errno == EAGAIN) || (errno == EWOULDBLOCK)) xsUnknownError("would block: the send queue is full");
+		xsUnknownError("UDP send to %s:%d failed: %s", address, port, strerror(errno));
 	}
 }
 
+/* not in the SDK (lwip has no way to ask): the bound port, for tests and peers on xsdm */
 static void xs_udp_get_port(xsMachine* the)
 {
 	xsmcSetInteger(xsResult, getUDP(the)->port);
@@ -145,7 +237,27 @@ static void xs_udp_get_port(xsMachine* the)
 static void xs_udp_close(xsMachine* the)
 {
 	UDPRecord* udp = xsmcGetHostDataValidate(xsThis, (void*)&udpHooks);
-	if (udp) release(the, udp);
+	if (!udp) return;
+	simWatchRemove(udp->watch);
+	udp->watch = NULL;
+	close(udp->fd);
+	udp->fd = -1;
+	xsmcSetHostData(xsThis, NULL);
+	xsForget(udp->obj);
+	release(udp);
+}
+
+static void xs_udp_get_format(xsMachine* the)
+{
+	getUDP(the);
+	xsmcSetString(xsResult, "buffer");
+}
+
+static void xs_udp_set_format(xsMachine* the)
+{
+	getUDP(the);
+	if ((xsmcTypeOf(xsArg(0)) != xsStringType) || strcmp(xsmcToString(xsArg(0)), "buffer"))
+		xsRangeError("format must be \"buffer\"");
 }
 
 static const simNativeFunction functions[] = {
@@ -154,6 +266,8 @@ static const simNativeFunction functions[] = {
 	{ "xs_udp_write", xs_udp_write, 3 },
 	{ "xs_udp_get_port", xs_udp_get_port, 0 },
 	{ "xs_udp_close", xs_udp_close, 0 },
+	{ "xs_udp_get_format", xs_udp_get_format, 0 },
+	{ "xs_udp_set_format", xs_udp_set_format, 1 },
 };
 static const simNativeClass classes[] = { { "xs_udp_destructor", &udpHooks } };
 
