@@ -33,6 +33,10 @@ async function main(): Promise<void> {
 		figures[`json_${mode}_heap_growth_1k_to_1m_bytes`] = figures[`json_${mode}_1m_peak_heap_32bit_bytes`]! - figures[`json_${mode}_1k_peak_heap_32bit_bytes`]!;
 	}
 
+	const store = await runXsdm(compiled("bench/xs/store.ts"), [], { timeoutMs: 600000 });
+	if (store.code !== 0) throw new Error(`bench/xs/store failed:\n${store.stderr}`);
+	Object.assign(figures, JSON.parse(store.stdout.trim()));
+
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });
 		if (r.code !== 0) throw new Error(`empty module on ${width}-bit failed:\n${r.stderr}`);

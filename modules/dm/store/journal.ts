@@ -28,8 +28,8 @@ export class StoreFormatError extends Error {
 	}
 }
 
-/** Where a piece of a value is on flash. Every value ends with an empty fragment, the location of its
-    Last record, so that even an empty value has a place that compaction sees. */
+/** Where a piece of a value is on flash. An empty value keeps one empty fragment, the location of
+    its record, so that compaction sees it too. */
 interface Fragment { at: number; length: number }
 interface Block { index: number; seq: number; eraseCount: number }
 type Op = { kind: "put"; key: string; fragments: Fragment[]; complete: boolean } | { kind: "delete"; key: string };
@@ -198,14 +198,13 @@ export class Store {
 				const moved: Op[] = [];
 				for (const key of moving) {
 					const fragments: Fragment[] = [];
-					let n = 0;
-					for (const f of this.index.get(key)!) {
-						if (!f.length) continue;
-						const data = new Uint8Array(this.flash.read(f.at, f.length));
-						fragments.push({ at: this.append(RecordType.Fragment, n === 0 ? FragmentFlags.First : 0, key, n, txn, data), length: data.length });
-						n++;
-					}
-					fragments.push({ at: this.append(RecordType.Fragment, (n === 0 ? FragmentFlags.First : 0) | FragmentFlags.Last, key, n, txn, undefined), length: 0 });
+					const pieces = this.index.get(key)!.filter((f) => f.length);
+					if (pieces.length === 0) pieces.push({ at: 0, length: 0 });
+					pieces.forEach((f, n) => {
+						const data = f.length ? new Uint8Array(this.flash.read(f.at, f.length)) : undefined;
+						const flags = (n === 0 ? FragmentFlags.First : 0) | (n === pieces.length - 1 ? FragmentFlags.Last : 0);
+						fragments.push({ at: this.append(RecordType.Fragment, flags, key, n, txn, data), length: f.length });
+					});
 					moved.push({ kind: "put", key, fragments, complete: true });
 				}
 				this.append(RecordType.Commit, 0, "", 0, txn, undefined);
@@ -308,31 +307,41 @@ export class Transaction {
 
 	constructor(private readonly store: Store, readonly id: number, readonly startSeq: number) {}
 
-	/** A value given whole (split into fragments on flash). */
+	/** A value given whole: its last fragment carries the Last flag (one record fewer than a stream). */
 	put(key: string, value: Uint8Array): void {
-		const w = this.putStream(key);
-		for (let at = 0; at < value.length; at += FRAGMENT_MAX) w.write(value.subarray(at, at + FRAGMENT_MAX));
-		w.end();
+		const w = this.writer(key);
+		if (value.length === 0) w.fragment(undefined, true);
+		for (let at = 0; at < value.length; at += FRAGMENT_MAX) w.fragment(value.subarray(at, at + FRAGMENT_MAX), at + FRAGMENT_MAX >= value.length);
+		w.done();
 	}
 
-	/** A value given in chunks of any size, written as they come. */
+	/** A value given in chunks of any size, written as they come; end() adds an empty Last fragment. */
 	putStream(key: string): { write(chunk: Uint8Array): void; end(): void } {
-		this.check();
-		const op: Op = { kind: "put", key, fragments: [], complete: false };
-		let n = 0;
-		const fragment = (data: Uint8Array | undefined, last: boolean): void => {
-			const at = this.run(() => this.store.append(RecordType.Fragment, (n === 0 ? FragmentFlags.First : 0) | (last ? FragmentFlags.Last : 0), key, n, this.id, data));
-			op.fragments.push({ at, length: data ? data.length : 0 });   // the empty last one marks where the value ends
-			n++;
-		};
+		const w = this.writer(key);
 		return {
 			write: (chunk) => {
 				this.check();
-				for (let at = 0; at < chunk.length; at += FRAGMENT_MAX) fragment(chunk.subarray(at, at + FRAGMENT_MAX), false);
+				for (let at = 0; at < chunk.length; at += FRAGMENT_MAX) w.fragment(chunk.subarray(at, at + FRAGMENT_MAX), false);
 			},
 			end: () => {
 				this.check();
-				fragment(undefined, true);
+				w.fragment(undefined, true);
+				w.done();
+			},
+		};
+	}
+
+	private writer(key: string): { fragment(data: Uint8Array | undefined, last: boolean): void; done(): void } {
+		this.check();
+		const op: Op = { kind: "put", key, fragments: [], complete: false };
+		let n = 0;
+		return {
+			fragment: (data, last) => {
+				const at = this.run(() => this.store.append(RecordType.Fragment, (n === 0 ? FragmentFlags.First : 0) | (last ? FragmentFlags.Last : 0), key, n, this.id, data));
+				op.fragments.push({ at, length: data ? data.length : 0 });   // an empty last one still marks where the value ends
+				n++;
+			},
+			done: () => {
 				op.complete = true;
 				this.ops.push(op);
 			},

@@ -166,17 +166,17 @@ describe("store: damaged flash", () => {
 });
 
 describe("store: power cut at every program and erase (RAM flash)", () => {
-	const steps = workload(engine === "xs" ? 60 : 200);
+	const steps = workload(engine === "xs" ? 120 : 200);
 	const options = { maxValueLength: 4608 };
 	const geometry = (): RamNorFlash => new RamNorFlash(20 * 2048, 2048);
 
-	it(`finds the state before or after the interrupted transaction, at every cut (${engine === "xs" ? 60 : 200} transactions)`, () => {
+	it(`finds the state before or after the interrupted transaction, at every cut (${engine === "xs" ? 120 : 200} transactions)`, () => {
 		const reference = geometry();
 		run(Store.mount(reference, options), steps);
 		const total = reference.operations;
 		assert.ok(reference.erases.some((c) => c > 1), "the workload must compact (blocks reused)");
 		let checked = 0;
-		const stride = engine === "xs" ? 3 : 1;   // XS interprets: every third cut point there, all of them on Node
+		const stride = engine === "xs" ? 4 : 1;   // XS interprets: every fourth cut point there, all of them on Node
 		for (let cut = 1; cut <= total; cut += stride) {
 			const flash = geometry();
 			flash.cutAt = cut;
