@@ -30,7 +30,10 @@ static void xs_native(xsMachine* the)
 		const simNativeTable* table = gTables[t];
 		for (int i = 0; i < table->functionCount; i++) {
 			if (!strcmp(table->functions[i].name, name)) {
-				xsResult = xsNewHostFunction(table->functions[i].callback, table->functions[i].length);
+				/* named, so that its errors read "xs_flash_read: ..." rather than "@anonymous-12: ..." */
+				fxNewHostFunction(the, table->functions[i].callback, table->functions[i].length, fxID(the, (txString)table->functions[i].name), XS_NO_ID);
+				xsResult = *the->stack;
+				the->stack++;
 				return;
 			}
 		}
