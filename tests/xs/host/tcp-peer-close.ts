@@ -7,8 +7,8 @@ import { argv, exit } from "embedded:sim/host";
 
 const [portText, mode] = argv() as [string, string];
 const log = (line: string): void => console.log(line);
-// xsdm's host functions are unnamed, so XS prefixes their messages with "@anonymous-N: "
-const message = (e: unknown): string => `${(e as Error).name}: ${(e as Error).message.replace(/^@[^:]*: /, "")}`;
+// XS prefixes a host function's errors with its name ("xs_tcp_read: "); the SDK's differ: compare without it
+const message = (e: unknown): string => `${(e as Error).name}: ${(e as Error).message.replace(/^(?:@[^:]*|xs_[a-z0-9_]+): /, "")}`;
 
 function take(socket: TCP): void {
 	const bytes = socket.read();
