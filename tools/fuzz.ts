@@ -1,6 +1,7 @@
 // npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
 // Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated.
 import { fuzzJson } from "../tests/fuzz/json.js";
+import { fuzzPackage0 } from "../tests/fuzz/package0.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 async function main(): Promise<void> {
@@ -13,6 +14,14 @@ async function main(): Promise<void> {
 	if (r.code !== 0) throw new Error(`XS fuzz failed:\n${r.stderr}`);
 	const xs = JSON.parse(r.stdout);
 	console.log(`JSON reader on XS:   ${xsRuns} documents (${xs.valid} valid, ${xs.mutated} mutated, ${xs.rejected} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const p0 = fuzzPackage0(nodeRuns, 1000);
+	console.log(`Package#0 on Node: ${nodeRuns} mutated packages (${p0.generated} generated, ${p0.signed} signed; ${p0.accepted} accepted, ${p0.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const r0 = await runXsdm(compiled("tests/fuzz/package0-xs.ts"), [String(xsRuns), "2000"], { timeoutMs: 3600000 });
+	if (r0.code !== 0) throw new Error(`XS Package#0 fuzz failed:\n${r0.stderr}`);
+	const x0 = JSON.parse(r0.stdout);
+	console.log(`Package#0 on XS:   ${xsRuns} mutated packages (${x0.generated} generated, ${x0.signed} signed; ${x0.accepted} accepted, ${x0.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
 main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });

@@ -1,152 +1,162 @@
-// Package#0 (7.1.1): hand-assembled packages decode to what the spec's fields say, encode back to
-// the same bytes, and every malformation is DmError 400 at the right byte.
-import { sha256 } from "@noble/hashes/sha2.js";
-import { ConnectionType, NotificationFilter, constantTimeEqual, decodePackage0, encodePackage0, isTimestampFresh, signPackage0, verifyPackage0 } from "../../../modules/dm/codec/index.js";
+// Package#0 binary format (7.1.1): packages assembled by hand from the spec's field layout decode
+// to the values they were built from, encode back to the same bytes, and every malformation is
+// DmError 400 at the byte where it is.
+import { ConnectionType, decodePackage0, encodePackage0, type Notification } from "../../../modules/dm/codec/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { assert, describe, it } from "../../harness/index.js";
-import { prng } from "../../fuzz/json.js";
+import { PACKAGE0_SEEDS } from "../../fuzz/seeds/package0/seeds.js";
 
 const { fromHex: h } = assert;
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+const seed = (name: string): Uint8Array => h(PACKAGE0_SEEDS.find((s) => s.name === name)!.hex);
+const FEB_9_2016 = 1454976000;   // the spec's date, 0x56b92c00
 
-// VER=2, OC=4: 0010 00100 0000000 = 0x22 0x00
-// SERVER-ID "srv1" (delta 1, len 4), NOTIFICATION-ID 0x1234 (delta 2, len 2),
-// TIMESTAMP 0x5F5E1000 (delta 2, len 4), REQ-MOS (delta 1, len 0)
-const sample = h("2200" + "1004" + "73727631" + "2002" + "1234" + "2004" + "5f5e1000" + "1000");
-
-function rejects(bytes: Uint8Array, offset: number, message: RegExp): void {
-	const e = assert.throws(() => decodePackage0(bytes), DmError) as DmError;
-	assert.equal(e.status, 400);
+function rejects(bytes: Uint8Array, offset: number, message: RegExp, require?: Parameters<typeof decodePackage0>[1]): void {
+	const e = assert.throws(() => decodePackage0(bytes, require), DmError) as DmError;
+	assert.equal(e.status, 400, e.message);
 	assert.equal(e.offset, offset, e.message);
 	assert.ok(message.test(e.message), e.message);
 }
 
-describe("Package#0 binary format", () => {
-	it("decodes the header and each option", () => {
-		const n = decodePackage0(sample);
-		assert.equal(n.serverId, "srv1");
-		assert.equal(n.notificationId, 0x1234);
-		assert.equal(n.timestamp, 0x5f5e1000);
-		assert.equal(n.requestMos, true);
-		assert.equal(n.digest, undefined);
+function roundTrips(bytes: Uint8Array, expected: Notification & { digestOffset?: number }): void {
+	const n = decodePackage0(bytes);
+	assert.deepEqual(n, expected);
+	assert.bytes(encodePackage0(n), bytes);
+}
+
+describe("Package#0 binary format: the spec's scenarios", () => {
+	it("decodes and re-encodes the notification before I.1's session (no REQ-MOS)", () => {
+		// 0x21 0x80 = 0010 00011 0000000: VER 2, OC 3, reserved 0
+		roundTrips(seed("I.1 notification"), { requestMos: false, serverId: "dms1", notificationId: 1, timestamp: FEB_9_2016, timestampLength: 4 });
 	});
 
-	it("encodes to the same bytes, with option deltas computed", () => {
-		assert.bytes(encodePackage0({ serverId: "srv1", notificationId: 0x1234, timestamp: 0x5f5e1000, requestMos: true }), sample);
+	it("decodes and re-encodes the notification before I.2's session (REQ-MOS)", () => {
+		roundTrips(seed("I.2 notification"), { requestMos: true, serverId: "dms1", notificationId: 1, timestamp: FEB_9_2016, timestampLength: 4 });
 	});
 
-	it("round-trips every option, PREFERRED-CON-TYPE and an 8-byte TIMESTAMP included", () => {
-		const n = { serverId: "DM server é", preferredConnections: [ConnectionType.Wlan, ConnectionType.Cellular, ConnectionType.AnyAvailable], notificationId: 65535, digest: sha256(ascii("x")), timestamp: 2 ** 40 + 5, requestMos: false };
-		const back = decodePackage0(encodePackage0(n));
-		assert.deepEqual({ ...back, digestOffset: undefined }, { ...n, digestOffset: undefined });
-		assert.bytes(encodePackage0(back), encodePackage0(n));
+	it("decodes every option of Table 1, each delta 1", () => {
+		roundTrips(seed("every option"), {
+			requestMos: true, serverId: "dms1", preferredConnections: [ConnectionType.Wlan, ConnectionType.Cellular, ConnectionType.AnyAvailable],
+			notificationId: 0x0102, digest: new Uint8Array(32), digestOffset: 19, timestamp: FEB_9_2016, timestampLength: 8,
+		});
 	});
 
-	it("accepts a package with no options, and ignores the reserved bits", () => {
-		assert.deepEqual(decodePackage0(h("2000")), { requestMos: false });
-		assert.deepEqual(decodePackage0(h("207f")), { requestMos: false });
+	it("accepts no options at all: every option is ZeroOrOne", () => {
+		roundTrips(seed("no options"), { requestMos: false });
 	});
 
-	it("skips options of a later version (number above 6)", () => {
-		assert.deepEqual(decodePackage0(h("2080" + "7002" + "abcd")), { requestMos: false });
+	it("keeps reserved header bits and later options, so the bytes survive a re-encoding", () => {
+		roundTrips(seed("reserved bits and an option of a later version"), { requestMos: false, reserved: 0x55, serverId: "s", extensions: [{ number: 9, value: h("abcd") }] });
 	});
 
-	it("refuses malformed packages at the right byte", () => {
-		rejects(h(""), 0, /shorter/);
+	it("reads a TIMESTAMP of 4 and of 8 bytes", () => {
+		roundTrips(seed("8-byte timestamp"), { requestMos: false, timestamp: 2 ** 40 + 5, timestampLength: 8 });
+		roundTrips(h("2080" + "5004" + "ffffffff"), { requestMos: false, timestamp: 0xffffffff, timestampLength: 4 });
+		roundTrips(h("2080" + "5008" + "001fffff" + "ffffffff"), { requestMos: false, timestamp: Number.MAX_SAFE_INTEGER, timestampLength: 8 });
+	});
+});
+
+describe("Package#0 binary format: encoding", () => {
+	it("computes the deltas from the option numbers", () => {
+		// SERVER-ID (delta 1), TIMESTAMP (delta 5 - 1 = 4), option 20 (delta 15)
+		assert.bytes(encodePackage0({ serverId: "a", timestamp: 1, requestMos: false, extensions: [{ number: 20, value: h("") }] }), h("2180" + "1001" + "61" + "4004" + "00000001" + "f000"));
+	});
+
+	it("writes the shortest TIMESTAMP unless told its length", () => {
+		assert.bytes(encodePackage0({ timestamp: 2 ** 32, requestMos: false }), h("2080" + "5008" + "0000000100000000"));
+		assert.bytes(encodePackage0({ timestamp: 7, timestampLength: 8, requestMos: false }), h("2080" + "5008" + "0000000000000007"));
+	});
+
+	it("writes a zero digest for signing", () => {
+		assert.bytes(encodePackage0({ withDigest: true, requestMos: false }), h("2080" + "4020" + "00".repeat(32)));
+	});
+
+	it("refuses values the format cannot carry", () => {
+		const refuses = (n: Notification): void => { assert.throws(() => encodePackage0(n), RangeError); };
+		refuses({ notificationId: 65536, requestMos: false });
+		refuses({ notificationId: 1.5, requestMos: false });
+		refuses({ timestamp: -1, requestMos: false });
+		refuses({ timestamp: 2 ** 53, requestMos: false });
+		refuses({ timestamp: 2 ** 32, timestampLength: 4, requestMos: false });
+		refuses({ digest: new Uint8Array(31), requestMos: false });
+		refuses({ serverId: "x".repeat(4096), requestMos: false });
+		refuses({ reserved: 128, requestMos: false });
+		refuses({ extensions: [{ number: 6, value: h("") }], requestMos: false });
+		refuses({ extensions: [{ number: 9, value: h("") }, { number: 8, value: h("") }], requestMos: false });
+		refuses({ serverId: "a", extensions: [{ number: 17, value: h("") }], requestMos: false });
+		refuses({ extensions: Array.from({ length: 32 }, (_, i) => ({ number: 7 + i, value: h("") })), requestMos: false });
+	});
+});
+
+describe("Package#0 binary format: malformed packages", () => {
+	it("refuses a short or foreign header", () => {
+		rejects(h(""), 0, /shorter than its 2-byte header/);
 		rejects(h("22"), 1, /shorter/);
-		rejects(h("1000"), 0, /version 1/);
-		rejects(h("3000"), 0, /version 3/);
+		rejects(h("1000"), 0, /version 1,/);
+		rejects(h("3000"), 0, /version 3,/);
+		rejects(h("f080" + "1001" + "61"), 0, /version 15,/);
+	});
+
+	it("refuses options the header counts but the package lacks, or cuts short", () => {
 		rejects(h("2080"), 2, /option 1 of 1 is missing/);
-		rejects(h("2080" + "10"), 2, /missing/);
-		rejects(h("2080" + "1005" + "73727631"), 2, /says 5 bytes, 4 remain/);
-		rejects(h("2000" + "00"), 2, /1 bytes after/);
+		rejects(h("2080" + "10"), 2, /option 1 of 1 is missing/);
+		rejects(h("2100" + "1001" + "61"), 5, /option 2 of 2 is missing/);
+		rejects(h("2080" + "1005" + "73727631"), 2, /option 1 says 5 bytes, 4 remain/);
+		rejects(h("2080" + "1fff" + "61".repeat(4094)), 2, /says 4095 bytes, 4094 remain/);
+	});
+
+	it("refuses bytes after the last option the header counts", () => {
+		rejects(h("2000" + "00"), 2, /1 bytes after the last of 0 options/);
+		rejects(h("2080" + "1001" + "61" + "1000"), 5, /2 bytes after the last of 1 options/);
+	});
+
+	it("refuses option 0, repeats, and out-of-order options (which read as other options)", () => {
 		rejects(h("2080" + "0000"), 2, /option number 0/);
-		rejects(h("2200" + "1001" + "61" + "0001" + "62"), 5, /option 1 appears twice/);
-		rejects(h("2080" + "3003" + "010203"), 2, /NOTIFICATION-ID of 3 bytes/);
-		rejects(h("2080" + "4010" + "00".repeat(16)), 2, /SHA256-DIGEST of 16 bytes/);
-		rejects(h("2080" + "5003" + "010203"), 2, /TIMESTAMP of 3 bytes/);
+		rejects(h("2100" + "1001" + "61" + "0001" + "62"), 5, /option 1 appears twice/);
+		rejects(h("2100" + "6000" + "0000"), 4, /option 6 appears twice/);
+		// NOTIFICATION-ID (3) then SERVER-ID sent with delta 1 lands on SHA256-DIGEST (4)
+		rejects(h("2100" + "3002" + "0001" + "1004" + "646d7331"), 6, /SHA256-DIGEST of 4 bytes/);
+	});
+
+	it("refuses option values of the wrong size", () => {
+		rejects(h("2080" + "3003" + "010203"), 2, /NOTIFICATION-ID of 3 bytes, not 2/);
+		rejects(h("2080" + "3001" + "01"), 2, /NOTIFICATION-ID of 1 bytes/);
+		rejects(h("2080" + "4010" + "00".repeat(16)), 2, /SHA256-DIGEST of 16 bytes, not 32/);
+		rejects(h("2080" + "4021" + "00".repeat(33)), 2, /SHA256-DIGEST of 33 bytes/);
+		rejects(h("2080" + "5003" + "010203"), 2, /TIMESTAMP of 3 bytes, not 4 or 8/);
+		rejects(h("2080" + "5000"), 2, /TIMESTAMP of 0 bytes/);
+		rejects(h("2080" + "5008" + "00200000" + "00000000"), 4, /TIMESTAMP beyond any representable time/);
 		rejects(h("2080" + "6001" + "00"), 2, /REQ-MOS carries 1 bytes/);
+	});
+
+	it("refuses connection types other than 0..3, and ANY_AVAILABLE before the end", () => {
 		rejects(h("2080" + "2002" + "0001"), 4, /ANY_AVAILABLE must come last/);
-		rejects(h("2080" + "2001" + "04"), 4, /connection type 4/);
-		rejects(h("2080" + "1002" + "c0af"), 4, /not a UTF-8 string/);
-		rejects(h("2080" + "1000"), 4, /not a UTF-8 string/);
-	});
-});
-
-describe("Package#0 digest (interpretation 4)", () => {
-	const secret = ascii("noti-secret"), data = ascii("noti-data");
-	const unsigned = encodePackage0({ serverId: "srv1", notificationId: 7, withDigest: true, requestMos: false });
-
-	it("is SHA-256(secret ‖ package with a zero digest ‖ auth data)", () => {
-		const signed = signPackage0(unsigned, secret, data);
-		const n = decodePackage0(signed);
-		const whole = new Uint8Array(secret.length + unsigned.length + data.length);
-		whole.set(secret); whole.set(unsigned, secret.length); whole.set(data, secret.length + unsigned.length);
-		assert.bytes(n.digest!, sha256(whole));
-		assert.equal(verifyPackage0(n, signed, secret, data), true);
+		rejects(h("2080" + "2001" + "04"), 4, /connection type 4, not 0..3/);
+		rejects(h("2080" + "2003" + "0102ff"), 6, /connection type 255/);
+		assert.deepEqual(decodePackage0(h("2080" + "2000")), { requestMos: false, preferredConnections: [] });
 	});
 
-	it("fails for a changed byte, a wrong secret or auth data, no digest, or no secret", () => {
-		const signed = signPackage0(unsigned, secret, data);
-		const tampered = signed.slice();
-		tampered[5] = tampered[5]! ^ 1;   // inside SERVER-ID
-		assert.equal(verifyPackage0(decodePackage0(tampered), tampered, secret, data), false);
-		assert.equal(verifyPackage0(decodePackage0(signed), signed, ascii("other"), data), false);
-		assert.equal(verifyPackage0(decodePackage0(signed), signed, secret, ascii("other")), false);
-		assert.equal(verifyPackage0(decodePackage0(signed), signed, undefined, data), false);
-		assert.equal(verifyPackage0(decodePackage0(signed), signed, new Uint8Array(0), data), false);
-		assert.equal(verifyPackage0(decodePackage0(sample), sample, secret, data), false);
+	it("refuses a SERVER-ID that is empty, not UTF-8, or holds control characters", () => {
+		rejects(h("2080" + "1000"), 4, /SERVER-ID is empty/);
+		rejects(h("2080" + "1002" + "c0af"), 4, /SERVER-ID is not UTF-8/);
+		rejects(h("2080" + "1003" + "eda080"), 4, /not UTF-8/);   // a surrogate
+		rejects(h("2080" + "1002" + "610a"), 5, /control character/);
+		rejects(h("2080" + "1002" + "7f61"), 4, /control character/);
+		rejects(h("2080" + "1003" + "61c285"), 5, /control character/);   // U+0085, a C1 control
+		assert.equal(decodePackage0(h("2080" + "1006" + "c2a0" + "f09f9880")).serverId, "\u00a0😀");
 	});
 
-	it("compares without regard to where digests differ", () => {
-		assert.equal(constantTimeEqual(h("00ff"), h("00ff")), true);
-		assert.equal(constantTimeEqual(h("00ff"), h("01ff")), false);
-		assert.equal(constantTimeEqual(h("00ff"), h("00fe")), false);
-		assert.equal(constantTimeEqual(h("00ff"), h("00ff00")), false);
-		assert.equal(constantTimeEqual(h(""), h("")), true);
-	});
-});
-
-describe("Package#0 timestamp window and duplicate filter", () => {
-	it("accepts within 10 minutes either side, and not beyond", () => {
-		assert.equal(isTimestampFresh(1000, 1600), true);
-		assert.equal(isTimestampFresh(1000, 1601), false);
-		assert.equal(isTimestampFresh(1600, 1000), true);
-		assert.equal(isTimestampFresh(1601, 1000), false);
-		assert.equal(isTimestampFresh(1000, 1030, 20), false);
+	it("refuses a package without an option the listener requires, at its end", () => {
+		rejects(h("2080" + "1001" + "61"), 5, /no NOTIFICATION-ID option/, { require: ["notificationId"] });
+		rejects(h("2000"), 2, /no SERVER-ID option/, { require: ["serverId"] });
+		rejects(h("2080" + "3002" + "0007"), 6, /no SHA256-DIGEST option/, { require: ["notificationId", "digest"] });
+		assert.equal(decodePackage0(h("2080" + "3002" + "0007"), { require: ["notificationId"] }).notificationId, 7);
 	});
 
-	it("drops a repeated (SERVER-ID, NOTIFICATION-ID) and forgets the oldest beyond its capacity", () => {
-		const f = new NotificationFilter(2);
-		assert.equal(f.admit("a", 1), true);
-		assert.equal(f.admit("a", 1), false);
-		assert.equal(f.admit("b", 1), true, "same id, other server");
-		assert.equal(f.admit("a", 2), true);
-		assert.equal(f.admit("a", 1), true, "evicted, so admitted again");
-	});
-});
-
-describe("Package#0 fuzz", () => {
-	it("lets only DmError escape from mutated packages, and re-encodes what it accepts", () => {
-		const r = prng(5);
-		let accepted = 0, refused = 0;
-		for (let n = 0; n < 3000; n++) {
-			const base = encodePackage0({
-				serverId: r() < 0.7 ? "server-" + Math.floor(r() * 1000) : undefined as unknown as string,
-				notificationId: Math.floor(r() * 65536), timestamp: Math.floor(r() * 2 ** 33), requestMos: r() < 0.5, withDigest: r() < 0.5,
-			});
-			const m = base.slice();
-			for (let k = Math.floor(r() * 3); k >= 0; k--) m[Math.floor(r() * m.length)] = Math.floor(r() * 256);
-			const cut = r() < 0.2 ? Math.floor(r() * m.length) : m.length;
-			try {
-				const decoded = decodePackage0(m.subarray(0, cut));
-				accepted++;
-				assert.deepEqual({ ...decodePackage0(encodePackage0(decoded)), digestOffset: 0 }, { ...decoded, digestOffset: 0 });
-			} catch (e) {
-				if (!(e instanceof DmError)) throw e;
-				refused++;
-			}
-		}
-		assert.ok(accepted > 0 && refused > 0, `${accepted} accepted, ${refused} refused`);
+	it("decodes a package inside a larger buffer (a datagram after its push header)", () => {
+		const datagram = h("06" + "2180" + "1004" + "646d7331" + "2002" + "0001" + "2004" + "56b92c00" + "ee");
+		const n = decodePackage0(datagram.subarray(1, datagram.length - 1));
+		assert.equal(n.serverId, "dms1");
+		assert.equal(n.timestamp, FEB_9_2016);
+		rejects(datagram.subarray(1, 5), 2, /option 1 says 4 bytes, 0 remain/);
 	});
 });
