@@ -1,7 +1,8 @@
 // npm run bench: runs the XS benchmarks on the simulator host, prints a table, and writes
 // bench/out/figures.json (one object: snake_case name → number; times in µs, heap in bytes,
 // ratios measured within one run). Nothing here gates CI.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 
@@ -36,6 +37,22 @@ async function main(): Promise<void> {
 	const store = await runXsdm(compiled("bench/xs/store.ts"), [], { timeoutMs: 600000 });
 	if (store.code !== 0) throw new Error(`bench/xs/store failed:\n${store.stderr}`);
 	Object.assign(figures, JSON.parse(store.stdout.trim()));
+
+	// The store's RAM on the 32-bit host, flash in a file: the index after mount, the peak of a
+	// compaction, for an empty store and for 1,000 keys (the difference is what the keys cost).
+	const flashFile = join(mkdtempSync(join(tmpdir(), "dm-bench-")), "flash.bin");
+	for (const keys of [0, 1000]) {
+		rmSync(flashFile, { force: true });
+		const geometry = ["--flash", flashFile, "--flash-size", String(256 * 4096), "--flash-block", "4096"];
+		const fill = await runXsdm(compiled("bench/xs/store-heap.ts"), ["fill", String(keys)], { width: 32, options: geometry, timeoutMs: 300000 });
+		if (fill.code !== 0) throw new Error(`store-heap fill failed:\n${fill.stderr}`);
+		const compact = await runXsdm(compiled("bench/xs/store-heap.ts"), ["compact"], { width: 32, options: geometry, timeoutMs: 300000 });
+		if (compact.code !== 0) throw new Error(`store-heap compact failed:\n${compact.stderr}`);
+		const r = JSON.parse(compact.stdout.trim()) as { indexBytes: number; peakBytes: number };
+		figures[`store_${keys}_keys_mounted_heap_32bit_bytes`] = r.indexBytes;
+		figures[`store_${keys}_keys_compaction_peak_heap_32bit_bytes`] = r.peakBytes;
+	}
+	figures["store_heap_per_key_32bit_bytes"] = (figures["store_1000_keys_mounted_heap_32bit_bytes"]! - figures["store_0_keys_mounted_heap_32bit_bytes"]!) / 1000;
 
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });

@@ -16,10 +16,12 @@ import { DmError } from "../error.js";
 import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
 import { crc32 } from "./crc32.js";
 import type { Flash } from "./flash.js";
+import { KeyIndex, hashKey } from "./key-index.js";
 import { BLOCK_HEADER, FORMAT_VERSION, FragmentFlags, MAGIC, NO_RECORD, RECORD_HEADER, RECORD_TRAILER, RecordType } from "./format.js";
 
 export const FRAGMENT_MAX = 512;
 const MAX_KEY = 255;
+const MAX_RECORD = RECORD_HEADER + MAX_KEY + FRAGMENT_MAX + RECORD_TRAILER;
 
 export class StoreFormatError extends Error {
 	constructor(message: string) {
@@ -28,11 +30,16 @@ export class StoreFormatError extends Error {
 	}
 }
 
-/** Where a piece of a value is on flash. An empty value keeps one empty fragment, the location of
-    its record, so that compaction sees it too. */
-interface Fragment { at: number; length: number }
-interface Block { index: number; seq: number; eraseCount: number }
-type Op = { kind: "put"; key: string; fragments: Fragment[]; complete: boolean } | { kind: "delete"; key: string };
+/** What a transaction (or a transaction being replayed at mount) changes, until its commit. The key
+    bytes are held only that long; once applied, the index keeps a hash and flash addresses. */
+export type Op =
+	| { put: true; key: Uint8Array; hash: number; loc: number; size: number; next: number; complete: boolean }
+	| { put: false; key: Uint8Array; hash: number };
+
+/** A record as read back from flash, its CRC checked. */
+interface Record { type: number; flags: number; txn: number; index: number; key: Uint8Array; data: Uint8Array; size: number }
+
+const enum BlockState { Erased = 0, Dirty = 1, Log = 2 }
 
 export interface StoreOptions {
 	/** the largest value a transaction may put (default 64 KiB): sets the blocks kept for compaction */
@@ -44,9 +51,17 @@ export class Store {
 	private readonly blockLength: number;
 	private readonly blockCount: number;
 	private readonly reserve: number;
-	private readonly index = new Map<string, Fragment[]>();
-	private log: Block[] = [];                     // oldest first
-	private free: { index: number; eraseCount: number; erased: boolean }[] = [];
+	private readonly index: KeyIndex;
+	// Per block, in typed arrays so the RAM they take is fixed and small: the log's blocks oldest
+	// first in a ring, each block's sequence, erase count, state, and how far its good records go.
+	private readonly ring: Uint16Array;
+	private ringStart = 0;
+	private ringLength = 0;
+	private readonly seqs: Uint32Array;
+	private readonly eraseCounts: Uint32Array;
+	private readonly states: Uint8Array;
+	private readonly ends: Uint32Array;
+	private freeCount = 0;
 	private headOffset = 0;                        // next byte to write in the head block
 	private nextSeq = 1;
 	private nextTxn = 1;
@@ -62,11 +77,18 @@ export class Store {
 		this.blockLength = flash.blockLength;
 		this.blockCount = Math.floor(flash.byteLength / flash.blockLength);
 		if (this.blockLength < 512) throw new RangeError("the store needs blocks of 512 bytes or more");
+		if (this.blockCount > 0xffff) throw new RangeError("the store handles at most 65,535 blocks");
 		const payload = this.blockLength - BLOCK_HEADER;
 		const perFragment = FRAGMENT_MAX + RECORD_HEADER + RECORD_TRAILER + MAX_KEY;
 		const fragmentsPerBlock = Math.max(1, Math.floor(payload / perFragment));
 		this.reserve = Math.ceil((options.maxValueLength ?? 65536) / FRAGMENT_MAX / fragmentsPerBlock) + 2;
 		if (this.blockCount < this.reserve + 2) throw new RangeError(`the store needs at least ${this.reserve + 2} blocks for values of this size`);
+		this.ring = new Uint16Array(this.blockCount);
+		this.seqs = new Uint32Array(this.blockCount);
+		this.eraseCounts = new Uint32Array(this.blockCount);
+		this.states = new Uint8Array(this.blockCount);
+		this.ends = new Uint32Array(this.blockCount);
+		this.index = new KeyIndex((loc, key) => this.keyIsAt(loc, key));
 	}
 
 	/** Reads the journal back into an index. Throws StoreFormatError for a journal of a later format. */
@@ -78,25 +100,32 @@ export class Store {
 
 	// ---- reading ----
 
-	has(key: string): boolean { return this.index.has(key); }
+	has(key: string): boolean { return this.slot(key) >= 0; }
 
 	size(key: string): number | undefined {
-		const f = this.index.get(key);
-		return f ? f.reduce((n, x) => n + x.length, 0) : undefined;
+		const slot = this.slot(key);
+		return slot >= 0 ? this.index.size(slot) : undefined;
 	}
 
-	/** Keys in no particular order, optionally only those starting with prefix. */
+	/** Keys in no particular order, optionally only those starting with prefix. Each key is read
+	    back from flash: a listing costs a flash read a key, and no RAM between listings. */
 	keys(prefix = ""): string[] {
+		const want = encodeUtf8(prefix);
 		const out: string[] = [];
-		for (const k of this.index.keys()) if (k.startsWith(prefix)) out.push(k);
+		for (let i = 0; i < this.index.length; i++) {
+			const key = this.keyAt(this.index.loc(i));
+			if (key.length < want.length || want.some((b, j) => key[j] !== b)) continue;
+			out.push(decodeKey(key));
+		}
 		return out;
 	}
 
-	/** Hands the value to onChunk fragment by fragment (each at most FRAGMENT_MAX bytes). */
+	/** Hands the value to onChunk fragment by fragment (each at most FRAGMENT_MAX bytes). A record
+	    damaged since mount is DmError(500): the store never returns damaged data as good. */
 	read(key: string, onChunk: (chunk: Uint8Array) => void): boolean {
-		const fragments = this.index.get(key);
-		if (!fragments) return false;
-		for (const f of fragments) if (f.length) onChunk(new Uint8Array(this.flash.read(f.at, f.length)));
+		const slot = this.slot(key);
+		if (slot < 0) return false;
+		this.walk(this.index.loc(slot), (data) => { if (data.length) onChunk(data); });
 		return true;
 	}
 
@@ -106,52 +135,75 @@ export class Store {
 		if (size === undefined) return undefined;
 		const out = new Uint8Array(size);
 		let at = 0;
-		this.read(key, (c) => { out.set(c, at); at += c.length; });
+		this.read(key, (c) => {
+			if (at + c.length > size) throw new DmError(500, `stored value of ${JSON.stringify(key)} is longer than recorded`);
+			out.set(c, at);
+			at += c.length;
+		});
 		return out;
+	}
+
+	/** RAM the index takes (bytes of its arrays; keys and values are on flash). */
+	get indexBytes(): number { return this.index.byteLength; }
+
+	private slot(key: string): number {
+		const bytes = encodeUtf8(key);
+		return this.index.find(hashKey(bytes), bytes);
 	}
 
 	// ---- writing ----
 
 	begin(): Transaction {
 		if (this.open) throw new TypeError("a transaction is already open");
-		this.open = new Transaction(this, this.nextTxn++, this.log.length ? this.log[this.log.length - 1]!.seq : this.nextSeq);
+		this.open = new Transaction(this, this.nextTxn++, this.ringLength ? this.seqs[this.head()]! : this.nextSeq);
 		return this.open;
 	}
 
 	/** @internal */
 	ended(t: Transaction): void { if (this.open === t) this.open = undefined; }
 
-	/** @internal: writes one record, starting a new block when the head is full. */
-	append(type: RecordType, flags: number, key: string, index: number, txn: number, data: Uint8Array | undefined): number {
-		const keyBytes = encodeUtf8(key);
-		if (keyBytes.length > MAX_KEY) throw new RangeError(`store key longer than ${MAX_KEY} bytes`);
+	/** @internal: writes one record, starting a new block when the head is full; returns where it starts. */
+	append(type: RecordType, flags: number, key: Uint8Array, index: number, txn: number, data: Uint8Array | undefined): number {
+		if (key.length > MAX_KEY) throw new RangeError(`store key longer than ${MAX_KEY} bytes`);
 		const dataLength = data ? data.length : 0;
-		const size = RECORD_HEADER + keyBytes.length + dataLength + RECORD_TRAILER;
-		if (!this.log.length || this.headOffset + size > this.blockLength) this.startBlock(type !== RecordType.Fragment);
+		const size = RECORD_HEADER + key.length + dataLength + RECORD_TRAILER;
+		if (!this.ringLength || this.headOffset + size > this.blockLength) this.startBlock(type !== RecordType.Fragment);
 		const record = new Uint8Array(size);
 		const v = new DataView(record.buffer);
 		v.setUint8(0, type);
 		v.setUint8(1, flags);
-		v.setUint16(2, keyBytes.length, true);
+		v.setUint16(2, key.length, true);
 		v.setUint16(4, dataLength, true);
 		v.setUint16(6, index, true);
 		v.setUint32(8, txn, true);
-		record.set(keyBytes, RECORD_HEADER);
-		if (data) record.set(data, RECORD_HEADER + keyBytes.length);
+		record.set(key, RECORD_HEADER);
+		if (data) record.set(data, RECORD_HEADER + key.length);
 		v.setUint32(size - RECORD_TRAILER, crc32(record.subarray(0, size - RECORD_TRAILER)), true);
-		const at = this.log[this.log.length - 1]!.index * this.blockLength + this.headOffset;
+		const at = this.head() * this.blockLength + this.headOffset;
 		this.flash.write(at, record);
 		this.programmed += size;
 		this.headOffset += size;
-		return at + RECORD_HEADER + keyBytes.length;   // where the data landed
+		return at;
 	}
 
 	/** @internal: a committed transaction's ops reach the index. */
 	apply(ops: readonly Op[]): void {
 		for (const op of ops) {
-			if (op.kind === "delete") this.index.delete(op.key);
-			else if (op.complete) this.index.set(op.key, op.fragments);
+			if (!op.put) this.index.remove(op.hash, op.key);
+			else if (op.complete) this.index.set(op.hash, op.key, op.loc, op.size);
 		}
+	}
+
+	private logAt(i: number): number { return this.ring[(this.ringStart + i) % this.blockCount]!; }
+	private head(): number { return this.logAt(this.ringLength - 1); }
+
+	/** where block b's good records end: the write position for the head */
+	private endOf(b: number): number { return this.ringLength && b === this.head() ? this.headOffset : this.ends[b]!; }
+
+	/** the block after b in log order, or -1 when b is the head */
+	private following(b: number): number {
+		for (let i = 0; i < this.ringLength - 1; i++) if (this.logAt(i) === b) return this.logAt(i + 1);
+		return -1;
 	}
 
 	private startBlock(small: boolean): void {
@@ -159,142 +211,254 @@ export class Store {
 		// compaction may use them, and so may deletes and commits (a full store must still let a
 		// server delete, or it could never be emptied).
 		if (!this.compacting) {
-			for (let guard = this.log.length; this.free.length <= this.reserve && guard > 0 && this.log.length > 1; guard--) {
+			for (let guard = this.ringLength; this.freeCount <= this.reserve && guard > 0 && this.ringLength > 1; guard--) {
 				if (!this.compactOldest()) break;
 			}
-			if (this.free.length <= (small ? 1 : this.reserve)) throw new DmError(506, "the device's storage is full");
+			if (this.freeCount <= (small ? 1 : this.reserve)) throw new DmError(506, "the device's storage is full");
 		}
-		if (!this.free.length) throw new DmError(506, "the device's storage is full");
-		let pick = 0;
-		for (let i = 1; i < this.free.length; i++) if (this.free[i]!.eraseCount < this.free[pick]!.eraseCount) pick = i;
-		const chosen = this.free.splice(pick, 1)[0]!;
-		const eraseCount = chosen.eraseCount + (chosen.erased ? 0 : 1);
-		if (!chosen.erased) this.flash.eraseBlock(chosen.index);
+		if (!this.freeCount) throw new DmError(506, "the device's storage is full");
+		let chosen = -1;
+		for (let b = 0; b < this.blockCount; b++) {
+			if (this.states[b] !== BlockState.Log && (chosen < 0 || this.eraseCounts[b]! < this.eraseCounts[chosen]!)) chosen = b;
+		}
+		if (this.states[chosen] === BlockState.Dirty) {
+			this.flash.eraseBlock(chosen);
+			this.eraseCounts[chosen]!++;
+		}
 		const header = new Uint8Array(BLOCK_HEADER);
 		const v = new DataView(header.buffer);
 		header.set(MAGIC, 0);
 		header[3] = FORMAT_VERSION;
 		v.setUint32(4, this.nextSeq, true);
-		v.setUint32(8, eraseCount, true);
+		v.setUint32(8, this.eraseCounts[chosen]!, true);
 		v.setUint32(12, crc32(header.subarray(0, 12)), true);
-		this.flash.write(chosen.index * this.blockLength, header);
+		this.flash.write(chosen * this.blockLength, header);
 		this.programmed += BLOCK_HEADER;
-		this.log.push({ index: chosen.index, seq: this.nextSeq++, eraseCount });
+		if (this.ringLength) this.ends[this.head()] = this.headOffset;
+		this.ring[(this.ringStart + this.ringLength++) % this.blockCount] = chosen;
+		this.states[chosen] = BlockState.Log;
+		this.seqs[chosen] = this.nextSeq++;
+		this.freeCount--;
 		this.headOffset = BLOCK_HEADER;
 	}
 
-	/** Rewrites the oldest block's live values at the head, commits, then erases the block. */
-	/** false when the oldest block holds the open transaction's own records and cannot go */
+	/** Rewrites the oldest block's live values at the head, commits, then erases the block.
+	    false when the oldest block holds the open transaction's own records and cannot go. */
 	private compactOldest(): boolean {
-		const victim = this.log[0]!;
-		if (this.open && victim.seq >= this.open.startSeq) return false;
-		const start = victim.index * this.blockLength, end = start + this.blockLength;
-		const moving: string[] = [];
-		for (const [key, fragments] of this.index) if (fragments.some((f) => f.at >= start && f.at < end)) moving.push(key);
+		const victim = this.logAt(0);
+		if (this.open && this.seqs[victim]! >= this.open.startSeq) return false;
+		// The live values with a record in the victim: a record is live when the index's entry for
+		// its key starts a put of the same transaction (an earlier put of the same key in that
+		// transaction is moved needlessly, never lost).
+		const moving: number[] = [];
+		this.records(victim, (r) => {
+			if (r.type !== RecordType.Fragment) return;
+			const slot = this.index.find(hashKey(r.key), r.key);
+			if (slot < 0) return;
+			const first = this.index.loc(slot);
+			if (!moving.includes(first) && this.txnAt(first) === r.txn) moving.push(first);
+		});
 		this.compacting = true;
 		try {
 			if (moving.length) {
 				const txn = this.nextTxn++;
 				const moved: Op[] = [];
-				for (const key of moving) {
-					const fragments: Fragment[] = [];
-					const pieces = this.index.get(key)!.filter((f) => f.length);
-					if (pieces.length === 0) pieces.push({ at: 0, length: 0 });
-					pieces.forEach((f, n) => {
-						const data = f.length ? new Uint8Array(this.flash.read(f.at, f.length)) : undefined;
-						const flags = (n === 0 ? FragmentFlags.First : 0) | (n === pieces.length - 1 ? FragmentFlags.Last : 0);
-						fragments.push({ at: this.append(RecordType.Fragment, flags, key, n, txn, data), length: f.length });
-					});
-					moved.push({ kind: "put", key, fragments, complete: true });
-				}
-				this.append(RecordType.Commit, 0, "", 0, txn, undefined);
+				for (const first of moving) moved.push(this.copyValue(first, txn));
+				this.append(RecordType.Commit, 0, EMPTY, 0, txn, undefined);
 				this.apply(moved);
 			}
 		} finally {
 			this.compacting = false;
 		}
-		this.log.shift();
-		this.flash.eraseBlock(victim.index);
-		this.free.push({ index: victim.index, eraseCount: victim.eraseCount + 1, erased: true });
+		this.ringStart = (this.ringStart + 1) % this.blockCount;
+		this.ringLength--;
+		this.flash.eraseBlock(victim);
+		this.eraseCounts[victim]!++;
+		this.states[victim] = BlockState.Erased;
+		this.freeCount++;
 		return true;
+	}
+
+	/** Writes the value starting at `first` again at the head under `txn`, one fragment behind so the
+	    last one carries the Last flag; an empty value stays one empty First+Last fragment. */
+	private copyValue(first: number, txn: number): Op {
+		const key = this.keyAt(first);
+		const op: Op = { put: true, key, hash: hashKey(key), loc: -1, size: 0, next: 0, complete: true };
+		let held: Uint8Array | undefined;
+		const emit = (data: Uint8Array | undefined, last: boolean): void => {
+			const flags = (op.next === 0 ? FragmentFlags.First : 0) | (last ? FragmentFlags.Last : 0);
+			const at = this.append(RecordType.Fragment, flags, key, op.next++, txn, data);
+			if (op.loc < 0) op.loc = at;
+			op.size += data ? data.length : 0;
+		};
+		this.walk(first, (data) => {
+			if (!data.length) return;
+			if (held) emit(held, false);
+			held = data;
+		});
+		emit(held, true);
+		return op;
+	}
+
+	/** Calls visit with each fragment's data of the put whose first record is at `first`. Its
+	    fragments follow it in log order, compaction copies of other values possibly between. */
+	private walk(first: number, visit: (data: Uint8Array) => void): void {
+		let block = Math.floor(first / this.blockLength);
+		let at = first - block * this.blockLength;
+		const start = this.recordAt(block, at);
+		if (!start || start.type !== RecordType.Fragment || !(start.flags & FragmentFlags.First)) throw damaged(first);
+		visit(start.data);
+		let index = 0, last = (start.flags & FragmentFlags.Last) !== 0;
+		at += start.size;
+		while (!last) {
+			if (at + RECORD_HEADER + RECORD_TRAILER > this.endOf(block)) {
+				block = this.following(block);
+				if (block < 0) throw damaged(first);
+				at = BLOCK_HEADER;
+				continue;
+			}
+			const r = this.recordAt(block, at);
+			if (!r) throw damaged(block * this.blockLength + at);
+			if (r.type === RecordType.Fragment && r.txn === start.txn && r.index === index + 1 && sameBytes(r.key, start.key)) {
+				visit(r.data);
+				index++;
+				last = (r.flags & FragmentFlags.Last) !== 0;
+			}
+			at += r.size;
+		}
+	}
+
+	/** The record at byte `at` of block b, if whole and its CRC good. */
+	private recordAt(b: number, at: number): Record | undefined {
+		const length = Math.min(MAX_RECORD, this.endOf(b) - at);
+		if (length < RECORD_HEADER + RECORD_TRAILER) return undefined;
+		return parseRecord(new Uint8Array(this.flash.read(b * this.blockLength + at, length)), 0);
+	}
+
+	private keyAt(loc: number): Uint8Array {
+		const head = new Uint8Array(this.flash.read(loc, RECORD_HEADER));
+		const length = head[2]! | (head[3]! << 8);
+		return new Uint8Array(this.flash.read(loc + RECORD_HEADER, length));
+	}
+
+	private keyIsAt(loc: number, key: Uint8Array): boolean {
+		const bytes = new Uint8Array(this.flash.read(loc, RECORD_HEADER + key.length));
+		return (bytes[2]! | (bytes[3]! << 8)) === key.length && sameBytes(bytes.subarray(RECORD_HEADER), key);
+	}
+
+	private txnAt(loc: number): number {
+		return new DataView(this.flash.read(loc + 8, 4)).getUint32(0, true);
+	}
+
+	/** Each good record of block b, in order, stopping at the first bad one; returns where they end. */
+	private records(b: number, visit: (r: Record, at: number) => void, end = this.endOf(b)): number {
+		const bytes = new Uint8Array(this.flash.read(b * this.blockLength, end));
+		let at = BLOCK_HEADER;
+		while (at + RECORD_HEADER + RECORD_TRAILER <= end && bytes[at] !== NO_RECORD) {
+			const r = parseRecord(bytes, at);
+			if (!r) break;
+			visit(r, at);
+			at += r.size;
+		}
+		return at;
 	}
 
 	// ---- mount ----
 
 	private scan(): void {
-		const blocks: Block[] = [];
-		const unknown: number[] = [];
+		const order: number[] = [];
 		let maxErase = 0;
 		for (let b = 0; b < this.blockCount; b++) {
 			const h = new Uint8Array(this.flash.read(b * this.blockLength, BLOCK_HEADER));
 			const v = new DataView(h.buffer);
 			const magic = h[0] === MAGIC[0] && h[1] === MAGIC[1] && h[2] === MAGIC[2];
-			if (!magic || v.getUint32(12, true) !== crc32(h.subarray(0, 12))) { unknown.push(b); continue; }
+			this.states[b] = BlockState.Dirty;
+			if (!magic || v.getUint32(12, true) !== crc32(h.subarray(0, 12))) continue;
 			if (h[3] !== FORMAT_VERSION) {
 				if (h[3]! > FORMAT_VERSION) throw new StoreFormatError(`block ${b} is in journal format ${h[3]}, newer than this client's ${FORMAT_VERSION}: update the firmware`);
 				this.problems.push(`block ${b}: unknown journal format ${h[3]}, ignored`);
-				unknown.push(b);
 				continue;
 			}
-			const block = { index: b, seq: v.getUint32(4, true), eraseCount: v.getUint32(8, true) };
-			maxErase = Math.max(maxErase, block.eraseCount);
-			blocks.push(block);
+			this.seqs[b] = v.getUint32(4, true);
+			this.eraseCounts[b] = v.getUint32(8, true);
+			this.states[b] = BlockState.Log;
+			maxErase = Math.max(maxErase, this.eraseCounts[b]!);
+			order.push(b);
 		}
-		blocks.sort((a, b) => a.seq - b.seq);
-		for (const b of unknown) this.free.push({ index: b, eraseCount: maxErase, erased: false });
+		order.sort((a, b) => this.seqs[a]! - this.seqs[b]!);
+		// a block whose header is unreadable has an unknown erase count: assume the worst
+		for (let b = 0; b < this.blockCount; b++) {
+			if (this.states[b] === BlockState.Dirty) { this.eraseCounts[b] = maxErase; this.freeCount++; }
+		}
 		const pending = new Map<number, Op[]>();
 		let maxTxn = 0;
-		for (let i = 0; i < blocks.length; i++) {
-			const block = blocks[i]!;
-			const end = this.replayBlock(block, pending, (t) => { if (t > maxTxn) maxTxn = t; });
-			this.log.push(block);
-			if (i === blocks.length - 1) this.headOffset = end;
+		for (const b of order) {
+			const end = this.replayBlock(b, pending, (t) => { if (t > maxTxn) maxTxn = t; });
+			this.ends[b] = end;
+			this.ring[this.ringLength++] = b;
 		}
-		if (blocks.length) this.nextSeq = blocks[blocks.length - 1]!.seq + 1;
-		this.nextTxn = maxTxn + 1;
-		// A torn tail leaves programmed bytes past the last good record: never write over them.
-		if (this.log.length) {
-			const head = this.log[this.log.length - 1]!;
-			const rest = new Uint8Array(this.flash.read(head.index * this.blockLength + this.headOffset, this.blockLength - this.headOffset));
+		if (order.length) {
+			const head = order[order.length - 1]!;
+			this.nextSeq = this.seqs[head]! + 1;
+			this.headOffset = this.ends[head]!;
+			// A torn tail leaves programmed bytes past the last good record: never write over them.
+			const rest = new Uint8Array(this.flash.read(head * this.blockLength + this.headOffset, this.blockLength - this.headOffset));
 			if (rest.some((b) => b !== 0xff)) this.headOffset = this.blockLength;
 		}
+		this.nextTxn = maxTxn + 1;
 	}
 
-	private replayBlock(block: Block, pending: Map<number, Op[]>, sawTxn: (t: number) => void): number {
-		const base = block.index * this.blockLength;
-		const bytes = new Uint8Array(this.flash.read(base, this.blockLength));
-		const v = new DataView(bytes.buffer);
-		let at = BLOCK_HEADER;
-		while (at + RECORD_HEADER + RECORD_TRAILER <= this.blockLength) {
-			const type = bytes[at]!;
-			if (type === NO_RECORD) break;
-			const keyLength = v.getUint16(at + 2, true), dataLength = v.getUint16(at + 4, true);
-			const size = RECORD_HEADER + keyLength + dataLength + RECORD_TRAILER;
-			if (at + size > this.blockLength || v.getUint32(at + size - RECORD_TRAILER, true) !== crc32(bytes.subarray(at, at + size - RECORD_TRAILER))) {
-				this.problems.push(`block ${block.index} (sequence ${block.seq}): a damaged record at byte ${at}; the rest of the block is ignored`);
-				break;
-			}
-			const flags = bytes[at + 1]!, index = v.getUint16(at + 6, true), txn = v.getUint32(at + 8, true);
-			sawTxn(txn);
-			const key = decodeKey(bytes.subarray(at + RECORD_HEADER, at + RECORD_HEADER + keyLength));
-			let ops = pending.get(txn);
-			if (!ops) { ops = []; pending.set(txn, ops); }
-			if (type === RecordType.Fragment) {
-				if (flags & FragmentFlags.First) ops.push({ kind: "put", key, fragments: [], complete: false });
+	private replayBlock(b: number, pending: Map<number, Op[]>, sawTxn: (t: number) => void): number {
+		const base = b * this.blockLength;
+		const end = this.records(b, (r, at) => {
+			sawTxn(r.txn);
+			let ops = pending.get(r.txn);
+			if (!ops) { ops = []; pending.set(r.txn, ops); }
+			if (r.type === RecordType.Fragment) {
+				if (r.flags & FragmentFlags.First) ops.push({ put: true, key: r.key.slice(), hash: hashKey(r.key), loc: base + at, size: 0, next: 0, complete: false });
 				const put = ops[ops.length - 1];
 				// a fragment must continue its put; one whose start was compacted away is ignored
-				if (put && put.kind === "put" && put.key === key && put.fragments.length === index && !put.complete) {
-					put.fragments.push({ at: base + at + RECORD_HEADER + keyLength, length: dataLength });
-					if (flags & FragmentFlags.Last) put.complete = true;
+				if (put && put.put && !put.complete && put.next === r.index && sameBytes(put.key, r.key)) {
+					put.size += r.data.length;
+					put.next++;
+					if (r.flags & FragmentFlags.Last) put.complete = true;
 				}
 			}
-			else if (type === RecordType.Delete) ops.push({ kind: "delete", key });
-			else if (type === RecordType.Commit) { this.apply(ops); pending.delete(txn); }
-			else this.problems.push(`block ${block.index}: unknown record type ${type} at byte ${at}`);
-			at += size;
+			else if (r.type === RecordType.Delete) ops.push({ put: false, key: r.key.slice(), hash: hashKey(r.key) });
+			else if (r.type === RecordType.Commit) { this.apply(ops); pending.delete(r.txn); }
+			else this.problems.push(`block ${b}: unknown record type ${r.type} at byte ${at}`);
+		}, this.blockLength);
+		if (end + RECORD_HEADER + RECORD_TRAILER <= this.blockLength && new Uint8Array(this.flash.read(base + end, 1))[0] !== NO_RECORD) {
+			this.problems.push(`block ${b} (sequence ${this.seqs[b]}): a damaged record at byte ${end}; the rest of the block is ignored`);
 		}
-		return at;
+		return end;
 	}
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** The record at `at` in bytes, or undefined when it runs past them or its CRC is wrong. */
+function parseRecord(bytes: Uint8Array, at: number): Record | undefined {
+	if (at + RECORD_HEADER + RECORD_TRAILER > bytes.length) return undefined;
+	const v = new DataView(bytes.buffer, bytes.byteOffset + at);
+	const keyLength = v.getUint16(2, true), dataLength = v.getUint16(4, true);
+	const size = RECORD_HEADER + keyLength + dataLength + RECORD_TRAILER;
+	if (at + size > bytes.length || v.getUint32(size - RECORD_TRAILER, true) !== crc32(bytes.subarray(at, at + size - RECORD_TRAILER))) return undefined;
+	const keyAt = at + RECORD_HEADER;
+	return {
+		type: bytes[at]!, flags: bytes[at + 1]!, index: v.getUint16(6, true), txn: v.getUint32(8, true), size,
+		key: bytes.subarray(keyAt, keyAt + keyLength), data: bytes.subarray(keyAt + keyLength, keyAt + keyLength + dataLength),
+	};
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+function damaged(at: number): DmError {
+	return new DmError(500, `the device's storage is damaged at byte ${at}: the value cannot be read whole`);
 }
 
 function decodeKey(bytes: Uint8Array): string {
@@ -304,6 +468,7 @@ function decodeKey(bytes: Uint8Array): string {
 export class Transaction {
 	private readonly ops: Op[] = [];
 	private done = false;
+	private streaming = false;
 
 	constructor(private readonly store: Store, readonly id: number, readonly startSeq: number) {}
 
@@ -315,17 +480,21 @@ export class Transaction {
 		w.done();
 	}
 
-	/** A value given in chunks of any size, written as they come; end() adds an empty Last fragment. */
+	/** A value given in chunks of any size, written as they come; end() adds an empty Last fragment.
+	    Nothing else can be written in the transaction until end(): a value's fragments follow each
+	    other in the log, which is how the store finds them without keeping a list in RAM. */
 	putStream(key: string): { write(chunk: Uint8Array): void; end(): void } {
 		const w = this.writer(key);
+		this.streaming = true;
 		return {
 			write: (chunk) => {
-				this.check();
+				this.check(true);
 				for (let at = 0; at < chunk.length; at += FRAGMENT_MAX) w.fragment(chunk.subarray(at, at + FRAGMENT_MAX), false);
 			},
 			end: () => {
-				this.check();
+				this.check(true);
 				w.fragment(undefined, true);
+				this.streaming = false;
 				w.done();
 			},
 		};
@@ -333,13 +502,15 @@ export class Transaction {
 
 	private writer(key: string): { fragment(data: Uint8Array | undefined, last: boolean): void; done(): void } {
 		this.check();
-		const op: Op = { kind: "put", key, fragments: [], complete: false };
-		let n = 0;
+		const bytes = encodeUtf8(key);
+		const op: Op = { put: true, key: bytes, hash: hashKey(bytes), loc: -1, size: 0, next: 0, complete: false };
 		return {
 			fragment: (data, last) => {
-				const at = this.run(() => this.store.append(RecordType.Fragment, (n === 0 ? FragmentFlags.First : 0) | (last ? FragmentFlags.Last : 0), key, n, this.id, data));
-				op.fragments.push({ at, length: data ? data.length : 0 });   // an empty last one still marks where the value ends
-				n++;
+				const flags = (op.next === 0 ? FragmentFlags.First : 0) | (last ? FragmentFlags.Last : 0);
+				const at = this.run(() => this.store.append(RecordType.Fragment, flags, bytes, op.next, this.id, data));
+				if (op.loc < 0) op.loc = at;
+				op.size += data ? data.length : 0;
+				op.next++;
 			},
 			done: () => {
 				op.complete = true;
@@ -350,14 +521,15 @@ export class Transaction {
 
 	delete(key: string): void {
 		this.check();
-		this.run(() => this.store.append(RecordType.Delete, 0, key, 0, this.id, undefined));
-		this.ops.push({ kind: "delete", key });
+		const bytes = encodeUtf8(key);
+		this.run(() => this.store.append(RecordType.Delete, 0, bytes, 0, this.id, undefined));
+		this.ops.push({ put: false, key: bytes, hash: hashKey(bytes) });
 	}
 
 	/** Makes every change visible at once, on flash and in the index. */
 	commit(): void {
 		this.check();
-		this.run(() => this.store.append(RecordType.Commit, 0, "", 0, this.id, undefined));
+		this.run(() => this.store.append(RecordType.Commit, 0, new Uint8Array(0), 0, this.id, undefined));
 		this.store.apply(this.ops);
 		this.finish();
 	}
@@ -381,7 +553,8 @@ export class Transaction {
 		this.store.ended(this);
 	}
 
-	private check(): void {
+	private check(fromStream = false): void {
 		if (this.done) throw new TypeError("the transaction has ended");
+		if (this.streaming !== fromStream) throw new TypeError(fromStream ? "the stream has ended" : "a value is being streamed into this transaction: end() it first");
 	}
 }

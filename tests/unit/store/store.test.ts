@@ -72,6 +72,55 @@ describe("store: transactions", () => {
 		assert.ok(largest <= FRAGMENT_MAX, `chunks of at most ${FRAGMENT_MAX}`);
 	});
 
+	it("lets nothing else into a transaction while a value streams in", () => {
+		const s = Store.mount(fresh());
+		const t = s.begin();
+		const w = t.putStream("big");
+		w.write(ascii("part"));
+		assert.throws(() => t.put("other", ascii("x")), TypeError);
+		assert.throws(() => t.delete("other"), TypeError);
+		assert.throws(() => t.commit(), TypeError);
+		w.end();
+		assert.throws(() => w.write(ascii("late")), TypeError);
+		t.commit();
+		assert.equal(text(s.get("big")), "part");
+	});
+
+	it("keeps about 12 bytes of RAM a key, whatever the key's length", () => {
+		const flash = fresh(64);
+		const s = Store.mount(flash, { maxValueLength: 4096 });
+		const empty = s.indexBytes;
+		for (let i = 0; i < 1000; i += 50) {
+			const t = s.begin();
+			for (let k = i; k < i + 50; k++) t.put(`./DMAcc/server-account-${k % 3}/Ext/Vendor/SomeLongNodeName${k}`, new Uint8Array(4));
+			t.commit();
+		}
+		assert.equal(s.keys().length, 1000);
+		assert.equal(s.keys("./DMAcc/server-account-1/").length, 333);
+		// the index doubles as it grows: 1000 keys sit in room for 1024
+		assert.ok(s.indexBytes - empty <= 1024 * 12, `index ${s.indexBytes} bytes for 1000 keys`);
+		assert.equal(Store.mount(flash, { maxValueLength: 4096 }).keys("./DMAcc/server-account-2/").length, 333);
+			});
+
+	it("finds a streamed value's fragments when compaction wrote between them", () => {
+		const flash = fresh(12, 1024);
+		const s = Store.mount(flash, { maxValueLength: 3000 });
+		for (let i = 0; i < 40; i++) { const t = s.begin(); t.put(`k${i % 5}`, new Uint8Array(150).fill(i)); t.commit(); }
+		const erasesBefore = flash.erases.reduce((a, b) => a + b, 0);
+		const t = s.begin();
+		const w = t.putStream("stream");
+		for (let i = 0; i < 12; i++) w.write(new Uint8Array(200).fill(i));   // 2400 bytes: crosses blocks
+		w.end();
+		t.commit();
+		assert.ok(flash.erases.reduce((a, b) => a + b, 0) > erasesBefore, "compaction ran while the value was written");
+		for (const store of [s, Store.mount(flash, { maxValueLength: 3000 })]) {
+			const v = store.get("stream")!;
+			assert.equal(v.length, 2400);
+			assert.ok(v.every((b, i) => b === Math.floor(i / 200)), "bytes in order");
+			for (let k = 0; k < 5; k++) assert.equal(store.get(`k${k}`)![0], 35 + k);
+		}
+	});
+
 	it("allows one open transaction at a time, and none after it ends", () => {
 		const s = Store.mount(fresh());
 		const t = s.begin();
@@ -154,6 +203,15 @@ describe("store: damaged flash", () => {
 		for (const key of s.keys()) assert.equal(s.get(key)![0], Number(key.slice(1)));
 		const t = s.begin(); t.put("new", ascii("ok")); t.commit();
 		assert.equal(text(Store.mount(flash, { maxValueLength: 1024 }).get("new")), "ok");
+	});
+
+	it("refuses to read a value damaged after mount (500), never returning it as good", () => {
+		const flash = fresh(8, 1024);
+		const s = Store.mount(flash, { maxValueLength: 1024 });
+		const t = s.begin(); t.put("k", new Uint8Array(700).fill(7)); t.commit();
+		const at = flash.bytes.indexOf(7);
+		flash.bytes[at + 600] = 0;   // NOR: a bit cleared where it was set
+		assert.throws(() => s.get("k"), (e) => e instanceof DmError && e.status === 500);
 	});
 
 	it("refuses a journal of a later format, naming what to do", () => {
