@@ -62,6 +62,10 @@ export function deepEqual(actual: unknown, expected: unknown, message?: string):
 	if (!deepEq(actual, expected, new Map())) fail(message, `expected ${show(expected)}, got ${show(actual)}`);
 }
 
+export function match(actual: string, pattern: RegExp, message?: string): void {
+	if (!pattern.test(actual)) fail(message, `expected ${show(actual)} to match ${String(pattern)}`);
+}
+
 export function bytes(actual: Uint8Array, expected: Uint8Array | string, message?: string): void {
 	const want = typeof expected === "string" ? fromHex(expected) : expected;
 	if (!deepEq(actual, want, new Map())) fail(message, `expected ${toHex(want)}, got ${toHex(actual)}`);

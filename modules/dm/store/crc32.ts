@@ -23,7 +23,9 @@ export function crc32Reference(bytes: Uint8Array, previous = 0): number {
 	return ~c >>> 0;
 }
 
-const nativeCrc32: ((bytes: Uint8Array, previous: number) => number) | undefined = typeof native === "function" ? native("xs_store_crc32") : undefined;
+// looked up on globalThis so that this file also compiles and runs where `native` does not exist
+const host = globalThis as { native?: (name: string) => (bytes: Uint8Array, previous: number) => number };
+const nativeCrc32 = host.native?.("xs_store_crc32");
 
 /** Continues a CRC over more bytes: crc32(b, crc32(a)) === crc32(a ‖ b). Start with 0. */
 export const crc32: (bytes: Uint8Array, previous?: number) => number = nativeCrc32

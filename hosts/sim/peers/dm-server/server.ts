@@ -1,0 +1,181 @@
+// The development DM server: the peer of the end-to-end tests and of `npm start`, and what users
+// try their devices against. HTTPS with TLS-PSK (or X.509; plain HTTP only when asked, for
+// development), one DM endpoint per server URI, a scenario of Package#2s per session, a data
+// repository for HGET/HPUT/HPOST/SUB, and a record of everything a client sent. It holds clients
+// to the spec (packages.ts) and answers a violation with HTTP 400, which ends the session (5.6).
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { MIME, SESSION_ALERTS, Violation, checkPackage1, checkPackage3, checkResults, splitMultipart, type Command, type MoData, type Package1, type Package3 } from "./packages.js";
+
+/** The PSK cipher suites of 9.2.2 that need no server certificate, in OpenSSL's names. */
+export const PSK_SUITES = ["PSK-AES128-GCM-SHA256", "DHE-PSK-AES128-GCM-SHA256", "PSK-AES128-CBC-SHA256", "DHE-PSK-AES128-CBC-SHA256", "ECDHE-PSK-AES128-CBC-SHA256"];
+
+export interface RepositoryEntry { status?: number; contentType?: string; body?: string | Buffer }
+
+export interface ServerOptions {
+	/** TLS-PSK credentials the server accepts (Auth/Trsp of the device's account) */
+	psk?: { identity: string; key: Buffer };
+	/** X.509 instead of (or beside) PSK */
+	certificate?: { cert: string | Buffer; key: string | Buffer };
+	/** plain HTTP: development only (DESIGN.md interpretation 12) */
+	plain?: boolean;
+	/** the Package#2s of each session in turn; a session past its list, or past the list of sessions, gets END */
+	sessions?: Command[][][];
+	/** the OMADM-Accept header sent with every Package#2 (5.5), when set */
+	omadmAccept?: string;
+	/** data repository: path → what a GET returns; PUT and POST bodies are recorded (and stored) */
+	repository?: Record<string, RepositoryEntry>;
+	/** the path of the DM endpoint (default /dm) */
+	dmPath?: string;
+}
+
+export type Received =
+	| { kind: "package1"; body: Package1 }
+	| { kind: "package3"; body: Package3; results: MoData[][] };
+
+export interface Session {
+	devId: string;
+	trigger: string;
+	/** what the client sent, in order */
+	received: Received[];
+	/** the Package#2s sent */
+	sent: Command[][];
+	violations: string[];
+	/** END sent, or the session aborted */
+	over: boolean;
+}
+
+export interface RepositoryRequest { method: string; path: string; contentType: string | undefined; body: Buffer }
+
+export class DmServer {
+	readonly sessions: Session[] = [];
+	readonly repositoryRequests: RepositoryRequest[] = [];
+	/** every request as received (request line, headers, body): for scanning what left the device */
+	readonly wire: Buffer[] = [];
+	private readonly server: Server;
+	private readonly dmPaths: Set<string>;
+	private readonly current = new Map<string, Session>();
+
+	constructor(private readonly options: ServerOptions) {
+		this.dmPaths = new Set([options.dmPath ?? "/dm"]);
+		const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+		if (options.plain) this.server = createHttpServer(handler);
+		else {
+			if (!options.psk && !options.certificate) throw new Error("dm-server needs a PSK or a certificate (or plain: true for development)");
+			const psk = options.psk;
+			this.server = createHttpsServer({
+				minVersion: "TLSv1.2", maxVersion: "TLSv1.2",   // every suite of 9.2.2 is TLS 1.2 (interpretation 8)
+				ciphers: [...(psk ? PSK_SUITES : []), ...(options.certificate ? ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "AES128-GCM-SHA256", "AES128-SHA256"] : [])].join(":"),
+				dhparam: "auto",
+				...(options.certificate ?? {}),
+				...(psk ? { pskCallback: (_socket: unknown, identity: string) => (identity === psk.identity ? psk.key : null) } : {}),
+			} as Parameters<typeof createHttpsServer>[0], handler);
+		}
+		this.server.keepAliveTimeout = 30000;
+	}
+
+	async listen(port = 0, host = "127.0.0.1"): Promise<number> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once("error", reject);
+			this.server.listen(port, host, () => resolve());
+		});
+		return (this.server.address() as AddressInfo).port;
+	}
+
+	async close(): Promise<void> {
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const body = await readBody(req);
+		const head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${req.rawHeaders.map((v, i) => (i % 2 ? `${v}\r\n` : `${v}: `)).join("")}\r\n`;
+		this.wire.push(Buffer.concat([Buffer.from(head, "latin1"), body]));
+		const path = (req.url ?? "/").split("?")[0]!;
+		try {
+			if (this.dmPaths.has(path)) this.dm(req, body, res);
+			else this.repository(req, path, body, res);
+		} catch (e) {
+			if (!(e instanceof Violation)) throw e;
+			res.writeHead(400, { "Content-Type": "text/plain" }).end(`${e.message}\n`);
+		}
+	}
+
+	private dm(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+		const header = req.headers["omadm-devid"];
+		const devId = typeof header === "string" ? header : undefined;
+		const contentType = req.headers["content-type"] ?? "";
+		const session = devId ? this.current.get(devId) : undefined;
+		const fail = (message: string): never => {
+			if (session) { session.violations.push(message); session.over = true; }
+			throw new Violation(message);
+		};
+		if (req.method !== "POST") fail(`a DM package is an HTTP POST (5.2.2, 5.2.4), not ${req.method}`);
+		if (!devId) fail("the OMADM-DevID header is missing (5.2.2, 5.2.4)");
+		if (contentType.startsWith(MIME.initiation)) {
+			const p1 = checkPackage1(body);
+			const trigger = p1.Alert!.find((a) => Object.values(SESSION_ALERTS).includes(a.AlertType as never))!.AlertType;
+			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false };
+			this.sessions.push(fresh);
+			this.current.set(devId!, fresh);
+			this.reply(fresh, res);
+			return;
+		}
+		if (!session || session.over) fail(session ? "a package after the session ended (END sent, or aborted)" : "a Package#3 without a session: start with a Package#1");
+		const last = session!.sent[session!.sent.length - 1] ?? [];
+		try {
+			let p3: Package3, results: MoData[][] = [];
+			if (contentType.startsWith(MIME.response)) {
+				p3 = checkPackage3(body, last.length);
+				const gets = last.flatMap((c, i) => (c[0] === "GET" && p3.Status[i]!.sc === 200 ? [i] : []));
+				if (gets.length) throw new Violation(`GET ${gets.join(", ")} answered 200 but no data: results travel in multipart/form-data (Appendix F)`);
+			}
+			else if (contentType.startsWith(MIME.multipart)) {
+				const parts = splitMultipart(body, contentType);
+				p3 = checkPackage3(parts[0]?.body ?? Buffer.alloc(0), last.length);
+				results = checkResults(parts, last, p3);
+			}
+			else throw new Violation(`a Package#3 is ${MIME.response} or multipart/form-data, not ${JSON.stringify(contentType)}`);
+			session!.received.push({ kind: "package3", body: p3, results });
+		} catch (e) {
+			if (e instanceof Violation) fail(e.message);
+			throw e;
+		}
+		this.reply(session!, res);
+	}
+
+	private reply(session: Session, res: ServerResponse): void {
+		const index = this.sessions.indexOf(session);
+		const script = this.options.sessions?.[index] ?? [];
+		const commands = script[session.sent.length] ?? [["END"]];
+		session.sent.push(commands);
+		for (const c of commands) if (c[0] === "CONT" && c[1]) this.dmPaths.add(new URL(c[1]).pathname);
+		if (commands.some((c) => c[0] === "END")) session.over = true;
+		const headers: Record<string, string> = { "Content-Type": MIME.request };
+		if (this.options.omadmAccept) headers["OMADM-Accept"] = this.options.omadmAccept;
+		res.writeHead(200, headers).end(JSON.stringify({ CMD: commands }));
+	}
+
+	private repository(req: IncomingMessage, path: string, body: Buffer, res: ServerResponse): void {
+		const contentType = req.headers["content-type"];
+		this.repositoryRequests.push({ method: req.method ?? "", path, contentType, body });
+		const entry = this.options.repository?.[path];
+		if (req.method === "GET") {
+			if (!entry) { res.writeHead(404).end(); return; }
+			res.writeHead(entry.status ?? 200, entry.contentType ? { "Content-Type": entry.contentType } : {}).end(entry.body ?? "");
+			return;
+		}
+		if (req.method === "PUT" || req.method === "POST") {
+			res.writeHead(entry?.status ?? 200).end();
+			return;
+		}
+		res.writeHead(405, { Allow: "GET, PUT, POST" }).end();
+	}
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks);
+}
