@@ -120,6 +120,21 @@ export class Store {
 		return out;
 	}
 
+	/** The keys directly below `parent` in the path sense: parent + "/" + a name, not empty, without "/".
+	    Costs a scan of a typed array and a flash read per child (and per rare hash collision). */
+	children(parent: string): string[] {
+		const p = encodeUtf8(parent);
+		const want = hashKey(p);
+		const out: string[] = [];
+		for (let i = 0; i < this.index.length; i++) {
+			if (this.index.parent(i) !== want) continue;
+			const key = this.keyAt(this.index.loc(i));
+			if (key.length <= p.length + 1 || key[p.length] !== 0x2f || key.indexOf(0x2f, p.length + 1) >= 0 || p.some((b, j) => key[j] !== b)) continue;
+			out.push(decodeKey(key));
+		}
+		return out;
+	}
+
 	/** Hands the value to onChunk fragment by fragment (each at most FRAGMENT_MAX bytes). A record
 	    damaged since mount is DmError(500): the store never returns damaged data as good. */
 	read(key: string, onChunk: (chunk: Uint8Array) => void): boolean {

@@ -4,6 +4,10 @@
 // so a thousand-node tree needed more RAM than the ESP32 gives XS. Entries are kept sorted by a
 // hash of the key; a lookup is a binary search, and a hash match is confirmed by reading the key
 // back from flash (`sameKey`), so a collision costs a flash read, never a wrong answer.
+//
+// Keys are paths ("a/b/c"); each entry also keeps the hash of its parent path ("a/b"), so that
+// listing a node's children scans a typed array and reads from flash only the likely matches,
+// rather than every key (16 bytes a key in all).
 
 /** FNV-1a over the key's UTF-8 bytes: cheap on XS, and spread well enough for a sorted index. */
 export function hashKey(key: Uint8Array): number {
@@ -12,10 +16,18 @@ export function hashKey(key: Uint8Array): number {
 	return h >>> 0;
 }
 
+/** The hash of the key's parent path: the bytes before its last "/" (none: the empty path). */
+export function parentHash(key: Uint8Array): number {
+	let end = key.length;
+	while (end > 0 && key[end - 1] !== 0x2f) end--;
+	return hashKey(key.subarray(0, end > 0 ? end - 1 : 0));
+}
+
 export class KeyIndex {
 	private hashes = new Uint32Array(16);
 	private locs = new Uint32Array(16);
 	private sizes = new Uint32Array(16);
+	private parents = new Uint32Array(16);
 	private count = 0;
 
 	/** `sameKey(loc, key)`: whether the record at flash address loc is for this key. */
@@ -24,8 +36,9 @@ export class KeyIndex {
 	get length(): number { return this.count; }
 	loc(slot: number): number { return this.locs[slot]!; }
 	size(slot: number): number { return this.sizes[slot]!; }
+	parent(slot: number): number { return this.parents[slot]!; }
 	/** bytes the index holds now (its arrays, not the keys, which are on flash) */
-	get byteLength(): number { return this.hashes.byteLength * 3; }
+	get byteLength(): number { return this.hashes.byteLength * 4; }
 
 	/** The slot of the key, or -1. */
 	find(hash: number, key: Uint8Array): number {
@@ -44,17 +57,18 @@ export class KeyIndex {
 		}
 		if (this.count === this.hashes.length) this.grow();
 		const at = this.lowerBound(hash);
-		for (const a of [this.hashes, this.locs, this.sizes]) a.copyWithin(at + 1, at, this.count);
+		for (const a of [this.hashes, this.locs, this.sizes, this.parents]) a.copyWithin(at + 1, at, this.count);
 		this.hashes[at] = hash;
 		this.locs[at] = loc;
 		this.sizes[at] = size;
+		this.parents[at] = parentHash(key);
 		this.count++;
 	}
 
 	remove(hash: number, key: Uint8Array): void {
 		const at = this.find(hash, key);
 		if (at < 0) return;
-		for (const a of [this.hashes, this.locs, this.sizes]) a.copyWithin(at, at + 1, this.count);
+		for (const a of [this.hashes, this.locs, this.sizes, this.parents]) a.copyWithin(at, at + 1, this.count);
 		this.count--;
 	}
 
@@ -74,5 +88,6 @@ export class KeyIndex {
 		this.hashes = widen(this.hashes);
 		this.locs = widen(this.locs);
 		this.sizes = widen(this.sizes);
+		this.parents = widen(this.parents);
 	}
 }

@@ -72,6 +72,23 @@ describe("store: transactions", () => {
 		assert.ok(largest <= FRAGMENT_MAX, `chunks of at most ${FRAGMENT_MAX}`);
 	});
 
+	it("lists the keys directly below a path, and only those", () => {
+		const flash = fresh();
+		const s = Store.mount(flash);
+		const t = s.begin();
+		for (const k of ["a", "a/b", "a/c", "a/b/d", "ab", "ab/x", "a/", "b/a/e", "/a"]) t.put(k, ascii(k));
+		t.commit();
+		assert.deepEqual(s.children("a").sort(), ["a/b", "a/c"], "an empty name is no child");
+		assert.deepEqual(s.children("a/b"), ["a/b/d"]);
+		assert.deepEqual(s.children("ab"), ["ab/x"]);
+		assert.deepEqual(s.children("b"), [], "a grandchild is not a child");
+		assert.deepEqual(s.children(""), ["/a"]);
+		assert.deepEqual(s.children("a/b/d"), []);
+		const u = s.begin(); u.delete("a/c"); u.commit();
+		assert.deepEqual(s.children("a"), ["a/b"]);
+		assert.deepEqual(Store.mount(flash).children("a"), ["a/b"]);
+	});
+
 	it("lets nothing else into a transaction while a value streams in", () => {
 		const s = Store.mount(fresh());
 		const t = s.begin();
@@ -86,7 +103,7 @@ describe("store: transactions", () => {
 		assert.equal(text(s.get("big")), "part");
 	});
 
-	it("keeps about 12 bytes of RAM a key, whatever the key's length", () => {
+	it("keeps 16 bytes of RAM a key, whatever the key's length", () => {
 		const flash = fresh(64);
 		const s = Store.mount(flash, { maxValueLength: 4096 });
 		const empty = s.indexBytes;
@@ -98,7 +115,7 @@ describe("store: transactions", () => {
 		assert.equal(s.keys().length, 1000);
 		assert.equal(s.keys("./DMAcc/server-account-1/").length, 333);
 		// the index doubles as it grows: 1000 keys sit in room for 1024
-		assert.ok(s.indexBytes - empty <= 1024 * 12, `index ${s.indexBytes} bytes for 1000 keys`);
+		assert.ok(s.indexBytes - empty <= 1024 * 16, `index ${s.indexBytes} bytes for 1000 keys`);
 		assert.equal(Store.mount(flash, { maxValueLength: 4096 }).keys("./DMAcc/server-account-2/").length, 333);
 			});
 
