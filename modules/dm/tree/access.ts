@@ -102,14 +102,14 @@ export class AccessControl {
 		return this.provisioned(moid) && this.entriesOf(moid, miid).some((e) => e.rights !== 0);
 	}
 
-	/** What the MA may see of the tree, for resolveClientUri. */
-	view(): UriTarget {
+	/** What the MA may see of the tree, for resolveClientUri; a write may name (not list) hidden nodes. */
+	view(forWrite = false): UriTarget {
 		const t = this.tree;
 		return {
 			instances: (moid) => t.instances(moid).filter((m) => this.exposed(moid, m)),
 			children: (moid, miid, path) => t.children(moid, miid, path),
 			value: (moid, miid, path) => t.value(moid, miid, path),
-			child: (moid, miid, path, name) => t.child(moid, miid, path, name),
+			child: (moid, miid, path, name) => t.lookup(moid, miid, path, name, forWrite),
 		};
 	}
 
@@ -118,11 +118,11 @@ export class AccessControl {
 	    node of the selected sub-trees down to `levels`), 405 for EXEC on a node without Exec. */
 	resolve(uri: ClientUri, need: number, levels = Number.MAX_SAFE_INTEGER): NodeRef[] {
 		if (!this.tree.registration(uri.moid)) throw new DmError(404, `${uri.text}: no such MO on this device`);
-		if (!this.provisioned(uri.moid)) throw new DmError(403, `${uri.text}: the server may not manage ${uri.moid}`);
+		if (uri.moid !== MOIDS.dacmo && !this.provisioned(uri.moid)) throw new DmError(403, `${uri.text}: the server may not manage ${uri.moid}`);
 		if (uri.instance.kind === "miid" && this.tree.has({ moid: uri.moid, miid: uri.instance.miid, path: [] }) && !this.exposed(uri.moid, uri.instance.miid)) {
 			throw new DmError(403, `${uri.text}: no rights on this MO instance`);
 		}
-		const refs = resolveClientUri(uri, this.view());
+		const refs = resolveClientUri(uri, this.view(need !== Right.Read));
 		for (const ref of refs) {
 			if (need === Right.Read) {
 				this.tree.walk(ref, levels, (path) => {

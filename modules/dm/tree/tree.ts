@@ -159,10 +159,16 @@ export class Tree implements UriTarget {
 	}
 
 	child(moid: string, miid: string, path: readonly string[], name: string): string | undefined {
-		const parent = this.exposed(moid, path);
+		return this.lookup(moid, miid, path, name, false);
+	}
+
+	/** A real-name step; `hidden` lets a write name a node without Get (e.g. re-provisioning
+	    Auth/Noti/Secret, interpretation 10), which listings and wildcards still never show. */
+	lookup(moid: string, miid: string, path: readonly string[], name: string, hidden: boolean): string | undefined {
+		const parent = hidden ? this.definition(moid, path) : this.exposed(moid, path);
 		if (!parent || isLeaf(parent)) return undefined;
 		const def = childSchema(parent, name);
-		if (!def || isHidden(def)) return undefined;
+		if (!def || (!hidden && isHidden(def))) return undefined;
 		if (def.unnamed || parent.caseSense) return this.has({ moid, miid, path: [...path, name] }) ? name : undefined;
 		const lower = name.toLowerCase();
 		return this.childNames({ moid, miid, path: [...path] })?.find((n) => n.toLowerCase() === lower);
