@@ -1,5 +1,7 @@
 // npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
-// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated.
+// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated; the same
+// counts of ClientURIs (valid, mutated, random), parsed and resolved over a tree.
+import { fuzzClientUri } from "../tests/fuzz/client-uri.js";
 import { fuzzJson } from "../tests/fuzz/json.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
@@ -13,6 +15,14 @@ async function main(): Promise<void> {
 	if (r.code !== 0) throw new Error(`XS fuzz failed:\n${r.stderr}`);
 	const xs = JSON.parse(r.stdout);
 	console.log(`JSON reader on XS:   ${xsRuns} documents (${xs.valid} valid, ${xs.mutated} mutated, ${xs.rejected} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const un = fuzzClientUri(nodeRuns, 1000);
+	console.log(`ClientURI on Node:   ${nodeRuns} URIs (${un.accepted} resolved, refused ${JSON.stringify(un.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const ur = await runXsdm(compiled("tests/fuzz/xs-uri-fuzz.ts"), [String(xsRuns), "2000"], { timeoutMs: 3600000 });
+	if (ur.code !== 0) throw new Error(`XS ClientURI fuzz failed:\n${ur.stderr}`);
+	const ux = JSON.parse(ur.stdout);
+	console.log(`ClientURI on XS:     ${xsRuns} URIs (${ux.accepted} resolved, refused ${JSON.stringify(ux.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
 main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });
