@@ -54,6 +54,27 @@ async function main(): Promise<void> {
 	}
 	figures["store_heap_per_key_32bit_bytes"] = (figures["store_1000_keys_mounted_heap_32bit_bytes"]! - figures["store_0_keys_mounted_heap_32bit_bytes"]!) / 1000;
 
+	// The tree on the 32-bit host (file flash, outside the heap): build, then mount and read everything.
+	const dir = mkdtempSync(join(tmpdir(), "tree-bench-"));
+	try {
+		for (const variant of ["std", "nodes", "value"]) {
+			const flash = ["--flash", join(dir, `${variant}.bin`), "--flash-size", String(256 * 4096), "--flash-block", "4096"];
+			for (const phase of ["build", "read"]) {
+				const r = await runXsdm(compiled("bench/xs/tree.ts"), [phase, variant], { width: 32, options: ["--heap-report", ...flash], timeoutMs: 600000 });
+				if (r.code !== 0) throw new Error(`bench/xs/tree ${phase} ${variant} failed:\n${r.stderr}`);
+				figures[`tree_${phase}_${variant}_peak_heap_32bit_bytes`] = heapReport(r.stderr).peakTotalBytes;
+			}
+		}
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+	const imports = await runXsdm(compiled("bench/xs/tree.ts"), ["imports", "std"], { width: 32, options: ["--heap-report"] });
+	if (imports.code !== 0) throw new Error(`bench/xs/tree imports failed:\n${imports.stderr}`);
+	figures["tree_modules_loaded_peak_heap_32bit_bytes"] = heapReport(imports.stderr).peakTotalBytes;
+	figures["tree_read_std_over_modules_heap_bytes"] = figures["tree_read_std_peak_heap_32bit_bytes"]! - figures["tree_modules_loaded_peak_heap_32bit_bytes"]!;
+	figures["tree_read_heap_per_extra_node_bytes"] = (figures["tree_read_nodes_peak_heap_32bit_bytes"]! - figures["tree_read_std_peak_heap_32bit_bytes"]!) / 1000;
+	figures["tree_read_heap_growth_64k_value_bytes"] = figures["tree_read_value_peak_heap_32bit_bytes"]! - figures["tree_read_std_peak_heap_32bit_bytes"]!;
+
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });
 		if (r.code !== 0) throw new Error(`empty module on ${width}-bit failed:\n${r.stderr}`);

@@ -1,5 +1,7 @@
 // npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
-// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated.
+// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated; the same
+// counts of ClientURIs (valid, mutated, random), parsed and resolved over a tree.
+import { fuzzClientUri } from "../tests/fuzz/client-uri.js";
 import { fuzzJson } from "../tests/fuzz/json.js";
 import { fuzzPackage0 } from "../tests/fuzz/package0.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
@@ -22,6 +24,14 @@ async function main(): Promise<void> {
 	if (r0.code !== 0) throw new Error(`XS Package#0 fuzz failed:\n${r0.stderr}`);
 	const x0 = JSON.parse(r0.stdout);
 	console.log(`Package#0 on XS:   ${xsRuns} mutated packages (${x0.generated} generated, ${x0.signed} signed; ${x0.accepted} accepted, ${x0.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const un = fuzzClientUri(nodeRuns, 1000);
+	console.log(`ClientURI on Node:   ${nodeRuns} URIs (${un.accepted} resolved, refused ${JSON.stringify(un.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const ur = await runXsdm(compiled("tests/fuzz/xs-uri-fuzz.ts"), [String(xsRuns), "2000"], { timeoutMs: 3600000 });
+	if (ur.code !== 0) throw new Error(`XS ClientURI fuzz failed:\n${ur.stderr}`);
+	const ux = JSON.parse(ur.stdout);
+	console.log(`ClientURI on XS:     ${xsRuns} URIs (${ux.accepted} resolved, refused ${JSON.stringify(ux.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
 main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });

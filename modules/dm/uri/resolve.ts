@@ -13,6 +13,9 @@ export interface UriTarget {
 	children(moid: string, miid: string, path: readonly string[]): readonly string[] | undefined;
 	/** a leaf's value as text for nv comparison, undefined if absent or not a leaf */
 	value(moid: string, miid: string, path: readonly string[]): string | undefined;
+	/** optional: the child a real-name selects (its stored spelling, for case-insensitive MOs), or
+	    undefined; without it a real-name is looked up in children() */
+	child?(moid: string, miid: string, path: readonly string[], name: string): string | undefined;
 }
 
 export interface NodeRef { moid: string; miid: string; path: string[] }
@@ -59,6 +62,11 @@ export function resolveClientUri(uri: ClientUri, target: UriTarget): NodeRef[] {
 function step(uri: ClientUri, target: UriTarget, miid: string, frontier: string[][], s: Segment): string[][] {
 	const next: string[][] = [];
 	for (const base of frontier) {
+		if (s.kind === "name" && target.child) {
+			const name = target.child(uri.moid, miid, base, s.name);
+			if (name !== undefined) next.push([...base, name]);
+			continue;
+		}
 		const names = target.children(uri.moid, miid, base);
 		if (!names) continue;
 		if (s.kind === "name") { if (names.includes(s.name)) next.push([...base, s.name]); }

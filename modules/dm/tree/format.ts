@@ -1,0 +1,146 @@
+// Leaf values by DFFormat (6.3.1) and how they are kept on flash. A value that does not fit its
+// node's format is 415 (Appendix C, HGET: "the retrieved data is unrecognized"), the same as any
+// MO data that does not fit the MO's DDF.
+//   stored as UTF-8 text: chr, xml, b64 (its text as is, interpretation 14), date, time,
+//                         int and float (canonical decimal), bool ("true"/"false")
+//   stored as bytes:      bin (JSON carries it as base64, interpretation 14)
+//   stored empty:         null
+// Rules where the DDF formats are loose: int is a whole number in -2^31 .. 2^32-1 (the signed and
+// unsigned 32-bit ranges both fit); date is ISO 8601 YYYY-MM-DD or YYYYMMDD; time is ISO 8601
+// hh:mm:ss[.f][Z|±hh:mm] or hhmmss[Z|±hhmm]; xml is any text (well-formedness is the MO's business).
+import { DmError } from "../error.js";
+import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
+import type { Format } from "./schema.js";
+
+export type LeafInput = string | number | boolean | null | Uint8Array;
+
+const INT_MIN = -2147483648, INT_MAX = 4294967295;
+const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const INT = /^[+-]?[0-9]{1,10}$/;
+const FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$/;
+const DATE = /^([0-9]{4})-?([0-9]{2})-?([0-9]{2})$/;
+const TIME = /^([0-9]{2}):?([0-9]{2}):?([0-9]{2})(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$/;
+
+function wrong(format: Format, where: string, why: string): DmError {
+	return new DmError(415, `${where}: not a ${format} value (${why})`);
+}
+
+function validDate(text: string): boolean {
+	const m = DATE.exec(text);
+	if (!m || (text.length === 10) !== text.includes("-") || (text.includes("-") && text.split("-").length !== 3)) return false;
+	const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+	if (mo < 1 || mo > 12 || d < 1) return false;
+	const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+	return d <= days;
+}
+
+function validTime(text: string): boolean {
+	const m = TIME.exec(text);
+	return !!m && Number(m[1]) < 24 && Number(m[2]) < 60 && Number(m[3]) < 61;   // 60: a leap second
+}
+
+/** Whether text is a valid value of the format, in its stored text form (not for bin). */
+export function validText(format: Format, text: string): boolean {
+	switch (format) {
+	case "node": return false;
+	case "null": return text === "";
+	case "chr": case "xml": case "bin": return true;
+	case "b64": return B64.test(text);
+	case "bool": return text === "true" || text === "false";
+	case "int": { if (!INT.test(text)) return false; const n = Number(text); return n >= INT_MIN && n <= INT_MAX; }
+	case "float": return FLOAT.test(text) && Number.isFinite(Number(text));
+	case "date": return validDate(text);
+	case "time": return validTime(text);
+	}
+}
+
+/** The bytes to store for a value given by a server or the device; 415 if it does not fit. */
+export function encodeLeaf(format: Format, value: LeafInput, where: string): Uint8Array {
+	if (format === "node") throw new DmError(415, `${where}: an interior node has no value`);
+	if (value instanceof Uint8Array) {
+		if (format === "bin") return value;
+		const text = decodeUtf8(value);
+		if (text === undefined) throw wrong(format, where, "not UTF-8");
+		return encodeLeaf(format, text, where);
+	}
+	switch (format) {
+	case "null":
+		if (value === null || value === "") return new Uint8Array(0);
+		throw wrong(format, where, "a null node has no value");
+	case "bool":
+		if (typeof value === "boolean") return encodeUtf8(value ? "true" : "false");
+		break;
+	case "int":
+		if (typeof value === "number") {
+			if (Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX) return encodeUtf8(String(value));
+			throw wrong(format, where, "out of range or not whole");
+		}
+		break;
+	case "float":
+		if (typeof value === "number") {
+			if (Number.isFinite(value)) return encodeUtf8(String(value));
+			throw wrong(format, where, "not finite");
+		}
+		break;
+	case "bin":
+		if (typeof value === "string") {
+			const bytes = decodeBase64(value);
+			if (!bytes) throw wrong(format, where, "binary values travel as base64");
+			return bytes;
+		}
+		throw wrong(format, where, "binary values travel as base64");
+	default:
+		break;
+	}
+	if (typeof value !== "string") throw wrong(format, where, `a JSON ${value === null ? "null" : typeof value}`);
+	if (!validText(format, value)) throw wrong(format, where, value.length > 40 ? "malformed" : JSON.stringify(value));
+	const canonical = format === "int" ? String(Number(value)) : value;
+	return encodeUtf8(canonical);
+}
+
+/** A stored value as the JSON value dmmo+json carries (interpretation 14): for small values. */
+export function decodeLeaf(format: Format, bytes: Uint8Array): string | number | boolean | null {
+	switch (format) {
+	case "null": case "node": return null;
+	case "bin": return encodeBase64(bytes);
+	case "int": case "float": return Number(decodeUtf8(bytes));
+	case "bool": return decodeUtf8(bytes) === "true";
+	default: return decodeUtf8(bytes) ?? "";
+	}
+}
+
+/** A stored value as text, for nv= comparisons: bin as base64, everything else its text. */
+export function leafText(format: Format, bytes: Uint8Array): string {
+	return format === "bin" ? encodeBase64(bytes) : decodeUtf8(bytes) ?? "";
+}
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export function encodeBase64(b: Uint8Array): string {
+	let out = "";
+	for (let i = 0; i < b.length; i += 3) {
+		const n = (b[i]! << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
+		out += ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63)
+			+ (i + 1 < b.length ? ALPHABET.charAt((n >> 6) & 63) : "=") + (i + 2 < b.length ? ALPHABET.charAt(n & 63) : "=");
+	}
+	return out;
+}
+
+/** RFC 4648 base64, standard alphabet, padded; undefined if malformed. */
+export function decodeBase64(s: string): Uint8Array | undefined {
+	if (!B64.test(s)) return undefined;
+	const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+	const out = new Uint8Array((s.length / 4) * 3 - pad);
+	let o = 0;
+	for (let i = 0; i < s.length; i += 4) {
+		let n = 0;
+		for (let k = 0; k < 4; k++) {
+			const c = s.charAt(i + k);
+			n = (n << 6) | (c === "=" ? 0 : ALPHABET.indexOf(c));
+		}
+		if (o < out.length) out[o++] = n >> 16;
+		if (o < out.length) out[o++] = (n >> 8) & 255;
+		if (o < out.length) out[o++] = n & 255;
+	}
+	return out;
+}

@@ -1,0 +1,36 @@
+// Where the tree keeps a node in the store: "t" + the MO's short tag + "/" + MIID + "/" + each
+// node name, names escaped so that "/" only ever separates. The instance root's key holds the
+// instance's cache validator (11); every other interior node's value is empty, a leaf's is its value.
+// Short tags instead of MOIDs keep keys short: the store indexes every key in RAM.
+
+export const GENERATION_KEY = "t#generation";
+
+function escape(name: string): string {
+	return name.indexOf("%") < 0 && name.indexOf("/") < 0 ? name : name.replace(/%/g, "%25").replace(/\//g, "%2F");
+}
+
+function unescape(name: string): string {
+	return name.indexOf("%") < 0 ? name : name.replace(/%2F/g, "/").replace(/%25/g, "%");
+}
+
+export function instancePrefix(tag: string): string {
+	return `t${tag}/`;
+}
+
+export function nodeKey(tag: string, miid: string, path: readonly string[]): string {
+	let k = `t${tag}/${escape(miid)}`;
+	for (const p of path) k += "/" + escape(p);
+	return k;
+}
+
+/** The MIID of an instance root key found under instancePrefix(tag), or undefined for a node below one. */
+export function miidOf(key: string, prefix: string): string | undefined {
+	const rest = key.slice(prefix.length);
+	return rest.indexOf("/") < 0 ? unescape(rest) : undefined;
+}
+
+/** The name of a direct child key under parentKey + "/", or undefined for a deeper one. */
+export function childNameOf(key: string, parentKey: string): string | undefined {
+	const rest = key.slice(parentKey.length + 1);
+	return rest.indexOf("/") < 0 ? unescape(rest) : undefined;
+}
