@@ -144,6 +144,17 @@ export class Store {
 		return true;
 	}
 
+	/** A value to pull fragment by fragment (for writers that must wait between pieces, such as a
+	    socket): next() gives the next non-empty fragment, undefined at the end. The reader sees
+	    the value as it was when opened; a commit that replaces it makes the reader fail with
+	    DmError(500) only if compaction erased the old records in between. */
+	reader(key: string): { next(): Uint8Array | undefined } | undefined {
+		const slot = this.slot(key);
+		if (slot < 0) return undefined;
+		const cursor = this.cursor(this.index.loc(slot));
+		return { next: () => { for (;;) { const c = cursor.next(); if (c === undefined || c.length) return c; } } };
+	}
+
 	/** The whole value: for small values only. */
 	get(key: string): Uint8Array | undefined {
 		const size = this.size(key);
@@ -315,32 +326,47 @@ export class Store {
 		return op;
 	}
 
-	/** Calls visit with each fragment's data of the put whose first record is at `first`. Its
-	    fragments follow it in log order, compaction copies of other values possibly between. */
+	/** Calls visit with each fragment's data of the put whose first record is at `first`. */
 	private walk(first: number, visit: (data: Uint8Array) => void): void {
+		const cursor = this.cursor(first);
+		for (let data = cursor.next(); data !== undefined; data = cursor.next()) visit(data);
+	}
+
+	/** The fragments of the put whose first record is at `first`, one per next(). They follow it
+	    in log order, compaction copies of other values possibly between. */
+	private cursor(first: number): { next(): Uint8Array | undefined } {
 		let block = Math.floor(first / this.blockLength);
 		let at = first - block * this.blockLength;
-		const start = this.recordAt(block, at);
-		if (!start || start.type !== RecordType.Fragment || !(start.flags & FragmentFlags.First)) throw damaged(first);
-		visit(start.data);
-		let index = 0, last = (start.flags & FragmentFlags.Last) !== 0;
-		at += start.size;
-		while (!last) {
-			if (at + RECORD_HEADER + RECORD_TRAILER > this.endOf(block)) {
-				block = this.following(block);
-				if (block < 0) throw damaged(first);
-				at = BLOCK_HEADER;
-				continue;
-			}
-			const r = this.recordAt(block, at);
-			if (!r) throw damaged(block * this.blockLength + at);
-			if (r.type === RecordType.Fragment && r.txn === start.txn && r.index === index + 1 && sameBytes(r.key, start.key)) {
-				visit(r.data);
-				index++;
-				last = (r.flags & FragmentFlags.Last) !== 0;
-			}
-			at += r.size;
-		}
+		let start: Record | undefined;
+		let index = 0, last = false;
+		return {
+			next: (): Uint8Array | undefined => {
+				if (!start) {
+					start = this.recordAt(block, at);
+					if (!start || start.type !== RecordType.Fragment || !(start.flags & FragmentFlags.First)) throw damaged(first);
+					last = (start.flags & FragmentFlags.Last) !== 0;
+					at += start.size;
+					return start.data;
+				}
+				while (!last) {
+					if (at + RECORD_HEADER + RECORD_TRAILER > this.endOf(block)) {
+						block = this.following(block);
+						if (block < 0) throw damaged(first);
+						at = BLOCK_HEADER;
+						continue;
+					}
+					const r = this.recordAt(block, at);
+					if (!r) throw damaged(block * this.blockLength + at);
+					at += r.size;
+					if (r.type === RecordType.Fragment && r.txn === start.txn && r.index === index + 1 && sameBytes(r.key, start.key)) {
+						index++;
+						last = (r.flags & FragmentFlags.Last) !== 0;
+						return r.data;
+					}
+				}
+				return undefined;
+			},
+		};
 	}
 
 	/** The record at byte `at` of block b, if whole and its CRC good. */

@@ -70,6 +70,14 @@ describe("store: transactions", () => {
 		assert.equal(total, 65536);
 		assert.ok(ok, "bytes in order");
 		assert.ok(largest <= FRAGMENT_MAX, `chunks of at most ${FRAGMENT_MAX}`);
+		const reader = again.reader("./FUMO/pkg/Data")!;
+		let pulled = 0;
+		for (let c = reader.next(); c; c = reader.next()) {
+			assert.ok(c.length > 0 && c.length <= FRAGMENT_MAX && c.every((b, i) => b === Math.floor((pulled + i) / 1024)), "pulled in order");
+			pulled += c.length;
+		}
+		assert.equal(pulled, 65536);
+		assert.equal(again.reader("absent"), undefined);
 	});
 
 	it("lists the keys directly below a path, and only those", () => {
