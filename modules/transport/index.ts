@@ -10,3 +10,5 @@ export { requestHead, chunkPrefix, chunkEnd, lastChunk, ascii } from "./http/req
 export type { RequestHead } from "./http/request.js";
 export { basicAuthorization, digestAuthorization, parseDigestChallenge } from "./http/auth.js";
 export type { Credentials, DigestChallenge } from "./http/auth.js";
+export { HttpConnection } from "./http/connection.js";
+export type { ConnectionOptions, Request, RequestBody, ResponseCallbacks, SocketCallbacks, StreamSocket } from "./http/connection.js";
