@@ -3,9 +3,9 @@
 // (or "all"), each time sending SIZE bytes of a text pattern ending in "\n" and checking the echo
 // (a server that echoes reversed lines is detected by its first byte). Later connections offer the
 // session the previous one saved. Prints one JSON line per connection:
-// {"suite","version","resumed","echoed"} or {"error"}; exit 3 after an error.
+// {"suite","version","resumed","echoed","handshakeMs"} or {"error"}; exit 3 after an error.
 import TCP from "embedded:io/socket/tcp";
-import { argv, exit } from "embedded:sim/host";
+import { argv, exit, monotonic } from "embedded:sim/host";
 import { PSK_SUITES, SecureSocket, TLSSession, suiteNamed } from "../../../modules/transport/index.js";
 
 const [port, identity, keyHex, suiteList, size, connections] = argv() as [string, string, string, string, string, string];
@@ -19,13 +19,15 @@ line[total - 1] = 0x0a;
 const session = new TLSSession();
 
 function connect(left: number): void {
-	let sent = 0, received = 0, reversed = false;
+	let sent = 0, received = 0, reversed = false, handshakeMs = -1;
+	const started = monotonic();
 	new SecureSocket({
 		address: "127.0.0.1",
 		port: Number(port),
 		socket: { io: TCP },
 		secure: { psk: { identity, key }, suites, session },
 		onWritable(count) {
+			if (handshakeMs < 0) handshakeMs = monotonic() - started;
 			while (count > 0 && sent < total) {
 				const n = Math.min(count, total - sent, 1000);
 				this.write(line.subarray(sent, sent + n));
@@ -46,7 +48,7 @@ function connect(left: number): void {
 			}
 			if (received === total) {
 				const { suite, version, resumed } = this.tls;
-				console.log(JSON.stringify({ suite, version, resumed, echoed: received }));
+				console.log(JSON.stringify({ suite, version, resumed, echoed: received, handshakeMs }));
 				this.close();
 				if (left > 1) connect(left - 1);
 			}
