@@ -4,7 +4,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 
 // libmbedtls-dev for both widths: the 32-bit host (xsdm32) links the i386 libraries.
-const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386"];
+// openssl: the TLS-PSK tests run openssl s_server and make their RSA certificate with it.
+const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl"];
 
 function installed(pkg) {
 	const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });
