@@ -2,6 +2,8 @@
 // DM bootstrap file (Appendix G); SCP03 (Appendix H). IO only through the serial port the host gives.
 export { CardError, type CardFault } from "./error.js";
 export { convert, inverseByte, type Convention } from "./convention.js";
-export { ATR_MAX, NEED_MORE, baudFor, fiDi, parseAtr, scanAtr, workWaitingMs, type Atr } from "./atr.js";
+export { ATR_MAX, NEED_MORE, TA1_DEFAULT, baudFor, fiDi, parseAtr, scanAtr, workWaitingMs, type Atr } from "./atr.js";
 export { checkCommand, getResponseCla, isSuccess, type Command, type Response } from "./apdu.js";
 export { RESPONSE_MAX, Step, T0, T0Exchange } from "./t0.js";
+export { choosePps, ppsAccepted, ppsLength, ppsRequest } from "./pps.js";
+export { CardLink, type Activation, type CardPort, type LinkOptions, type PortEvents, type PpsOutcome } from "./link.js";
