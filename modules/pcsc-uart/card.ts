@@ -20,6 +20,8 @@ export interface Selected {
 
 /** The largest READ BINARY: 256 under plain T=0 (Le 00). */
 export const CHUNK_MAX = 256;
+/** The largest plaintext a short APDU carries under SCP03 level 33: 255 - 8 (MAC), padded to 16 with at least one byte. */
+export const SECURE_CHUNK_MAX = 239;
 
 export class CardFiles {
 	readonly profile: cmd.Profile;
@@ -72,8 +74,10 @@ export class CardFiles {
 			const n = Math.min(this.#chunk, offset + length - at);
 			const r = await this.send(cmd.readBinary(this.profile, this.channel, at, n), "READ BINARY");
 			if (r.data.length === 0) throw new CardError("format", `READ BINARY at ${at} returned no data`);
-			at += r.data.length;
-			if (sink(r.data) === false) return;
+			// under a secure channel on T=0 the Le is not sent and the card may answer more than asked
+			const data = r.data.length > n ? r.data.subarray(0, n) : r.data;
+			at += data.length;
+			if (sink(data) === false) return;
 		}
 	}
 

@@ -54,6 +54,8 @@ export function openChannel(): Command {
 	return { cla: 0x00, ins: 0x70, p1: 0x00, p2: 0x00, le: 1 };
 }
 
+/** Closes `channel` from the basic channel (P2 names it), outside any secure channel on it. */
 export function closeChannel(channel: number): Command {
-	return { cla: classByte("3g", channel), ins: 0x70, p1: 0x80, p2: channel };
+	if (!Number.isInteger(channel) || channel < 1 || channel > 19) throw new CardError("command", `logical channel ${channel} cannot be closed`);
+	return { cla: 0x00, ins: 0x70, p1: 0x80, p2: channel };
 }

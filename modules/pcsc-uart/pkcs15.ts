@@ -2,7 +2,7 @@
 // path) → ODF → DODFs → the data object with OID 2.23.43.7.1 → EF DM_Bootstrap, whose JSON is
 // handed to a consumer chunk by chunk (G.4.3: the unused tail is FF, which UTF-8 never contains,
 // so the first FF ends the document and the rest is not read).
-import { CardFiles, type Transmitter } from "./card.js";
+import { CardFiles, SECURE_CHUNK_MAX, type Transmitter } from "./card.js";
 import type { Profile } from "./commands.js";
 import { findTlv, readTlv, sameBytes } from "./der.js";
 import { CardError } from "./error.js";
@@ -30,6 +30,11 @@ export interface BootstrapOptions {
 	pin?: Uint8Array;
 	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel */
 	chunk?: number;
+	/**
+	 * Opens the secure channel (Appendix H) on the channel where the PKCS#15 application has just
+	 * been selected; everything after goes through it, and it is closed (keys wiped) at the end.
+	 */
+	secure?: (t: Transmitter, channel: number) => Promise<Transmitter & { close(): void }>;
 }
 
 export interface BootstrapResult {
@@ -115,6 +120,7 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 	if (!appPath) throw new CardError("format", "EF.DIR names no PKCS#15 application: this card carries no DM bootstrap");
 	let files = mf;
 	let channel = 0;
+	let secure: (Transmitter & { close(): void }) | undefined;
 	if (o.profile === "3g") {
 		channel = await mf.openChannel();
 		files = mf.onChannel(channel);
@@ -122,6 +128,10 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 	try {
 		if (o.profile === "3g") await files.selectAid(PKCS15_AID);
 		else await files.selectPath(appPath);
+		if (o.secure) {
+			secure = await o.secure(t, channel);
+			files = new CardFiles(secure, o.profile, channel, Math.min(o.chunk ?? SECURE_CHUNK_MAX, SECURE_CHUNK_MAX));
+		}
 		const odf = await files.readSmall((await files.selectFid(EF_ODF)).size, ODF_MAX);
 		let object: BootstrapObject | undefined;
 		for (const p of dodfPaths(odf)) {
@@ -144,7 +154,8 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 		});
 		return Object.freeze({ object, length });
 	} finally {
-		if (channel) await files.closeChannel(channel).catch(() => undefined);
+		secure?.close();
+		if (channel) await mf.closeChannel(channel).catch(() => undefined);
 	}
 }
 

@@ -110,6 +110,7 @@ describe("pcsc-uart: command APDUs", () => {
 		assert.bytes(verifyPin("2g", 0, h("31323334")).data!, "31323334FFFFFFFF");
 		assert.throws(() => verifyPin("3g", 0, h("3132")), /4 to 8/);
 		assert.deepEqual(openChannel(), { cla: 0, ins: 0x70, p1: 0, p2: 0, le: 1 });
-		assert.deepEqual(closeChannel(2), { cla: 2, ins: 0x70, p1: 0x80, p2: 2 });
+		assert.deepEqual(closeChannel(2), { cla: 0, ins: 0x70, p1: 0x80, p2: 2 });
+		assert.throws(() => closeChannel(0), /cannot be closed/);
 	});
 });

@@ -61,8 +61,8 @@ class Channel:
 
 
 class Card:
-    def __init__(self, profile="3g", bootstrap=b"[]", size=0, pin=None, log=print):
-        self.profile, self.pin, self.log = profile, pin, log
+    def __init__(self, profile="3g", bootstrap=b"[]", size=0, pin=None, log=print, scp=None):
+        self.profile, self.pin, self.log, self.scp = profile, pin, log, scp
         self.mf = build_files(bootstrap, size, pin is not None, profile)
         self.reset()
 
@@ -70,11 +70,13 @@ class Card:
         self.channels = {0: Channel(self.mf)}
         self.pin_verified = False
         self.pin_tries = 3
-        self.secure = None  # SCP03 session, set by the secure channel layer
+        if self.scp:
+            self.scp.end()
 
     # --- T=0 needs to know, from the header alone, whether a command carries data (case 3/4)
     def has_data(self, cla, ins, p1):
-        return ins in (0xA4, 0x20, 0xD6, 0xDC, 0x50, 0x82, 0x2C, 0x24)
+        # under a secure channel every command carries at least its C-MAC
+        return ins in (0xA4, 0x20, 0xD6, 0xDC, 0x50, 0x82, 0x2C, 0x24) or (not cla & 0x40 and cla & 0x04 != 0)
 
     def channel_of(self, cla):
         if self.profile == "2g":
@@ -88,9 +90,27 @@ class Card:
             return b"", 0x6E00
         if self.profile == "3g" and cla == 0xA0:
             return b"", 0x6E00
-        ch = self.channels.get(self.channel_of(cla))
+        channel = self.channel_of(cla)
+        ch = self.channels.get(channel)
         if ch is None:
             return b"", 0x6881  # logical channel not supported / not open
+        if self.scp and self.profile == "3g" and not cla & 0x40:
+            if ins == 0x50 and cla & 0x80:
+                return self.scp.initialize_update(channel, p1, data)
+            if ins == 0x82 and cla & 0x84 == 0x84:
+                return self.scp.external_authenticate(channel, cla, p1, p2, data)
+            if self.scp.active(channel):
+                if not cla & 0x04:
+                    return b"", 0x6982  # plain commands are refused inside the secure channel
+                plain, sw = self.scp.unwrap(cla, ins, p1, p2, data)
+                if plain is None:
+                    return b"", sw
+                # under T=0 the Le of a wrapped command is not sent: answer what fits one R-ENC + R-MAC APDU
+                out, sw = self.plain(ch, cla & ~0x04, ins, p1, p2, plain, 239)
+                return self.scp.wrap(out, sw)
+        return self.plain(ch, cla, ins, p1, p2, data, le)
+
+    def plain(self, ch, cla, ins, p1, p2, data, le):
         if ins == 0x70 and self.profile == "3g":
             return self.manage_channel(p1, p2)
         if ins == 0xA4:
@@ -113,6 +133,8 @@ class Card:
             return b"", 0x6A81
         if p1 == 0x80 and p2 in self.channels and p2 != 0:
             del self.channels[p2]
+            if self.scp and self.scp.session and self.scp.session["channel"] == p2:
+                self.scp.end()
             self.log(f"channel close {p2}")
             return b"", 0x9000
         return b"", 0x6A86

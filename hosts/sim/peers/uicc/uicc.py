@@ -242,7 +242,8 @@ def main():
     p.add_argument("--bootstrap", help="JSON file for EF DM_Bootstrap")
     p.add_argument("--bootstrap-size", type=int, default=0, help="file size; FF padding after the JSON")
     p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object")
-    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof; mute-atr:0")
+    p.add_argument("--scp03", help="static keys ENC:MAC:DEK in hex: the card offers SCP03 (Appendix H)")
+    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof; mute-atr:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
     args = p.parse_args()
 
     bootstrap = b"[]"
@@ -257,7 +258,14 @@ def main():
     fifo = os.open(fifo_path, os.O_RDONLY | os.O_NONBLOCK)
     keep_writer = os.open(fifo_path, os.O_WRONLY | os.O_NONBLOCK)  # so the FIFO never reports EOF
     print(f"slave {os.ttyname(slave)}\nfifo {fifo_path}", flush=True)
-    card = Card(args.profile, bootstrap, args.bootstrap_size, args.pin.encode() if args.pin else None, log=lambda t: print(t, flush=True))
+    log = lambda t: print(t, flush=True)  # noqa: E731
+    scp = None
+    if args.scp03:
+        from scp03 import Scp03
+        enc, mac, dek = (bytes.fromhex(k) for k in args.scp03.split(":"))
+        faults = dict(f.split(":") for f in args.fault)
+        scp = Scp03(enc, mac, dek, aid=bytes.fromhex("A000000063504B43532D3135"), log=log, faults=faults)
+    card = Card(args.profile, bootstrap, args.bootstrap_size, args.pin.encode() if args.pin else None, log=log, scp=scp)
     line = Line(args, card, master, slave)
     try:
         while True:
