@@ -34,6 +34,11 @@ export interface LinkOptions {
 	atrTimeoutMs?: number;
 	/** false: never send PPS, stay at the ATR's default rate */
 	pps?: boolean;
+	/**
+	 * Bound on one command's exchange however many NULL (60) bytes the card sends, each of which
+	 * restarts the work waiting time: a card stuck in NULLs cannot hold the reader forever.
+	 */
+	exchangeLimitMs?: number;
 }
 
 export type PpsOutcome = "accepted" | "refused" | "not-offered" | "specific";
@@ -59,6 +64,7 @@ export class CardLink {
 	#convention: Convention = "direct";
 	#op: Operation | undefined;
 	#timer: number | undefined;
+	#limit: number | undefined;
 	#waitMs: number;
 	#ta1 = TA1_DEFAULT;
 	#wi = 10;
@@ -157,6 +163,11 @@ export class CardLink {
 				},
 				fail: reject,
 			}, this.#waitMs);
+			const limit = this.#o.exchangeLimitMs ?? 30000;
+			this.#limit = setTimeout(() => {
+				this.#limit = undefined;
+				this.#fail(new CardError("timeout", `no answer within ${limit} ms (the card kept asking for more time): reset it`));
+			}, limit);
 			this.#write(exchange.take());
 		});
 	}
@@ -196,9 +207,7 @@ export class CardLink {
 	}
 
 	#finish(deliver: () => void): void {
-		this.#op = undefined;
-		clearTimeout(this.#timer);
-		this.#timer = undefined;
+		this.#abort();
 		deliver();
 	}
 
@@ -219,7 +228,9 @@ export class CardLink {
 
 	#abort(): void {
 		clearTimeout(this.#timer);
+		clearTimeout(this.#limit);
 		this.#timer = undefined;
+		this.#limit = undefined;
 		this.#op = undefined;
 	}
 

@@ -117,6 +117,14 @@ describe("pcsc-uart link on xsdm ↔ UICC simulator (pty)", () => {
 		assert.equal(steps[3]!.error, "removed");
 	});
 
+	it("a card that sends NULL bytes forever is cut off by the exchange limit; reset() recovers", async () => {
+		const { steps, peer } = await withUicc(SCRIPT, ["--fault", "null-flood:1"], ["limit=1500", "activate", SELECT_DIR, "activate", SELECT_DIR]);
+		assert.equal(steps[1]!.error, "timeout");
+		assert.ok(/1500 ms/.test(String(steps[1]!.message)), String(steps[1]!.message));
+		assert.ok(peer.includes("fault null-flood"));
+		assert.equal(steps[3]!.sw, "9000");
+	});
+
 	it("no ATR after reset is a timeout", async () => {
 		const { steps } = await withUicc(SCRIPT, ["--fault", "mute-atr:0"], ["activate", SELECT_MF]);
 		assert.equal(steps[0]!.error, "timeout");

@@ -9,13 +9,17 @@ import Serial from "embedded:io/serial";
 import { argv, exit } from "embedded:sim/host";
 import { CardError, CardLink, type Command } from "../../../modules/pcsc-uart/index.js";
 
-const [path, resetPath, ...steps] = argv();
+const [path, resetPath, ...rest] = argv();
+// an optional first argument limit=MS bounds each exchange (LinkOptions.exchangeLimitMs)
+const limit = rest[0]?.startsWith("limit=") ? Number(rest.shift()!.slice(6)) : undefined;
+const steps = rest;
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 const link = new CardLink({
 	clockHz: 3571200,
 	maxBaud: 250000,
+	...(limit ? { exchangeLimitMs: limit } : {}),
 	open: (baud, events) => new Serial({
 		path: path!, resetPath: resetPath!, baud, dataBits: 8, parity: "even", stopBits: 2,
 		onReadable: (n) => events.onReadable(n), onError: () => events.onError(),

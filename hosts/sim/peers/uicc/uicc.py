@@ -161,6 +161,9 @@ class Line:
         if self.fault("silent"):
             self.state = "mute"
             return False
+        if self.fault("null-flood"):
+            self.state = "flood"  # NULL bytes forever: the main loop sends one every 100 ms
+            return False
         if self.fault("garbage"):
             self.send(b"\x20\x21")
             return False
@@ -243,7 +246,7 @@ def main():
     p.add_argument("--bootstrap-size", type=int, default=0, help="file size; FF padding after the JSON")
     p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object")
     p.add_argument("--scp03", help="static keys ENC:MAC:DEK in hex: the card offers SCP03 (Appendix H)")
-    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof; mute-atr:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
+    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof, null-flood; mute-atr:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
     args = p.parse_args()
 
     bootstrap = b"[]"
@@ -269,7 +272,9 @@ def main():
     line = Line(args, card, master, slave)
     try:
         while True:
-            ready, _, _ = select.select([master, fifo, sys.stdin], [], [])
+            ready, _, _ = select.select([master, fifo, sys.stdin], [], [], 0.1 if line.state == "flood" else None)
+            if line.state == "flood" and line.powered:
+                line.send(b"\x60")
             if fifo in ready:
                 for c in os.read(fifo, 64).decode():
                     line.on_reset(c)
