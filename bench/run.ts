@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+import { pcscFigures } from "./pcsc.js";
 
 const figures: Record<string, number> = {};
 
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
 	const store = await runXsdm(compiled("bench/xs/store.ts"), [], { timeoutMs: 600000 });
 	if (store.code !== 0) throw new Error(`bench/xs/store failed:\n${store.stderr}`);
 	Object.assign(figures, JSON.parse(store.stdout.trim()));
+
+	Object.assign(figures, await pcscFigures());
 
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });

@@ -2,6 +2,7 @@
 // historical bytes, TCK, the incremental length scan the link uses, and every way to be malformed.
 import { CardError, NEED_MORE, baudFor, convert, inverseByte, parseAtr, scanAtr, workWaitingMs } from "../../../modules/pcsc-uart/index.js";
 import { assert, describe, engine, it } from "../../harness/index.js";
+import { fuzzAtr } from "../../fuzz/pcsc.js";
 
 const { fromHex: h } = assert;
 const fault = (kind: string) => (e: unknown) => e instanceof CardError && e.fault === kind;
@@ -94,29 +95,7 @@ describe("pcsc-uart: ATR", () => {
 
 	const iterations = engine === "xs" ? 10000 : 200000;
 	it(`fuzz: ${iterations} random and mutated ATRs parse or fail with CardError("atr")`, () => {
-		let seed = 0x2545f491;
-		const next = (): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return seed >>> 0; };
-		const base = h(UICC);
-		let parsed = 0, refused = 0;
-		for (let i = 0; i < iterations; i++) {
-			let b: Uint8Array;
-			if (i & 1) {
-				b = base.slice(0, 1 + (next() % base.length));
-				for (let m = next() % 4; m >= 0; m--) b[next() % b.length] = next() & 0xff;
-			} else {
-				b = new Uint8Array(next() % 36);
-				for (let j = 0; j < b.length; j++) b[j] = next() & 0xff;
-				if (b.length) b[0] = next() & 1 ? 0x3b : 0x3f;
-			}
-			try {
-				const a = parseAtr(b);
-				assert.equal(a.bytes.length, b.length);
-				parsed++;
-			} catch (e) {
-				if (!(e instanceof CardError) || e.fault !== "atr") throw e;
-				refused++;
-			}
-		}
-		assert.ok(parsed > 0 && refused > 0, `parsed ${parsed}, refused ${refused}`);
+		const stats = fuzzAtr(iterations, 7);
+		assert.ok(stats.parsed > 0 && stats.refused > 0, JSON.stringify(stats));
 	});
 });

@@ -5,6 +5,7 @@ import {
 	CardError, classByte, closeChannel, dodfPaths, findBootstrap, openChannel, pkcs15Path, readBinary, readTlv, selectAid, selectFid, verifyPin,
 } from "../../../modules/pcsc-uart/index.js";
 import { assert, describe, engine, it } from "../../harness/index.js";
+import { fuzzPkcs15 } from "../../fuzz/pcsc.js";
 
 const { fromHex: h, toHex } = assert;
 const ascii = (s: string): string => toHex(Uint8Array.from(s, (c) => c.charCodeAt(0)));
@@ -69,24 +70,8 @@ describe("pcsc-uart: PKCS#15 structures (Appendix G)", () => {
 
 	const iterations = engine === "xs" ? 10000 : 200000;
 	it(`fuzz: ${iterations} mutated ODF/DODF/EF.DIR images parse or fail with CardError("format")`, () => {
-		let seed = 0x1234567;
-		const next = (): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return seed >>> 0; };
-		const bases = [h(DIR_RECORD), h(ODF), h(OTHER + BOOT)];
-		let refused = 0;
-		for (let i = 0; i < iterations; i++) {
-			const base = bases[i % 3]!;
-			const b = base.slice(0, base.length - (next() % 4));
-			for (let m = next() % 3; m >= 0; m--) b[next() % b.length] = next() & 0xff;
-			try {
-				if (i % 3 === 0) pkcs15Path(b);
-				else if (i % 3 === 1) dodfPaths(b);
-				else findBootstrap(b);
-			} catch (e) {
-				if (!format(e)) throw e;
-				refused++;
-			}
-		}
-		assert.ok(refused > iterations / 10, `refused ${refused}`);
+		const stats = fuzzPkcs15(iterations, 11);
+		assert.ok(stats.refused > iterations / 10 && stats.parsed > 0, JSON.stringify(stats));
 	});
 });
 

@@ -1,14 +1,15 @@
-// xsdm pcsc-bootstrap.js SLAVE FIFO PROFILE [PIN|-] [ENC:MAC:DEK|-] [ATTEMPTS]: activates the
+// xsdm pcsc-bootstrap.js SLAVE FIFO PROFILE [PIN|-] [ENC:MAC:DEK|-] [ATTEMPTS] [count]: activates the
 // simulated UICC, reads the DM bootstrap per Appendix G (under SCP03 when keys are given, Appendix
 // H), and prints one JSON line per attempt: the object found, the document (assembled here from the
 // streamed chunks only to print it), chunk count and line statistics; or {"error":FAULT,...}.
-// With ATTEMPTS > 1 a failed attempt is followed by a fresh activation and another read.
+// With ATTEMPTS > 1 a failed attempt is followed by a fresh activation and another read; with
+// "count" the document is only counted, not kept (the benchmark's heap figure).
 import Serial from "embedded:io/serial";
 import { argv, exit, random } from "embedded:sim/host";
 import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Command, type Profile } from "../../../modules/pcsc-uart/index.js";
 
-const [path, resetPath, profile, pin, keyArg, attemptsArg] = argv();
+const [path, resetPath, profile, pin, keyArg, attemptsArg, keep] = argv();
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 let apdus = 0;
 const link = new CardLink({
@@ -39,7 +40,7 @@ async function attempt(): Promise<boolean> {
 		}
 		const r = await readBootstrap(counting, o, (chunk) => {
 			chunks++;
-			for (const b of chunk) text += String.fromCharCode(b);
+			if (keep !== "count") for (const b of chunk) text += String.fromCharCode(b);
 		});
 		console.log(JSON.stringify({
 			label: r.object.label, needsPin: r.object.needsPin, length: r.length, chunks, text, pps: a.pps, baud: a.baud, wrapped,
