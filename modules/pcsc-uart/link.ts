@@ -132,7 +132,11 @@ export class CardLink {
 					}
 					bytes[count++] = raw;
 					const total = scanAtr(bytes, count);
-					if (total !== NEED_MORE && count === total) this.#finish(() => resolve(parseAtr(bytes.slice(0, total))));
+					if (total !== NEED_MORE && count === total) {
+						// parse before finishing: a throw here must still fail this operation
+						const atr = parseAtr(bytes.slice(0, total));
+						this.#finish(() => resolve(atr));
+					}
 				},
 				fail: reject,
 			}, this.#o.atrTimeoutMs ?? 200);
@@ -186,7 +190,10 @@ export class CardLink {
 			this.#begin({
 				onByte: (b) => {
 					answer[count++] = b;
-					if (count >= 2 && count === ppsLength(answer[1]!)) this.#finish(() => resolve(ppsAccepted(request, answer.subarray(0, count))));
+					if (count >= 2 && count === ppsLength(answer[1]!)) {
+						const ta1 = ppsAccepted(request, answer.subarray(0, count));
+						this.#finish(() => resolve(ta1));
+					}
 				},
 				fail: reject,
 			}, this.#waitMs);

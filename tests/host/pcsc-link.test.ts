@@ -125,6 +125,25 @@ describe("pcsc-uart link on xsdm ↔ UICC simulator (pty)", () => {
 		assert.equal(steps[3]!.sw, "9000");
 	});
 
+	it("an ATR corrupted on the line (TCK) is CardError atr; the next reset reads a good one", async () => {
+		const { steps, peer } = await withUicc(SCRIPT, ["--fault", "bad-tck:0"], ["activate", SELECT_DIR, "activate", SELECT_DIR]);
+		assert.equal(steps[0]!.error, "atr");
+		assert.ok(/TCK/.test(String(steps[0]!.message)));
+		assert.equal(steps[1]!.error, "atr", "no exchange before a good reset");
+		assert.ok(peer.includes("fault bad-tck"));
+		assert.equal(steps[2]!.pps, "accepted");
+		assert.equal(steps[3]!.sw, "9000");
+	});
+
+	it("a corrupted PPS answer counts as a refusal: warm reset, default rate", async () => {
+		const { steps, peer } = await withUicc(SCRIPT, ["--fault", "pps-garbage:0"], ["activate", SELECT_DIR, READ_DIR_1]);
+		ok(steps);
+		assert.equal(steps[0]!.pps, "refused");
+		assert.equal(steps[0]!.baud, 9600);
+		assert.ok(peer.includes("fault pps-garbage"));
+		assert.equal(steps[2]!.data, DIR_RECORD);
+	});
+
 	it("no ATR after reset is a timeout", async () => {
 		const { steps } = await withUicc(SCRIPT, ["--fault", "mute-atr:0"], ["activate", SELECT_MF]);
 		assert.equal(steps[0]!.error, "timeout");

@@ -52,6 +52,13 @@ describe("pcsc-uart SCP03 on xsdm ↔ UICC simulator (pty)", () => {
 		assert.equal(body.filter((l) => l.startsWith("apdu 05B0")).length, r.chunks, "one wrapped READ BINARY per chunk");
 	});
 
+	it("the same under the inverse convention with INS^FF byte-by-byte procedure bytes", async () => {
+		const { file, text } = bootstrapOf(1500);
+		const { steps } = await withUicc(SCRIPT, ["--convention", "inverse", "--procedure", "single", "--bootstrap", file, "--scp03", KEYS], ["3g", "-", KEYS]);
+		assert.equal(steps[0]!.error, undefined, String(steps[0]!.message));
+		assert.equal(steps[0]!.text, text);
+	});
+
 	it("PIN-protected bootstrap: VERIFY travels encrypted inside the channel", async () => {
 		const { steps, peer } = await withUicc(SCRIPT, ["--bootstrap", FIXTURE, "--pin", "2468", "--scp03", KEYS], ["3g", "2468", KEYS]);
 		assert.equal(steps[0]!.error, undefined, String(steps[0]!.message));

@@ -81,6 +81,9 @@ class Line:
             self.state = "off"
             return
         atr = make_atr(self.ta1, self.inverse, self.args.wi)
+        if self.faults.pop("bad-tck", None) is not None:  # once: the next reset is clean
+            self.log("fault bad-tck")
+            atr = atr[:-1] + bytes([atr[-1] ^ 0x10])
         self.log(f"atr {atr.hex().upper()}")
         self.state = "atr"  # PPS allowed as the first exchange
         self.send(atr)
@@ -129,6 +132,11 @@ class Line:
         ours = self.ta1
         ok = (check == 0 and (pps0 & 0x0F) == 0 and not self.args.refuse_pps
               and FI[fi_di >> 4] == FI[ours >> 4] and 0 < DI[fi_di & 0x0F] <= DI[ours & 0x0F])
+        if ok and self.faults.pop("pps-garbage", None) is not None:
+            self.log("fault pps-garbage")
+            self.send(b"\xff\x10\x96\x00")  # a corrupted echo (PCK wrong)
+            self.state = "mute"
+            return False
         if not ok:
             # a card that cannot do what is asked stays mute; the reader must reset (ISO 7816-3 9.3)
             self.log(f"pps {req.hex().upper()} refused")
@@ -246,7 +254,7 @@ def main():
     p.add_argument("--bootstrap-size", type=int, default=0, help="file size; FF padding after the JSON")
     p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object")
     p.add_argument("--scp03", help="static keys ENC:MAC:DEK in hex: the card offers SCP03 (Appendix H)")
-    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof, null-flood; mute-atr:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
+    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof, null-flood; mute-atr:0, bad-tck:0, pps-garbage:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
     args = p.parse_args()
 
     bootstrap = b"[]"
