@@ -245,6 +245,7 @@ export class CardLink {
 		const line = convert(this.#convention, bytes.slice());
 		this.bytesOut += line.length;
 		this.#port.write(line);
+		line.fill(0); // the port copied it; a VERIFY's PIN must not linger in a dead buffer
 		if (this.#op) this.#arm(this.#waitMs);
 	}
 

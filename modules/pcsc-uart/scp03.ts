@@ -131,7 +131,11 @@ export class Scp03Session implements Transmitter {
 		if (plain.length > PLAIN_MAX) throw new CardError("command", `at most ${PLAIN_MAX} bytes per command under SCP03 level 33`);
 		const counter = this.#counter++;
 		let body: Uint8Array = new Uint8Array(0);
-		if (plain.length) body = aesCbcEncrypt(this.#enc, aesEcbEncrypt(this.#enc, counterBlock(counter, 0)), pad(plain));
+		if (plain.length) {
+			const padded = pad(plain);
+			body = aesCbcEncrypt(this.#enc, aesEcbEncrypt(this.#enc, counterBlock(counter, 0)), padded);
+			padded.fill(0); // may hold a PIN
+		}
 		const cla = c.cla | 0x04;
 		const macInput = new Uint8Array(16 + 5 + body.length);
 		macInput.set(this.#chain);

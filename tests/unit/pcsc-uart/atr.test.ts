@@ -1,6 +1,6 @@
 // ATR parsing (ISO 7816-3 section 8) on hand-built byte vectors: conventions, interface bytes,
 // historical bytes, TCK, the incremental length scan the link uses, and every way to be malformed.
-import { CardError, NEED_MORE, baudFor, convert, inverseByte, parseAtr, scanAtr, workWaitingMs } from "../../../modules/pcsc-uart/index.js";
+import { CardError, NEED_MORE, baudFor, choosePps, convert, inverseByte, parseAtr, ppsAccepted, ppsRequest, scanAtr, workWaitingMs } from "../../../modules/pcsc-uart/index.js";
 import { assert, describe, engine, it } from "../../harness/index.js";
 import { fuzzAtr } from "../../fuzz/pcsc.js";
 
@@ -91,6 +91,26 @@ describe("pcsc-uart: ATR", () => {
 		assert.equal(baudFor(0x96, 4000000), 250000);
 		// 960 × 10 × 372 / 3.5712 MHz = 1 s
 		assert.equal(workWaitingMs(10, 372, 3571200), 1000);
+	});
+
+	it("chooses the fastest Fi/Di both the card (TA1) and the UART allow", () => {
+		const f = 3571200;
+		assert.equal(choosePps(parseAtr(h(UICC)), f, 250000), 0x96, "512/32: 223 200 baud");
+		assert.equal(choosePps(parseAtr(h(UICC)), f, 115200), 0x95, "512/16: 111 600 baud");
+		assert.equal(choosePps(parseAtr(h(UICC)), f, 9600), undefined, "nothing beats the default");
+		assert.equal(choosePps(parseAtr(h("3B 10 97")), f, 250000), 0x96, "the card's 512/64 is too fast for the UART");
+		assert.equal(choosePps(parseAtr(h("3B 00")), f, 250000), undefined, "372/1 only");
+		assert.equal(choosePps(parseAtr(h("3B 90 95 10 80")), f, 250000), undefined, "specific mode: no PPS");
+		assert.equal(choosePps(parseAtr(h("3B 10 96")), 6000000, 500000), undefined, "clock above the card's f max for Fi 512");
+	});
+
+	it("builds PPS requests and checks answers", () => {
+		assert.bytes(ppsRequest(0x96), "FF109679");
+		assert.equal(ppsAccepted(h("FF109679"), h("FF109679")), 0x96);
+		assert.equal(ppsAccepted(h("FF109679"), h("FF00FF")), 0x11, "PPS1 left out: the default stays");
+		assert.throws(() => ppsAccepted(h("FF109679"), h("FF109678")), /PCK/);
+		assert.throws(() => ppsAccepted(h("FF109679"), h("FF10957A")), /other Fi\/Di/);
+		assert.throws(() => ppsAccepted(h("FF109679"), h("FF119678")), /another protocol/);
 	});
 
 	const iterations = engine === "xs" ? 10000 : 200000;
