@@ -32,8 +32,8 @@ function cpuRun(binary: string, args: string[]): Promise<Read> {
 	});
 }
 
-async function read(binary: string, options: string[], profile: string, file: string): Promise<{ r: Read; line: Record<string, number | string> }> {
-	const peer = await startUicc(["--bootstrap", file, "--bootstrap-size", "2100", "--scp03", KEYS]);
+async function read(binary: string, options: string[], profile: string, file: string, size = 4200): Promise<{ r: Read; line: Record<string, number | string> }> {
+	const peer = await startUicc(["--bootstrap", file, "--bootstrap-size", String(size), "--scp03", KEYS]);
 	try {
 		const r = await cpuRun(binary, [...options, SCRIPT, peer.slave, peer.fifo, profile, "-", KEYS, "1", "count"]);
 		return { r, line: JSON.parse(r.stdout.trim().split("\n").pop()!) };
@@ -42,14 +42,20 @@ async function read(binary: string, options: string[], profile: string, file: st
 	}
 }
 
-export async function pcscFigures(): Promise<Record<string, number>> {
+function bootstrapFile(size: number): string {
 	const doc = JSON.parse(readFileSync(join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json"), "utf8"));
 	doc[0].Nodes.Name = "";
-	doc[0].Nodes.Name = "n".repeat(2048 - JSON.stringify(doc).length);
+	doc[0].Nodes.Name = "n".repeat(size - JSON.stringify(doc).length);
 	const file = join(mkdtempSync(join(tmpdir(), "uicc-bench-")), "bootstrap.json");
 	writeFileSync(file, JSON.stringify(doc));
+	return file;
+}
 
+export async function pcscFigures(): Promise<Record<string, number>> {
+	const file = bootstrapFile(2048);
 	const full = await read(xsdm64, [], "3g", file);
+	// the same walk with 2 KiB more document: what each further payload byte costs on the line
+	const more = await read(xsdm64, [], "3g", bootstrapFile(4096));
 	if (full.line.error || full.line.length !== 2048) throw new Error(`pcsc bench: bootstrap read failed: ${full.r.stdout}`);
 	// a 3G card refuses the 2G class: the run ends after activation and one APDU
 	const base = await read(xsdm64, [], "2g", file);
@@ -63,6 +69,7 @@ export async function pcscFigures(): Promise<Record<string, number>> {
 		pcsc_bootstrap_2k_scp03_wrapped_apdus: full.line.wrapped as number,
 		pcsc_bootstrap_2k_scp03_line_bytes: line,
 		pcsc_bootstrap_2k_scp03_payload_per_line_byte: 2048 / line,
+		pcsc_bootstrap_scp03_marginal_payload_per_line_byte: 2048 / ((more.line.bytesOut as number) + (more.line.bytesIn as number) - line),
 		pcsc_bootstrap_2k_scp03_xs_cpu_per_apdu_us: ((full.r.cpuS - base.r.cpuS) / (apdus - 1)) * 1e6,
 		pcsc_bootstrap_2k_scp03_peak_heap_32bit_bytes: peak,
 		// less the same modules loaded and idle: what the read itself holds at its peak

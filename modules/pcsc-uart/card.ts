@@ -18,6 +18,8 @@ export interface Selected {
 	readonly recordLength: number;
 }
 
+const NOTHING: Selected = Object.freeze({ size: 0, recordLength: 0 });
+
 /** The largest READ BINARY: 256 under plain T=0 (Le 00). */
 export const CHUNK_MAX = 256;
 /** The largest plaintext a short APDU carries under SCP03 level 33: 255 - 8 (MAC), padded to 16 with at least one byte. */
@@ -47,25 +49,26 @@ export class CardFiles {
 		return r;
 	}
 
-	async selectFid(id: number): Promise<Selected> {
-		return this.#describe(await this.send(cmd.selectFid(this.profile, this.channel, id), `SELECT ${id.toString(16)}`));
+	/** With answer "none" the returned description is empty (size 0). */
+	async selectFid(id: number, answer: cmd.SelectAnswer = "fcp"): Promise<Selected> {
+		return this.#describe(await this.send(cmd.selectFid(this.profile, this.channel, id, answer), `SELECT ${id.toString(16)}`));
 	}
 
 	/** Selects each FID of `path` in turn (2G indirect selection; 3G by path from the MF). */
-	async selectPath(path: Uint8Array): Promise<Selected> {
+	async selectPath(path: Uint8Array, answer: cmd.SelectAnswer = "fcp"): Promise<Selected> {
 		if (path.length < 2 || path.length % 2) throw new CardError("format", `a path has whole FIDs, got ${path.length} bytes`);
 		if (this.profile === "3g") {
 			const from = path[0] === 0x3f && path[1] === 0x00 ? path.subarray(2) : path;
-			if (from.length) return this.#describe(await this.send(cmd.selectPath(this.channel, from), "SELECT by path"));
-			return this.selectFid(0x3f00);
+			if (from.length) return this.#describe(await this.send(cmd.selectPath(this.channel, from, answer), "SELECT by path"));
+			return this.selectFid(0x3f00, answer);
 		}
-		let s: Selected = { size: 0, recordLength: 0 };
-		for (let i = 0; i < path.length; i += 2) s = await this.selectFid((path[i]! << 8) | path[i + 1]!);
+		let s: Selected = NOTHING;
+		for (let i = 0; i < path.length; i += 2) s = await this.selectFid((path[i]! << 8) | path[i + 1]!, i + 2 < path.length ? "none" : answer);
 		return s;
 	}
 
-	async selectAid(aid: Uint8Array): Promise<Selected> {
-		return this.#describe(await this.send(cmd.selectAid(this.channel, aid), "SELECT by AID"));
+	async selectAid(aid: Uint8Array, answer: cmd.SelectAnswer = "fcp"): Promise<Selected> {
+		return this.#describe(await this.send(cmd.selectAid(this.channel, aid, answer), "SELECT by AID"));
 	}
 
 	/** Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`. */
@@ -119,11 +122,11 @@ export class CardFiles {
 		const d = r.data;
 		if (this.profile === "2g") {
 			// TS 51.011 9.2.1: file size in bytes 3-4, structure in 14, record length in 15
-			if (d.length < 7) return { size: 0, recordLength: 0 };
+			if (d.length < 7) return NOTHING;
 			const isEf = d[6] === 0x04;
 			return { size: isEf ? (d[2]! << 8) | d[3]! : 0, recordLength: isEf && d.length >= 15 && d[13] !== 0 ? d[14]! : 0 };
 		}
-		if (d.length === 0) return { size: 0, recordLength: 0 };
+		if (d.length === 0) return NOTHING;
 		const fcp = readTlv(d, 0);
 		if (fcp.tag !== 0x62) throw new CardError("format", "SELECT answered no FCP template (62)");
 		const desc = findTlv(d, fcp.start, fcp.end, 0x82);

@@ -17,19 +17,31 @@ export function classByte(profile: Profile, channel: number): number {
 
 const fid = (id: number): Uint8Array => Uint8Array.of(id >> 8, id & 0xff);
 
-/** SELECT by file identifier; 3G asks for the FCP, 2G gets its GSM response through 9Fxx. */
-export function selectFid(profile: Profile, channel: number, id: number): Command {
-	return { cla: classByte(profile, channel), ins: 0xa4, p1: 0x00, p2: profile === "2g" ? 0x00 : 0x04, data: fid(id), le: 256 };
+/**
+ * SELECT's answer: "fcp" fetches the file's description (3G FCP, 2G GSM response, through
+ * 61xx / 9Fxx and GET RESPONSE); "none" saves that round trip when the size is not needed.
+ */
+export type SelectAnswer = "fcp" | "none";
+
+function select(profile: Profile, channel: number, p1: number, data: Uint8Array, answer: SelectAnswer): Command {
+	const cla = classByte(profile, channel);
+	if (profile === "2g") return answer === "fcp" ? { cla, ins: 0xa4, p1, p2: 0x00, data, le: 256 } : { cla, ins: 0xa4, p1, p2: 0x00, data };
+	return answer === "fcp" ? { cla, ins: 0xa4, p1, p2: 0x04, data, le: 256 } : { cla, ins: 0xa4, p1, p2: 0x0c, data };
+}
+
+/** SELECT by file identifier (2G and 3G). */
+export function selectFid(profile: Profile, channel: number, id: number, answer: SelectAnswer = "fcp"): Command {
+	return select(profile, channel, 0x00, fid(id), answer);
 }
 
 /** SELECT by path from the MF (3G only; path without 3F00). */
-export function selectPath(channel: number, path: Uint8Array): Command {
-	return { cla: classByte("3g", channel), ins: 0xa4, p1: 0x08, p2: 0x04, data: path, le: 256 };
+export function selectPath(channel: number, path: Uint8Array, answer: SelectAnswer = "fcp"): Command {
+	return select("3g", channel, 0x08, path, answer);
 }
 
-/** SELECT by DF name (AID), first or only occurrence, FCP returned (3G only). */
-export function selectAid(channel: number, aid: Uint8Array): Command {
-	return { cla: classByte("3g", channel), ins: 0xa4, p1: 0x04, p2: 0x04, data: aid, le: 256 };
+/** SELECT by DF name (AID), first or only occurrence (3G only). */
+export function selectAid(channel: number, aid: Uint8Array, answer: SelectAnswer = "fcp"): Command {
+	return select("3g", channel, 0x04, aid, answer);
 }
 
 export function readBinary(profile: Profile, channel: number, offset: number, length: number): Command {

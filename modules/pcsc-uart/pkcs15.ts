@@ -2,7 +2,7 @@
 // path) → ODF → DODFs → the data object with OID 2.23.43.7.1 → EF DM_Bootstrap, whose JSON is
 // handed to a consumer chunk by chunk (G.4.3: the unused tail is FF, which UTF-8 never contains,
 // so the first FF ends the document and the rest is not read).
-import { CardFiles, SECURE_CHUNK_MAX, type Transmitter } from "./card.js";
+import { CardFiles, SECURE_CHUNK_MAX, type Selected, type Transmitter } from "./card.js";
 import type { Profile } from "./commands.js";
 import { findTlv, readTlv, sameBytes } from "./der.js";
 import { CardError } from "./error.js";
@@ -16,6 +16,7 @@ const EF_ODF = 0x5031;
 const ODF_MAX = 512;
 const DODF_MAX = 2048;
 const DIR_RECORDS_MAX = 16;
+const NOTHING_SELECTED: Selected = Object.freeze({ size: 0, recordLength: 0 });
 
 export interface BootstrapObject {
 	readonly label: string;
@@ -107,7 +108,7 @@ function pathOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
  */
 export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (chunk: Uint8Array) => void): Promise<BootstrapResult> {
 	const mf = new CardFiles(t, o.profile, 0, o.chunk);
-	await mf.selectFid(0x3f00);
+	await mf.selectFid(0x3f00, "none");
 	const dir = await mf.selectFid(EF_DIR);
 	let appPath: Uint8Array | undefined;
 	const records = dir.recordLength ? Math.min(dir.size / dir.recordLength, DIR_RECORDS_MAX) : DIR_RECORDS_MAX;
@@ -126,8 +127,8 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 		files = mf.onChannel(channel);
 	}
 	try {
-		if (o.profile === "3g") await files.selectAid(PKCS15_AID);
-		else await files.selectPath(appPath);
+		if (o.profile === "3g") await files.selectAid(PKCS15_AID, "none");
+		else await files.selectPath(appPath, "none");
 		if (o.secure) {
 			secure = await o.secure(t, channel);
 			files = new CardFiles(secure, o.profile, channel, Math.min(o.chunk ?? SECURE_CHUNK_MAX, SECURE_CHUNK_MAX));
@@ -160,9 +161,9 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 }
 
 /** PKCS#15 paths inside the application are FIDs relative to it (or absolute from 3F00). */
-async function selectInApp(files: CardFiles, path: Uint8Array): ReturnType<CardFiles["selectFid"]> {
+async function selectInApp(files: CardFiles, path: Uint8Array): Promise<Selected> {
 	if (path[0] === 0x3f && path[1] === 0x00) return files.selectPath(path);
-	let s = await files.selectFid((path[0]! << 8) | path[1]!);
-	for (let i = 2; i < path.length; i += 2) s = await files.selectFid((path[i]! << 8) | path[i + 1]!);
+	let s = NOTHING_SELECTED;
+	for (let i = 0; i < path.length; i += 2) s = await files.selectFid((path[i]! << 8) | path[i + 1]!, i + 2 < path.length ? "none" : "fcp");
 	return s;
 }

@@ -34,7 +34,7 @@ describe("pcsc-uart PKCS#15 bootstrap on xsdm ↔ UICC simulator (pty)", () => {
 		assert.equal(r.label, "DM Bootstrap");
 		assert.equal(r.needsPin, false);
 		assert.ok(peer.includes("channel open 1") && peer.includes("channel close 1"), peer.join("\n"));
-		assert.ok(peer.some((l) => /^apdu 01A40404 ?0CA000000063504B43532D3135/.test(l)), "SELECT by AID on channel 1");
+		assert.ok(peer.some((l) => /^apdu 01A4040C0CA000000063504B43532D3135 sw 9000/.test(l)), "SELECT by AID on channel 1, no FCP asked");
 		assert.ok(peer.includes("select 5208"));
 		// the document ends within the first chunk: the FF tail is never read
 		assert.equal(peer.slice(peer.indexOf("select 5208")).filter((l) => l.startsWith("apdu 01B0")).length, 1);
