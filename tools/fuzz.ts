@@ -1,7 +1,9 @@
 // npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
-// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated.
+// Defaults: 1,000,000 documents on Node, 10,000 on XS, for the JSON reader (half valid, half
+// mutated), Package#0, and each package decoder (each input generated, then mutated).
 import { fuzzJson } from "../tests/fuzz/json.js";
 import { fuzzPackage0 } from "../tests/fuzz/package0.js";
+import { DECODERS, checkSeeds, fuzzPackages } from "../tests/fuzz/packages.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 async function main(): Promise<void> {
@@ -22,6 +24,17 @@ async function main(): Promise<void> {
 	if (r0.code !== 0) throw new Error(`XS Package#0 fuzz failed:\n${r0.stderr}`);
 	const x0 = JSON.parse(r0.stdout);
 	console.log(`Package#0 on XS:   ${xsRuns} mutated packages (${x0.generated} generated, ${x0.signed} signed; ${x0.accepted} accepted, ${x0.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	console.log(`package seeds: ${checkSeeds()} decoded as recorded`);
+	for (const decoder of DECODERS) {
+		start = Date.now();
+		const n = fuzzPackages(decoder, nodeRuns, 1000);
+		console.log(`${decoder} on Node: ${nodeRuns} generated and mutated (${n.generated} generated; ${n.accepted} accepted, ${n.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+		start = Date.now();
+		const rx = await runXsdm(compiled("tests/fuzz/packages-xs.ts"), [decoder, String(xsRuns), "2000"], { timeoutMs: 3600000 });
+		if (rx.code !== 0) throw new Error(`XS ${decoder} fuzz failed:\n${rx.stderr}`);
+		const x = JSON.parse(rx.stdout);
+		console.log(`${decoder} on XS:   ${xsRuns} generated and mutated (${x.generated} generated; ${x.accepted} accepted, ${x.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	}
 }
 
 main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });
