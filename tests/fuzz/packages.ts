@@ -33,7 +33,7 @@ function toText(b: Uint8Array): string {
 	return decodeUtf8(b) ?? Array.from(b, (x) => x.toString(16)).join(" ");
 }
 
-function collect(build: (w: JsonWriter) => void, bufferSize = 32): Uint8Array {
+export function collect(build: (w: JsonWriter) => void, bufferSize = 32): Uint8Array {
 	const parts: number[] = [];
 	build(new JsonWriter((b) => { for (const x of b) parts.push(x); }, bufferSize));
 	return Uint8Array.from(parts);
@@ -129,7 +129,7 @@ function package3(r: Rand): { Status: Status[]; Alert: GenericAlert[] } {
 	return { Status, Alert: Array.from({ length: count(r, 2) }, () => alert(r)) };
 }
 
-function writePackage3(p: { Status: Status[]; Alert: GenericAlert[] }, bufferSize: number): Uint8Array {
+export function writePackage3(p: { Status: Status[]; Alert: GenericAlert[] }, bufferSize: number): Uint8Array {
 	return collect((w) => {
 		const p3 = new Package3Writer(w);
 		for (const s of p.Status) p3.status(s.sc as 200, s.URI);
@@ -180,8 +180,8 @@ function checkPackage2Items(items: CommandItem[], input: Uint8Array): void {
 
 // ---- dmmo+json ----
 
-type Tree = { [name: string]: Tree | LeafValue };
-interface Item { info: DmmoItemInfo; data: Tree }
+export type Tree = { [name: string]: Tree | LeafValue };
+export interface Item { info: DmmoItemInfo; data: Tree }
 
 function tree(r: Rand, depth: number): Tree {
 	const t: Tree = {};
@@ -202,7 +202,7 @@ function dmmoItems(r: Rand): Item[] {
 	});
 }
 
-function writeDmmo(items: Item[], bufferSize: number): Uint8Array {
+export function writeDmmo(items: Item[], bufferSize: number): Uint8Array {
 	return collect((w) => {
 		const d = new DmmoWriter(w);
 		const put = (t: Tree): void => {
@@ -287,7 +287,7 @@ function writeBody(b: Body): Uint8Array {
 }
 
 /** Reads a multipart body and decodes each part by its type, as a server would. */
-function readBody(r: Rand, body: Uint8Array, boundary: string): unknown {
+export function readBody(r: Rand, body: Uint8Array, boundary: string): unknown {
 	const parts = readMultipart(body, boundary);
 	return parts.map((p, i) => {
 		if (i === 0) {
