@@ -13,6 +13,7 @@ extern const simNativeTable simUdpNatives;
 extern const simNativeTable simSerialNatives;
 extern const simNativeTable simFlashNatives;
 extern const simNativeTable simCryptoNatives;
+extern const simNativeTable simCodecNatives;
 
 static const simNativeTable* const gTables[] = {
 	&simHostNatives,
@@ -21,6 +22,7 @@ static const simNativeTable* const gTables[] = {
 	&simSerialNatives,
 	&simFlashNatives,
 	&simCryptoNatives,
+	&simCodecNatives,
 };
 
 static void xs_native(xsMachine* the)

@@ -37,7 +37,26 @@ export interface JsonLimits {
 	maxTotalLength?: number;
 	/** UTF-16 units per string() call (default 256) */
 	stringChunk?: number;
+	/**
+	 * Use the host's C scanning core (native/json-scan.c) when it has one (default true); false
+	 * runs the TypeScript reader alone, the reference the native path is tested against.
+	 */
+	native?: boolean;
 }
+
+type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler) => number;
+
+// xsdm binds xs_json_scan to native/json-scan.c, as the device build does; Node has no native().
+const nativeScan: Scan | undefined = (() => {
+	if (typeof native !== "function") return undefined;
+	try { return native("xs_json_scan") as Scan; } catch { return undefined; }
+})();
+
+/** Whether this host runs the C scanning core (for benches and tests that compare both paths). */
+export const hasNativeScan = nativeScan !== undefined;
+
+// The registers shared with json-scan.c, in its order.
+const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Count }
 
 export const enum Feed {
 	/** consumed; more may follow */
@@ -58,6 +77,7 @@ export const enum JsonError {
 	AfterEnd = -9,
 }
 
+// json-scan.c knows the numbers of the states from Value to AfterValue, and Done: keep them.
 const enum S {
 	Value = 1,          // a value must come
 	ValueOrClose,       // just after '[': a value or ']'
@@ -100,6 +120,9 @@ export class JsonReader {
 	private readonly stack: Uint8Array;
 	private readonly units: Uint16Array;    // the string piece being built
 	private readonly keyUnits: Uint16Array;
+	private readonly scan: Scan | undefined;
+	private readonly registers: Int32Array;
+	private readonly registerBytes: Uint8Array;   // the same memory, as XS hands it to C
 
 	private state = S.Value;
 	private depth = 0;
@@ -131,6 +154,13 @@ export class JsonReader {
 		this.stack = new Uint8Array(this.maxDepth + 1);
 		this.units = new Uint16Array(Math.max(2, limits.stringChunk ?? 256));
 		this.keyUnits = new Uint16Array(this.maxKeyLength + 1);
+		this.scan = limits.native === false ? undefined : nativeScan;
+		this.registerBytes = new Uint8Array(4 * R.Count);
+		this.registers = new Int32Array(this.registerBytes.buffer);
+		this.registers[R.MaxDepth] = this.maxDepth;
+		this.registers[R.MaxKeyLength] = this.maxKeyLength;
+		this.registers[R.MaxNumberLength] = this.maxNumberLength;
+		this.registers[R.StringChunk] = this.units.length;
 	}
 
 	/** Ready for a new document (after Done, or to recover from an error). */
@@ -170,7 +200,18 @@ export class JsonReader {
 			return this.fail(JsonError.TotalLength, `document longer than ${this.maxTotalLength} bytes`, this.maxTotalLength);
 		const n = chunk.length;
 		let i = 0;
+		const scan = this.scan, registers = this.registers;
 		while (i < n) {
+			if (scan !== undefined && this.state <= S.AfterValue) {
+				// Between tokens: C takes every simple token it can and stops at the first byte it
+				// leaves to the code below (which then always consumes it, or fails).
+				registers[R.State] = this.state;
+				registers[R.Depth] = this.depth;
+				i = scan(chunk, i, this.registerBytes, this.stack, this.handler);
+				this.state = registers[R.State]! as S;
+				this.depth = registers[R.Depth]!;
+				if (i === n) break;
+			}
 			const c = chunk[i]!;
 			switch (this.state) {
 			case S.String: {
