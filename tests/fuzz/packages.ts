@@ -405,8 +405,8 @@ export function checkSeeds(): number {
 		let outcome: string;
 		try {
 			switch (s.decoder) {
-			case "package1": decodePackage1(bytes); break;
-			case "package3": decodePackage3(bytes); break;
+			case "package1": { const d = decodePackage1(bytes); same("Package#1 seed again", decodePackage1(collect((w) => writePackage1(w, d.MOS, d.Alert))), d, bytes); break; }
+			case "package3": { const d = decodePackage3(bytes); same("Package#3 seed again", decodePackage3(writePackage3(d, 64)), d, bytes); break; }
 			case "package2": { const d = readPackage2(r, bytes); checkPackage2Items(d.items, bytes); if (d.error) throw d.error; break; }
 			case "dmmo": { const d = readDmmo(r, bytes); if (d.error) throw d.error; break; }
 			case "multipart": readBody(r, bytes, s.boundary ?? "simple_boundary"); break;

@@ -87,7 +87,8 @@ export function decodePackage3(bytes: Uint8Array): { Status: Status[]; Alert: Ge
 		if (isStatusCode(item)) return { sc: item };
 		if (item && typeof item === "object" && !Array.isArray(item) && isStatusCode(item["sc"])) {
 			const uris = item["URI"];
-			if (uris === undefined) return { sc: item["sc"] as number };
+			// an empty URI list says nothing more than none: the writer leaves it out, so does the reader
+			if (uris === undefined || (Array.isArray(uris) && uris.length === 0)) return { sc: item["sc"] as number };
 			if (Array.isArray(uris) && uris.every((u) => typeof u === "string")) return { sc: item["sc"] as number, URI: uris as string[] };
 		}
 		throw new DmError(400, `Package#3: status ${i} is malformed`);

@@ -19,6 +19,8 @@ export const PACKAGE_SEEDS: readonly PackageSeed[] = Object.freeze([
 	{ name: "status not an integer", decoder: "package3", text: `{"Status":[200.5]}`, expect: "400" },
 	// 2026-12-01 (same cause): alert Data holding a number beyond the double range
 	{ name: "alert Data number out of range", decoder: "package1", text: `{"Alert":[{"AlertType":"a","Data":{"x":1e400}}]}`, expect: "400" },
+	// 2026-12-01: "URI":[] was kept, but the writer leaves an empty list out: not the same values again
+	{ name: "empty URI list", decoder: "package3", text: `{"Status":[{"sc":507,"URI":[]},{"sc":404}]}`, expect: "accepted" },
 	// 2026-12-01: a document without CMD was Feed.Done with a package error beside it
 	{ name: "no CMD", decoder: "package2", text: `{"Other":{"x":[1,"y"]},"CID":[["SHOW","s"]]}`, expect: "400" },
 ]);
