@@ -44,7 +44,7 @@ export interface JsonLimits {
 	native?: boolean;
 }
 
-type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler) => number;
+type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler, carry: Uint8Array) => number;
 
 // xsdm binds xs_json_scan to native/json-scan.c, as the device build does; Node has no native().
 const nativeScan: Scan | undefined = (() => {
@@ -56,7 +56,9 @@ const nativeScan: Scan | undefined = (() => {
 export const hasNativeScan = nativeScan !== undefined;
 
 // The registers shared with json-scan.c, in its order.
-const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Count }
+// Carry: bytes of a simple string cut by a chunk's end, kept by C in `carry` from its quote while
+// the state stays the one before it; Replay: C asks for them to go through the TypeScript reader.
+const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Count }
 
 export const enum Feed {
 	/** consumed; more may follow */
@@ -123,6 +125,7 @@ export class JsonReader {
 	private readonly scan: Scan | undefined;
 	private readonly registers: Int32Array;
 	private readonly registerBytes: Uint8Array;   // the same memory, as XS hands it to C
+	private readonly carry: Uint8Array;
 
 	private state = S.Value;
 	private depth = 0;
@@ -161,6 +164,7 @@ export class JsonReader {
 		this.registers[R.MaxKeyLength] = this.maxKeyLength;
 		this.registers[R.MaxNumberLength] = this.maxNumberLength;
 		this.registers[R.StringChunk] = this.units.length;
+		this.carry = new Uint8Array(this.scan ? Math.max(4 * this.units.length, this.maxKeyLength) + 8 : 0);
 	}
 
 	/** Ready for a new document (after Done, or to recover from an error). */
@@ -170,6 +174,8 @@ export class JsonReader {
 		this.offset = 0;
 		this.unitCount = 0;
 		this.highSurrogate = 0;
+		this.registers[R.Carry] = 0;
+		this.registers[R.Replay] = 0;
 		this.error = 0;
 		this.errorOffset = -1;
 		this.errorMessage = "";
@@ -198,28 +204,55 @@ export class JsonReader {
 		const base = this.offset;
 		if (base + chunk.length > this.maxTotalLength)
 			return this.fail(JsonError.TotalLength, `document longer than ${this.maxTotalLength} bytes`, this.maxTotalLength);
+		if (!this.run(chunk, base, this.scan)) return this.error as JsonError;
+		this.offset = base + chunk.length;
+		if (!last) return Feed.NeedMore;
+		if (this.registers[R.Carry]! > 0 && !this.replay()) return this.error as JsonError;
+		if (this.state === S.Number && !this.endNumber(this.offset)) return this.error as JsonError;
+		if (this.state !== S.Done) return this.fail(JsonError.Truncated, "the document ends early", this.offset);
+		return Feed.Done;
+	}
+
+	// The bytes C carried (the last ones before this.offset) through the TypeScript reader.
+	private replay(): boolean {
+		const length = this.registers[R.Carry]!;
+		this.registers[R.Carry] = 0;
+		this.registers[R.Replay] = 0;
+		return this.run(this.carry.subarray(0, length), this.offset - length, undefined);
+	}
+
+	// Reads chunk, whose first byte is at absolute offset base; false after a failure.
+	private run(chunk: Uint8Array, base: number, scan: Scan | undefined): boolean {
 		const n = chunk.length;
 		let i = 0;
-		const scan = this.scan, registers = this.registers;
+		const registers = this.registers;
 		while (i < n) {
 			if (scan !== undefined && this.state <= S.AfterValue) {
 				// Between tokens: C takes every simple token it can and stops at the first byte it
 				// leaves to the code below (which then always consumes it, or fails).
 				registers[R.State] = this.state;
 				registers[R.Depth] = this.depth;
-				i = scan(chunk, i, this.registerBytes, this.stack, this.handler);
+				i = scan(chunk, i, this.registerBytes, this.stack, this.handler, this.carry);
 				this.state = registers[R.State]! as S;
 				this.depth = registers[R.Depth]!;
+				if (registers[R.Replay]) {
+					const at = this.offset;
+					this.offset = base;   // the carried bytes end where this chunk begins
+					const ok = this.replay();
+					this.offset = at;
+					if (!ok) return false;
+					continue;
+				}
 				if (i === n) break;
 			}
 			const c = chunk[i]!;
 			switch (this.state) {
 			case S.String: {
-				if (this.highSurrogate && c !== C.Backslash) return this.fail(JsonError.Escape, "lone high surrogate escape", base + i);
+				if (this.highSurrogate && c !== C.Backslash) { this.fail(JsonError.Escape, "lone high surrogate escape", base + i); return false; }
 				// The hot loop: copy plain characters without leaving this case.
 				const units = this.inKey ? this.keyUnits : this.units;
 				for (let u = c; u !== C.Quote && u !== C.Backslash && u >= 0x20 && u < 0x80; u = chunk[i]!) {
-					if (!this.pushUnit(units, u, base + i)) return this.error as JsonError;
+					if (!this.pushUnit(units, u, base + i)) return false;
 					if (++i === n) break;
 				}
 				if (i === n) break;
@@ -229,7 +262,7 @@ export class JsonReader {
 					i++;
 				}
 				else if (d === C.Backslash) { this.state = S.Escape; i++; }
-				else if (d < 0x20) return this.fail(JsonError.Syntax, "control character in a string", base + i);
+				else if (d < 0x20) { this.fail(JsonError.Syntax, "control character in a string", base + i); return false; }
 				else if (d >= 0x80) {
 					if (d >= 0xc2 && d <= 0xdf) { this.utf8Need = 1; this.codePoint = d & 0x1f; this.utf8Low = 0x80; this.utf8High = 0xbf; }
 					else if (d >= 0xe0 && d <= 0xef) {
@@ -242,22 +275,22 @@ export class JsonReader {
 						this.utf8Low = d === 0xf0 ? 0x90 : 0x80;          // no overlong 4-byte forms
 						this.utf8High = d === 0xf4 ? 0x8f : 0xbf;         // nothing above U+10FFFF
 					}
-					else return this.fail(JsonError.Utf8, `invalid UTF-8 lead byte 0x${d.toString(16)}`, base + i);
-					if (!this.countKeyBytes(1, base + i)) return this.error as JsonError;
+					else { this.fail(JsonError.Utf8, `invalid UTF-8 lead byte 0x${d.toString(16)}`, base + i); return false; }
+					if (!this.countKeyBytes(1, base + i)) return false;
 					this.state = S.Utf8;
 					i++;
 				}
 				break;
 			}
 			case S.Utf8:
-				if (c < this.utf8Low || c > this.utf8High) return this.fail(JsonError.Utf8, "invalid UTF-8 continuation byte", base + i);
+				if (c < this.utf8Low || c > this.utf8High) { this.fail(JsonError.Utf8, "invalid UTF-8 continuation byte", base + i); return false; }
 				this.codePoint = (this.codePoint << 6) | (c & 0x3f);
 				this.utf8Low = 0x80;
 				this.utf8High = 0xbf;
-				if (!this.countKeyBytes(1, base + i)) return this.error as JsonError;
+				if (!this.countKeyBytes(1, base + i)) return false;
 				if (--this.utf8Need === 0) {
 					this.state = S.String;
-					if (!this.pushCodePoint(this.codePoint, base + i)) return this.error as JsonError;
+					if (!this.pushCodePoint(this.codePoint, base + i)) return false;
 				}
 				i++;
 				break;
@@ -273,31 +306,31 @@ export class JsonReader {
 				case C.LowerR: unit = 0x0d; break;
 				case C.LowerT: unit = 0x09; break;
 				case C.LowerU: this.state = S.Unicode; this.hexCount = 0; this.codePoint = 0; break;   // may be a pending pair's low half
-				default: return this.fail(JsonError.Escape, "invalid escape", base + i);
+				default: { this.fail(JsonError.Escape, "invalid escape", base + i); return false; }
 				}
 				if (unit >= 0) {
-					if (this.highSurrogate) return this.fail(JsonError.Escape, "lone high surrogate escape", base + i);
+					if (this.highSurrogate) { this.fail(JsonError.Escape, "lone high surrogate escape", base + i); return false; }
 					this.state = S.String;
-					if (!this.pushUnit(this.inKey ? this.keyUnits : this.units, unit, base + i)) return this.error as JsonError;
+					if (!this.pushUnit(this.inKey ? this.keyUnits : this.units, unit, base + i)) return false;
 				}
 				i++;
 				break;
 			}
 			case S.Unicode: {
 				const v = hexValue(c);
-				if (v < 0) return this.fail(JsonError.Escape, "invalid \\u escape", base + i);
+				if (v < 0) { this.fail(JsonError.Escape, "invalid \\u escape", base + i); return false; }
 				this.codePoint = (this.codePoint << 4) | v;
 				if (++this.hexCount === 4) {
 					const u = this.codePoint;
 					this.state = S.String;
 					if (this.highSurrogate) {
-						if (u < 0xdc00 || u > 0xdfff) return this.fail(JsonError.Escape, "lone high surrogate escape", base + i);
-						if (!this.pushCodePoint(0x10000 + ((this.highSurrogate - 0xd800) << 10) + (u - 0xdc00), base + i)) return this.error as JsonError;
+						if (u < 0xdc00 || u > 0xdfff) { this.fail(JsonError.Escape, "lone high surrogate escape", base + i); return false; }
+						if (!this.pushCodePoint(0x10000 + ((this.highSurrogate - 0xd800) << 10) + (u - 0xdc00), base + i)) return false;
 						this.highSurrogate = 0;
 					}
 					else if (u >= 0xd800 && u <= 0xdbff) this.highSurrogate = u;   // its low half must follow as an escape
-					else if (u >= 0xdc00 && u <= 0xdfff) return this.fail(JsonError.Escape, "lone low surrogate escape", base + i);
-					else if (!this.pushCodePoint(u, base + i)) return this.error as JsonError;
+					else if (u >= 0xdc00 && u <= 0xdfff) { this.fail(JsonError.Escape, "lone low surrogate escape", base + i); return false; }
+					else if (!this.pushCodePoint(u, base + i)) return false;
 				}
 				i++;
 				break;
@@ -306,20 +339,20 @@ export class JsonReader {
 				const ok = this.numberChar(c);
 				if (ok === 1) {
 					if (this.numberText.length >= this.maxNumberLength)
-						return this.fail(JsonError.NumberLength, `number longer than ${this.maxNumberLength} characters`, base + i);
+						{ this.fail(JsonError.NumberLength, `number longer than ${this.maxNumberLength} characters`, base + i); return false; }
 					this.numberText += String.fromCharCode(c);
 					i++;
 				}
 				else if (ok === 0) {
 					// the number ended before this byte: finish it and look at the byte again
-					if (!this.endNumber(base + i)) return this.error as JsonError;
+					if (!this.endNumber(base + i)) return false;
 				}
-				else return this.fail(JsonError.Syntax, "malformed number", base + i);
+				else { this.fail(JsonError.Syntax, "malformed number", base + i); return false; }
 				break;
 			}
 			case S.Literal: {
 				const word = LITERALS[this.literal]!;
-				if (c !== word.charCodeAt(this.literalIndex)) return this.fail(JsonError.Syntax, `expected "${word}"`, base + i);
+				if (c !== word.charCodeAt(this.literalIndex)) { this.fail(JsonError.Syntax, `expected "${word}"`, base + i); return false; }
 				if (++this.literalIndex === word.length) {
 					this.handler.literal(LITERAL_VALUES[this.literal]!);
 					this.afterValue();
@@ -329,15 +362,11 @@ export class JsonReader {
 			}
 			default:
 				if (c === C.Space || c === C.LF || c === C.CR || c === C.Tab) { i++; break; }
-				if (!this.structural(c, base + i)) return this.error as JsonError;
+				if (!this.structural(c, base + i)) return false;
 				i++;
 			}
 		}
-		this.offset = base + n;
-		if (!last) return Feed.NeedMore;
-		if (this.state === S.Number && !this.endNumber(this.offset)) return this.error as JsonError;
-		if (this.state !== S.Done) return this.fail(JsonError.Truncated, "the document ends early", this.offset);
-		return Feed.Done;
+		return true;
 	}
 
 	// A byte outside strings, numbers and literals: whitespace is handled by the caller.
