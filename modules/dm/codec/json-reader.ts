@@ -48,8 +48,9 @@ type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint
 
 // xsdm binds xs_json_scan to native/json-scan.c, as the device build does; Node has no native().
 const nativeScan: Scan | undefined = (() => {
-	if (typeof native !== "function") return undefined;
-	try { return native("xs_json_scan") as Scan; } catch { return undefined; }
+	const bind = (globalThis as { native?: (name: string) => unknown }).native;
+	if (typeof bind !== "function") return undefined;
+	try { return bind("xs_json_scan") as Scan; } catch { return undefined; }
 })();
 
 /** Whether this host runs the C scanning core (for benches and tests that compare both paths). */
