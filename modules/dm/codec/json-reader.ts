@@ -57,9 +57,10 @@ const nativeScan: Scan | undefined = (() => {
 export const hasNativeScan = nativeScan !== undefined;
 
 // The registers shared with json-scan.c, in its order.
-// Carry: bytes of a simple string cut by a chunk's end, kept by C in `carry` from its quote while
-// the state stays the one before it; Replay: C asks for them to go through the TypeScript reader.
-const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Count }
+// Open: a string is open in C (the state stays the one before its quote); Carry: how many of its
+// bytes since its quote or last piece wait in `carry` (the last ones before the current chunk);
+// Replay: C gives the string up, the TypeScript reader takes it on from there.
+const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Open, Count }
 
 export const enum Feed {
 	/** consumed; more may follow */
@@ -165,7 +166,8 @@ export class JsonReader {
 		this.registers[R.MaxKeyLength] = this.maxKeyLength;
 		this.registers[R.MaxNumberLength] = this.maxNumberLength;
 		this.registers[R.StringChunk] = this.units.length;
-		this.carry = new Uint8Array(this.scan ? Math.max(4 * this.units.length, this.maxKeyLength) + 8 : 0);
+		// a piece is at most stringChunk units of up to 3 bytes each (a 4-byte character is 2 units)
+		this.carry = new Uint8Array(this.scan ? Math.max(3 * this.units.length, this.maxKeyLength) + 8 : 0);
 	}
 
 	/** Ready for a new document (after Done, or to recover from an error). */
@@ -177,6 +179,7 @@ export class JsonReader {
 		this.highSurrogate = 0;
 		this.registers[R.Carry] = 0;
 		this.registers[R.Replay] = 0;
+		this.registers[R.Open] = 0;
 		this.error = 0;
 		this.errorOffset = -1;
 		this.errorMessage = "";
@@ -208,17 +211,20 @@ export class JsonReader {
 		if (!this.run(chunk, base, this.scan)) return this.error as JsonError;
 		this.offset = base + chunk.length;
 		if (!last) return Feed.NeedMore;
-		if (this.registers[R.Carry]! > 0 && !this.replay()) return this.error as JsonError;
+		if (this.registers[R.Open] && !this.replay()) return this.error as JsonError;
 		if (this.state === S.Number && !this.endNumber(this.offset)) return this.error as JsonError;
 		if (this.state !== S.Done) return this.fail(JsonError.Truncated, "the document ends early", this.offset);
 		return Feed.Done;
 	}
 
-	// The bytes C carried (the last ones before this.offset) through the TypeScript reader.
+	// Takes over the string open in C: starts it, and reads the bytes C carried (the last ones
+	// before this.offset, all plain and complete characters, fewer than a piece) as C had.
 	private replay(): boolean {
 		const length = this.registers[R.Carry]!;
 		this.registers[R.Carry] = 0;
 		this.registers[R.Replay] = 0;
+		this.registers[R.Open] = 0;
+		this.startString(this.state === S.KeyOrClose || this.state === S.Key);
 		return this.run(this.carry.subarray(0, length), this.offset - length, undefined);
 	}
 
