@@ -21,6 +21,8 @@ export const PACKAGE_SEEDS: readonly PackageSeed[] = Object.freeze([
 	{ name: "alert Data number out of range", decoder: "package1", text: `{"Alert":[{"AlertType":"a","Data":{"x":1e400}}]}`, expect: "400" },
 	// 2026-12-01: "URI":[] was kept, but the writer leaves an empty list out: not the same values again
 	{ name: "empty URI list", decoder: "package3", text: `{"Status":[{"sc":507,"URI":[]},{"sc":404}]}`, expect: "accepted" },
+	// 2026-12-01: a leaf of -33E311 (-Infinity) was handed over, and could not be written back
+	{ name: "leaf number out of range", decoder: "dmmo", text: `[{"ClientURI":"a","MOData":{"a":{"b":-33E311}}}]`, expect: "400" },
 	// 2026-12-01: a document without CMD was Feed.Done with a package error beside it
 	{ name: "no CMD", decoder: "package2", text: `{"Other":{"x":[1,"y"]},"CID":[["SHOW","s"]]}`, expect: "400" },
 ]);
