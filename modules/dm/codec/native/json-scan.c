@@ -126,6 +126,8 @@ void xs_json_scan(xsMachine* the)
 	xsmcGetBufferWritable(xsArg(5), (void**)&carry, &carrySize);
 	if (carried < 0 || (xsUnsignedValue)carried > carrySize) xsRangeError("carry out of range");
 	const xsIntegerValue n = (xsIntegerValue)size;
+	/* the registers come from json-reader.ts only, but a wrong one must not reach memory */
+	if (i < 0 || i > n || depth < 0 || depth > maxDepth || maxDepth < 0 || chunkUnits < 2 || maxKey < 0) xsRangeError("registers out of range");
 	const xsIdentifier idStartObject = xsID("startObject"), idEndObject = xsID("endObject"), idStartArray = xsID("startArray"),
 		idEndArray = xsID("endArray"), idKey = xsID("key"), idString = xsID("string"), idNumber = xsID("number"), idLiteral = xsID("literal");
 	/* XS may move buffers at any allocation: re-read the pointers after each call out */
