@@ -48,4 +48,29 @@ describe("JSON scanning core under garbage collection", () => {
 		const bytes = encodeUtf8(JSON.stringify({ CMD: [["GET", "urn:x"]], items }));
 		for (const piece of [7, 61, 512]) assert.deepEqual(read(bytes, piece, true), read(bytes, piece, false), `pieces of ${piece}`);
 	});
+
+	it("refuses wrong arguments with a typed error, before touching memory", () => {
+		const scan = native("xs_json_scan");
+		const ignore: JsonHandler = { startObject() {}, endObject() {}, startArray() {}, endArray() {}, key() {}, string() {}, number() {}, literal() {} };
+		const registers = (depth: number, from = 0): [Uint8Array, number] => {
+			const r = new Int32Array(9);
+			r.set([1, depth, 8, 16, 16, 16]);
+			return [new Uint8Array(r.buffer), from];
+		};
+		const chunk = encodeUtf8("[1]");
+		const [good] = registers(0);
+		assert.throws(() => scan(chunk, 0, new Uint8Array(8), new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
+		assert.throws(() => scan(chunk, 0, registers(9)[0], new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
+		assert.throws(() => scan(chunk, 4, good, new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
+		assert.throws(() => scan(chunk, 0, good, new Uint8Array(3), ignore, new Uint8Array(64)), RangeError);
+		assert.throws(() => scan("[1]", 0, good, new Uint8Array(9), ignore, new Uint8Array(64)), TypeError);
+		assert.equal(scan(chunk, 0, good, new Uint8Array(9), ignore, new Uint8Array(64)), 3);
+	});
+
+	it("lets a handler's exception out of feed() as it was thrown", () => {
+		const handler: JsonHandler = { startObject() {}, endObject() {}, startArray() {}, endArray() {}, key() {}, string() {}, number() { throw new SyntaxError("no numbers here"); }, literal() {} };
+		const reader = new JsonReader(handler);
+		assert.throws(() => reader.feed(encodeUtf8(`["a",1]`), true), /no numbers here/);
+	});
 });
+
