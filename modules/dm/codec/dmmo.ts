@@ -114,7 +114,11 @@ class DmmoEvents implements JsonHandler {
 		this.scalar(chunk, final);
 	}
 
-	number(value: number): void { this.scalar(value, true); }
+	number(value: number, text: string): void {
+		// 1e400 is valid JSON, but no int or float leaf can hold it (nor be written back)
+		if (!Number.isFinite(value)) return this.fail(`number ${text.slice(0, 24)} out of range`);
+		this.scalar(value, true);
+	}
 	literal(value: boolean | null): void { this.scalar(value, true); }
 
 	private scalar(value: LeafValue, final: boolean): void {
