@@ -7,21 +7,29 @@ import type { BodyWriter, HttpResponse } from "../session/http.js";
 /** Bytes JSON is gathered in before it goes to the socket. */
 export const BODY_BUFFER = 512;
 
-/** A sink into a BodyWriter that remembers when the transport asked us to wait. The transport may
-    keep the bytes it is given, and our writers reuse their buffers, so each piece is copied. */
+/** A sink into a BodyWriter that keeps the transport's back-pressure: once write() says "wait",
+    what a synchronous writer still produces in the same step (a multipart header, the tail a
+    JsonWriter flushes at end()) is held here, copied, and written after drain(). Writers yield
+    between small steps, so what is held stays a few buffers. */
 export class BodySink {
 	private full = false;
+	private readonly held: Uint8Array[] = [];
 	readonly sink: JsonSink;
 
 	constructor(private readonly out: BodyWriter) {
-		this.sink = (bytes) => { if (!this.out.write(bytes.slice())) this.full = true; };
+		this.sink = (bytes) => {
+			if (this.full) this.held.push(bytes.slice());
+			else if (!this.out.write(bytes.slice())) this.full = true;
+		};
 	}
 
-	/** Waits for the transport when it said its buffer was full. */
+	/** Waits for the transport until everything given has been written. */
 	async settle(): Promise<void> {
-		if (!this.full) return;
-		this.full = false;
-		await this.out.drain();
+		while (this.full) {
+			this.full = false;
+			await this.out.drain();
+			while (!this.full && this.held.length) if (!this.out.write(this.held.shift()!)) this.full = true;
+		}
 	}
 
 	/** Runs a writer generator, waiting for the transport wherever it yields. */
