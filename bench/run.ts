@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+import { pcscFigures } from "./pcsc.js";
 
 const figures: Record<string, number> = {};
 
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
 	figures["tree_read_std_over_modules_heap_bytes"] = figures["tree_read_std_peak_heap_32bit_bytes"]! - figures["tree_modules_loaded_peak_heap_32bit_bytes"]!;
 	figures["tree_read_heap_per_extra_node_bytes"] = (figures["tree_read_nodes_peak_heap_32bit_bytes"]! - figures["tree_read_std_peak_heap_32bit_bytes"]!) / 1000;
 	figures["tree_read_heap_growth_64k_value_bytes"] = figures["tree_read_value_peak_heap_32bit_bytes"]! - figures["tree_read_std_peak_heap_32bit_bytes"]!;
+
+	Object.assign(figures, await pcscFigures());
 
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });

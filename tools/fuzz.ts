@@ -1,9 +1,11 @@
 // npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
 // Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated; the same
-// counts of ClientURIs (valid, mutated, random), parsed and resolved over a tree.
+// counts of ClientURIs (valid, mutated, random), parsed and resolved over a tree; and of ATRs
+// and PKCS#15 images for modules/pcsc-uart.
 import { fuzzClientUri } from "../tests/fuzz/client-uri.js";
 import { fuzzJson } from "../tests/fuzz/json.js";
 import { fuzzPackage0 } from "../tests/fuzz/package0.js";
+import { fuzzAtr, fuzzPkcs15 } from "../tests/fuzz/pcsc.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 async function main(): Promise<void> {
@@ -32,6 +34,14 @@ async function main(): Promise<void> {
 	if (ur.code !== 0) throw new Error(`XS ClientURI fuzz failed:\n${ur.stderr}`);
 	const ux = JSON.parse(ur.stdout);
 	console.log(`ClientURI on XS:     ${xsRuns} URIs (${ux.accepted} resolved, refused ${JSON.stringify(ux.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const atr = fuzzAtr(nodeRuns, 1000), der = fuzzPkcs15(nodeRuns, 1001);
+	console.log(`pcsc-uart on Node:   ${nodeRuns} ATRs (${atr.parsed} parsed, ${atr.refused} refused), ${nodeRuns} PKCS#15 images (${der.parsed} parsed, ${der.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const p = await runXsdm(compiled("tests/fuzz/xs-fuzz.ts"), [String(xsRuns), "2000", "pcsc"], { timeoutMs: 3600000 });
+	if (p.code !== 0) throw new Error(`XS pcsc fuzz failed:\n${p.stderr}`);
+	const px = JSON.parse(p.stdout);
+	console.log(`pcsc-uart on XS:     ${xsRuns} ATRs (${px.atr.parsed} parsed, ${px.atr.refused} refused), ${xsRuns} PKCS#15 images (${px.pkcs15.parsed} parsed, ${px.pkcs15.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
 main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });

@@ -14,6 +14,7 @@ extern const simNativeTable simSerialNatives;
 extern const simNativeTable simFlashNatives;
 extern const simNativeTable simCryptoNatives;
 extern const simNativeTable simStoreNatives;
+extern const simNativeTable simTransportNatives;
 
 static const simNativeTable* const gTables[] = {
 	&simHostNatives,
@@ -23,6 +24,7 @@ static const simNativeTable* const gTables[] = {
 	&simFlashNatives,
 	&simCryptoNatives,
 	&simStoreNatives,
+	&simTransportNatives,
 };
 
 static void xs_native(xsMachine* the)

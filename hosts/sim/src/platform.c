@@ -263,6 +263,11 @@ txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
 		found = resolveBare(the, directory, specifier, path, sizeof(path));
 	if (!found || !isFile(path) || !realpath(path, real)) {
 		const char* from = (moduleID != XS_NO_ID) ? fxGetKeyName(the, moduleID) : "the command line";
+		/* XS keeps 128 bytes of an error message: name the importer relative to the working
+		   directory when it is below it, so the message fits wherever the project is checked out */
+		char cwd[PATH_MAX];
+		size_t n = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
+		if (n > 1 && !strncmp(from, cwd, n) && from[n] == '/') from += n + 1;
 		mxReferenceError("module \"%s\" not found (imported by %s)", specifier, from);
 	}
 	return fxNewNameC(the, real);

@@ -1,0 +1,88 @@
+// HTTP authentication for the DM server and data repositories: Basic (RFC 7617, mandatory) and
+// Digest (RFC 7616 with qop=auth, MD5 or SHA-256) answering a 401's challenge. The secret goes
+// into a hash or base64 here and nowhere else; nothing here logs or keeps it.
+
+import { md5 } from "@noble/hashes/legacy.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { encodeUtf8 } from "../../dm/codec/utf8.js";
+import { HttpError, HttpErrorKind } from "./error.js";
+
+export interface Credentials {
+	user: string;
+	password: string;
+}
+
+export interface DigestChallenge {
+	realm: string;
+	nonce: string;
+	opaque?: string;
+	algorithm: "MD5" | "SHA-256";
+	/** true when the server offers qop=auth (the only quality of protection sent) */
+	qopAuth: boolean;
+	stale: boolean;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+function base64(bytes: Uint8Array): string {
+	let out = "";
+	for (let i = 0; i < bytes.length; i += 3) {
+		const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+		out += B64[n >> 18]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : "=") + (i + 2 < bytes.length ? B64[n & 63]! : "=");
+	}
+	return out;
+}
+
+function hex(bytes: Uint8Array): string {
+	let out = "";
+	for (const b of bytes) out += (b < 16 ? "0" : "") + b.toString(16);
+	return out;
+}
+
+export function basicAuthorization(c: Credentials): string {
+	if (c.user.includes(":")) throw new TypeError("a Basic user name cannot contain ':'");
+	return `Basic ${base64(encodeUtf8(`${c.user}:${c.password}`))}`;
+}
+
+/** The Digest challenge of a WWW-Authenticate value, or undefined when it offers none. */
+export function parseDigestChallenge(header: string): DigestChallenge | undefined {
+	const m = /^\s*Digest\s+(.*)$/i.exec(header);
+	if (!m) return undefined;
+	const params = new Map<string, string>();
+	const param = /\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/y;
+	const text = m[1]!;
+	param.lastIndex = 0;
+	while (param.lastIndex < text.length) {
+		const start = param.lastIndex;
+		const p = param.exec(text);
+		if (!p || param.lastIndex === start) throw new HttpError(HttpErrorKind.Malformed, "a Digest challenge that does not parse");
+		params.set(p[1]!.toLowerCase(), p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : p[3]!);
+	}
+	const realm = params.get("realm"), nonce = params.get("nonce");
+	if (realm === undefined || !nonce) throw new HttpError(HttpErrorKind.Malformed, "a Digest challenge without realm or nonce");
+	const algorithm = (params.get("algorithm") ?? "MD5").toUpperCase();
+	if (algorithm !== "MD5" && algorithm !== "SHA-256") throw new HttpError(HttpErrorKind.Unauthorized, `Digest algorithm ${algorithm} is not supported: MD5 or SHA-256`);
+	const qop = params.get("qop");
+	const challenge: DigestChallenge = { realm, nonce, algorithm, qopAuth: qop !== undefined && qop.split(",").some((q) => q.trim() === "auth"), stale: /^true$/i.test(params.get("stale") ?? "") };
+	if (qop !== undefined && !challenge.qopAuth) throw new HttpError(HttpErrorKind.Unauthorized, `Digest qop "${qop}" offers no "auth"`);
+	const opaque = params.get("opaque");
+	if (opaque !== undefined) challenge.opaque = opaque;
+	return challenge;
+}
+
+const quote = (s: string): string => `"${s.replace(/(["\\])/g, "\\$1")}"`;
+
+/** The Authorization value answering a Digest challenge; cnonce comes from the caller's random source. */
+export function digestAuthorization(c: Credentials, ch: DigestChallenge, method: string, uri: string, cnonce: string, nc = 1): string {
+	const hash = ch.algorithm === "SHA-256" ? sha256 : md5;
+	const H = (s: string): string => hex(hash(encodeUtf8(s)));
+	const ha1 = H(`${c.user}:${ch.realm}:${c.password}`);
+	const ha2 = H(`${method}:${uri}`);
+	const count = nc.toString(16).padStart(8, "0");
+	const response = ch.qopAuth ? H(`${ha1}:${ch.nonce}:${count}:${cnonce}:auth:${ha2}`) : H(`${ha1}:${ch.nonce}:${ha2}`);
+	let value = `Digest username=${quote(c.user)}, realm=${quote(ch.realm)}, nonce=${quote(ch.nonce)}, uri=${quote(uri)}, algorithm=${ch.algorithm}`;
+	if (ch.qopAuth) value += `, qop=auth, nc=${count}, cnonce=${quote(cnonce)}`;
+	value += `, response="${response}"`;
+	if (ch.opaque !== undefined) value += `, opaque=${quote(ch.opaque)}`;
+	return value;
+}

@@ -1,0 +1,300 @@
+// One HTTP/1.1 connection to one server, over any ECMA-419-shaped stream socket (the secure socket
+// in production, plain TCP in development mode): requests one at a time, kept alive between the
+// packages of a DM session, bodies pulled from and pushed to the caller in pieces, a 401 answered
+// once with Basic or Digest credentials, and a time-out on each exchange. Every failure reaches
+// onError as an HttpError (or the socket's own Error) and closes the connection.
+
+import { basicAuthorization, digestAuthorization, parseDigestChallenge, type Credentials } from "./auth.js";
+import { HttpError, HttpErrorKind } from "./error.js";
+import { chunkEnd, chunkPrefix, lastChunk, requestHead } from "./request.js";
+import { ResponseParser, type ParserLimits, type ResponseHead } from "./response-parser.js";
+
+export interface StreamSocket {
+	read(count: number): ArrayBuffer | undefined;
+	write(bytes: Uint8Array): void;
+	close(): void;
+}
+
+export interface SocketCallbacks {
+	onReadable(count: number): void;
+	onWritable(count: number): void;
+	onError(error?: Error): void;
+}
+
+export interface RequestBody {
+	/** bytes in all, or "chunked" when unknown */
+	length: number | "chunked";
+	/** fills `into` with the next bytes and returns how many; 0 ends the body */
+	pull(into: Uint8Array): number;
+	/** starts again from the first byte, for the retry a 401 needs; without it a 401 is final */
+	rewind?(): void;
+}
+
+export interface Request {
+	method: string;
+	target: string;
+	headers?: readonly [string, string][];
+	body?: RequestBody;
+}
+
+export interface ResponseCallbacks {
+	onHead(head: ResponseHead): void;
+	onBody(bytes: Uint8Array): void;
+	onEnd(): void;
+	onError(error: Error): void;
+}
+
+export interface ConnectionOptions {
+	/** opens the socket with these callbacks (e.g. a SecureSocket to the DM server) */
+	connect(callbacks: SocketCallbacks): StreamSocket;
+	/** the Host header */
+	host: string;
+	/** milliseconds an exchange may go without progress (default 30000) */
+	timeout?: number;
+	credentials?: Credentials;
+	/** a fresh client nonce for Digest, from the device's random source */
+	cnonce?: () => string;
+	limits?: ParserLimits;
+	/** bytes pulled from a body per write (default 1024) */
+	bodyPiece?: number;
+}
+
+const enum Stage { Head = 1, Body, Response }
+
+interface Exchange {
+	request: Request;
+	callbacks: ResponseCallbacks;
+	stage: Stage;
+	head: Uint8Array;
+	headSent: number;
+	authorized: boolean;	// Authorization sent: a second 401 is final
+	discard: boolean;		// a 401 being answered: its body is read and dropped
+	retry: string | undefined;
+	pending: Uint8Array | undefined;	// body bytes pulled but not yet written
+	ended: boolean;
+}
+
+export class HttpConnection {
+	#o: ConnectionOptions;
+	#socket: StreamSocket | undefined;
+	#exchange: Exchange | undefined;
+	#timer: number | undefined;
+	#writable = 0;
+	#parser: ResponseParser;
+	#nc = 0;
+	#keepAlive = true;
+	#piece: Uint8Array;
+
+	constructor(options: ConnectionOptions) {
+		this.#o = options;
+		this.#piece = new Uint8Array(options.bodyPiece ?? 1024);
+		this.#parser = new ResponseParser({
+			onHead: (h) => this.#onHead(h),
+			onBody: (b) => { const x = this.#exchange; if (x && !x.discard) x.callbacks.onBody(b); },
+			onEnd: () => this.#onEnd(),
+		}, options.limits);
+	}
+
+	/** true while a request is in flight */
+	get busy(): boolean {
+		return this.#exchange !== undefined;
+	}
+
+	request(request: Request, callbacks: ResponseCallbacks): void {
+		if (this.#exchange) throw new Error("a request is in flight: wait for its onEnd or onError");
+		this.#start({ request, callbacks, stage: Stage.Head, head: new Uint8Array(0), headSent: 0, authorized: false, discard: false, retry: undefined, pending: undefined, ended: false }, undefined);
+	}
+
+	/** Closes the connection; a request in flight ends with nothing more said. */
+	close(): void {
+		this.#exchange = undefined;
+		this.#drop();
+	}
+
+	#start(x: Exchange, authorization: string | undefined): void {
+		const headers = [...(x.request.headers ?? [])];
+		if (authorization) headers.push(["Authorization", authorization]);
+		const head: { method: string; target: string; host: string; headers: [string, string][]; length?: number | "chunked" } = { method: x.request.method, target: x.request.target, host: this.#o.host, headers };
+		if (x.request.body) head.length = x.request.body.length;
+		x.head = requestHead(head);
+		x.headSent = 0;
+		x.stage = Stage.Head;
+		x.ended = false;
+		x.pending = undefined;
+		this.#exchange = x;
+		this.#parser.reset(x.request.method);
+		this.#arm();
+		if (!this.#socket) {
+			this.#writable = 0;
+			this.#socket = this.#o.connect({
+				onReadable: (count) => this.#readable(count),
+				onWritable: (count) => { this.#writable = count; this.#send(); },
+				onError: (e) => this.#lost(e),
+			});
+		}
+		else this.#send();
+	}
+
+	#send(): void {
+		const x = this.#exchange, socket = this.#socket;
+		if (!x || !socket) return;
+		try {
+			if (x.stage === Stage.Head) {
+				const n = Math.min(this.#writable, x.head.length - x.headSent);
+				if (n > 0) {
+					socket.write(x.head.subarray(x.headSent, x.headSent + n));
+					x.headSent += n;
+					this.#writable -= n;
+					this.#arm();
+				}
+				if (x.headSent < x.head.length) return;
+				x.stage = x.request.body ? Stage.Body : Stage.Response;
+			}
+			if (x.stage === Stage.Body) this.#sendBody(x, socket);
+		}
+		catch (e) {
+			this.#fail(e instanceof Error ? e : new Error(String(e)));
+		}
+	}
+
+	#sendBody(x: Exchange, socket: StreamSocket): void {
+		const body = x.request.body!;
+		const chunked = body.length === "chunked";
+		const framing = chunked ? 12 : 0;	// hex size, CR LF before and after
+		while (this.#writable > framing) {
+			if (!x.pending) {
+				if (x.ended) break;
+				const n = body.pull(this.#piece.subarray(0, Math.min(this.#piece.length, this.#writable - framing)));
+				if (n === 0) {
+					x.ended = true;
+					if (chunked) x.pending = lastChunk();
+					else break;
+				}
+				else {
+					const bytes = this.#piece.subarray(0, n);
+					x.pending = chunked ? concat(chunkPrefix(n), bytes, chunkEnd()) : bytes;
+				}
+			}
+			if (x.pending.length > this.#writable) return;
+			socket.write(x.pending);
+			this.#writable -= x.pending.length;
+			x.pending = undefined;
+			this.#arm();
+		}
+		if (x.ended && !x.pending) x.stage = Stage.Response;
+	}
+
+	#readable(count: number): void {
+		const socket = this.#socket;
+		if (!socket) return;
+		const bytes = socket.read(count);
+		if (!bytes) return;
+		if (!this.#exchange) {
+			this.#fail(new HttpError(HttpErrorKind.Malformed, "the server sent bytes no request asked for"));
+			return;
+		}
+		this.#arm();
+		try {
+			const view = new Uint8Array(bytes);
+			const used = this.#parser.feed(view);
+			if (used < view.length && this.#socket) throw new HttpError(HttpErrorKind.Malformed, "the server sent bytes after its response");
+		}
+		catch (e) {
+			this.#fail(e instanceof Error ? e : new Error(String(e)));
+		}
+	}
+
+	#onHead(head: ResponseHead): void {
+		const x = this.#exchange!;
+		this.#keepAlive = head.keepAlive;
+		// one retry with credentials; a second 401 goes to the caller, whose session maps it (5.6)
+		if (head.status === 401 && !x.authorized && this.#o.credentials && (!x.request.body || x.request.body.rewind)) {
+			x.retry = this.#authorization(head, x.request);
+			if (x.retry) { x.discard = true; return; }
+		}
+		x.callbacks.onHead(head);
+	}
+
+	#authorization(head: ResponseHead, request: Request): string | undefined {
+		const credentials = this.#o.credentials!;
+		let basic = false;
+		for (const [name, value] of head.headers) {
+			if (name !== "www-authenticate") continue;
+			const digest = parseDigestChallenge(value);
+			if (digest) {
+				if (!this.#o.cnonce) throw new HttpError(HttpErrorKind.Unauthorized, "a Digest challenge needs a cnonce source (ConnectionOptions.cnonce)");
+				return digestAuthorization(credentials, digest, request.method, request.target, this.#o.cnonce(), ++this.#nc);
+			}
+			if (/^\s*Basic(\s|$)/i.test(value)) basic = true;
+		}
+		return basic ? basicAuthorization(credentials) : undefined;
+	}
+
+	#onEnd(): void {
+		const x = this.#exchange!;
+		if (!this.#keepAlive) this.#drop();
+		if (x.discard && x.retry) {
+			const authorization = x.retry;
+			x.discard = false;
+			x.retry = undefined;
+			x.authorized = true;
+			x.request.body?.rewind?.();
+			// the next request goes out after this parse returns
+			Promise.resolve().then(() => { if (this.#exchange === x) this.#start(x, authorization); });
+			return;
+		}
+		this.#disarm();
+		this.#exchange = undefined;
+		x.callbacks.onEnd();
+	}
+
+	#lost(e?: Error): void {
+		this.#socket?.close();
+		this.#socket = undefined;
+		const x = this.#exchange;
+		if (!x) return;
+		try {
+			this.#parser.end();	// completes a body that runs until the close
+		}
+		catch (error) {
+			this.#fail(e && x.stage !== Stage.Response ? e : error as Error);
+		}
+	}
+
+	#fail(error: Error): void {
+		const x = this.#exchange;
+		this.#exchange = undefined;
+		this.#disarm();
+		this.#drop();
+		x?.callbacks.onError(error);
+	}
+
+	#drop(): void {
+		const socket = this.#socket;
+		this.#socket = undefined;
+		this.#disarm();
+		socket?.close();
+	}
+
+	#arm(): void {
+		this.#disarm();
+		this.#timer = setTimeout(() => {
+			this.#timer = undefined;
+			this.#fail(new HttpError(HttpErrorKind.Timeout, `no answer from ${this.#o.host} within ${this.#o.timeout ?? 30000} ms`));
+		}, this.#o.timeout ?? 30000);
+	}
+
+	#disarm(): void {
+		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		this.#timer = undefined;
+	}
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+	let length = 0;
+	for (const p of parts) length += p.length;
+	const out = new Uint8Array(length);
+	let at = 0;
+	for (const p of parts) { out.set(p, at); at += p.length; }
+	return out;
+}

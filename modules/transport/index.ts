@@ -1,0 +1,14 @@
+// The transport of the DM client: TLS 1.2 (PSK) through mbedTLS over the host's TCP socket.
+export { SecureSocket, TLSSession } from "./secure-socket.js";
+export type { SecureSocketOptions, SecureOptions, PskCredentials, TcpConstructor, TcpSocket, TcpOptions, TlsInfo, Bytes } from "./secure-socket.js";
+export { PSK_SUITES, X509_SUITES, suiteNamed } from "./suites.js";
+export type { CipherSuite } from "./suites.js";
+export { ResponseParser } from "./http/response-parser.js";
+export type { ResponseHead, ResponseHandler, ParserLimits } from "./http/response-parser.js";
+export { HttpError, HttpErrorKind } from "./http/error.js";
+export { requestHead, chunkPrefix, chunkEnd, lastChunk, ascii } from "./http/request.js";
+export type { RequestHead } from "./http/request.js";
+export { basicAuthorization, digestAuthorization, parseDigestChallenge } from "./http/auth.js";
+export type { Credentials, DigestChallenge } from "./http/auth.js";
+export { HttpConnection } from "./http/connection.js";
+export type { ConnectionOptions, Request, RequestBody, ResponseCallbacks, SocketCallbacks, StreamSocket } from "./http/connection.js";

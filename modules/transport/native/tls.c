@@ -1,0 +1,604 @@
+/*
+ * A TLS 1.2 client through mbedTLS that never touches a socket: the JavaScript owner moves
+ * ciphertext between this engine and its own ECMA-419 TCP socket (feed() what TCP read, take()
+ * what TCP should write), so the same C serves xsdm (Debian's mbedTLS 2.28) and the ESP32
+ * (ESP-IDF's mbedTLS, over lwip's TCP). mbedTLS's BIO callbacks work on two small byte rings
+ * here; nothing in this file calls into JavaScript, so no callback can re-enter it.
+ *
+ * Plaintext is never copied twice: available() makes mbedTLS decrypt the next record in its own
+ * input buffer and read(view) copies out of it straight into the caller's view.
+ *
+ * Secrets: the PSK is copied out of the XS heap only long enough to give it to mbedTLS (which
+ * keeps its own copy and wipes it in mbedtls_ssl_config_free); saved sessions (which hold the
+ * master secret) live in host memory and are wiped when their object goes. No error text ever
+ * contains key or session bytes.
+ */
+#include "xsmc.h"
+#include "tls.h"
+#include <stdio.h>
+#include <string.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_ciphersuites.h>
+#include <mbedtls/version.h>
+
+#ifndef MODDEF_TLS_RXBUF
+	#define MODDEF_TLS_RXBUF (2048)		/* bytes of ciphertext fed but not yet taken by mbedTLS */
+#endif
+#ifndef MODDEF_TLS_OUTBUF
+	#define MODDEF_TLS_OUTBUF (2048)	/* bytes of plaintext write() gathers into one record: onWritable's count */
+#endif
+/* ciphertext made but not yet taken for TCP: one whole record of the gathered plaintext, expansion
+   included (at most 5 header + 16 IV + 32 MAC + 16 padding in the suites of 9.2.2) */
+#define MODDEF_TLS_TXBUF (MODDEF_TLS_OUTBUF + 128)
+#define TLS_MAX_SUITES (16)
+#define TLS_MAX_SESSION (4096)		/* a saved session: ticket and, in X.509 mode, the server's certificate */
+
+/* mbedTLS 3 made the context's fields private; the two this file reads are still in the struct */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	#define PRIV(F) MBEDTLS_PRIVATE(F)
+#else
+	#define PRIV(F) F
+#endif
+
+enum { kHandshake = 1, kOpen, kClosed, kFailed };
+
+typedef struct {
+	mbedtls_ssl_context ssl;
+	mbedtls_ssl_config conf;
+	int suites[TLS_MAX_SUITES + 1];
+	uint8_t state;
+	uint8_t resumed;
+	uint8_t transportEnded;	/* the TCP socket reported onError: no more ciphertext will come */
+	uint8_t sawServerHello;
+	char failure[320];		/* the message every call repeats once the connection has failed */
+	uint32_t rxStart, rxCount;
+	uint32_t txStart, txCount;
+	uint32_t outCount;
+	uint8_t out[MODDEF_TLS_OUTBUF];
+	uint8_t rx[MODDEF_TLS_RXBUF];
+	uint8_t tx[MODDEF_TLS_TXBUF];
+} TLSRecord;
+
+typedef struct {
+	size_t length;
+	uint8_t bytes[];
+} TLSSessionRecord;
+
+/* One random generator for every connection: seeding costs an entropy poll, and on the ESP32 the
+   Moddable SDK keeps a single one too. It holds no secret of any connection. */
+static mbedtls_entropy_context gEntropy;
+static mbedtls_ctr_drbg_context gDrbg;
+static int gDrbgReady;
+
+static void tlsDestructor(void* data);
+const xsHostHooks xsTlsHooks = { tlsDestructor, NULL, NULL };
+
+static void sessionDestructor(void* data)
+{
+	if (data) {
+		TLSSessionRecord* session = data;
+		mbedtls_platform_zeroize(session, sizeof(TLSSessionRecord) + session->length);
+		free(session);
+	}
+}
+const xsHostHooks xsTlsSessionHooks = { sessionDestructor, NULL, NULL };
+
+static void tlsFree(TLSRecord* tls)
+{
+	mbedtls_ssl_free(&tls->ssl);
+	mbedtls_ssl_config_free(&tls->conf);
+	mbedtls_platform_zeroize(tls, sizeof(TLSRecord));
+	free(tls);
+}
+
+static void tlsDestructor(void* data)
+{
+	if (data) tlsFree(data);
+}
+
+static TLSRecord* getTLS(xsMachine* the)
+{
+	TLSRecord* tls = xsmcGetHostDataValidate(xsThis, (void*)&xsTlsHooks);
+	if (!tls) xsUnknownError("secure socket closed: make a new one to connect again");
+	return tls;
+}
+
+static TLSRecord* getLiveTLS(xsMachine* the)
+{
+	TLSRecord* tls = getTLS(the);
+	if (tls->state == kFailed) xsUnknownError("%s", tls->failure);
+	return tls;
+}
+
+/* ---- BIO: the two rings ---- */
+
+static int bioSend(void* context, const unsigned char* data, size_t length)
+{
+	TLSRecord* tls = context;
+	if (tls->txCount == MODDEF_TLS_TXBUF) return MBEDTLS_ERR_SSL_WANT_WRITE;
+	if (tls->txStart && (tls->txStart + tls->txCount + length > MODDEF_TLS_TXBUF)) {
+		memmove(tls->tx, tls->tx + tls->txStart, tls->txCount);
+		tls->txStart = 0;
+	}
+	size_t room = MODDEF_TLS_TXBUF - tls->txStart - tls->txCount;
+	if (length > room) length = room;
+	memcpy(tls->tx + tls->txStart + tls->txCount, data, length);
+	tls->txCount += length;
+	return (int)length;
+}
+
+static int bioReceive(void* context, unsigned char* data, size_t length)
+{
+	TLSRecord* tls = context;
+	if (!tls->rxCount) return tls->transportEnded ? MBEDTLS_ERR_SSL_CONN_EOF : MBEDTLS_ERR_SSL_WANT_READ;
+	if (length > tls->rxCount) length = tls->rxCount;
+	memcpy(data, tls->rx + tls->rxStart, length);
+	tls->rxStart += length;
+	tls->rxCount -= length;
+	if (!tls->rxCount) tls->rxStart = 0;
+	return (int)length;
+}
+
+/* ---- errors ---- */
+
+static const char* alertName(int alert)
+{
+	switch (alert) {
+	case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE: return "handshake_failure";
+	case MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC: return "bad_record_mac";
+	case MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR: return "decrypt_error";
+	case MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION: return "protocol_version";
+	case MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY: return "unknown_psk_identity";
+	case MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER: return "illegal_parameter";
+	case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY: return "insufficient_security";
+	case MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR: return "internal_error";
+	case MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR: return "decode_error";
+	case MBEDTLS_SSL_ALERT_MSG_BAD_CERT: return "bad_certificate";
+	case MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA: return "unknown_ca";
+	case MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED: return "certificate_expired";
+	case MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED: return "access_denied";
+	default: return "alert";
+	}
+}
+
+/* What went wrong, in words that say what to check. Never includes secret bytes. */
+static void describe(TLSRecord* tls, int error, const char* during)
+{
+	char* out = tls->failure;
+	size_t size = sizeof(tls->failure);
+	if (error == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+		int alert = tls->ssl.PRIV(in_msg) ? tls->ssl.PRIV(in_msg)[1] : 0;
+		const char* hint = "";
+		if ((alert == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) || (alert == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) || (alert == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY))
+			hint = ": check the PSK identity and key (Auth/Trsp/Data and Secret)";
+		else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
+			hint = ": the server does not speak TLS 1.2, the only version the client offers";
+		else if ((alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) || (alert == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY))
+			hint = ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
+		snprintf(out, size, "TLS %s failed: the server sent alert %d (%s)%s", during, alert, alertName(alert), hint);
+	}
+	else if ((error == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO) || (error == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION))
+		snprintf(out, size, "TLS %s failed: the server chose a version or cipher suite the client did not offer (only TLS 1.2 with the suites of section 9.2.2)", during);
+	else if (error == MBEDTLS_ERR_SSL_CONN_EOF)
+		snprintf(out, size, "TLS %s failed: the server closed the connection", during);
+	else if (error == MBEDTLS_ERR_SSL_INVALID_MAC)
+		snprintf(out, size, "TLS %s failed: a record failed its integrity check (wrong PSK, or the data was altered)", during);
+	else {
+		char text[96];
+		mbedtls_strerror(error, text, sizeof(text));
+		snprintf(out, size, "TLS %s failed: %s (-0x%04x)", during, text, (unsigned)-error);
+	}
+}
+
+static void fail(xsMachine* the, TLSRecord* tls, int error, const char* during) XS_FUNCTION_NORETURN;
+static void fail(xsMachine* the, TLSRecord* tls, int error, const char* during)
+{
+	describe(tls, error, during);
+	tls->state = kFailed;
+	xsUnknownError("%s", tls->failure);
+}
+
+/* ---- construction ---- */
+
+static int seedRandom(void)
+{
+	if (gDrbgReady) return 0;
+	mbedtls_entropy_init(&gEntropy);
+	mbedtls_ctr_drbg_init(&gDrbg);
+	static const unsigned char personal[] = "omadm-tls";
+	int error = mbedtls_ctr_drbg_seed(&gDrbg, mbedtls_entropy_func, &gEntropy, personal, sizeof(personal) - 1);
+	if (!error) gDrbgReady = 1;
+	return error;
+}
+
+/* Copies a string or buffer property out of the XS heap into a malloc'd block the caller wipes. */
+static uint8_t* copyBytes(xsMachine* the, xsSlot* object, const char* name, size_t* length, size_t most)
+{
+	xsmcGet(xsResult, *object, xsID((char*)name));
+	void* data;
+	xsUnsignedValue size;
+	if (xsmcTypeOf(xsResult) == xsStringType) {
+		data = xsmcToString(xsResult);
+		size = (xsUnsignedValue)strlen(data);
+	}
+	else if (xsmcTypeOf(xsResult) == xsReferenceType)
+		xsmcGetBufferReadable(xsResult, &data, &size);
+	else
+		xsTypeError("psk.%s required: bytes or a string", name);
+	if (!size || (size > most)) xsRangeError("psk.%s must be 1..%u bytes, not %u", name, (unsigned)most, (unsigned)size);
+	uint8_t* copy = malloc(size);
+	if (!copy) xsUnknownError("no memory for TLS");
+	memcpy(copy, data, size);
+	*length = size;
+	return copy;
+}
+
+static void freeSecret(uint8_t* data, size_t length)
+{
+	if (data) {
+		mbedtls_platform_zeroize(data, length);
+		free(data);
+	}
+}
+
+/* Takes the suites as IANA numbers; each must be one this mbedTLS knows and allows for TLS 1.2. */
+static void readSuites(xsMachine* the, xsSlot* options, int* suites)
+{
+	xsmcGet(xsVar(0), *options, xsID("suites"));
+	if (!xsmcTest(xsVar(0))) xsTypeError("suites required: IANA numbers of the TLS 1.2 cipher suites to offer");
+	xsmcGet(xsVar(1), xsVar(0), xsID("length"));
+	int count = xsmcToInteger(xsVar(1));
+	if ((count < 1) || (count > TLS_MAX_SUITES)) xsRangeError("suites: 1..%d of them, not %d", TLS_MAX_SUITES, count);
+	for (int i = 0; i < count; i++) {
+		xsmcGetIndex(xsVar(1), xsVar(0), i);
+		int id = xsmcToInteger(xsVar(1));
+		const mbedtls_ssl_ciphersuite_t* info = mbedtls_ssl_ciphersuite_from_id(id);
+		if (!info) xsRangeError("cipher suite 0x%04x is not built into this mbedTLS", id);
+		suites[i] = id;
+	}
+	suites[count] = 0;
+}
+
+/* constructor({ suites, psk?: { identity, key }, serverName?, session? }) */
+void xs_tls_constructor(xsMachine* the)
+{
+	xsmcVars(3);
+	if ((xsmcArgc < 1) || (xsmcTypeOf(xsArg(0)) != xsReferenceType)) xsTypeError("options required: { suites, psk, ... }");
+	int suites[TLS_MAX_SUITES + 1];
+	readSuites(the, &xsArg(0), suites);
+	char serverName[256] = "";
+	xsmcGet(xsVar(0), xsArg(0), xsID("serverName"));
+	if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), serverName, sizeof(serverName));
+	xsmcGet(xsVar(2), xsArg(0), xsID("session"));
+	TLSSessionRecord* saved = NULL;
+	if (xsmcTest(xsVar(2))) {
+		saved = xsmcGetHostDataValidate(xsVar(2), (void*)&xsTlsSessionHooks);
+		if (saved && !saved->length) saved = NULL;
+	}
+	xsmcGet(xsVar(1), xsArg(0), xsID("psk"));
+	if (xsmcTypeOf(xsVar(1)) != xsReferenceType) xsTypeError("psk required: { identity, key } (X.509 mode is not built yet)");
+
+	if (seedRandom()) xsUnknownError("no random source for TLS");
+	TLSRecord* tls = calloc(1, sizeof(TLSRecord));
+	if (!tls) xsUnknownError("no memory for TLS");
+	mbedtls_ssl_init(&tls->ssl);
+	mbedtls_ssl_config_init(&tls->conf);
+	memcpy(tls->suites, suites, sizeof(suites));
+	size_t identityLength = 0, keyLength = 0;
+	uint8_t* identity = NULL;
+	uint8_t* key = NULL;
+	/* a throw from here on must not leak tls or a key copy: catch, clean, rethrow */
+	xsTry {
+		identity = copyBytes(the, &xsVar(1), "identity", &identityLength, 128);
+		key = copyBytes(the, &xsVar(1), "key", &keyLength, MBEDTLS_PSK_MAX_LEN);
+	}
+	xsCatch {
+		freeSecret(identity, identityLength);
+		freeSecret(key, keyLength);
+		tlsFree(tls);
+		xsThrow(xsException);
+	}
+	int error = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+	if (!error) {
+		/* every suite of 9.2.2 is TLS 1.2 only (interpretation 8) */
+		mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+		mbedtls_ssl_conf_max_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+		mbedtls_ssl_conf_ciphersuites(&tls->conf, tls->suites);
+		mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &gDrbg);
+		/* the PSK authenticates both ends; RSA-PSK's certificate only carries the RSA key */
+		mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_NONE);
+		mbedtls_ssl_conf_session_tickets(&tls->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+		error = mbedtls_ssl_conf_psk(&tls->conf, key, keyLength, identity, identityLength);
+	}
+	freeSecret(identity, identityLength);
+	freeSecret(key, keyLength);
+	if (!error) error = mbedtls_ssl_setup(&tls->ssl, &tls->conf);
+	if (!error && serverName[0]) error = mbedtls_ssl_set_hostname(&tls->ssl, serverName);
+	if (!error && saved) {
+		/* a session that no longer loads (another build, another config) is no error: full handshake */
+		mbedtls_ssl_session session;
+		mbedtls_ssl_session_init(&session);
+		if (!mbedtls_ssl_session_load(&session, saved->bytes, saved->length))
+			mbedtls_ssl_set_session(&tls->ssl, &session);
+		mbedtls_ssl_session_free(&session);
+	}
+	if (error) {
+		char text[96];
+		mbedtls_strerror(error, text, sizeof(text));
+		tlsFree(tls);
+		xsUnknownError("TLS setup failed: %s", text);
+	}
+	mbedtls_ssl_set_bio(&tls->ssl, tls, bioSend, bioReceive, NULL);
+	tls->state = kHandshake;
+	xsmcSetHostData(xsThis, tls);
+}
+
+/* ---- the byte pump ---- */
+
+/* feed(bytes) → how many were taken (the rest waits in TCP for the next call) */
+void xs_tls_feed(xsMachine* the)
+{
+	TLSRecord* tls = getTLS(the);
+	void* data;
+	xsUnsignedValue length;
+	xsmcGetBufferReadable(xsArg(0), &data, &length);
+	if (tls->rxStart && (tls->rxStart + tls->rxCount + length > MODDEF_TLS_RXBUF)) {
+		memmove(tls->rx, tls->rx + tls->rxStart, tls->rxCount);
+		tls->rxStart = 0;
+	}
+	uint32_t room = MODDEF_TLS_RXBUF - tls->rxStart - tls->rxCount;
+	if (length > room) length = room;
+	memcpy(tls->rx + tls->rxStart + tls->rxCount, data, length);
+	tls->rxCount += length;
+	xsmcSetInteger(xsResult, length);
+}
+
+/* feedEnd(): the TCP connection is gone; what was fed is still read */
+void xs_tls_feed_end(xsMachine* the)
+{
+	getTLS(the)->transportEnded = 1;
+}
+
+/* room() → bytes feed() takes now */
+void xs_tls_room(xsMachine* the)
+{
+	xsmcSetInteger(xsResult, MODDEF_TLS_RXBUF - getTLS(the)->rxCount);
+}
+
+/* pending() → bytes waiting for take(), ciphertext and plaintext still to seal */
+void xs_tls_pending(xsMachine* the)
+{
+	TLSRecord* tls = getTLS(the);
+	xsmcSetInteger(xsResult, tls->txCount + tls->outCount);
+}
+
+/* step() → true once the handshake is done; false while it waits for bytes; throws when it failed */
+void xs_tls_step(xsMachine* the)
+{
+	TLSRecord* tls = getLiveTLS(the);
+	while (tls->state == kHandshake) {
+		int before = tls->ssl.PRIV(state);
+		if (before == MBEDTLS_SSL_HANDSHAKE_OVER) {
+			tls->state = kOpen;
+			break;
+		}
+		int error = mbedtls_ssl_handshake_step(&tls->ssl);
+		if ((error == MBEDTLS_ERR_SSL_WANT_READ) || (error == MBEDTLS_ERR_SSL_WANT_WRITE)) break;
+		if (error) fail(the, tls, error, "handshake");
+		/* a resumed handshake goes from ServerHello straight to the server's ChangeCipherSpec
+		   (or its NewSessionTicket): no certificate, no key exchange */
+		if ((before == MBEDTLS_SSL_SERVER_HELLO) && (tls->ssl.PRIV(state) != MBEDTLS_SSL_SERVER_HELLO))
+			tls->resumed = (tls->ssl.PRIV(state) == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) || (tls->ssl.PRIV(state) == MBEDTLS_SSL_SERVER_NEW_SESSION_TICKET);
+	}
+	xsmcSetBoolean(xsResult, tls->state != kHandshake);
+}
+
+/* Encrypts the gathered plaintext as one record once the ring has room for all of it. */
+static void seal(xsMachine* the, TLSRecord* tls)
+{
+	if (!tls->outCount || (tls->state != kOpen)) return;
+	int expansion = mbedtls_ssl_get_record_expansion(&tls->ssl);
+	if (expansion < 0) expansion = MODDEF_TLS_TXBUF - MODDEF_TLS_OUTBUF;
+	if (tls->txCount + tls->outCount + expansion > MODDEF_TLS_TXBUF) return;
+	int result = mbedtls_ssl_write(&tls->ssl, tls->out, tls->outCount);
+	mbedtls_platform_zeroize(tls->out, tls->outCount);
+	tls->outCount = 0;
+	if (result < 0) fail(the, tls, result, "write");
+}
+
+/* take(view) → how many bytes of ciphertext were copied into view, for TCP to write */
+void xs_tls_take(xsMachine* the)
+{
+	TLSRecord* tls = getTLS(the);
+	if (tls->state != kFailed) seal(the, tls);
+	void* data;
+	xsUnsignedValue length;
+	xsmcGetBufferWritable(xsArg(0), &data, &length);
+	if (length > tls->txCount) length = tls->txCount;
+	memcpy(data, tls->tx + tls->txStart, length);
+	tls->txStart += length;
+	tls->txCount -= length;
+	if (!tls->txCount) tls->txStart = 0;
+	xsmcSetInteger(xsResult, length);
+}
+
+/* available() → plaintext bytes ready to read; 0: none yet; -1: the server closed (close_notify) */
+void xs_tls_available(xsMachine* the)
+{
+	TLSRecord* tls = getLiveTLS(the);
+	if (tls->state == kClosed) { xsmcSetInteger(xsResult, -1); return; }
+	if (tls->state != kOpen) { xsmcSetInteger(xsResult, 0); return; }
+	size_t ready = mbedtls_ssl_get_bytes_avail(&tls->ssl);
+	while (!ready) {
+		/* a zero-length read decrypts the next record into mbedTLS's own buffer and copies nothing */
+		int result = mbedtls_ssl_read(&tls->ssl, NULL, 0);
+		if ((result == MBEDTLS_ERR_SSL_WANT_READ) || (result == MBEDTLS_ERR_SSL_WANT_WRITE)) break;
+		if (result == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+			tls->state = kClosed;
+			xsmcSetInteger(xsResult, -1);
+			return;
+		}
+		if (result < 0) fail(the, tls, result, "read");
+		ready = mbedtls_ssl_get_bytes_avail(&tls->ssl);
+		if (!ready && !tls->rxCount) break;	/* an empty record; nothing more fed yet */
+	}
+	xsmcSetInteger(xsResult, (xsIntegerValue)ready);
+}
+
+/* read(view) → bytes copied into view, at most what available() said */
+void xs_tls_read(xsMachine* the)
+{
+	TLSRecord* tls = getLiveTLS(the);
+	void* data;
+	xsUnsignedValue length;
+	xsmcGetBufferWritable(xsArg(0), &data, &length);
+	size_t ready = (tls->state == kOpen) ? mbedtls_ssl_get_bytes_avail(&tls->ssl) : 0;
+	if (length > ready) length = (xsUnsignedValue)ready;
+	if (!length) { xsmcSetInteger(xsResult, 0); return; }
+	int result = mbedtls_ssl_read(&tls->ssl, data, length);
+	if (result < 0) fail(the, tls, result, "read");
+	xsmcSetInteger(xsResult, result);
+}
+
+/* writable() → plaintext bytes write() accepts now, in any number of calls */
+void xs_tls_writable(xsMachine* the)
+{
+	TLSRecord* tls = getLiveTLS(the);
+	xsmcSetInteger(xsResult, (tls->state == kOpen) ? MODDEF_TLS_OUTBUF - tls->outCount : 0);
+}
+
+/* write(bytes): gathers them for the next record; more than writable() throws "would block" */
+void xs_tls_write(xsMachine* the)
+{
+	TLSRecord* tls = getLiveTLS(the);
+	if (tls->state == kHandshake) xsUnknownError("not ready: handshaking (write after onWritable)");
+	if (tls->state != kOpen) xsUnknownError("not ready: the server closed the connection");
+	void* data;
+	xsUnsignedValue length;
+	xsmcGetBufferReadable(xsArg(0), &data, &length);
+	uint32_t writable = MODDEF_TLS_OUTBUF - tls->outCount;
+	if (length > writable)
+		xsUnknownError("would block: %u bytes, %u writable now (write no more than onWritable's count)", (unsigned)length, (unsigned)writable);
+	memcpy(tls->out + tls->outCount, data, length);
+	tls->outCount += length;
+}
+
+/* closeNotify(): queues the close_notify alert for TCP */
+void xs_tls_close_notify(xsMachine* the)
+{
+	TLSRecord* tls = getTLS(the);
+	if (tls->state == kOpen) {
+		seal(the, tls);
+		mbedtls_ssl_close_notify(&tls->ssl);
+	}
+}
+
+void xs_tls_close(xsMachine* the)
+{
+	TLSRecord* tls = xsmcGetHostDataValidate(xsThis, (void*)&xsTlsHooks);
+	if (!tls) return;
+	xsmcSetHostData(xsThis, NULL);
+	tlsFree(tls);
+}
+
+/* info() → { suite, version, resumed, pending } */
+void xs_tls_info(xsMachine* the)
+{
+	TLSRecord* tls = getTLS(the);
+	xsmcVars(1);
+	xsmcSetNewObject(xsResult);
+	if (tls->state != kHandshake) {
+		const char* suite = mbedtls_ssl_get_ciphersuite(&tls->ssl);
+		xsmcSetString(xsVar(0), (char*)(suite ? suite : ""));
+		xsmcSet(xsResult, xsID("suite"), xsVar(0));
+		const char* version = mbedtls_ssl_get_version(&tls->ssl);
+		xsmcSetString(xsVar(0), (char*)(version ? version : ""));
+		xsmcSet(xsResult, xsID("version"), xsVar(0));
+	}
+	xsmcSetBoolean(xsVar(0), tls->resumed);
+	xsmcSet(xsResult, xsID("resumed"), xsVar(0));
+	xsmcSetInteger(xsVar(0), tls->txCount);
+	xsmcSet(xsResult, xsID("pending"), xsVar(0));
+}
+
+/* ---- sessions ---- */
+
+/* saveSession(session): copies this connection's session (ID or ticket, master secret) into a TLSSession */
+void xs_tls_save_session(xsMachine* the)
+{
+	TLSRecord* tls = getLiveTLS(the);
+	if (tls->state == kHandshake) xsUnknownError("no session before the handshake is done");
+	TLSSessionRecord* old = xsmcGetHostDataValidate(xsArg(0), (void*)&xsTlsSessionHooks);
+	mbedtls_ssl_session session;
+	mbedtls_ssl_session_init(&session);
+	int error = mbedtls_ssl_get_session(&tls->ssl, &session);
+	size_t length = 0;
+	TLSSessionRecord* record = NULL;
+	if (!error) {
+		mbedtls_ssl_session_save(&session, NULL, 0, &length);
+		if (!length || (length > TLS_MAX_SESSION)) error = MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+	}
+	if (!error) {
+		record = malloc(sizeof(TLSSessionRecord) + length);
+		if (!record) error = MBEDTLS_ERR_SSL_ALLOC_FAILED;
+	}
+	if (!error) {
+		record->length = length;
+		error = mbedtls_ssl_session_save(&session, record->bytes, length, &length);
+	}
+	mbedtls_ssl_session_free(&session);
+	if (error) {
+		sessionDestructor(record);
+		xsmcSetBoolean(xsResult, 0);
+		return;
+	}
+	sessionDestructor(old);
+	xsmcSetHostData(xsArg(0), record);
+	xsmcSetBoolean(xsResult, 1);
+}
+
+/* TLSSession(bytes?): empty, or a session exported earlier (kept across a reboot by its owner) */
+void xs_tls_session_constructor(xsMachine* the)
+{
+	TLSSessionRecord* record;
+	if ((xsmcArgc > 0) && xsmcTest(xsArg(0))) {
+		void* data;
+		xsUnsignedValue length;
+		xsmcGetBufferReadable(xsArg(0), &data, &length);
+		if (length > TLS_MAX_SESSION) xsRangeError("a saved TLS session is at most %d bytes, not %u", TLS_MAX_SESSION, (unsigned)length);
+		record = malloc(sizeof(TLSSessionRecord) + length);
+		if (!record) xsUnknownError("no memory for a TLS session");
+		xsmcGetBufferReadable(xsArg(0), &data, &length);
+		memcpy(record->bytes, data, length);
+		record->length = length;
+	}
+	else {
+		record = calloc(1, sizeof(TLSSessionRecord));
+		if (!record) xsUnknownError("no memory for a TLS session");
+	}
+	xsmcSetHostData(xsThis, record);
+}
+
+/* export() → the session's bytes (they include the master secret: persist them as a secret), or undefined when empty */
+void xs_tls_session_export(xsMachine* the)
+{
+	TLSSessionRecord* record = xsmcGetHostDataValidate(xsThis, (void*)&xsTlsSessionHooks);
+	if (record && record->length) xsmcSetArrayBuffer(xsResult, record->bytes, (xsUnsignedValue)record->length);
+}
+
+/* failure() → the whole message of the failure (XS cuts thrown messages at 128 bytes), or undefined */
+void xs_tls_failure(xsMachine* the)
+{
+	TLSRecord* tls = xsmcGetHostDataValidate(xsThis, (void*)&xsTlsHooks);
+	if (tls && (tls->state == kFailed)) xsmcSetString(xsResult, tls->failure);
+}
+
+/* memory() → bytes of this engine's own record (rings and mbedTLS contexts, not mbedTLS's buffers) */
+void xs_tls_memory(xsMachine* the)
+{
+	xsmcSetInteger(xsResult, sizeof(TLSRecord));
+}

@@ -1,0 +1,39 @@
+// The cipher suites of section 9.2.2 (DM-SEC-009, DM-SEC-011), by IANA name and number. All are
+// TLS 1.2 suites (interpretation 8). The order is the client's preference: AEAD first, then the
+// forward-secret key exchanges.
+
+export interface CipherSuite {
+	readonly name: string;
+	readonly id: number;
+}
+
+function suite(name: string, id: number): CipherSuite {
+	return Object.freeze({ name, id });
+}
+
+/** The seven PSK suites of 9.2.2, offered in this order unless the caller narrows them. */
+export const PSK_SUITES: readonly CipherSuite[] = Object.freeze([
+	suite("TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", 0x00aa),
+	suite("TLS_PSK_WITH_AES_128_GCM_SHA256", 0x00a8),
+	suite("TLS_RSA_PSK_WITH_AES_128_GCM_SHA256", 0x00ac),
+	suite("TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256", 0xc037),
+	suite("TLS_DHE_PSK_WITH_AES_128_CBC_SHA256", 0x00b2),
+	suite("TLS_PSK_WITH_AES_128_CBC_SHA256", 0x00ae),
+	suite("TLS_RSA_PSK_WITH_AES_128_CBC_SHA256", 0x00b6),
+]);
+
+/** The six X.509 suites of 9.2.2. */
+export const X509_SUITES: readonly CipherSuite[] = Object.freeze([
+	suite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", 0xc02b),
+	suite("TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", 0x009e),
+	suite("TLS_RSA_WITH_AES_128_GCM_SHA256", 0x009c),
+	suite("TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", 0xc023),
+	suite("TLS_DHE_RSA_WITH_AES_128_CBC_SHA256", 0x0067),
+	suite("TLS_RSA_WITH_AES_128_CBC_SHA256", 0x003c),
+]);
+
+/** The suite of a list with this IANA name; a RangeError names the ones allowed. */
+export function suiteNamed(name: string, among: readonly CipherSuite[]): CipherSuite {
+	for (const s of among) if (s.name === name) return s;
+	throw new RangeError(`cipher suite ${name} is not one of section 9.2.2's: ${among.map((s) => s.name).join(", ")}`);
+}
