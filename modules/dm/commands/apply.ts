@@ -63,6 +63,12 @@ export class DmmoApplier implements DmmoHandler {
 	private place(name: string, interior: boolean): NodeRef {
 		if (this.itemUri === undefined) throw unfit("each item's ClientURI must come before its MOData when HGET names no ClientURI");
 		const uri = parseClientUri(this.itemUri);
+		const named = uri.instance.kind === "miid" ? uri.instance.miid : undefined;
+		if (uri.path.length === 0 && named !== undefined && !this.cs.has({ moid: uri.moid, miid: named, path: [] })) {
+			// a new instance under the name the data gives it (a bootstrap's accounts)
+			this.ctx.access.createInstance(this.cs, uri.moid, named);
+			return { moid: uri.moid, miid: named, path: [] };
+		}
 		if (uri.path.length === 0 && uri.instance.kind !== "miid") {
 			if (!interior) throw unfit("a new MO instance is an interior node");
 			const taken = new Set(this.cs.instances(uri.moid));
