@@ -60,12 +60,22 @@ export class DmClient {
 	private readonly reports: ReportInbox;
 	private readonly backoff: Backoff;
 	private readonly filter = new NotificationFilter(32);
+	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
+	private readonly device: DeviceInfoProvider;
 	private busy = false;
 
 	constructor(private readonly o: DmClientOptions) {
 		this.store = Store.mount(o.flash);
 		this.tree = new Tree(this.store, [...STANDARD_MOS, ...(o.mos ?? [])]);
 		this.alerts = new AlertQueue(this.store);
+		const host = o.device;
+		this.device = {
+			devId: () => {
+				const miid = this.tree.instances(MOIDS.devInfo)[0];
+				return (miid !== undefined ? this.tree.text({ moid: MOIDS.devInfo, miid, path: ["DevID"] }) : undefined) ?? host.devId();
+			},
+			mcc: () => host.mcc(), mnc: () => host.mnc(), cmcc: () => host.cmcc(), cmnc: () => host.cmnc(), spName: () => host.spName(),
+		};
 		this.reports = new ReportInbox(this.alerts, (alert, e) => o.log?.({ event: "report-dropped", alertType: alert.AlertType, reason: e instanceof Error ? e.message : String(e) }));
 		this.backoff = new Backoff(() => {
 			const b = o.random(4);
@@ -112,7 +122,7 @@ export class DmClient {
 		const http = this.o.http(credentials);
 		try {
 			const outcome = await runSession({
-				tree: this.tree, store: this.store, http, alerts: this.alerts, reports: this.reports, device: this.o.device,
+				tree: this.tree, store: this.store, http, alerts: this.alerts, reports: this.reports, device: this.device,
 				srvId, trigger, random: (n) => this.o.random(n), development: this.o.development ?? false,
 				...(this.o.hooks ? { hooks: this.o.hooks } : {}),
 				...(this.o.bearer ? { bearer: this.o.bearer() } : {}),
@@ -164,7 +174,7 @@ export class DmClient {
 			try {
 				const uri = parseClientUri(s.clientUri);
 				const refs = access.resolve(uri, Right.Read, uri.level);
-				const url = substituteServerUri(s.serverUri, this.o.device);
+				const url = substituteServerUri(s.serverUri, this.device);
 				status = (await send(http, this.tree, "PUT", url, [{ refs, level: uri.level }], undefined)).status;
 				if (status === 200) { saveSubscription(this.store, { ...s, seen: validatorsOf(this.tree, refs) }, s.id); sent++; }
 			} catch (e) {
@@ -200,7 +210,7 @@ export class DmClient {
 	private context(access: AccessControl, srvId: string, http?: HttpClient): CommandContext {
 		return {
 			tree: this.tree, store: this.store, access, srvId, http: http ?? { request: () => Promise.reject(new DmError(500, "no HTTP here")) },
-			device: this.o.device, report: this.reports.push, hooks: this.o.hooks ?? {}, development: this.o.development ?? false,
+			device: this.device, report: this.reports.push, hooks: this.o.hooks ?? {}, development: this.o.development ?? false,
 		};
 	}
 

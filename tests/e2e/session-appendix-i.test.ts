@@ -99,6 +99,7 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.equal(post.method, "POST");
 		assert.equal(post.contentType, "text/plain");
 		assert.equal(post.body.toString(), "fw-1.0");
+		assert.ok(server.wire.some((w) => w.toString("latin1").startsWith(`POST /camera_state?DevID=${DEVID} HTTP/1.1`)), "[DevID] substituted from DevInfo");
 		assert.match(r.stdout, /command 0 GET urn:oma:mo:oma-dm-devinfo:1.0\/\/: 200/);
 		noSecrets(server);
 	}));
