@@ -4,24 +4,27 @@
 //   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
 //   --log text|json       one line per package sent or received and per command applied; never a secret
 //   --development         allow plain http SrvURIs (interpretation 12)
-//   --sessions N          run N sessions in a row (a soak; the heap report then shows the last one)
+//   --sessions N          run N sessions in a row (a soak)
+//   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
 // Server names in SrvURIs are used as addresses (the sim host has no resolver): use 127.0.0.1.
 import TCP from "embedded:io/socket/tcp";
 import Flash from "embedded:storage/flash";
-import { argv, exit, monotonic, random, wall } from "embedded:sim/host";
+import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
 import { PooledHttpClient, SecureSocket, TLSSession, type StreamSocket, type TcpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { factory?: string; session?: string; log: "text" | "json"; development: boolean; sessions: number }
+interface Args { factory?: string; session?: string; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
 
 function parse(list: string[]): Args {
-	const a: Args = { log: "text", development: false, sessions: 1 };
+	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
 		else if (v === "--session") a.session = list[++i];
-		else if (v === "--log") a.log = list[++i] === "json" ? "json" : "text";
+		else if (v === "--log") { const l = list[++i]; a.log = l === "json" || l === "none" ? l : "text"; }
+		else if (v === "--heap-trace") a.heapTrace = true;
+		else if (v === "--modules-only") exit(0);   // the heap of the loaded modules alone (bench baseline)
 		else if (v === "--development") a.development = true;
 		else if (v === "--sessions") a.sessions = Number(list[++i]);
 		else { console.error(`dm-device: unknown option ${v}`); exit(2); }
@@ -32,6 +35,7 @@ function parse(list: string[]): Args {
 const args = parse(argv());
 
 function log(e: ClientEvent): void {
+	if (args.log === "none") return;
 	if (args.log === "json") { console.log(JSON.stringify(e)); return; }
 	switch (e.event) {
 	case "sent": console.log(`sent Package#${e.package} to ${e.url}: ${e.statuses} statuses, ${e.alerts} alerts, ${e.getParts} GET parts`); break;
@@ -86,6 +90,11 @@ async function main(): Promise<void> {
 	for (let i = 0; i < args.sessions; i++) {
 		const outcome = await client.session(args.session);
 		if (!outcome.ok) { console.log(`failed: ${outcome.reason}`); exit(1); }
+		if (args.heapTrace) {
+			collectGarbage();
+			const h = heap();
+			console.log(`heap ${i + 1} ${h.chunks + h.slots}`);
+		}
 	}
 	exit(0);
 }
