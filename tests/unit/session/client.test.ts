@@ -4,6 +4,7 @@
 // sub-trees (once per change, across a remount), and DEFAULT configuration for a local request.
 import { DmClient, type AccountCredentials } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { RamNorFlash } from "../../fixtures/nor-flash.js";
 import { TEST_MO, TEST_MOID } from "../../fixtures/tree.js";
@@ -16,7 +17,7 @@ const cmds = (...c: string[][]): Reply => ({ status: 200, headers: P2, body: JSO
 
 const FACTORY = JSON.stringify([
 	{ ClientURI: `${MOIDS.devInfo}/devinfo/`, MOData: { devinfo: { DevID: "IMEI:1", Man: "M", Mod: "D", DmV: "2.0", Lang: "en", DevType: "t", OEM: "", FwV: "1", SwV: "1", HwV: "" } } },
-	{ ClientURI: `${MOIDS.dmAcc}/dms1/`, MOData: { dms1: { SrvID: "dms1", SrvURI: "https://dms1.example.com/dm", Name: "one", Perm: { "1": { MOID: "*" } }, Auth: { Trsp: { Data: "aWQ=", Secret: "cHNr" } } } } },
+	{ ClientURI: `${MOIDS.dmAcc}/dms1/`, MOData: { dms1: { SrvID: "dms1", SrvURI: "https://dms1.example.com/dm", Name: "one", Perm: { "1": { MOID: "*" } }, Auth: { Trsp: { Data: "aWQ=", Secret: "cHNr" }, Noti: { Type: 0, Data: "ZGF0YQ==", Secret: "c2VjcmV0" } } } } },
 	{ ClientURI: `${MOIDS.dacmo}/${encodeURIComponent(TEST_MOID)}/`, MOData: { [TEST_MOID]: { t1: { all: { Permissions: { "1": { MAID: "serverid:dms1", AR: 15 } } } } } } },
 	{ ClientURI: `${TEST_MOID}/t1/`, MOData: { t1: { Val: "v", Num: 1, Items: { a: { ID: "a" } } } } },
 ]);
@@ -94,5 +95,32 @@ describe("DmClient", () => {
 		assert.equal(await c.configure(TEST_MOID), true);
 		assert.equal(http.sent[1]!.url, "https://prov.example.com/-1/cfg");
 		assert.equal(c.tree.text({ moid: TEST_MOID, miid: "cfg", path: ["Val"] }), "from default");
+	});
+
+	it("a verified Package#0 starts a server-initiated session; forged, replayed and stale ones are dropped", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const events: string[] = [];
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const now = 1_700_000_000;
+		const c = new DmClient({
+			flash, device: DEVICE, random: (len) => new Uint8Array(len), now: () => 0, wallClock: () => now,
+			http: () => http, mos: [{ tag: "x", schema: TEST_MO }],
+			log: (e) => { if (e.event === "notification") events.push(e.accepted ? "accepted" : `dropped ${e.reason}`); },
+		});
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		const secret = encodeUtf8("secret"), data = encodeUtf8("data");
+		const p0 = (id: number, timestamp = now) => signPackage0(encodePackage0({ serverId: "dms1", notificationId: id, timestamp, requestMos: true, withDigest: true }), secret, data);
+		const outcome = await c.notification(p0(7));
+		assert.deepEqual(outcome, { ok: true, packages: 1 });
+		const p1 = JSON.parse(http.sent[0]!.text) as { MOS: unknown[]; Alert: { Data: unknown }[] };
+		assert.deepEqual(p1.Alert[0]!.Data, { "NOTIFICATION-ID": 7 });
+		assert.ok(p1.MOS.length > 0, "REQ-MOS honoured");
+		const forged = signPackage0(encodePackage0({ serverId: "dms1", notificationId: 8, timestamp: now, requestMos: true, withDigest: true }), encodeUtf8("guess"), data);
+		assert.equal(await c.notification(forged), undefined);
+		assert.equal(await c.notification(p0(7)), undefined);
+		assert.equal(await c.notification(p0(9, now - 3600)), undefined);
+		assert.equal(await c.notification(new Uint8Array([1, 2, 3])), undefined);
+		assert.deepEqual(events, ["accepted", "dropped bad-digest", "dropped duplicate", "dropped stale", "dropped malformed"]);
+		assert.equal(http.sent.length, 1, "only the verified one reached the server");
 	});
 });
