@@ -159,4 +159,31 @@ describe("DM session (5.2)", () => {
 		assert.equal((await p.run()).ok, false);
 		assert.equal(p.http.sent.length, 0);
 	});
+
+	it("a connection dropped at each exchange of a session: aborted there, nothing retried, the tree whole, alerts kept", async () => {
+		const script = [
+			cmds(["GET", `${TEST_MOID}/inst/Val`], ["HGET", "https://repo.example.com/v", `${TEST_MOID}/inst/Val`]),
+			{ status: 200, headers: { "Content-Type": "text/plain" }, body: "fresh" },
+			cmds(["DELETE", `${TEST_MOID}/inst/Items`]),
+			cmds(["END"]),
+		];
+		for (let drop = 0; drop < script.length; drop++) {
+			const s = session((_r, n) => (n === drop ? "drop" : script[n]!));
+			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+			const outcome = await s.run();
+			if (drop === 1) {
+				// the repository's GET failing is HGET's 419, not the session's end
+				assert.ok(outcome.ok);
+				assert.equal(s.tree.text(s.at("Val")), "hello");
+				assert.deepEqual((JSON.parse(s.http.sent[2]!.text.split("\r\n\r\n")[1]!.split("\r\n")[0]!) as { Status: unknown }).Status, [{ sc: 200 }, { sc: 419 }]);
+				continue;
+			}
+			assert.equal(s.http.sent.length, drop + 1, `drop at ${drop}: no request after it`);
+			assert.equal(outcome.ok, false, `drop at ${drop}`);
+			assert.equal(s.alerts.pending().length, drop === 0 ? 1 : 0, "kept until a Package#2 answers the package that carried it");
+			assert.equal(s.tree.text(s.at("Val")), drop >= 2 ? "fresh" : "hello");
+			assert.equal(s.tree.has(s.at("Items")), drop < 3, "DELETE ran only once its package arrived");
+			assert.deepEqual(s.store.keys("g"), []);
+		}
+	});
 });
