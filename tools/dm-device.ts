@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
-  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] --session SRVID
+  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] (--session SRVID | --notify-port N [--once])
             [--heap-report] [--log text|json] [--development] [--sessions N]
 
   --flash FILE          NOR flash image (created erased if missing); the DM tree lives here
@@ -20,13 +20,16 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         key, base64), and DACMO rights
   --session SRVID       run a client-initiated session with that account's server, then exit:
                         0 when it ended with END, 1 with the reason when it was aborted (5.6)
+  --notify-port N       listen on UDP port N (2948 is E.1's) for Package#0 in WAP push datagrams;
+                        each one verified (digest, TIMESTAMP, replay) starts a server-initiated session
+  --once                with --notify-port: exit after the first session, with its status
   --sessions N          run N sessions in a row (a soak)
   --log text|json       one line per package sent or received and per command applied (command,
                         ClientURI, status); secrets are never printed
   --heap-report         print xsdm's peak XS heap at exit
   --development         allow plain http SrvURIs (interpretation 12)
 
-Not yet: --card PTY (smartcard bootstrap), --notify-port N and --once (Package#0 over WAP push).
+Not yet: --card PTY (smartcard bootstrap).
 Server addresses: the SrvURI host is used as an address (xsdm has no resolver): use 127.0.0.1.
 `;
 
@@ -39,9 +42,9 @@ const { values } = parseArgs({
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
 const fail = (message: string): never => { process.stderr.write(`dm-device: ${message}\n${HELP}`); process.exit(2); };
-if (values.card !== undefined || values["notify-port"] !== undefined || values.once) fail("--card, --notify-port and --once are not implemented yet");
+if (values.card !== undefined) fail("--card is not implemented yet");
 if (!values.flash) fail("--flash FILE is required");
-if (!values.session) fail("--session SRVID is required");
+if (!values.session && values["notify-port"] === undefined) fail("--session SRVID or --notify-port N is required");
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const xsdm = resolve(root, "build/sim/xsdm");
@@ -50,7 +53,9 @@ const args = [
 	...(values["heap-report"] ? ["--heap-report"] : []),
 	"--flash", values.flash!, "--flash-size", values["flash-size"] ?? "262144", "--flash-block", "4096",
 	resolve(root, "build/js/hosts/sim/dm-device/main.js"),
-	"--session", values.session!,
+	...(values.session ? ["--session", values.session] : []),
+	...(values["notify-port"] !== undefined ? ["--notify-port", values["notify-port"]] : []),
+	...(values.once ? ["--once"] : []),
 	...(values.factory ? ["--factory-json", readFileSync(values.factory, "utf8")] : []),
 	...(values.log ? ["--log", values.log] : []),
 	...(values.sessions ? ["--sessions", values.sessions] : []),

@@ -5,9 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { DmServer, type ServerOptions } from "../../hosts/sim/peers/dm-server/server.js";
+import { notify } from "../../hosts/sim/peers/dm-server/notify.js";
 import type { Command } from "../../hosts/sim/peers/dm-server/packages.js";
-import { compiled, runXsdm, type Run } from "../host/xsdm.js";
+import { compiled, runXsdm, xsdm64, type Run } from "../host/xsdm.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
 const psk = { identity: "device-1", key: Buffer.from("00112233445566778899aabbccddeeff", "hex") };
@@ -146,5 +148,37 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.deepEqual(server.sessions[0]!.violations, []);
 		assert.match(r.stdout, /sent Package#3 to https:\/\/127\.0\.0\.1:\d+\/dm2/);
 		assert.equal(server.sessions[0]!.received.length, 3);
+	}));
+
+	it("Package#0 over WAP push: a forged one is dropped, the verified one starts a server-initiated session with its NOTIFICATION-ID and MOS", () => withServer({
+		sessions: [[[["GET", `${DEVINFO}//DevID`]]]],
+	}, async (server, port) => {
+		const dir = mkdtempSync(join(tmpdir(), "dm-session-"));
+		dirs.push(dir);
+		const child = spawn(xsdm64, ["--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096",
+			compiled("hosts/sim/dm-device/main.ts"), "--factory-json", factory(port), "--notify-port", "0", "--once"], { stdio: ["ignore", "pipe", "pipe"] });
+		let out = "";
+		child.stdout.setEncoding("utf8").on("data", (d: string) => { out += d; });
+		child.stderr.setEncoding("utf8").on("data", (d: string) => { out += d; });
+		const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+		const killer = setTimeout(() => child.kill("SIGKILL"), 30000);
+		try {
+			while (!/listening .* UDP \d+/.test(out)) await new Promise((r) => setTimeout(r, 20));
+			const udpPort = Number(/UDP (\d+)/.exec(out)![1]);
+			await notify({ serverId: "dms1", notificationId: 99, secret: Buffer.from("a guess"), authData: Buffer.from("noti-data"), port: udpPort });
+			await notify({ serverId: "dms1", notificationId: 100, secret: NOTI_SECRET, authData: Buffer.from("noti-data"), requestMos: true, port: udpPort });
+			assert.equal(await exited, 0, out);
+		} finally {
+			clearTimeout(killer);
+		}
+		assert.equal(server.sessions.length, 1, "the forged notification started nothing");
+		const s = server.sessions[0]!;
+		assert.deepEqual(s.violations, []);
+		assert.equal(s.trigger, "urn:oma:at:dm:2.0:ServerInitiatedMgmt");
+		const p1 = s.received[0]!;
+		assert.ok(p1.kind === "package1");
+		assert.deepEqual(p1.body.Alert![0]!.Data, { "NOTIFICATION-ID": 100 });
+		assert.deepEqual(p1.body.MOS!.map((m) => m.MOID), [DEVINFO, DMACC, SESSIONINFO]);
+		assert.match(out, /"accepted":false,"reason":"bad-digest"/);
 	}));
 });

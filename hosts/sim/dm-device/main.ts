@@ -2,28 +2,33 @@
 // The npm bin `dm-device` (cli.ts) starts this with the flash options and passes files as text.
 //   --factory-json TEXT   dmmo+json applied as a factory bootstrap when the tree has no account yet
 //   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
+//   --notify-port N       listen for Package#0 in WAP push datagrams (E.1) and run a session per
+//                         accepted notification; --once: exit after the first such session
 //   --log text|json       one line per package sent or received and per command applied; never a secret
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
 // Server names in SrvURIs are used as addresses (the sim host has no resolver): use 127.0.0.1.
 import TCP from "embedded:io/socket/tcp";
+import UDP from "embedded:io/socket/udp";
 import Flash from "embedded:storage/flash";
 import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
-import { PooledHttpClient, SecureSocket, TLSSession, type StreamSocket, type TcpConstructor } from "../../../modules/transport/index.js";
+import { PooledHttpClient, SecureSocket, TLSSession, package0FromWapPush, type StreamSocket, type TcpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { factory?: string; session?: string; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+interface Args { factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
 
 function parse(list: string[]): Args {
-	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false };
+	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
 		else if (v === "--session") a.session = list[++i];
 		else if (v === "--log") { const l = list[++i]; a.log = l === "json" || l === "none" ? l : "text"; }
 		else if (v === "--heap-trace") a.heapTrace = true;
+		else if (v === "--notify-port") a.notifyPort = Number(list[++i]);
+		else if (v === "--once") a.once = true;
 		else if (v === "--modules-only") exit(0);   // the heap of the loaded modules alone (bench baseline)
 		else if (v === "--development") a.development = true;
 		else if (v === "--sessions") a.sessions = Number(list[++i]);
@@ -86,7 +91,8 @@ async function main(): Promise<void> {
 		const placed = client.applyBootstrap([encodeUtf8(args.factory)]);
 		console.log(`factory bootstrap: ${placed.join(" ")}`);
 	}
-	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID)"); exit(2); }
+	if (args.notifyPort !== undefined) { listen(client, args.notifyPort); return; }
+	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID or --notify-port N)"); exit(2); }
 	for (let i = 0; i < args.sessions; i++) {
 		const outcome = await client.session(args.session);
 		if (!outcome.ok) { console.log(`failed: ${outcome.reason}`); exit(1); }
@@ -97,6 +103,34 @@ async function main(): Promise<void> {
 		}
 	}
 	exit(0);
+}
+
+/** Package#0 over UDP (E.1): one session per accepted notification, one at a time. */
+function listen(client: DmClient, port: number): void {
+	const waiting: Uint8Array[] = [];
+	let running = false;
+	const next = (): void => {
+		const bytes = waiting.shift();
+		if (!bytes || running) return;
+		running = true;
+		client.notification(bytes).then((outcome) => {
+			running = false;
+			if (outcome && args.once) exit(outcome.ok ? 0 : 1);
+			if (outcome && !outcome.ok) console.log(`failed: ${outcome.reason}`);
+			next();
+		}, (e: unknown) => { console.error(`dm-device: ${e instanceof Error ? e.message : String(e)}`); exit(1); });
+	};
+	const socket = new UDP({
+		port, address: "127.0.0.1",
+		onReadable() {
+			for (let d = socket.read(); d; d = socket.read()) {
+				const p0 = package0FromWapPush(new Uint8Array(d));
+				if (p0 && waiting.length < 4) waiting.push(p0.slice());
+			}
+			next();
+		},
+	});
+	console.log(`listening for Package#0 on UDP ${socket.port}`);
 }
 
 main().catch((e: unknown) => {
