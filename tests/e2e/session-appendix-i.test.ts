@@ -139,6 +139,13 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.match(r.stdout, /failed: /);
 	}));
 
+	it("the next session resumes the TLS session of the last one (one connection per session)", () => withServer({}, async (server, port) => {
+		const r = await device(server, port, { extra: ["--sessions", "3"] });
+		assert.equal(r.code, 0, r.stdout + r.stderr);
+		assert.equal(server.sessions.length, 3);
+		assert.deepEqual(server.connections.map((c) => c.resumed), [false, true, true]);
+	}));
+
 	it("CONT moves the rest of the session to another URI of the server", () => withServer({
 		sessions: [[[["CONT", "https://127.0.0.1:PORT/dm2"]], [["GET", `${DEVINFO}//Man`]]] as Command[][]],
 	}, async (server, port) => {
