@@ -113,7 +113,7 @@ export class DmSession {
 	async run(): Promise<SessionOutcome> {
 		try {
 			this.prepare();
-			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out));
+			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out), { statuses: 0, alerts: 1 + this.o.alerts.waiting().length, getParts: 0 });
 			for (;;) {
 				const step = await this.package2(res);
 				if (step.end) {
@@ -195,11 +195,16 @@ export class DmSession {
 		const t = this.o.trigger;
 		const first: GenericAlert = t.kind === "server" ? serverInitiatedAlert(t.notificationId)
 			: { AlertType: t.kind === "bootstrap" ? AlertTypes.BootstrapComplete : AlertTypes.ClientInitiatedMgmt };
-		const queued = this.o.alerts.pending();
-		this.carried = queued.map((q) => q.id);
+		this.carried = this.o.alerts.waiting();
 		const mos = t.kind === "server" && t.requestMos ? supportedMos(this.o.tree, this.access, this.o.ddf) : undefined;
 		const sink = new BodySink(out);
-		writePackage1(new JsonWriter(sink.sink, BODY_BUFFER), mos, [first, ...queued.map((q) => q.alert)]);
+		const alerts = this.o.alerts;
+		const carried = this.carried;
+		function* all(): Generator<GenericAlert> {
+			yield first;
+			for (const id of carried) { const a = alerts.read(id); if (a) yield a; }
+		}
+		writePackage1(new JsonWriter(sink.sink, BODY_BUFFER), mos, all());
 		await sink.settle();
 	}
 
@@ -294,13 +299,13 @@ export class DmSession {
 	// ---- Package#3 ----
 
 	private async package3(results: CommandResult[], gets: GetData[]): Promise<HttpResponse> {
-		const queued = this.o.alerts.pending();
-		this.carried = queued.map((q) => q.id);
-		const counts = { statuses: results.length, alerts: queued.length, getParts: gets.length };
+		const carried = this.o.alerts.waiting();
+		this.carried = carried;
+		const counts = { statuses: results.length, alerts: carried.length, getParts: gets.length };
 		const writeStatus = (w: JsonWriter): void => {
 			const p3 = new Package3Writer(w);
 			for (const r of results) p3.status(r.status, r.uris);
-			for (const q of queued) p3.alert(q.alert);
+			for (const id of carried) { const a = this.o.alerts.read(id); if (a) p3.alert(a); }
 			p3.end();
 		};
 		if (!gets.length) {
