@@ -8,7 +8,7 @@ import { DmError } from "./error.js";
 import { DmmoReader, NotificationFilter, screenPackage0, type DropReason, type GenericAlert } from "./codec/index.js";
 import { DmmoApplier } from "./commands/apply.js";
 import { changedSince, defaultFor, hget, listSubscriptions, saveSubscription, send, validatorsOf, type CommandContext, type CommandHooks } from "./commands/index.js";
-import { STANDARD_MOS } from "./mo/index.js";
+import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js";
 import { AlertQueue, Backoff, ReportInbox, runSession, type BackoffPolicy, type Bearer, type HttpClient, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
 import { Store, type Flash } from "./store/index.js";
 import { AccessControl, DEVICE, Tree, type MoRegistration } from "./tree/index.js";
@@ -34,6 +34,8 @@ export type ClientEvent =
 export interface DmClientOptions {
 	flash: Flash;
 	device: DeviceInfoProvider;
+	/** DevInfo (12.1) as the device describes itself: written at start where it changed */
+	description?: DeviceDescription;
 	random(length: number): Uint8Array;
 	/** monotonic milliseconds */
 	now(): number;
@@ -68,6 +70,7 @@ export class DmClient {
 		this.store = Store.mount(o.flash);
 		this.tree = new Tree(this.store, [...STANDARD_MOS, ...(o.mos ?? [])]);
 		this.alerts = new AlertQueue(this.store);
+		if (o.description) syncDevInfo(this.tree, o.description);
 		const host = o.device;
 		this.device = {
 			devId: () => {

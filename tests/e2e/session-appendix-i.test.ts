@@ -109,7 +109,7 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 	it("I.2: HGET re-provisions the notification secret from text/plain; SessionInfo and DevID in Appendix F's multipart", () => withServer({
 		repository: { "/new_secret": { contentType: "text/plain", body: "AB123CES121XX90TPOWQESEFSE33" } },
 		sessions: [[
-			[["HGET", "https://127.0.0.1:PORT/new_secret?DevID=[DevID]", `${DMACC}/(x)/Auth/Noti/Secret?nv=(x)/SrvID:dms1`]],
+			[["HGET", "https://127.0.0.1:PORT/new_secret?DevID=[DevID]", "urn:oma:mo:oma-dm-dmacc:2.0/(x)/AuthNoti/AuthSecret?nv=(x)/ServerID:dms1"]],
 			[["GET", `${DEVINFO}//DevID`], ["GET", `${DEVINFO}//DevID`], ["GET", `${SESSIONINFO}//`], ["GET", "urn:oma:mo:invalid-moid:1.0//"], ["GET", `${DMACC}/dms1/Auth/Noti/Secret`]],
 		] as Command[][]],
 	}, async (server, port) => {

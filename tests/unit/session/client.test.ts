@@ -123,4 +123,17 @@ describe("DmClient", () => {
 		assert.deepEqual(events, ["accepted", "dropped bad-digest", "dropped duplicate", "dropped stale", "dropped malformed"]);
 		assert.equal(http.sent.length, 1, "only the verified one reached the server");
 	});
+
+	it("writes DevInfo from the device's description at start, and the sessions name the device by it", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const description = { devId: "IMEI:42", man: "Acme", mod: "M1", lang: "en", devType: "sensor", oem: "", fwV: "2.1", swV: "2.1", hwV: "A" };
+		const make = () => new DmClient({ flash, device: DEVICE, description, random: (n) => new Uint8Array(n), now: () => 0, http: () => http });
+		const c = make();
+		c.applyBootstrap([encodeUtf8(JSON.stringify([JSON.parse(FACTORY)[1]]))]);
+		assert.ok((await c.session("dms1")).ok);
+		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:42");
+		const cv = c.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!);
+		assert.equal(make().tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv, "an unchanged description writes nothing");
+	});
 });
