@@ -6,10 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { pcscFigures } from "./pcsc.js";
+import { sessionFigures } from "./session.js";
 
 const figures: Record<string, number> = {};
 
 async function main(): Promise<void> {
+	Object.assign(figures, await sessionFigures(1000));
+
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);
 	Object.assign(figures, JSON.parse(sha.stdout.trim()));

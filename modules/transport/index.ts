@@ -12,3 +12,6 @@ export { basicAuthorization, digestAuthorization, parseDigestChallenge } from ".
 export type { Credentials, DigestChallenge } from "./http/auth.js";
 export { HttpConnection } from "./http/connection.js";
 export type { ConnectionOptions, Request, RequestBody, ResponseCallbacks, SocketCallbacks, StreamSocket } from "./http/connection.js";
+export { PooledHttpClient, splitUrl } from "./http/client.js";
+export type { HttpClientOptions, Origin } from "./http/client.js";
+export { package0FromWapPush } from "./wap-push.js";

@@ -28,7 +28,8 @@ export function serverInitiatedAlert(notificationId: number | undefined): Generi
 		: { AlertType: AlertTypes.ServerInitiatedMgmt, DataType: "application/json", Data: { "NOTIFICATION-ID": notificationId } };
 }
 
-export function writePackage1(w: JsonWriter, mos: readonly SupportedMo[] | undefined, alerts: readonly GenericAlert[]): void {
+/** `alerts` may be produced lazily (read from flash one at a time as they are written). */
+export function writePackage1(w: JsonWriter, mos: readonly SupportedMo[] | undefined, alerts: Iterable<GenericAlert>): void {
 	w.startObject();
 	if (mos) {
 		w.key("MOS").startArray();
@@ -42,11 +43,12 @@ export function writePackage1(w: JsonWriter, mos: readonly SupportedMo[] | undef
 		}
 		w.endArray();
 	}
-	if (alerts.length) {
-		w.key("Alert").startArray();
-		for (const a of alerts) writeAlert(w, a);
-		w.endArray();
+	let any = false;
+	for (const a of alerts) {
+		if (!any) { w.key("Alert").startArray(); any = true; }
+		writeAlert(w, a);
 	}
+	if (any) w.endArray();
 	w.endObject();
 	w.end();
 }

@@ -24,7 +24,8 @@ export interface SocketCallbacks {
 export interface RequestBody {
 	/** bytes in all, or "chunked" when unknown */
 	length: number | "chunked";
-	/** fills `into` with the next bytes and returns how many; 0 ends the body */
+	/** fills `into` with the next bytes and returns how many; 0 ends the body; -1 means none are
+	    ready yet (an asynchronous producer): the connection waits for resume() */
 	pull(into: Uint8Array): number;
 	/** starts again from the first byte, for the retry a 401 needs; without it a 401 is final */
 	rewind?(): void;
@@ -105,6 +106,11 @@ export class HttpConnection {
 		this.#start({ request, callbacks, stage: Stage.Head, head: new Uint8Array(0), headSent: 0, authorized: false, discard: false, retry: undefined, pending: undefined, ended: false }, undefined);
 	}
 
+	/** More body bytes are ready after a pull() that returned -1. */
+	resume(): void {
+		this.#send();
+	}
+
 	/** Closes the connection; a request in flight ends with nothing more said. */
 	close(): void {
 		this.#exchange = undefined;
@@ -165,6 +171,7 @@ export class HttpConnection {
 			if (!x.pending) {
 				if (x.ended) break;
 				const n = body.pull(this.#piece.subarray(0, Math.min(this.#piece.length, this.#writable - framing)));
+				if (n < 0) return;	// the producer is behind: resume() calls back
 				if (n === 0) {
 					x.ended = true;
 					if (chunked) x.pending = lastChunk();
