@@ -108,6 +108,47 @@ export class DmClient {
 		}
 	}
 
+	/** A bootstrap applied as it arrives (a smartcard read, 8.1), as the device and in one change
+	    set that end() commits: first the `replace` instances are deleted (the accounts an earlier
+	    bootstrap from the same source gave), then the document is applied. Returns where each item
+	    went. Nothing is written if the document is refused. */
+	bootstrapWriter(replace: readonly { moid: string; miid: string }[] = []): { write(chunk: Uint8Array): void; end(): string[]; abort(): void } {
+		const access = new AccessControl(this.tree, DEVICE);
+		const ctx = this.context(access, "");
+		const cs = this.tree.change(access.guard());
+		let reader: DmmoReader;
+		let applier: DmmoApplier;
+		try {
+			for (const r of replace) if (cs.has({ ...r, path: [] })) cs.delete({ ...r, path: [] });
+			applier = new DmmoApplier(ctx, cs, undefined);
+			reader = new DmmoReader(applier);
+		} catch (e) {
+			cs.abort();
+			throw e;
+		}
+		const refused = (): DmError => reader.toDmError() ?? new DmError(400, "the bootstrap is not dmmo+json");
+		return {
+			write: (chunk) => {
+				try {
+					if (reader.feed(chunk) < 0) throw refused();
+				} catch (e) {
+					cs.abort();
+					throw e;
+				}
+			},
+			end: () => {
+				try {
+					if (reader.feed(new Uint8Array(0), true) < 0) throw refused();
+					cs.commit();
+					return applier.placed;
+				} finally {
+					cs.abort();
+				}
+			},
+			abort: () => cs.abort(),
+		};
+	}
+
 	/** Queues a Generic Alert for the next session (5.4). */
 	raise(alert: GenericAlert): string {
 		return this.alerts.raise(alert);

@@ -16,6 +16,9 @@ export type CardFault =
 	| "status"
 	/** PKCS#15 / DER structures on the card are malformed or missing */
 	| "format"
+	/** the card is readable and carries no DM bootstrap (no PKCS#15 application, no bootstrap
+	    object): unlike every other fault, a definite answer about the card's content */
+	| "absent"
 	/** secure channel: cryptogram, MAC or counter check failed */
 	| "security";
 

@@ -118,7 +118,7 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 		if (r.sw !== 0x9000) throw new CardError("status", "READ RECORD of EF.DIR refused", r.sw);
 		appPath = pkcs15Path(r.data);
 	}
-	if (!appPath) throw new CardError("format", "EF.DIR names no PKCS#15 application: this card carries no DM bootstrap");
+	if (!appPath) throw new CardError("absent", "EF.DIR names no PKCS#15 application: this card carries no DM bootstrap");
 	let files = mf;
 	let channel = 0;
 	let secure: (Transmitter & { close(): void }) | undefined;
@@ -139,7 +139,7 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 			object = findBootstrap(await files.readSmall((await selectInApp(files, p)).size, DODF_MAX));
 			if (object) break;
 		}
-		if (!object) throw new CardError("format", "no DODF holds a DM bootstrap object (OID 2.23.43.7.1)");
+		if (!object) throw new CardError("absent", "no DODF holds a DM bootstrap object (OID 2.23.43.7.1): this card carries no DM bootstrap");
 		if (object.needsPin) {
 			if (!o.pin) throw new CardError("status", `the bootstrap object "${object.label}" is private: a PIN is needed`);
 			await files.verify(o.pin);

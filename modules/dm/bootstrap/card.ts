@@ -1,0 +1,78 @@
+// Smartcard bootstrap (8.1, Appendix G): at power-on the DM_Bootstrap on the card is applied with
+// HGET semantics and no ClientURI (8.5), and the accounts that came from the card but are no longer
+// on it are removed (DM-BOOT-012).
+//
+// The card is read twice when its content changed and once when it did not: a first pass only
+// hashes the document, so an unchanged card costs no flash write at all (the store appends even
+// the records of a change set it then aborts). When the hash differs, a second pass applies it in
+// one change set that first deletes every account the previous card content gave; the document
+// then creates what it carries afresh, so accounts the card dropped are gone and the MIIDs the
+// client chooses come out the same each time. The record of what the card gave (its hash and the
+// MIIDs of its accounts) is written after that commit: a power cut between the two leaves the old
+// record, the next start sees a different hash and applies the same content again.
+import { sha256 } from "@noble/hashes/sha2.js";
+import type { DmClient } from "../client.js";
+import { decodeJson } from "../codec/json-value.js";
+import { encodeUtf8 } from "../codec/utf8.js";
+import { MOIDS, parseClientUri } from "../uri/index.js";
+
+/** Reads the card's DM_Bootstrap document in pieces; resolves false when the card is readable and
+    carries none (a definite answer, unlike a failed read, which rejects). */
+export interface CardBootstrapSource {
+	read(sink: (chunk: Uint8Array) => void): Promise<boolean>;
+}
+
+export type CardOutcome =
+	| { changed: false }
+	/** the SrvIDs (MIIDs) of the DM accounts the card now gives: each gets a BootstrapComplete session */
+	| { changed: true; accounts: string[] };
+
+/** Store key of what the card gave last (the "k" prefix is the bootstrap's). */
+export const CARD_RECORD_KEY = "kcard";
+
+interface CardRecord { digest: string; accounts: string[] }
+
+function hex(bytes: Uint8Array): string {
+	let s = "";
+	for (const b of bytes) s += (b < 16 ? "0" : "") + b.toString(16);
+	return s;
+}
+
+export function cardRecord(client: DmClient): CardRecord | undefined {
+	const bytes = client.store.get(CARD_RECORD_KEY);
+	if (!bytes) return undefined;
+	const v = decodeJson(bytes) as unknown as CardRecord;
+	return typeof v.digest === "string" && Array.isArray(v.accounts) ? v : undefined;
+}
+
+/** Applies the card's bootstrap if it changed since the last start. A rejected read (card removed,
+    time-out, secure channel refused) changes nothing: the accounts stay until the card says otherwise. */
+export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSource): Promise<CardOutcome> {
+	const hash = sha256.create();
+	const present = await card.read((chunk) => { hash.update(chunk); });
+	const digest = present ? hex(hash.digest()) : "none";
+	const previous = cardRecord(client);
+	if (previous?.digest === digest || (!previous && !present)) return { changed: false };
+	const writer = client.bootstrapWriter((previous?.accounts ?? []).map((miid) => ({ moid: MOIDS.dmAcc, miid })));
+	let placed: string[];
+	try {
+		if (present) {
+			const again = await card.read((chunk) => writer.write(chunk));
+			if (!again) throw new Error("the card's DM bootstrap went away between two reads");
+		}
+		else writer.write(encodeUtf8("[]"));
+		placed = writer.end();
+	} catch (e) {
+		writer.abort();
+		throw e;
+	}
+	const accounts: string[] = [];
+	for (const uri of placed) {
+		const u = parseClientUri(uri);
+		if (u.moid === MOIDS.dmAcc && u.instance.kind === "miid" && !accounts.includes(u.instance.miid)) accounts.push(u.instance.miid);
+	}
+	const t = client.store.begin();
+	t.put(CARD_RECORD_KEY, encodeUtf8(JSON.stringify({ digest, accounts } satisfies CardRecord)));
+	t.commit();
+	return { changed: true, accounts };
+}
