@@ -10,7 +10,8 @@ import { parseArgs } from "node:util";
 
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
-  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] (--session SRVID | --notify-port N [--once])
+  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K]]
+            (--session SRVID | --notify-port N [--once])
             [--heap-report] [--log text|json] [--development] [--sessions N]
 
   --flash FILE          NOR flash image (created erased if missing); the DM tree lives here
@@ -29,7 +30,11 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
   --heap-report         print xsdm's peak XS heap at exit
   --development         allow plain http SrvURIs (interpretation 12)
 
-Not yet: --card PTY (smartcard bootstrap).
+  --card TTY:FIFO[:2g|3g]  at start, read the DM bootstrap from the UICC on that serial line (8E2;
+                        RST through FIFO on the sim host) and apply it if it changed (8.1); each
+                        account it gives then gets a BootstrapComplete session
+  --card-keys ENC:MAC:DEK  the card's SCP03 static keys (hex): read the bootstrap through the
+                        secure channel of Appendix H
 Server addresses: the SrvURI host is used as an address (xsdm has no resolver): use 127.0.0.1.
 `;
 
@@ -37,14 +42,13 @@ const { values } = parseArgs({
 	options: {
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
-		card: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
+		card: { type: "string" }, "card-keys": { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
 const fail = (message: string): never => { process.stderr.write(`dm-device: ${message}\n${HELP}`); process.exit(2); };
-if (values.card !== undefined) fail("--card is not implemented yet");
 if (!values.flash) fail("--flash FILE is required");
-if (!values.session && values["notify-port"] === undefined) fail("--session SRVID or --notify-port N is required");
+if (!values.session && values["notify-port"] === undefined && values.card === undefined) fail("--session SRVID, --notify-port N or --card TTY:FIFO is required");
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const xsdm = resolve(root, "build/sim/xsdm");
@@ -58,6 +62,8 @@ const args = [
 	...(values.once ? ["--once"] : []),
 	...(values.factory ? ["--factory-json", readFileSync(values.factory, "utf8")] : []),
 	...(values.log ? ["--log", values.log] : []),
+	...(values.card ? ["--card", values.card] : []),
+	...(values["card-keys"] ? ["--card-keys", values["card-keys"]] : []),
 	...(values.sessions ? ["--sessions", values.sessions] : []),
 	...(values.development ? ["--development"] : []),
 ];

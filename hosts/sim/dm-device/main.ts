@@ -8,6 +8,9 @@
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
+//   --card TTY:FIFO[:2g|3g]  read the DM bootstrap from the UICC on that serial line (RST through
+//                         FIFO) at start (8.1); a changed card's accounts each get a BootstrapComplete
+//                         session; --card-keys ENC:MAC:DEK (hex) reads it through SCP03 (Appendix H)
 // Server names in SrvURIs are used as addresses (the sim host has no resolver): use 127.0.0.1.
 import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
@@ -15,15 +18,22 @@ import Flash from "embedded:storage/flash";
 import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { bootstrapFromCard, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
+import { MOIDS } from "../../../modules/dm/uri/index.js";
+import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Profile } from "../../../modules/pcsc-uart/index.js";
+import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
+import Serial from "embedded:io/serial";
 import { PooledHttpClient, SecureSocket, TLSSession, package0FromWapPush, type StreamSocket, type TcpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+interface Args { card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
 
 function parse(list: string[]): Args {
 	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
+		else if (v === "--card") a.card = list[++i];
+		else if (v === "--card-keys") a.cardKeys = list[++i];
 		else if (v === "--session") a.session = list[++i];
 		else if (v === "--log") { const l = list[++i]; a.log = l === "json" || l === "none" ? l : "text"; }
 		else if (v === "--heap-trace") a.heapTrace = true;
@@ -91,6 +101,23 @@ async function main(): Promise<void> {
 		const placed = client.applyBootstrap([encodeUtf8(args.factory)]);
 		console.log(`factory bootstrap: ${placed.join(" ")}`);
 	}
+	if (args.card !== undefined) {
+		const card = cardSource(args.card, args.cardKeys);
+		let outcome;
+		try {
+			outcome = await bootstrapFromCard(client, card);
+		} finally {
+			card.close();
+		}
+		console.log(outcome.changed ? `card bootstrap: accounts ${outcome.accounts.join(" ") || "(none)"}` : "card bootstrap: unchanged");
+		// 8: a successful bootstrap is followed by a session with each bootstrapped server
+		for (const miid of outcome.changed ? outcome.accounts : []) {
+			const srvId = client.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid;
+			const done = await client.session(srvId, { kind: "bootstrap" });
+			if (!done.ok) console.log(`failed: BootstrapComplete session with ${srvId}: ${done.reason}`);
+		}
+		if (args.session === undefined && args.notifyPort === undefined) exit(0);
+	}
 	if (args.notifyPort !== undefined) { listen(client, args.notifyPort); return; }
 	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID or --notify-port N)"); exit(2); }
 	for (let i = 0; i < args.sessions; i++) {
@@ -103,6 +130,42 @@ async function main(): Promise<void> {
 		}
 	}
 	exit(0);
+}
+
+/** The UICC on a serial line (8E2, RST through a FIFO on the sim host), read per Appendix G. The
+    line is opened and the card activated once; close() ends it. */
+function cardSource(spec: string, keys: string | undefined): CardBootstrapSource & { close(): void } {
+	const [path, resetPath, profile] = spec.split(":");
+	if (!path || !resetPath) { console.error("dm-device: --card TTY:FIFO[:2g|3g]"); exit(2); }
+	const unhex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+	let link: CardLink | undefined;
+	return {
+		async read(sink) {
+			if (!link) {
+				link = new CardLink({
+					clockHz: 3571200, maxBaud: 250000,
+					open: (baud, events) => new Serial({
+						path, resetPath, baud, dataBits: 8, parity: "even", stopBits: 2,
+						onReadable: (n: number) => events.onReadable(n), onError: () => events.onError(),
+					}),
+				});
+				await link.activate();
+			}
+			const o: BootstrapOptions = { profile: (profile === "2g" ? "2g" : "3g") as Profile };
+			if (keys) {
+				const [enc, mac, dek] = keys.split(":").map(unhex);
+				o.secure = async (t, channel) => Scp03Session.open(t, { keys: { enc: enc!, mac: mac!, dek: dek! }, channel, random: (b) => random(b) });
+			}
+			try {
+				await readBootstrap(link, o, sink);
+				return true;
+			} catch (e) {
+				if (e instanceof CardError && e.fault === "absent") return false;
+				throw e;
+			}
+		},
+		close() { link?.close(); link = undefined; },
+	};
 }
 
 /** Package#0 over UDP (E.1): one session per accepted notification, one at a time. */
