@@ -1,4 +1,4 @@
-// The transport of the DM client: TLS 1.2 (PSK) through mbedTLS over the host's TCP socket.
+// The transport of the DM client: TLS 1.2 (PSK) through mbedTLS over the host's TCP socket, HTTP/1.1 on it.
 export { SecureSocket, TLSSession } from "./secure-socket.js";
 export type { SecureSocketOptions, SecureOptions, PskCredentials, TcpConstructor, TcpSocket, TcpOptions, TlsInfo, Bytes } from "./secure-socket.js";
 export { PSK_SUITES, X509_SUITES, suiteNamed } from "./suites.js";
@@ -12,3 +12,7 @@ export { basicAuthorization, digestAuthorization, parseDigestChallenge } from ".
 export type { Credentials, DigestChallenge } from "./http/auth.js";
 export { HttpConnection } from "./http/connection.js";
 export type { ConnectionOptions, Request, RequestBody, ResponseCallbacks, SocketCallbacks, StreamSocket } from "./http/connection.js";
+export { Client } from "./http/client.js";
+export type { HttpClientOptions, OriginCredentials, Resolver } from "./http/client.js";
+export { parseUrl, resolveLocation } from "./http/url.js";
+export type { HttpUrl, Scheme } from "./http/url.js";

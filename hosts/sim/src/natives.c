@@ -15,6 +15,7 @@ extern const simNativeTable simFlashNatives;
 extern const simNativeTable simCryptoNatives;
 extern const simNativeTable simStoreNatives;
 extern const simNativeTable simTransportNatives;
+extern const simNativeTable simDnsNatives;
 
 static const simNativeTable* const gTables[] = {
 	&simHostNatives,
@@ -25,6 +26,7 @@ static const simNativeTable* const gTables[] = {
 	&simCryptoNatives,
 	&simStoreNatives,
 	&simTransportNatives,
+	&simDnsNatives,
 };
 
 static void xs_native(xsMachine* the)
