@@ -1,4 +1,4 @@
-// The transport of the DM client: TLS 1.2 (PSK) through mbedTLS over the host's TCP socket, HTTP/1.1 on it.
+// The transport of the DM client: TLS 1.2 (PSK) through mbedTLS over the host's TCP socket, HTTP/1.1 on it, and the WAP push listener that wakes it.
 export { SecureSocket, TLSSession } from "./secure-socket.js";
 export type { SecureSocketOptions, SecureOptions, PskCredentials, TcpConstructor, TcpSocket, TcpOptions, TlsInfo, Bytes } from "./secure-socket.js";
 export { PSK_SUITES, X509_SUITES, suiteNamed } from "./suites.js";
@@ -16,3 +16,5 @@ export { Client } from "./http/client.js";
 export type { HttpClientOptions, OriginCredentials, Resolver } from "./http/client.js";
 export { parseUrl, resolveLocation } from "./http/url.js";
 export type { HttpUrl, Scheme } from "./http/url.js";
+export { MAX_PUSH_HEADERS, PushDrop, WAP_PUSH_PORT, WapPushError, WapPushListener, parseWapPush } from "./wap-push.js";
+export type { PushCounts, PushSender, UdpConstructor, UdpSocket, WapPushListenerOptions } from "./wap-push.js";
