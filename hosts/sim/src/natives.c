@@ -16,6 +16,7 @@ extern const simNativeTable simCryptoNatives;
 extern const simNativeTable simStoreNatives;
 extern const simNativeTable simTransportNatives;
 extern const simNativeTable simDnsNatives;
+extern const simNativeTable simMbedtlsMemoryNatives;
 
 static const simNativeTable* const gTables[] = {
 	&simHostNatives,
@@ -27,6 +28,7 @@ static const simNativeTable* const gTables[] = {
 	&simStoreNatives,
 	&simTransportNatives,
 	&simDnsNatives,
+	&simMbedtlsMemoryNatives,
 };
 
 static void xs_native(xsMachine* the)
