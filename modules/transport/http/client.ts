@@ -14,7 +14,7 @@
 //   the socket is left unread until read() catches up.
 
 import { TransportError, TransportFailure, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../dm/session/http.js";
-import { SecureSocket, TLSSession, type PskCredentials, type TcpConstructor, type TcpOptions, type TcpSocket } from "../secure-socket.js";
+import { SecureSocket, TLSSession, type PskCredentials, type SecureOptions, type TcpConstructor, type TcpOptions, type TcpSocket, type X509Credentials } from "../secure-socket.js";
 import type { CipherSuite } from "../suites.js";
 import type { Credentials } from "./auth.js";
 import { HttpConnection, type RequestBody, type SocketCallbacks, type StreamSocket } from "./connection.js";
@@ -26,7 +26,9 @@ import { parseUrl, resolveLocation, type HttpUrl } from "./url.js";
 export interface OriginCredentials {
 	/** https: Auth/Trsp's PSK identity and key (interpretation 11) */
 	psk?: PskCredentials;
-	/** https: a subset of PSK_SUITES in preference order (default: all seven) */
+	/** https in X.509 mode: trust anchors (Ext/TrustAnchor), and the client's certificate and key if it has them */
+	x509?: X509Credentials;
+	/** https: a subset of PSK_SUITES or X509_SUITES in preference order (default: all of the mode's) */
 	suites?: readonly CipherSuite[];
 	/** https: a session saved earlier (e.g. restored from flash) to offer on the first connection */
 	session?: TLSSession;
@@ -201,23 +203,34 @@ export class Client implements HttpClient {
 					: new TransportError(TransportFailure.Connect, `cannot connect to ${where}: refused or unreachable`)),
 			}) as unknown as StreamSocket;
 		}
-		const psk = origin.credentials?.psk;
-		if (!psk) throw new TransportError(TransportFailure.Tls, `no TLS credentials for ${url.origin}: give its PSK identity and key (Auth/Trsp) in options.credentials`);
+		const psk = origin.credentials?.psk, x509 = origin.credentials?.x509;
+		if (!psk && !x509) throw new TransportError(TransportFailure.Tls, `no TLS credentials for ${url.origin}: give its PSK identity and key, or its trust anchors (Auth/Trsp, Ext/TrustAnchor), in options.credentials`);
 		// the TCP socket under TLS, watched so that a refused connect is told apart from a failed handshake
 		const Watched = function (this: unknown, o: TcpOptions): TcpSocket {
 			return new Tcp({ ...o, onWritable: (count) => { connected = true; o.onWritable(count); } });
 		} as unknown as TcpConstructor;
-		let secured = false;
-		const secure: ConstructorParameters<typeof SecureSocket>[0]["secure"] = { psk };
+		const secure: SecureOptions = psk ? { psk } : { x509: x509! };
 		if (origin.credentials?.suites) secure.suites = origin.credentials.suites;
-		if (!url.numeric) secure.serverName = url.host;
+		// SNI carries names only; in X.509 mode the certificate is checked against whatever the URL says
+		if (!url.numeric || x509) secure.serverName = url.host;
 		if (origin.session) secure.session = origin.session;
+		try {
+			return this.#secure(address, url.port, Watched, secure, callbacks, where, () => connected);
+		}
+		catch (e) {
+			// credentials mbedTLS cannot use (a trust anchor that is no certificate, a bad key): nothing was sent
+			throw new TransportError(TransportFailure.Tls, `TLS with ${where} cannot start: ${(e as Error).message}`);
+		}
+	}
+
+	#secure(address: string, port: number, io: TcpConstructor, secure: SecureOptions, callbacks: SocketCallbacks, where: string, connected: () => boolean): StreamSocket {
+		let secured = false;
 		return new SecureSocket({
-			address, port: url.port, socket: { io: Watched }, secure,
+			address, port, socket: { io }, secure,
 			onReadable: callbacks.onReadable,
 			onWritable: (count) => { secured = true; callbacks.onWritable(count); },
 			onError: (error) => callbacks.onError(
-				!connected ? new TransportError(TransportFailure.Connect, `cannot connect to ${where}: refused or unreachable`)
+				!connected() ? new TransportError(TransportFailure.Connect, `cannot connect to ${where}: refused or unreachable`)
 				: !secured ? new TransportError(TransportFailure.Tls, `TLS with ${where} failed: ${error.message}`)
 				: new TransportError(TransportFailure.Closed, `${where}: ${error.message}`)),
 		}) as unknown as StreamSocket;

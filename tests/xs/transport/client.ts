@@ -1,19 +1,19 @@
 // xsdm client.js SPEC_JSON: runs SPEC's requests one after the other through one transport Client
 // (the dm/session HttpClient contract) and prints one JSON line each: {status, location?, body}
 // with the body as text, or {error, failure, name}. SPEC: { development?, timeout?, highWater?,
-// origins?: { [origin]: { psk?: { identity, key(hex) }, user?, password? } }, requests: [{ method,
+// origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key? }, suites?: IANA names, user?, password? } }, requests: [{ method,
 // url, body?, repeat?, piece?, length?: true, waitMs?, readDelayMs? }] }.
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
 import { argv, exit } from "embedded:sim/host";
 import { TransportError, type HttpMethod } from "../../../modules/dm/session/http.js";
-import { Client, type HttpClientOptions, type OriginCredentials } from "../../../modules/transport/index.js";
+import { Client, PSK_SUITES, X509_SUITES, suiteNamed, type HttpClientOptions, type OriginCredentials } from "../../../modules/transport/index.js";
 
 interface Spec {
 	development?: boolean;
 	timeout?: number;
 	highWater?: number;
-	origins?: Record<string, { psk?: { identity: string; key: string }; user?: string; password?: string }>;
+	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string }; suites?: string[]; user?: string; password?: string }>;
 	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; waitMs?: number; readDelayMs?: number }[];
 }
 const spec = JSON.parse(argv()[0]!) as Spec;
@@ -26,6 +26,12 @@ function credentials(origin: string): OriginCredentials | undefined {
 	if (!o) return undefined;
 	const c: OriginCredentials = {};
 	if (o.psk) c.psk = { identity: o.psk.identity, key: hex(o.psk.key) };
+	if (o.x509) {
+		c.x509 = { trustAnchors: o.x509.trust.map(hex) };
+		if (o.x509.cert) c.x509.certificate = hex(o.x509.cert);
+		if (o.x509.key) c.x509.key = hex(o.x509.key);
+	}
+	if (o.suites) c.suites = o.suites.map((n) => suiteNamed(n, o.psk ? PSK_SUITES : X509_SUITES));
 	if (o.user !== undefined) c.http = { user: o.user, password: o.password ?? "" };
 	return c;
 }
