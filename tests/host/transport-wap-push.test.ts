@@ -39,9 +39,12 @@ describe("WAP push listener on xsdm", () => {
 		let stdout = "", stderr = "";
 		child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
 		const killer = setTimeout(() => child.kill("SIGKILL"), 15000);
-		await new Promise<void>((resolve) => child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; if (stdout.includes("ready\n")) resolve(); }));
+		// listened for from the start: the listener may exit before the last send's pause ends
+		const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+		const ready = new Promise<boolean>((resolve) => child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; if (stdout.includes("ready\n")) resolve(true); }));
+		assert.ok(await Promise.race([ready, closed.then(() => false)]), `the listener ended before it was ready:\n${stderr}${stdout}`);
 		for (const send of sends) { await send(); await new Promise((r) => setTimeout(r, 10)); }
-		const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+		const code = await closed;
 		clearTimeout(killer);
 		assert.equal(code, 0, stderr + stdout);
 		const lines = stdout.trim().split("\n").slice(1).map((l) => JSON.parse(l) as Record<string, unknown>);
