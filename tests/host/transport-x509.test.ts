@@ -6,7 +6,7 @@
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
+import { makeTestPki, opensslX509Server } from "../../hosts/sim/peers/x509-pki.js";
 import { X509_SUITES } from "../../modules/transport/suites.js";
 import { after, assert, describe, it } from "../harness/index.js";
 import { compiled, runXsdm } from "./xsdm.js";
@@ -120,4 +120,33 @@ describe("X.509 mode on xsdm against Node https", () => {
 		assert.ok(/trustAnchors: not DER certificates/.test(line!.error!), line!.error);
 		assert.deepEqual(p.resumed, []);
 	});
+});
+
+/** OpenSSL's names of the six suites. */
+const OPENSSL_NAMES: Readonly<Record<string, string>> = {
+	TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: "ECDHE-ECDSA-AES128-GCM-SHA256",
+	TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: "DHE-RSA-AES128-GCM-SHA256",
+	TLS_RSA_WITH_AES_128_GCM_SHA256: "AES128-GCM-SHA256",
+	TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: "ECDHE-ECDSA-AES128-SHA256",
+	TLS_DHE_RSA_WITH_AES_128_CBC_SHA256: "DHE-RSA-AES128-SHA256",
+	TLS_RSA_WITH_AES_128_CBC_SHA256: "AES128-SHA256",
+};
+
+describe("X.509 mode on xsdm against openssl s_server -www", () => {
+	for (const suite of X509_SUITES) {
+		const name = OPENSSL_NAMES[suite.name]!;
+		it(`${suite.name}: a full handshake, then a resumed one after the server closed`, async () => {
+			const server = await opensslX509Server(pki, name);
+			try {
+				const origin = `https://localhost:${server.port}`;
+				const lines = await run({ origins: { [origin]: { x509: trust() } }, requests: [{ method: "GET", url: `${origin}/` }, { method: "GET", url: `${origin}/` }] });
+				assert.deepEqual(lines.map((l) => l.status), [200, 200], JSON.stringify(lines).slice(0, 400));
+				// the server's own page says how each connection was made
+				assert.ok(lines[0]!.body!.includes(`New, TLSv1.2, Cipher is ${name}`), lines[0]!.body!.slice(0, 400));
+				assert.ok(lines[1]!.body!.includes(`Reused, TLSv1.2, Cipher is ${name}`), lines[1]!.body!.slice(0, 400));
+			} finally {
+				await server.close();
+			}
+		});
+	}
 });

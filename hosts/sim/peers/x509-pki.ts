@@ -1,11 +1,13 @@
 // A throw-away PKI for X.509-mode tests, made with the openssl command at test time: a DM CA, an
 // unrelated CA, server certificates for "localhost" with an RSA and with a P-256 key (between them
-// the six X.509 suites of 9.2.2), one that expired in 2020, and a client certificate for the device.
+// the six X.509 suites of 9.2.2), one that expired in 2020, a client certificate for the device;
+// and an openssl s_server -www peer that uses them.
 import { spawnSync } from "node:child_process";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startOpensslServer, type OpensslServer } from "./openssl-server.js";
 
 export interface Issued {
 	/** PEM, as Node's tls wants them */
@@ -14,6 +16,9 @@ export interface Issued {
 	/** DER, as the device's account holds them (Auth/Trsp/Data and Secret, Ext/TrustAnchor) */
 	certDer: Buffer;
 	keyDer: Buffer;
+	/** the PEM files, for openssl s_server */
+	certFile: string;
+	keyFile: string;
 }
 
 export interface TestPki {
@@ -31,8 +36,9 @@ function openssl(dir: string, args: string[]): void {
 }
 
 function load(dir: string, name: string): Issued {
-	const cert = readFileSync(join(dir, `${name}.crt`), "utf8"), key = readFileSync(join(dir, `${name}.key`), "utf8");
-	return { cert, key, certDer: Buffer.from(new X509Certificate(cert).raw), keyDer: createPrivateKey(key).export({ format: "der", type: "pkcs8" }) };
+	const certFile = join(dir, `${name}.crt`), keyFile = join(dir, `${name}.key`);
+	const cert = readFileSync(certFile, "utf8"), key = readFileSync(keyFile, "utf8");
+	return { cert, key, certDer: Buffer.from(new X509Certificate(cert).raw), keyDer: createPrivateKey(key).export({ format: "der", type: "pkcs8" }), certFile, keyFile };
 }
 
 const KEYS: Record<"rsa" | "ec", string[]> = { rsa: ["-newkey", "rsa:2048"], ec: ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] };
@@ -61,4 +67,14 @@ export function makeTestPki(dir = mkdtempSync(join(tmpdir(), "dm-pki-"))): TestP
 		expired: issue("expired", "rsa", "localhost", { start: "20200101000000Z", end: "20200102000000Z" }),
 		client: issue("client", "ec", "IMEI:493005100592800", { san: false }),
 	};
+}
+
+/**
+ * openssl s_server -www with the RSA and the P-256 server certificates, limited to one cipher: it
+ * answers "GET /" with a page that names the negotiated cipher and says whether the session was
+ * "New" or "Reused", then closes the connection.
+ */
+export async function opensslX509Server(pki: TestPki, cipher: string): Promise<OpensslServer> {
+	return startOpensslServer((port) => ["s_server", "-accept", String(port), "-4", "-www", "-tls1_2", "-cipher", cipher,
+		"-cert", pki.serverRsa.certFile, "-key", pki.serverRsa.keyFile, "-dcert", pki.serverEc.certFile, "-dkey", pki.serverEc.keyFile]);
 }
