@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type TLSSocket } from "node:tls";
 import { nodePskServer } from "../hosts/sim/peers/tls-psk.js";
+import { makeTestPki } from "../hosts/sim/peers/x509-pki.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 const identity = "bench-device";
@@ -52,9 +53,20 @@ export async function tlsFigures(): Promise<Record<string, number>> {
 			await peer.close();
 		}
 	}
+	// X.509: the server's P-256 certificate verified against the CA (ECDSA), then ECDHE
+	const pki = makeTestPki();
+	const x509 = createServer({ cert: pki.serverEc.cert, key: pki.serverEc.key, ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256", minVersion: "TLSv1.2", maxVersion: "TLSv1.2" }, (s) => { s.on("error", () => undefined); s.resume(); });
+	x509.on("tlsClientError", () => undefined);
+	await new Promise<void>((r) => x509.listen(0, "127.0.0.1", () => r()));
+	try {
+		Object.assign(figures, await xs(["handshake", String((x509.address() as { port: number }).port), "x509:", pki.ca.certDer.toString("hex"), "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "30"]));
+	} finally {
+		x509.close();
+	}
 	const dm = await emptyDmServer();
 	try {
 		Object.assign(figures, await xs(["wire", String(dm.port), identity, hex]));
+		Object.assign(figures, await xs(["client-heap", String(dm.port), identity, hex], 32));
 	} finally {
 		dm.close();
 	}
