@@ -41,6 +41,9 @@ export interface X509Credentials {
 	certificate?: Bytes;
 	/** its DER private key (Auth/Trsp/Secret), PKCS#8 or PKCS#1/SEC1; parsed into mbedTLS, which wipes it */
 	key?: Bytes;
+	/** accept a TLS 1.1 server (DM-SEC-006, interpretation 8), with AES-128 CBC SHA-1 suites for that
+	    version only; off by default, and nothing below TLS 1.1 ever */
+	allowTls11?: boolean;
 }
 
 /** TLS-PSK, or X.509 (interpretation 11): the mode is the credentials given. */

@@ -24,15 +24,16 @@ async function run(spec: object): Promise<Line[]> {
 	return r.stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Line);
 }
 
-interface Peer { port: number; resumed: boolean[]; ciphers: string[]; clients: (string | undefined)[] }
+interface Peer { port: number; resumed: boolean[]; ciphers: string[]; protocols: (string | null)[]; clients: (string | undefined)[] }
 
 /** An https server with an RSA and a P-256 certificate, saying which suite each request came over and who the client was. */
 async function peer(o: Partial<ServerOptions> & { certs?: "both" | "expired" } = {}): Promise<Peer> {
-	const p: Peer = { port: 0, resumed: [], ciphers: [], clients: [] };
+	const p: Peer = { port: 0, resumed: [], ciphers: [], protocols: [], clients: [] };
 	const certs = o.certs === "expired" ? { cert: pki.expired.cert, key: pki.expired.key } : { cert: [pki.serverRsa.cert, pki.serverEc.cert], key: [pki.serverRsa.key, pki.serverEc.key] };
 	const server = createHttpsServer({ ...certs, minVersion: "TLSv1.2", maxVersion: "TLSv1.2", dhparam: "auto", ...o } as ServerOptions, (req: IncomingMessage, res: ServerResponse) => {
 		const socket = req.socket as TLSSocket;
 		p.ciphers.push(socket.getCipher().standardName);
+		p.protocols.push(socket.getProtocol());
 		const peerCert = socket.getPeerCertificate();
 		p.clients.push(peerCert && peerCert.subject ? String(peerCert.subject.CN) : undefined);
 		res.end(`x509 ${req.url}`);
@@ -110,6 +111,32 @@ describe("X.509 mode on xsdm against Node https", () => {
 		const lines = await run({ origins: { [a]: { x509: trust() }, [b]: { x509: trust() } }, requests: [{ method: "GET", url: `${a}/` }, { method: "GET", url: `${b}/` }] });
 		assert.deepEqual(lines.map((l) => l.failure), [Failure.Tls, Failure.Tls], JSON.stringify(lines));
 		for (const l of lines) assert.ok(/no cipher suite of section 9\.2\.2 in common/.test(l.error!), l.error);
+	});
+
+	it("accepts a TLS 1.1 server only when the account allows it (interpretation 8), never TLS 1.0", async () => {
+		const sha1 = "ECDHE-ECDSA-AES128-SHA:DHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0";
+		const v11 = await peer({ minVersion: "TLSv1.1", maxVersion: "TLSv1.1", ciphers: sha1 });
+		const v10 = await peer({ minVersion: "TLSv1", maxVersion: "TLSv1", ciphers: sha1 });
+		const a = `https://localhost:${v11.port}`, b = `https://localhost:${v10.port}`;
+		const lines = await run({ origins: { [a]: { x509: { ...trust(), tls11: true } }, [b]: { x509: { ...trust(), tls11: true } } }, requests: [{ method: "GET", url: `${a}/` }, { method: "GET", url: `${b}/` }] });
+		assert.equal(lines[0]!.status, 200, JSON.stringify(lines));
+		assert.deepEqual(v11.protocols, ["TLSv1.1"]);
+		assert.equal(v11.ciphers[0], "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA");
+		assert.equal(lines[1]!.failure, Failure.Tls, JSON.stringify(lines[1]));
+		assert.deepEqual(v10.protocols, []);
+	});
+
+	it("still lets a TLS 1.2 server use only the suites of 9.2.2 when TLS 1.1 is allowed", async () => {
+		const sha1First = "AES128-SHA:AES128-SHA256";
+		const follows = await peer({ ciphers: sha1First, honorCipherOrder: false });
+		const insists = await peer({ ciphers: sha1First, honorCipherOrder: true });
+		const a = `https://localhost:${follows.port}`, b = `https://localhost:${insists.port}`;
+		const lines = await run({ origins: { [a]: { x509: { ...trust(), tls11: true } }, [b]: { x509: { ...trust(), tls11: true } } }, requests: [{ method: "GET", url: `${a}/` }, { method: "GET", url: `${b}/` }] });
+		assert.equal(lines[0]!.status, 200, JSON.stringify(lines));
+		assert.deepEqual([follows.protocols[0], follows.ciphers[0]], ["TLSv1.2", "TLS_RSA_WITH_AES_128_CBC_SHA256"], "the client's order puts 9.2.2 first");
+		assert.equal(lines[1]!.failure, Failure.Tls, "a TLS 1.2 server that insists on SHA-1 is refused");
+		assert.ok(/chose a version or cipher suite the client did not offer/.test(lines[1]!.error!), lines[1]!.error);
+		assert.deepEqual(insists.ciphers, []);
 	});
 
 	it("refuses trust anchors that are not certificates before connecting", async () => {

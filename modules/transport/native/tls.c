@@ -62,10 +62,12 @@ typedef struct {
 	mbedtls_x509_crt own;
 	mbedtls_pk_context ownKey;
 	int suites[TLS_MAX_SUITES + 1];
+	int suitesTls11[TLS_MAX_SUITES + 4];	/* what the ClientHello offers when TLS 1.1 is allowed */
 	uint8_t state;
 	uint8_t resumed;
 	uint8_t transportEnded;	/* the TCP socket reported onError: no more ciphertext will come */
 	uint8_t sawServerHello;
+	uint8_t tls11;			/* X.509 mode, the account allows TLS 1.1 (interpretation 8) */
 	char failure[320];		/* the message every call repeats once the connection has failed */
 	uint32_t rxStart, rxCount;
 	uint32_t txStart, txCount;
@@ -191,13 +193,13 @@ static void describe(TLSRecord* tls, int error, const char* during)
 		if ((alert == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) || (alert == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) || (alert == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY))
 			hint = ": check the PSK identity and key (Auth/Trsp/Data and Secret)";
 		else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
-			hint = ": the server does not speak TLS 1.2, the only version the client offers";
+			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers (TLS 1.1 only when the account allows it, in X.509 mode)";
 		else if ((alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) || (alert == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY))
-			hint = ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
+			hint = tls->tls11 ? ": no cipher suite in common (9.2.2's for TLS 1.2, AES-128 CBC SHA-1 for TLS 1.1; never below TLS 1.1), or the server refused the credentials" : ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
 		snprintf(out, size, "TLS %s failed: the server sent alert %d (%s)%s", during, alert, alertName(alert), hint);
 	}
 	else if ((error == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO) || (error == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION))
-		snprintf(out, size, "TLS %s failed: the server chose a version or cipher suite the client did not offer (only TLS 1.2 with the suites of section 9.2.2)", during);
+		snprintf(out, size, "TLS %s failed: the server chose a version or cipher suite the client did not offer (%s)", during, tls->tls11 ? "TLS 1.2 with the suites of section 9.2.2, or TLS 1.1" : "only TLS 1.2 with the suites of section 9.2.2");
 	else if (error == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
 		uint32_t flags = mbedtls_ssl_get_verify_result(&tls->ssl);
 		const char* why;
@@ -311,6 +313,18 @@ static int parseCertificates(xsMachine* the, xsSlot* list, mbedtls_x509_crt* cha
 	return count ? 0 : MBEDTLS_ERR_X509_INVALID_FORMAT;
 }
 
+/* What a TLS 1.1 server may choose (DM-SEC-006): the AES-128 CBC SHA-1 counterparts of the X.509
+   suites of 9.2.2, which are all TLS 1.2 only. mbedTLS 2.28's ClientHello offers the list of the
+   lowest version allowed, so that list is 9.2.2's suites followed by these; the TLS 1.2 list stays
+   9.2.2's alone, and mbedTLS checks the ServerHello against the list of the version chosen: a TLS 1.2
+   server that picks one of these is refused, never used. */
+static const int gTls11Suites[] = {
+	0xc009,	/* TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA */
+	0x0033,	/* TLS_DHE_RSA_WITH_AES_128_CBC_SHA */
+	0x002f,	/* TLS_RSA_WITH_AES_128_CBC_SHA */
+	0
+};
+
 /* X.509 mode: trust anchors required, own certificate and key together or not at all. */
 static void configureX509(xsMachine* the, TLSRecord* tls, xsSlot* x509)
 {
@@ -322,6 +336,8 @@ static void configureX509(xsMachine* the, TLSRecord* tls, xsSlot* x509)
 		mbedtls_strerror(error, text, sizeof(text));
 		xsRangeError("x509.trustAnchors: not DER certificates (%s)", text);
 	}
+	xsmcGet(xsVar(1), *x509, xsID("allowTls11"));
+	tls->tls11 = xsmcTest(xsVar(1)) ? 1 : 0;
 	xsmcGet(xsVar(1), *x509, xsID("certificate"));
 	xsmcGet(xsVar(2), *x509, xsID("key"));
 	if (xsmcTest(xsVar(1)) != xsmcTest(xsVar(2))) xsTypeError("x509.certificate and x509.key go together (Auth/Trsp/Data and Secret)");
@@ -406,6 +422,15 @@ void xs_tls_constructor(xsMachine* the)
 			/* the server proves itself with a certificate chaining to a trust anchor, for this host name */
 			mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 			mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->trust, NULL);
+			if (tls->tls11) {
+				mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
+				mbedtls_ssl_conf_max_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+				int n = 0;
+				for (const int* id = tls->suites; *id; id++) tls->suitesTls11[n++] = *id;
+				for (const int* id = gTls11Suites; *id; id++) tls->suitesTls11[n++] = *id;
+				tls->suitesTls11[n] = 0;
+				mbedtls_ssl_conf_ciphersuites_for_version(&tls->conf, tls->suitesTls11, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
+			}
 			if (tls->own.version) error = mbedtls_ssl_conf_own_cert(&tls->conf, &tls->own, &tls->ownKey);
 		}
 		else {

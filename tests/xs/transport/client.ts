@@ -1,7 +1,7 @@
 // xsdm client.js SPEC_JSON: runs SPEC's requests one after the other through one transport Client
 // (the dm/session HttpClient contract) and prints one JSON line each: {status, location?, body}
 // with the body as text, or {error, failure, name}. SPEC: { development?, timeout?, highWater?,
-// origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key? }, suites?: IANA names, user?, password? } }, requests: [{ method,
+// origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key?, tls11? }, suites?: IANA names, user?, password? } }, requests: [{ method,
 // url, body?, repeat?, piece?, length?: true, waitMs?, readDelayMs? }] }.
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
@@ -13,7 +13,7 @@ interface Spec {
 	development?: boolean;
 	timeout?: number;
 	highWater?: number;
-	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string }; suites?: string[]; user?: string; password?: string }>;
+	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string; tls11?: boolean }; suites?: string[]; user?: string; password?: string }>;
 	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; waitMs?: number; readDelayMs?: number }[];
 }
 const spec = JSON.parse(argv()[0]!) as Spec;
@@ -30,6 +30,7 @@ function credentials(origin: string): OriginCredentials | undefined {
 		c.x509 = { trustAnchors: o.x509.trust.map(hex) };
 		if (o.x509.cert) c.x509.certificate = hex(o.x509.cert);
 		if (o.x509.key) c.x509.key = hex(o.x509.key);
+		if (o.x509.tls11) c.x509.allowTls11 = true;
 	}
 	if (o.suites) c.suites = o.suites.map((n) => suiteNamed(n, o.psk ? PSK_SUITES : X509_SUITES));
 	if (o.user !== undefined) c.http = { user: o.user, password: o.password ?? "" };
