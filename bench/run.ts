@@ -1,10 +1,12 @@
 // npm run bench: runs the XS benchmarks on the simulator host, prints a table, and writes
 // bench/out/figures.json (one object: snake_case name → number; times in µs, heap in bytes,
 // ratios measured within one run). Nothing here gates CI.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+import { pcscFigures } from "./pcsc.js";
+import { sessionFigures } from "./session.js";
 import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
@@ -17,29 +19,48 @@ async function main(): Promise<void> {
 		report();
 		return;
 	}
+	Object.assign(figures, await sessionFigures(1000));
+
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);
 	Object.assign(figures, JSON.parse(sha.stdout.trim()));
 	for (const size of ["1k", "64k"]) figures[`sha256_${size}_noble_over_native`] = figures[`sha256_${size}_noble_us`]! / figures[`sha256_${size}_native_us`]!;
 
-	const json = await runXsdm(compiled("bench/xs/json.ts"), [], { timeoutMs: 300000 });
+	// @streamparser/json (a devDependency, bench only) from node_modules, or from build/bench-deps
+	// where a worktree shares another checkout's node_modules
+	const streamparser = ["node_modules", "build/bench-deps/node_modules"].map((d) => join(root, d, "@streamparser/json/dist/mjs/index.js")).find((f) => existsSync(f));
+	if (!streamparser) console.error("@streamparser/json is not installed: its figures are left out (npm install)");
+	const json = await runXsdm(compiled("bench/xs/json.ts"), streamparser ? [streamparser] : [], { timeoutMs: 900000 });
 	if (json.code !== 0) throw new Error(`bench/xs/json failed:\n${json.stderr}`);
 	Object.assign(figures, JSON.parse(json.stdout.trim()));
-	for (const size of ["4k", "256k"]) figures[`json_${size}_stream_speed_vs_native_parse`] = figures[`json_${size}_native_parse_us`]! / figures[`json_${size}_stream_us`]!;
+	for (const kind of ["package2", "dmmo"]) {
+		for (const size of ["4k", "256k"]) {
+			const key = `json_${kind}_${size}`;
+			figures[`${key}_stream_speed_vs_native_parse`] = figures[`${key}_native_parse_us`]! / figures[`${key}_stream_us`]!;
+			figures[`${key}_stream_ts_speed_vs_native_parse`] = figures[`${key}_native_parse_us`]! / figures[`${key}_stream_ts_us`]!;
+			if (streamparser) figures[`${key}_stream_speed_vs_streamparser`] = figures[`${key}_streamparser_us`]! / figures[`${key}_stream_us`]!;
+		}
+	}
 
 	const p3 = await runXsdm(compiled("bench/xs/package3.ts"), [], { width: 32, options: ["--heap-report"], timeoutMs: 300000 });
 	if (p3.code !== 0) throw new Error(`bench/xs/package3 failed:\n${p3.stderr}`);
 	Object.assign(figures, JSON.parse(p3.stdout.trim()));
 	figures["package3_100_statuses_encode_peak_heap_32bit_bytes"] = heapReport(p3.stderr).peakTotalBytes;
 
-	// Peak heap (32-bit, the ESP32's slot size) decoding 1 KiB and 1 MiB: streaming vs JSON.parse
-	for (const mode of ["stream", "native"]) {
-		for (const [name, size] of [["1k", 1024], ["1m", 1 << 20]] as const) {
-			const r = await runXsdm(compiled("bench/xs/json-heap.ts"), [String(size), mode], { width: 32, options: ["--heap-report"], timeoutMs: 300000 });
-			if (r.code !== 0) throw new Error(`json-heap ${mode} ${size} failed:\n${r.stderr}`);
-			figures[`json_${mode}_${name}_peak_heap_32bit_bytes`] = heapReport(r.stderr).peakTotalBytes;
+	// Peak heap (32-bit, the ESP32's slot size) decoding 1 KiB and 1 MiB in 512-byte pieces: the
+	// streaming reader (C core, TypeScript alone) vs JSON.parse. "_gc" runs collect garbage after
+	// every piece: XS otherwise collects only when its chunk blocks are full, so the plain peak of
+	// a long run includes uncollected garbage up to the blocks' size (see bench/xs/json-heap.ts).
+	for (const mode of ["stream", "stream-ts", "native"]) {
+		for (const collect of ["", "gc"]) {
+			const tag = `json_${mode.replace("-", "_")}${collect ? "_gc" : ""}`;
+			for (const [name, size] of [["1k", 1024], ["1m", 1 << 20]] as const) {
+				const r = await runXsdm(compiled("bench/xs/json-heap.ts"), [String(size), mode, ...(collect ? [collect] : [])], { width: 32, options: ["--heap-report"], timeoutMs: 300000 });
+				if (r.code !== 0) throw new Error(`json-heap ${mode} ${size} ${collect} failed:\n${r.stderr}`);
+				figures[`${tag}_${name}_peak_heap_32bit_bytes`] = heapReport(r.stderr).peakTotalBytes;
+			}
+			figures[`${tag}_heap_growth_1k_to_1m_bytes`] = figures[`${tag}_1m_peak_heap_32bit_bytes`]! - figures[`${tag}_1k_peak_heap_32bit_bytes`]!;
 		}
-		figures[`json_${mode}_heap_growth_1k_to_1m_bytes`] = figures[`json_${mode}_1m_peak_heap_32bit_bytes`]! - figures[`json_${mode}_1k_peak_heap_32bit_bytes`]!;
 	}
 
 	const store = await runXsdm(compiled("bench/xs/store.ts"), [], { timeoutMs: 600000 });
@@ -82,6 +103,8 @@ async function main(): Promise<void> {
 	figures["tree_read_std_over_modules_heap_bytes"] = figures["tree_read_std_peak_heap_32bit_bytes"]! - figures["tree_modules_loaded_peak_heap_32bit_bytes"]!;
 	figures["tree_read_heap_per_extra_node_bytes"] = (figures["tree_read_nodes_peak_heap_32bit_bytes"]! - figures["tree_read_std_peak_heap_32bit_bytes"]!) / 1000;
 	figures["tree_read_heap_growth_64k_value_bytes"] = figures["tree_read_value_peak_heap_32bit_bytes"]! - figures["tree_read_std_peak_heap_32bit_bytes"]!;
+
+	Object.assign(figures, await pcscFigures());
 
 	for (const width of [32, 64] as const) {
 		const r = await runXsdm(compiled("bench/xs/empty.ts"), [], { width, options: ["--heap-report"] });

@@ -1,9 +1,12 @@
 // npm run fuzz [-- NODE_ITERATIONS XS_ITERATIONS]: the long fuzz runs (the unit tests run short ones).
-// Defaults: 1,000,000 documents on Node, 10,000 on XS, each half valid, half mutated; the same
-// counts of ClientURIs (valid, mutated, random), parsed and resolved over a tree.
+// Defaults: 1,000,000 inputs on Node, 10,000 on XS, for the JSON reader (half valid, half
+// mutated), Package#0, each package decoder (each input generated, then mutated), ClientURIs
+// (valid, mutated, random; parsed and resolved over a tree), ATRs and PKCS#15 images.
 import { fuzzClientUri } from "../tests/fuzz/client-uri.js";
 import { fuzzJson } from "../tests/fuzz/json.js";
 import { fuzzPackage0 } from "../tests/fuzz/package0.js";
+import { DECODERS, checkSeeds, fuzzPackages } from "../tests/fuzz/packages.js";
+import { fuzzAtr, fuzzPkcs15 } from "../tests/fuzz/pcsc.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 async function main(): Promise<void> {
@@ -32,6 +35,25 @@ async function main(): Promise<void> {
 	if (ur.code !== 0) throw new Error(`XS ClientURI fuzz failed:\n${ur.stderr}`);
 	const ux = JSON.parse(ur.stdout);
 	console.log(`ClientURI on XS:     ${xsRuns} URIs (${ux.accepted} resolved, refused ${JSON.stringify(ux.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const atr = fuzzAtr(nodeRuns, 1000), der = fuzzPkcs15(nodeRuns, 1001);
+	console.log(`pcsc-uart on Node:   ${nodeRuns} ATRs (${atr.parsed} parsed, ${atr.refused} refused), ${nodeRuns} PKCS#15 images (${der.parsed} parsed, ${der.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	start = Date.now();
+	const p = await runXsdm(compiled("tests/fuzz/xs-fuzz.ts"), [String(xsRuns), "2000", "pcsc"], { timeoutMs: 3600000 });
+	if (p.code !== 0) throw new Error(`XS pcsc fuzz failed:\n${p.stderr}`);
+	const px = JSON.parse(p.stdout);
+	console.log(`pcsc-uart on XS:     ${xsRuns} ATRs (${px.atr.parsed} parsed, ${px.atr.refused} refused), ${xsRuns} PKCS#15 images (${px.pkcs15.parsed} parsed, ${px.pkcs15.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	console.log(`package seeds: ${checkSeeds()} decoded as recorded`);
+	for (const decoder of DECODERS) {
+		start = Date.now();
+		const n = fuzzPackages(decoder, nodeRuns, 1000);
+		console.log(`${decoder} on Node: ${nodeRuns} generated and mutated (${n.generated} generated; ${n.accepted} accepted, ${n.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+		start = Date.now();
+		const rx = await runXsdm(compiled("tests/fuzz/packages-xs.ts"), [decoder, String(xsRuns), "2000"], { timeoutMs: 3600000 });
+		if (rx.code !== 0) throw new Error(`XS ${decoder} fuzz failed:\n${rx.stderr}`);
+		const x = JSON.parse(rx.stdout);
+		console.log(`${decoder} on XS:   ${xsRuns} generated and mutated (${x.generated} generated; ${x.accepted} accepted, ${x.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	}
 }
 
 main().catch((e: unknown) => { console.error(e instanceof Error ? e.message : e); process.exitCode = 1; });

@@ -176,6 +176,8 @@ function short(): WapPushError {
 export interface UdpSocket {
 	read(): (ArrayBuffer & { address?: string; port?: number }) | undefined;
 	close(): void;
+	/** the bound port, where the host can say (xsdm can; the SDK's lwip socket cannot) */
+	readonly port?: number;
 }
 export type UdpConstructor = new (options: { port: number; address?: string; onReadable: (count: number) => void }) => UdpSocket;
 
@@ -225,6 +227,11 @@ export class WapPushListener {
 	get counts(): PushCounts {
 		const c = this.#counts;
 		return { received: c.received, delivered: c.delivered, handlerFailed: c.handlerFailed, dropped: { ...c.dropped } };
+	}
+
+	/** The port listened on, when the host's socket tells it (e.g. after asking for port 0). */
+	get port(): number | undefined {
+		return this.#socket.port;
 	}
 
 	close(): void {

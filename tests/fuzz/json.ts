@@ -1,6 +1,6 @@
 // Fuzz of the JSON reader: generated valid documents (must decode equal to JSON.parse, in random
 // splits) and mutations of them (may fail, but only with a JsonError, never an exception or a hang).
-import { Feed, JsonReader, decodeJson, type JsonHandler } from "../../modules/dm/codec/index.js";
+import { Feed, JsonReader, decodeJson, type JsonHandler, type JsonLimits } from "../../modules/dm/codec/index.js";
 import { encodeUtf8 } from "../../modules/dm/codec/utf8.js";
 
 export function prng(seed: number): () => number {
@@ -27,20 +27,40 @@ function value(r: () => number, depth: number): unknown {
 	}
 }
 
-const quiet: JsonHandler = {
-	startObject() {}, endObject() {}, startArray() {}, endArray() {}, key() {}, string() {}, number() {}, literal() {},
-};
+/** Records events as one string, to compare the native scanning core with the TypeScript reader. */
+class Log implements JsonHandler {
+	text = "";
+	startObject(): void { this.text += "{"; }
+	endObject(): void { this.text += "}"; }
+	startArray(): void { this.text += "["; }
+	endArray(): void { this.text += "]"; }
+	key(name: string): void { this.text += `k${name.length}:${name}`; }
+	string(chunk: string, final: boolean): void { this.text += `s${final ? "." : "+"}${chunk.length}:${chunk}`; }
+	number(value: number, text: string): void { this.text += `n${text}=${Object.is(value, -0) ? "-0" : value};`; }
+	literal(value: boolean | null): void { this.text += `l${value}`; }
+}
 
-function feedRandomly(r: () => number, bytes: Uint8Array): number {
-	const reader = new JsonReader(quiet, { stringChunk: 1 + Math.floor(r() * 64) });
-	let at = 0;
-	for (;;) {
-		const n = Math.floor(r() * 9);
-		const end = Math.min(bytes.length, at + n);
-		const result = reader.feed(bytes.subarray(at, end), end === bytes.length);
-		at = end;
-		if (result < 0 || end === bytes.length) return result;
+function feedAt(bytes: Uint8Array, cuts: number[], limits: JsonLimits): string {
+	const log = new Log();
+	const reader = new JsonReader(log, limits);
+	let at = 0, result: number = Feed.NeedMore;
+	for (const cut of cuts) {
+		result = reader.feed(bytes.subarray(at, cut), cut === bytes.length);
+		at = cut;
+		if (result < 0) break;
 	}
+	return `${log.text} → ${result} at ${reader.errorOffset}: ${reader.errorMessage}`;
+}
+
+/** Feeds in random pieces with the default path (native on XS) and the reference; both must agree. */
+function feedRandomly(r: () => number, bytes: Uint8Array): number {
+	const cuts: number[] = [];
+	for (let at = 0; at < bytes.length || cuts.length === 0;) { at = Math.min(bytes.length, at + Math.floor(r() * 9)); cuts.push(at); }
+	const limits: JsonLimits = { stringChunk: 1 + Math.floor(r() * 64) };
+	const fast = feedAt(bytes, cuts, limits);
+	const reference = feedAt(bytes, cuts, { ...limits, native: false });
+	if (fast !== reference) throw new Error(`native and reference paths differ on ${JSON.stringify(String.fromCharCode(...bytes))}:\n${fast}\n${reference}`);
+	return Number(/ → (-?\d+) at/.exec(fast)![1]);
 }
 
 export interface FuzzStats { valid: number; mutated: number; rejected: number }

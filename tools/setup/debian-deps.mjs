@@ -5,7 +5,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 
 // libmbedtls-dev for both widths: the 32-bit host (xsdm32) links the i386 libraries.
 // openssl: the TLS-PSK tests run openssl s_server and make their RSA certificate with it.
-const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl"];
+// python3-cryptography: the UICC simulator's SCP03 (hosts/sim/peers/uicc), a second AES/CMAC
+// implementation the tests check ours against.
+const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl", "python3-cryptography"];
 
 function installed(pkg) {
 	const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });

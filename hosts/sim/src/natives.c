@@ -15,6 +15,7 @@ extern const simNativeTable simFlashNatives;
 extern const simNativeTable simCryptoNatives;
 extern const simNativeTable simStoreNatives;
 extern const simNativeTable simTransportNatives;
+extern const simNativeTable simCodecNatives;
 extern const simNativeTable simDnsNatives;
 extern const simNativeTable simMbedtlsMemoryNatives;
 
@@ -27,6 +28,7 @@ static const simNativeTable* const gTables[] = {
 	&simCryptoNatives,
 	&simStoreNatives,
 	&simTransportNatives,
+	&simCodecNatives,
 	&simDnsNatives,
 	&simMbedtlsMemoryNatives,
 };

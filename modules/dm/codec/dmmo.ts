@@ -22,6 +22,9 @@ export interface DmmoHandler {
 	endInterior(path: readonly string[]): void;
 	/** a leaf's value; a string value may come in several pieces, `final` on the last */
 	leaf(path: readonly string[], value: LeafValue, final: boolean): void;
+	/** optional: a member of the item's metadata as soon as it is read (a consumer that must know
+	    the ClientURI before MOData, such as HGET placing new data, learns it here) */
+	meta?(index: number, name: keyof DmmoItemInfo, value: string): void;
 	/** the item is complete: its ClientURI (and DDF, CV if given) */
 	endItem(index: number, info: DmmoItemInfo): void;
 }
@@ -108,13 +111,21 @@ class DmmoEvents implements JsonHandler {
 		if (this.at === At.Meta) {
 			this.metaText += chunk;
 			if (this.metaText.length > 4096) return this.fail(`${this.meta} too long`);
-			if (final) { this.info[this.meta as "ClientURI"] = this.metaText; this.at = At.Item; }
+			if (final) {
+				this.info[this.meta as "ClientURI"] = this.metaText;
+				this.at = At.Item;
+				this.h.meta?.(this.index, this.meta as keyof DmmoItemInfo, this.metaText);
+			}
 			return;
 		}
 		this.scalar(chunk, final);
 	}
 
-	number(value: number): void { this.scalar(value, true); }
+	number(value: number, text: string): void {
+		// 1e400 is valid JSON, but no int or float leaf can hold it (nor be written back)
+		if (!Number.isFinite(value)) return this.fail(`number ${text.slice(0, 24)} out of range`);
+		this.scalar(value, true);
+	}
 	literal(value: boolean | null): void { this.scalar(value, true); }
 
 	private scalar(value: LeafValue, final: boolean): void {

@@ -1,6 +1,6 @@
 // dm/codec: the byte formats of DM 2.0. Readers take bytes in any split and never hold a whole
 // document; writers fill a fixed buffer and hand it to a sink.
-export { Feed, JsonError, JsonReader, type JsonHandler, type JsonLimits } from "./json-reader.js";
+export { Feed, JsonError, JsonReader, hasNativeScan, type JsonHandler, type JsonLimits } from "./json-reader.js";
 export { JsonWriter, type JsonSink } from "./json-writer.js";
 export { decodeJson, type JsonValue } from "./json-value.js";
 export { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
@@ -9,7 +9,7 @@ export { constantTimeEqual, package0Digest, signPackage0, verifyPackage0 } from 
 export { DEFAULT_TIMESTAMP_WINDOW, NotificationFilter, isTimestampFresh } from "./package0-replay.js";
 export { screenPackage0, type DropReason, type NotificationAccount, type ScreenContext, type Verdict } from "./package0-screen.js";
 export { Package2Reader, toCommand, type CommandItem, type DmCommand, type Package2Limits } from "./package2.js";
-export { Package3Writer, decodePackage3, writeAlert, writeJsonValue, type GenericAlert, type Status } from "./package3.js";
+export { Package3Writer, decodePackage3, decodeAlerts, writeAlert, writeJsonValue, type GenericAlert, type Status } from "./package3.js";
 export { DmmoReader, DmmoWriter, type DmmoHandler, type DmmoItemInfo, type LeafValue } from "./dmmo.js";
 export { MultipartWriter, makeBoundary, type ByteSink } from "./multipart.js";
-export { AlertTypes, serverInitiatedAlert, writePackage1, type SupportedMo } from "./package1.js";
+export { AlertTypes, decodePackage1, serverInitiatedAlert, writePackage1, type SupportedMo } from "./package1.js";

@@ -9,6 +9,12 @@
 // Errors are values: feed() returns a negative JsonError, sticky until reset(); `errorOffset` is the
 // absolute byte offset of the offending byte and `errorMessage` says what was wrong. The package
 // codecs turn them into DmError(400) at their edge (toDmError).
+//
+// On XS a byte loop here runs 10-20 times slower than in C, so where the host binds it (xsdm, the
+// device build) native/json-scan.c takes whitespace, structure and simple tokens between the
+// states below, and this code everything else: escapes, tokens cut by a chunk's end it cannot
+// carry, limits and errors. This TypeScript stays the reference: the tests and fuzz compare both
+// paths' events, results, offsets and messages on every input and split.
 import { DmError } from "../error.js";
 
 export interface JsonHandler {
@@ -37,7 +43,30 @@ export interface JsonLimits {
 	maxTotalLength?: number;
 	/** UTF-16 units per string() call (default 256) */
 	stringChunk?: number;
+	/**
+	 * Use the host's C scanning core (native/json-scan.c) when it has one (default true); false
+	 * runs the TypeScript reader alone, the reference the native path is tested against.
+	 */
+	native?: boolean;
 }
+
+type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler, carry: Uint8Array) => number;
+
+// xsdm binds xs_json_scan to native/json-scan.c, as the device build does; Node has no native().
+const nativeScan: Scan | undefined = (() => {
+	const bind = (globalThis as { native?: (name: string) => unknown }).native;
+	if (typeof bind !== "function") return undefined;
+	try { return bind("xs_json_scan") as Scan; } catch { return undefined; }
+})();
+
+/** Whether this host runs the C scanning core (for benches and tests that compare both paths). */
+export const hasNativeScan = nativeScan !== undefined;
+
+// The registers shared with json-scan.c, in its order.
+// Open: a string is open in C (the state stays the one before its quote); Carry: how many of its
+// bytes since its quote or last piece wait in `carry` (the last ones before the current chunk);
+// Replay: C gives the string up, the TypeScript reader takes it on from there.
+const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Open, Count }
 
 export const enum Feed {
 	/** consumed; more may follow */
@@ -58,6 +87,7 @@ export const enum JsonError {
 	AfterEnd = -9,
 }
 
+// json-scan.c knows the numbers of the states from Value to AfterValue, and Done: keep them.
 const enum S {
 	Value = 1,          // a value must come
 	ValueOrClose,       // just after '[': a value or ']'
@@ -100,6 +130,10 @@ export class JsonReader {
 	private readonly stack: Uint8Array;
 	private readonly units: Uint16Array;    // the string piece being built
 	private readonly keyUnits: Uint16Array;
+	private readonly scan: Scan | undefined;
+	private readonly registers: Int32Array;
+	private readonly registerBytes: Uint8Array;   // the same memory, as XS hands it to C
+	private readonly carry: Uint8Array;
 
 	private state = S.Value;
 	private depth = 0;
@@ -128,9 +162,24 @@ export class JsonReader {
 		this.maxKeyLength = limits.maxKeyLength ?? 256;
 		this.maxNumberLength = limits.maxNumberLength ?? 64;
 		this.maxTotalLength = limits.maxTotalLength ?? 16 * 1024 * 1024;
-		this.stack = new Uint8Array(this.maxDepth + 1);
-		this.units = new Uint16Array(Math.max(2, limits.stringChunk ?? 256));
-		this.keyUnits = new Uint16Array(this.maxKeyLength + 1);
+		this.scan = limits.native === false ? undefined : nativeScan;
+		// One buffer per element size (a reader is made per package: fewer objects, less time):
+		// the registers first (Int32 alignment), the container stack, the carry for C.
+		const pieceUnits = Math.max(2, limits.stringChunk ?? 256);
+		// a piece is at most stringChunk units of up to 3 bytes each (a 4-byte character is 2 units)
+		const carryLength = this.scan ? Math.max(3 * pieceUnits, this.maxKeyLength) + 8 : 0;
+		const bytes = new ArrayBuffer(4 * R.Count + this.maxDepth + 1 + carryLength);
+		this.registers = new Int32Array(bytes, 0, R.Count);
+		this.registerBytes = new Uint8Array(bytes, 0, 4 * R.Count);
+		this.stack = new Uint8Array(bytes, 4 * R.Count, this.maxDepth + 1);
+		this.carry = new Uint8Array(bytes, 4 * R.Count + this.maxDepth + 1, carryLength);
+		const units = new ArrayBuffer(2 * (pieceUnits + this.maxKeyLength + 1));
+		this.units = new Uint16Array(units, 0, pieceUnits);
+		this.keyUnits = new Uint16Array(units, 2 * pieceUnits, this.maxKeyLength + 1);
+		this.registers[R.MaxDepth] = this.maxDepth;
+		this.registers[R.MaxKeyLength] = this.maxKeyLength;
+		this.registers[R.MaxNumberLength] = this.maxNumberLength;
+		this.registers[R.StringChunk] = pieceUnits;
 	}
 
 	/** Ready for a new document (after Done, or to recover from an error). */
@@ -140,6 +189,9 @@ export class JsonReader {
 		this.offset = 0;
 		this.unitCount = 0;
 		this.highSurrogate = 0;
+		this.registers[R.Carry] = 0;
+		this.registers[R.Replay] = 0;
+		this.registers[R.Open] = 0;
 		this.error = 0;
 		this.errorOffset = -1;
 		this.errorMessage = "";
@@ -168,17 +220,58 @@ export class JsonReader {
 		const base = this.offset;
 		if (base + chunk.length > this.maxTotalLength)
 			return this.fail(JsonError.TotalLength, `document longer than ${this.maxTotalLength} bytes`, this.maxTotalLength);
+		if (!this.run(chunk, base, this.scan)) return this.error as JsonError;
+		this.offset = base + chunk.length;
+		if (!last) return Feed.NeedMore;
+		if (this.registers[R.Open] && !this.replay()) return this.error as JsonError;
+		if (this.state === S.Number && !this.endNumber(this.offset)) return this.error as JsonError;
+		if (this.state !== S.Done) return this.fail(JsonError.Truncated, "the document ends early", this.offset);
+		return Feed.Done;
+	}
+
+	// Takes over the string open in C: starts it, and reads the bytes C carried (the last ones
+	// before this.offset, all plain and complete characters, fewer than a piece) as C had.
+	private replay(): boolean {
+		const length = this.registers[R.Carry]!;
+		this.registers[R.Carry] = 0;
+		this.registers[R.Replay] = 0;
+		this.registers[R.Open] = 0;
+		this.startString(this.state === S.KeyOrClose || this.state === S.Key);
+		return this.run(this.carry.subarray(0, length), this.offset - length, undefined);
+	}
+
+	// Reads chunk, whose first byte is at absolute offset base; false after a failure.
+	private run(chunk: Uint8Array, base: number, scan: Scan | undefined): boolean {
 		const n = chunk.length;
 		let i = 0;
+		const registers = this.registers;
 		while (i < n) {
+			if (scan !== undefined && this.state <= S.AfterValue) {
+				// Between tokens: C takes every simple token it can and stops at the first byte it
+				// leaves to the code below (which then always consumes it, or fails).
+				registers[R.State] = this.state;
+				registers[R.Depth] = this.depth;
+				i = scan(chunk, i, this.registerBytes, this.stack, this.handler, this.carry);
+				this.state = registers[R.State]! as S;
+				this.depth = registers[R.Depth]!;
+				if (registers[R.Replay]) {
+					const at = this.offset;
+					this.offset = base;   // the carried bytes end where this chunk begins
+					const ok = this.replay();
+					this.offset = at;
+					if (!ok) return false;
+					continue;
+				}
+				if (i === n) break;
+			}
 			const c = chunk[i]!;
 			switch (this.state) {
 			case S.String: {
-				if (this.highSurrogate && c !== C.Backslash) return this.fail(JsonError.Escape, "lone high surrogate escape", base + i);
+				if (this.highSurrogate && c !== C.Backslash) { this.fail(JsonError.Escape, "lone high surrogate escape", base + i); return false; }
 				// The hot loop: copy plain characters without leaving this case.
 				const units = this.inKey ? this.keyUnits : this.units;
 				for (let u = c; u !== C.Quote && u !== C.Backslash && u >= 0x20 && u < 0x80; u = chunk[i]!) {
-					if (!this.pushUnit(units, u, base + i)) return this.error as JsonError;
+					if (!this.pushUnit(units, u, base + i)) return false;
 					if (++i === n) break;
 				}
 				if (i === n) break;
@@ -188,7 +281,7 @@ export class JsonReader {
 					i++;
 				}
 				else if (d === C.Backslash) { this.state = S.Escape; i++; }
-				else if (d < 0x20) return this.fail(JsonError.Syntax, "control character in a string", base + i);
+				else if (d < 0x20) { this.fail(JsonError.Syntax, "control character in a string", base + i); return false; }
 				else if (d >= 0x80) {
 					if (d >= 0xc2 && d <= 0xdf) { this.utf8Need = 1; this.codePoint = d & 0x1f; this.utf8Low = 0x80; this.utf8High = 0xbf; }
 					else if (d >= 0xe0 && d <= 0xef) {
@@ -201,22 +294,22 @@ export class JsonReader {
 						this.utf8Low = d === 0xf0 ? 0x90 : 0x80;          // no overlong 4-byte forms
 						this.utf8High = d === 0xf4 ? 0x8f : 0xbf;         // nothing above U+10FFFF
 					}
-					else return this.fail(JsonError.Utf8, `invalid UTF-8 lead byte 0x${d.toString(16)}`, base + i);
-					if (!this.countKeyBytes(1, base + i)) return this.error as JsonError;
+					else { this.fail(JsonError.Utf8, `invalid UTF-8 lead byte 0x${d.toString(16)}`, base + i); return false; }
+					if (!this.countKeyBytes(1, base + i)) return false;
 					this.state = S.Utf8;
 					i++;
 				}
 				break;
 			}
 			case S.Utf8:
-				if (c < this.utf8Low || c > this.utf8High) return this.fail(JsonError.Utf8, "invalid UTF-8 continuation byte", base + i);
+				if (c < this.utf8Low || c > this.utf8High) { this.fail(JsonError.Utf8, "invalid UTF-8 continuation byte", base + i); return false; }
 				this.codePoint = (this.codePoint << 6) | (c & 0x3f);
 				this.utf8Low = 0x80;
 				this.utf8High = 0xbf;
-				if (!this.countKeyBytes(1, base + i)) return this.error as JsonError;
+				if (!this.countKeyBytes(1, base + i)) return false;
 				if (--this.utf8Need === 0) {
 					this.state = S.String;
-					if (!this.pushCodePoint(this.codePoint, base + i)) return this.error as JsonError;
+					if (!this.pushCodePoint(this.codePoint, base + i)) return false;
 				}
 				i++;
 				break;
@@ -232,31 +325,31 @@ export class JsonReader {
 				case C.LowerR: unit = 0x0d; break;
 				case C.LowerT: unit = 0x09; break;
 				case C.LowerU: this.state = S.Unicode; this.hexCount = 0; this.codePoint = 0; break;   // may be a pending pair's low half
-				default: return this.fail(JsonError.Escape, "invalid escape", base + i);
+				default: { this.fail(JsonError.Escape, "invalid escape", base + i); return false; }
 				}
 				if (unit >= 0) {
-					if (this.highSurrogate) return this.fail(JsonError.Escape, "lone high surrogate escape", base + i);
+					if (this.highSurrogate) { this.fail(JsonError.Escape, "lone high surrogate escape", base + i); return false; }
 					this.state = S.String;
-					if (!this.pushUnit(this.inKey ? this.keyUnits : this.units, unit, base + i)) return this.error as JsonError;
+					if (!this.pushUnit(this.inKey ? this.keyUnits : this.units, unit, base + i)) return false;
 				}
 				i++;
 				break;
 			}
 			case S.Unicode: {
 				const v = hexValue(c);
-				if (v < 0) return this.fail(JsonError.Escape, "invalid \\u escape", base + i);
+				if (v < 0) { this.fail(JsonError.Escape, "invalid \\u escape", base + i); return false; }
 				this.codePoint = (this.codePoint << 4) | v;
 				if (++this.hexCount === 4) {
 					const u = this.codePoint;
 					this.state = S.String;
 					if (this.highSurrogate) {
-						if (u < 0xdc00 || u > 0xdfff) return this.fail(JsonError.Escape, "lone high surrogate escape", base + i);
-						if (!this.pushCodePoint(0x10000 + ((this.highSurrogate - 0xd800) << 10) + (u - 0xdc00), base + i)) return this.error as JsonError;
+						if (u < 0xdc00 || u > 0xdfff) { this.fail(JsonError.Escape, "lone high surrogate escape", base + i); return false; }
+						if (!this.pushCodePoint(0x10000 + ((this.highSurrogate - 0xd800) << 10) + (u - 0xdc00), base + i)) return false;
 						this.highSurrogate = 0;
 					}
 					else if (u >= 0xd800 && u <= 0xdbff) this.highSurrogate = u;   // its low half must follow as an escape
-					else if (u >= 0xdc00 && u <= 0xdfff) return this.fail(JsonError.Escape, "lone low surrogate escape", base + i);
-					else if (!this.pushCodePoint(u, base + i)) return this.error as JsonError;
+					else if (u >= 0xdc00 && u <= 0xdfff) { this.fail(JsonError.Escape, "lone low surrogate escape", base + i); return false; }
+					else if (!this.pushCodePoint(u, base + i)) return false;
 				}
 				i++;
 				break;
@@ -265,20 +358,20 @@ export class JsonReader {
 				const ok = this.numberChar(c);
 				if (ok === 1) {
 					if (this.numberText.length >= this.maxNumberLength)
-						return this.fail(JsonError.NumberLength, `number longer than ${this.maxNumberLength} characters`, base + i);
+						{ this.fail(JsonError.NumberLength, `number longer than ${this.maxNumberLength} characters`, base + i); return false; }
 					this.numberText += String.fromCharCode(c);
 					i++;
 				}
 				else if (ok === 0) {
 					// the number ended before this byte: finish it and look at the byte again
-					if (!this.endNumber(base + i)) return this.error as JsonError;
+					if (!this.endNumber(base + i)) return false;
 				}
-				else return this.fail(JsonError.Syntax, "malformed number", base + i);
+				else { this.fail(JsonError.Syntax, "malformed number", base + i); return false; }
 				break;
 			}
 			case S.Literal: {
 				const word = LITERALS[this.literal]!;
-				if (c !== word.charCodeAt(this.literalIndex)) return this.fail(JsonError.Syntax, `expected "${word}"`, base + i);
+				if (c !== word.charCodeAt(this.literalIndex)) { this.fail(JsonError.Syntax, `expected "${word}"`, base + i); return false; }
 				if (++this.literalIndex === word.length) {
 					this.handler.literal(LITERAL_VALUES[this.literal]!);
 					this.afterValue();
@@ -288,15 +381,11 @@ export class JsonReader {
 			}
 			default:
 				if (c === C.Space || c === C.LF || c === C.CR || c === C.Tab) { i++; break; }
-				if (!this.structural(c, base + i)) return this.error as JsonError;
+				if (!this.structural(c, base + i)) return false;
 				i++;
 			}
 		}
-		this.offset = base + n;
-		if (!last) return Feed.NeedMore;
-		if (this.state === S.Number && !this.endNumber(this.offset)) return this.error as JsonError;
-		if (this.state !== S.Done) return this.fail(JsonError.Truncated, "the document ends early", this.offset);
-		return Feed.Done;
+		return true;
 	}
 
 	// A byte outside strings, numbers and literals: whitespace is handled by the caller.

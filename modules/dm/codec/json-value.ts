@@ -30,7 +30,11 @@ class Builder implements JsonHandler {
 		this.text += chunk;
 		if (final) { this.add(this.text); this.text = ""; }
 	}
-	number(value: number): void { this.add(value); }
+	number(value: number, text: string): void {
+		// 1e400 is valid JSON but no JS value can stand for it, nor be written back
+		if (!Number.isFinite(value)) throw new DmError(400, `malformed JSON: number ${text.slice(0, 24)} out of range`);
+		this.add(value);
+	}
 	literal(value: boolean | null): void { this.add(value); }
 }
 

@@ -187,11 +187,15 @@ export class Package2Reader {
 		this.reader = new JsonReader(this.handler, { stringChunk: 256, maxDepth: 16, ...limits });
 	}
 
-	/** Feed.Done at the end of a good package; a negative result means a package error (toDmError). */
-	feed(chunk: Uint8Array, last = false): Feed | JsonError {
+	/**
+	 * Feed.Done at the end of a good package; a negative result means a package error (toDmError):
+	 * a JsonError for malformed JSON, -100 for JSON that is no Package#2 (sticky, like JsonError).
+	 */
+	feed(chunk: Uint8Array, last = false): Feed | JsonError | -100 {
+		if (this.handler.failure) return -100;
 		const r = this.reader.feed(chunk, last);
 		if (r === Feed.Done && !this.handler.sawCmd) this.handler.failure ??= new DmError(400, "Package#2: no CMD array");
-		return r;
+		return this.handler.failure ? -100 : r;
 	}
 
 	toDmError(): DmError | undefined {

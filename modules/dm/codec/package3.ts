@@ -84,16 +84,48 @@ export function decodePackage3(bytes: Uint8Array): { Status: Status[]; Alert: Ge
 	if (doc === null || typeof doc !== "object" || Array.isArray(doc) || !Array.isArray(doc["Status"]))
 		throw new DmError(400, "Package#3: no Status array");
 	const statuses = doc["Status"].map((item, i): Status => {
-		if (typeof item === "number") return { sc: item };
-		if (item && typeof item === "object" && !Array.isArray(item) && typeof item["sc"] === "number") {
+		if (isStatusCode(item)) return { sc: item };
+		if (item && typeof item === "object" && !Array.isArray(item) && isStatusCode(item["sc"])) {
 			const uris = item["URI"];
-			if (uris === undefined) return { sc: item["sc"] };
-			if (Array.isArray(uris) && uris.every((u) => typeof u === "string")) return { sc: item["sc"], URI: uris as string[] };
+			// an empty URI list says nothing more than none: the writer leaves it out, so does the reader
+			if (uris === undefined || (Array.isArray(uris) && uris.length === 0)) return { sc: item["sc"] as number };
+			if (Array.isArray(uris) && uris.every((u) => typeof u === "string")) return { sc: item["sc"] as number, URI: uris as string[] };
 		}
 		throw new DmError(400, `Package#3: status ${i} is malformed`);
 	});
-	const alerts = doc["Alert"] === undefined ? [] : doc["Alert"];
-	if (!Array.isArray(alerts) || !alerts.every((a) => a && typeof a === "object" && !Array.isArray(a) && typeof a["AlertType"] === "string"))
-		throw new DmError(400, "Package#3: malformed Alert array");
-	return { Status: statuses, Alert: alerts as unknown as GenericAlert[] };
+	return { Status: statuses, Alert: decodeAlerts(doc["Alert"], "Package#3") };
+}
+
+/** An HTTP-style three-digit code: anything else cannot be answered back. */
+function isStatusCode(v: JsonValue | undefined): v is number {
+	return typeof v === "number" && Number.isInteger(v) && v >= 100 && v <= 999;
+}
+
+const ALERT_TEXT_MEMBERS = ["AlertType", "SourceURI", "TargetURI", "Mark", "DataType"] as const;
+
+/**
+ * An Alert member as read by a server (Package#1, Package#3): absent is none; anything the schema
+ * of 7.2.1.5 does not allow (a text member that is no string, Data that is no object) is 400, so
+ * what is returned can always be written back by writeAlert. Other members are dropped.
+ */
+export function decodeAlerts(value: JsonValue | undefined, where: string): GenericAlert[] {
+	if (value === undefined) return [];
+	if (!Array.isArray(value)) throw new DmError(400, `${where}: Alert is not an array`);
+	return value.map((item, i): GenericAlert => {
+		if (item === null || typeof item !== "object" || Array.isArray(item) || typeof item["AlertType"] !== "string")
+			throw new DmError(400, `${where}: alert ${i} has no AlertType`);
+		const alert: GenericAlert = { AlertType: item["AlertType"] };
+		for (const name of ALERT_TEXT_MEMBERS) {
+			const v = item[name];
+			if (v === undefined) continue;
+			if (typeof v !== "string") throw new DmError(400, `${where}: alert ${i}'s ${name} is not a string`);
+			alert[name] = v;
+		}
+		const data = item["Data"];
+		if (data !== undefined) {
+			if (data === null || typeof data !== "object" || Array.isArray(data)) throw new DmError(400, `${where}: alert ${i}'s Data is not an object`);
+			alert.Data = data;
+		}
+		return alert;
+	});
 }

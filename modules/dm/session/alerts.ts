@@ -66,10 +66,21 @@ export class AlertQueue {
 	pending(): QueuedAlert[] {
 		const out: QueuedAlert[] = [];
 		for (const id of this.ids()) {
-			const bytes = this.store.get(id);
-			if (bytes) out.push({ id, alert: decodeJson(bytes) as unknown as GenericAlert });
+			const alert = this.read(id);
+			if (alert) out.push({ id, alert });
 		}
 		return out;
+	}
+
+	/** The keys of the alerts waiting, oldest first: a package reads them one at a time with
+	    read(), so no more than one alert is in RAM however many wait. */
+	waiting(): string[] {
+		return this.ids();
+	}
+
+	read(id: string): GenericAlert | undefined {
+		const bytes = this.store.get(id);
+		return bytes ? decodeJson(bytes) as unknown as GenericAlert : undefined;
 	}
 
 	/** The server answered the package that carried these: they are gone, all in one commit. */

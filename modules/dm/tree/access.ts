@@ -58,6 +58,8 @@ export class AccessControl {
 	private provisionedMoids: Set<string> | undefined;
 	private internal = false;
 	private readonly delegations: NodeRef[] = [];
+	/** instances this MA created in a change set not yet committed: it owns them already (10) */
+	private readonly fresh = new Set<string>();
 
 	constructor(private readonly tree: Tree, readonly principal: Principal) {}
 
@@ -86,6 +88,7 @@ export class AccessControl {
 			return ((target & (Right.Read | Right.Delegate)) ? Right.Read : 0) | ((target & Right.Delegate) ? Right.Write : 0);
 		}
 		if (!this.provisioned(ref.moid)) return 0;
+		if (this.fresh.has(`${ref.moid}\u0000${ref.miid}`)) return Right.All;
 		let best = -1, rights = 0;
 		for (const e of this.entriesOf(ref.moid, ref.miid)) {
 			if (!covers(e.path, ref.path)) continue;
@@ -157,6 +160,7 @@ export class AccessControl {
 			cs.put({ moid: MOIDS.dacmo, miid: moid, path: [...base, "Permissions", "1", "AR"] }, Right.All);
 		});
 		this.entries.delete(`${moid}\u0000${miid}`);
+		this.fresh.add(`${moid}\u0000${miid}`);
 	}
 
 	/** Deletes a node; deleting an MO instance also drops its DACMO entries. */

@@ -9,7 +9,7 @@
 // the path does not use is 400; a repeated lv or cv is 400; "*" is allowed as mo-inst and as any
 // node-name. Everything malformed is DmError(400); sizes are bounded against hostile servers.
 import { DmError } from "../error.js";
-import { normativeMoid } from "./moid.js";
+import { normativeMoid, normativePath } from "./moid.js";
 
 export type Segment =
 	| { kind: "name"; name: string }
@@ -146,8 +146,24 @@ export function parseClientUri(text: string): ClientUri {
 			// other fields: vendor extensions, ignored (6.1.1.3)
 		}
 	}
+	aliasNames(uri);
 	for (const x of xNames) {
 		if (!uri.nodeValues.some((c) => c.x === x)) throw bad(text, `x-name (${x}) has no nv field to resolve it`);
 	}
 	return uri;
+}
+
+/** Interpretation 3: prose spellings of node names reach the normative nodes. They name nodes
+    right under the instance root, so only a path from the root (and an nv on the instance) maps. */
+function aliasNames(uri: ClientUri): void {
+	let names = 0;
+	while (names < uri.path.length && uri.path[names]!.kind === "name") names++;
+	if (names > 0) {
+		const real = normativePath(uri.moid, uri.path.slice(0, names).map((s) => (s as { name: string }).name));
+		uri.path = [...real.map((name): Segment => ({ kind: "name", name })), ...uri.path.slice(names)];
+	}
+	if (uri.instance.kind === "x") {
+		const x = uri.instance.x;
+		for (const c of uri.nodeValues) if (c.x === x) c.path = normativePath(uri.moid, c.path);
+	}
 }

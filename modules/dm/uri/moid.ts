@@ -22,3 +22,24 @@ const ALIASES: Readonly<Record<string, string>> = Object.freeze({
 export function normativeMoid(moid: string): string {
 	return Object.prototype.hasOwnProperty.call(ALIASES, moid) ? ALIASES[moid]! : moid;
 }
+
+// Node-name spellings of the spec's prose and examples for DMAcc nodes whose normative names
+// (12.2) differ (interpretation 3): "AuthNoti/AuthSecret" and "Credentials/Noti" are
+// Auth/Noti/Secret and Auth/Noti/Data; Appendix I.2's nv on "ServerID" is SrvID. Each alias is a
+// run of names replaced by another run, matched from the instance root.
+const PATH_ALIASES: Readonly<Record<string, readonly (readonly [readonly string[], readonly string[]])[]>> = Object.freeze({
+	[MOIDS.dmAcc]: Object.freeze([
+		[["AuthNoti", "AuthSecret"], ["Auth", "Noti", "Secret"]],
+		[["Credentials", "Noti"], ["Auth", "Noti", "Data"]],
+		[["ServerID"], ["SrvID"]],
+	] as const),
+});
+
+/** The normative node names for a path below an instance of `moid` (a normative MOID). Only a
+    path that starts with an alias is rewritten: the aliases name nodes right under the root. */
+export function normativePath(moid: string, path: readonly string[]): string[] {
+	for (const [alias, real] of PATH_ALIASES[moid] ?? []) {
+		if (alias.length <= path.length && alias.every((n, i) => path[i] === n)) return [...real, ...path.slice(alias.length)];
+	}
+	return [...path];
+}

@@ -18,7 +18,7 @@ export class Recorder implements JsonHandler {
 	literal(value: boolean | null): void { this.events.push(`l:${value}`); }
 }
 
-export interface Outcome { events: string[]; result: number; offset: number }
+export interface Outcome { events: string[]; result: number; offset: number; message: string }
 
 /** Feeds bytes cut at the given split points (ascending offsets), then ends the document. */
 export function feedSplit(bytes: Uint8Array, splits: number[], limits?: JsonLimits): Outcome {
@@ -30,7 +30,7 @@ export function feedSplit(bytes: Uint8Array, splits: number[], limits?: JsonLimi
 		at = cut;
 		if (result < 0) break;
 	}
-	return { events: recorder.events, result, offset: reader.errorOffset };
+	return { events: recorder.events, result, offset: reader.errorOffset, message: reader.errorMessage };
 }
 
 export function utf8(text: string): Uint8Array {

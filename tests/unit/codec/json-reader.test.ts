@@ -1,6 +1,6 @@
 // The streaming JSON reader: strict RFC 8259, the same events for every split of the input,
 // typed errors at the right byte, bounded pieces for long strings.
-import { Feed, JsonError, decodeJson } from "../../../modules/dm/codec/index.js";
+import { Feed, JsonError, decodeJson, hasNativeScan, type JsonLimits } from "../../../modules/dm/codec/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { assert, describe, engine, it } from "../../harness/index.js";
 import { feedSplit, utf8 } from "./json-events.js";
@@ -150,3 +150,38 @@ describe("JSON reader (RFC 8259, streaming)", () => {
 		assert.deepEqual(r.events, ["s+:aaa", "s.:😀"]);
 	});
 });
+
+// The C scanning core (native/json-scan.c, on XS hosts that bind it) against the TypeScript reader,
+// the reference: the same events, results, error offsets and messages for every input and split.
+const tricky = [
+	`{"k":"v","é€😀":"é€😀","":""}`, `[0,-0,1.5e-3,-12E+2,1e400,123456789012345678901]`, `[true,false,null]`,
+	`{"a":"x\ny","b":"\u00e9","c":"plain"}`, `["${"x".repeat(300)}","${"é".repeat(200)}","${"😀".repeat(130)}"]`,
+	`{"${"k".repeat(256)}":1,"${"é".repeat(128)}":2}`, `[${"1".repeat(64)}]`, `[${"[".repeat(63)}${"]".repeat(63)}]`,
+	` [ 1 ,\t2 ]  `, `[tru]`, `[1,]`, `[01]`, `{"a" 1}`, `[1]x`, `{"${"k".repeat(257)}":1}`, `[${"1".repeat(65)}]`, `"\ud83d\ude00"`,
+];
+
+function compareBoth(bytes: Uint8Array, splits: number[], limits: JsonLimits = {}): void {
+	const reference = feedSplit(bytes, splits, { ...limits, native: false });
+	const fast = feedSplit(bytes, splits, limits);
+	assert.deepEqual(fast, reference, `splits ${splits.join(",")}`);
+}
+
+describe("JSON reader: native scanning core = TypeScript reference", () => {
+	it(`is bound on XS (${engine}: ${hasNativeScan ? "native" : "no native, both paths are the reference"})`, () => {
+		assert.equal(hasNativeScan, engine === "xs");
+	});
+
+	const inputs: [string, Uint8Array][] = [
+		...[...valid, ...tricky, ...invalid.map(([t]) => t)].map((t): [string, Uint8Array] => [t, utf8(t)]),
+		...invalidBytes.map(([name, b]): [string, Uint8Array] => [name, Uint8Array.from(b)]),
+	];
+	for (const [name, bytes] of inputs) {
+		it(`agrees on ${name.length > 40 ? name.slice(0, 40) + "…" : name} in every split, with small and default string pieces`, () => {
+			for (const splits of everySplit(bytes)) {
+				compareBoth(bytes, splits);
+				compareBoth(bytes, splits, { stringChunk: 3, maxDepth: 8, maxKeyLength: 4, maxNumberLength: 5 });
+			}
+		});
+	}
+});
+

@@ -49,6 +49,17 @@ describe("parseWapPush", () => {
 		dropped(Uint8Array.from([0x01, 0x06, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), PushDrop.Malformed);
 	});
 
+	it("agrees with the vectors the session's first listener was written against", () => {
+		const P0 = [0x20, 0x00, 0x10, 0x01, 0x41];
+		const push = (headers: number[], body = P0, tid = 7, type = 0x06): Uint8Array => Uint8Array.from([tid, type, headers.length, ...headers, ...body]);
+		assert.deepEqual([...parseWapPush(push([0xd8, 0xaf, 0x87]))], P0);
+		assert.deepEqual([...parseWapPush(push([...text("application/vnd.syncml.dm.notification"), 0x81, 0x83, 0xaf, 0x87]))], P0, "text content type, another header first");
+		for (const d of [
+			push([0xd8, 0xaf, 0x88]), push([0xd9, 0xaf, 0x87]), push([0xd8]), push([0xd8, 0xaf, 0x87], P0, 7, 0x07), push([0xd8, 0xaf, 0x87], []),
+			Uint8Array.from([1, 6, 50, 0xd8]), Uint8Array.from([1, 6]), Uint8Array.from([1, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), push([0x61, 0x62]),
+		]) assert.throws(() => parseWapPush(d), WapPushError, [...d].join(","));
+	});
+
 	it("drops a PDU cut at every byte as Malformed or EmptyBody, never anything else", () => {
 		const whole = pdu([0x03, 0xd8, 0x81, 0xea, ...text("X-Note"), ...text("hi"), 0xaf, 0x01, 0x07]);
 		const headersEnd = whole.length - BODY.length;

@@ -119,6 +119,7 @@ describe("tree: what servers see (interpretation 7)", () => {
 		assert.deepEqual(resolve("urn:oma:mo:oma-dm-dmacc:2.0/(x)/SrvURI?nv=(x)/SrvID:dms2"), ["dms2/SrvURI"]);
 		assert.deepEqual(resolve("urn:oma:mo:oma-dm-dmacc:1.2/*/Name"), ["dms1/Name", "dms2/Name", "dms3/Name"]);
 		assert.equal(status(() => resolve("urn:oma:mo:oma-dm-dmacc:1.2//Name")), 400, "three instances");
+		assert.deepEqual(resolve("urn:oma:mo:oma-dm-dmacc:2.0/(x)/Name?nv=(x)/ServerID:dms3"), ["dms3/Name"], "Appendix I.2's ServerID is SrvID (interpretation 3)");
 	});
 
 	it("never shows Perm or a secret to a listing, a wildcard, a name or an nv", () => {

@@ -60,7 +60,7 @@ describe("ClientURIs of Appendix I", () => {
 		// text, normative MOID, instance kind, path segments, nv fields
 		["urn:oma:mo:oma-dcmo:1.0/(x)/Enabled?nv=(x)/Property:Camera", "urn:oma:mo:oma-dcmo:1.0", "x", 1, 1],
 		["urn:oma:mo:oma-dcmo:1.0/usb/", "urn:oma:mo:oma-dcmo:1.0", "miid", 0, 0],
-		["urn:oma:mo:oma-dm-dmacc:2.0/(x)/AuthNoti/AuthSecret?nv=(x)/ServerID:DMS_ID1", "urn:oma:mo:oma-dm-dmacc:1.2", "x", 2, 1],
+		["urn:oma:mo:oma-dm-dmacc:2.0/(x)/AuthNoti/AuthSecret?nv=(x)/ServerID:DMS_ID1", "urn:oma:mo:oma-dm-dmacc:1.2", "x", 3, 1],
 		["urn:oma:mo:oma-scomo:1.0//Inventory/Deployed/*/ID", "urn:oma:mo:oma-scomo:1.0", "only", 4, 0],
 		["urn:oma:mo:oma-scomo:1.0//Inventory/Deployed/pkg1/ID", "urn:oma:mo:oma-scomo:1.0", "only", 4, 0],
 		// written without "urn:" in I (and 7.2.1.4): well-formed, but no such MOID, so it selects nothing
@@ -72,6 +72,16 @@ describe("ClientURIs of Appendix I", () => {
 			assert.deepEqual([u.moid, u.instance.kind, u.path.length, u.nodeValues.length], [moid, kind, segments, conditions]);
 		});
 	}
+	it("maps the prose spellings of DMAcc nodes to the normative ones (interpretation 3)", () => {
+		const u = parseClientUri("urn:oma:mo:oma-dm-dmacc:2.0/(x)/AuthNoti/AuthSecret?nv=(x)/ServerID:DMS_ID1");
+		assert.deepEqual(u.path, [{ kind: "name", name: "Auth" }, { kind: "name", name: "Noti" }, { kind: "name", name: "Secret" }]);
+		assert.deepEqual(u.nodeValues, [{ x: "x", path: ["SrvID"], value: "DMS_ID1" }]);
+		assert.equal(u.text, "urn:oma:mo:oma-dm-dmacc:2.0/(x)/AuthNoti/AuthSecret?nv=(x)/ServerID:DMS_ID1", "the text stays as the server wrote it");
+		assert.deepEqual(parseClientUri("urn:oma:mo:oma-dm-dmacc:1.2/dms1/Credentials/Noti").path.map((s) => (s as { name: string }).name), ["Auth", "Noti", "Data"]);
+		assert.deepEqual(parseClientUri("urn:oma:mo:oma-dm-dmacc:1.2/dms1/Ext/AuthNoti/AuthSecret").path.map((s) => (s as { name: string }).name), ["Ext", "AuthNoti", "AuthSecret"], "only from the instance root");
+		assert.deepEqual(parseClientUri("urn:oma:mo:oma-dm-devinfo:1.2//ServerID").path, [{ kind: "name", name: "ServerID" }], "only in DMAcc");
+	});
+
 	it("finds nothing for the MOID written without urn: (404)", () => {
 		assert.equal(status(() => resolve("oma:mo:oma-dm-devinfo:1.0//")), 404);
 	});

@@ -53,6 +53,8 @@ export class DmServer {
 	readonly repositoryRequests: RepositoryRequest[] = [];
 	/** every request as received (request line, headers, body): for scanning what left the device */
 	readonly wire: Buffer[] = [];
+	/** each TLS connection a client opened, and whether it resumed an earlier TLS session */
+	readonly connections: { resumed: boolean }[] = [];
 	private readonly server: Server;
 	private readonly dmPaths: Set<string>;
 	private readonly current = new Map<string, Session>();
@@ -73,6 +75,7 @@ export class DmServer {
 			} as Parameters<typeof createHttpsServer>[0], handler);
 		}
 		this.server.keepAliveTimeout = 30000;
+		this.server.on("secureConnection", (socket: { isSessionReused(): boolean }) => this.connections.push({ resumed: socket.isSessionReused() }));
 	}
 
 	async listen(port = 0, host = "127.0.0.1"): Promise<number> {

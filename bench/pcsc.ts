@@ -1,0 +1,80 @@
+// Figures for modules/pcsc-uart (issue 8): a 2 KiB DM bootstrap read under SCP03 after PPS, xsdm
+// against the UICC simulator on a pty. APDUs, bytes on the line against payload, XS CPU time per
+// APDU (rusage of xsdm, less a run that stops after its first APDU), peak heap on the 32-bit host
+// (whole, and above the same modules loaded idle, since xsdm holds code in RAM that the ESP32 keeps in flash),
+// and the wire time the same bytes take at Fi/Di 512/32 with a 4 MHz clock (12 etu a character).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compiled, heapReport, root, xsdm32, xsdm64 } from "../tests/host/xsdm.js";
+import { startUicc } from "../tests/host/uicc-peer.js";
+
+const KEYS = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E5F:606162636465666768696A6B6C6D6E6F";
+const SCRIPT = compiled("tests/xs/host/pcsc-bootstrap.ts");
+
+interface Read { stdout: string; stderr: string; cpuS: number }
+
+/** Runs xsdm under a python3 shim that reports the child's user + system CPU seconds. */
+function cpuRun(binary: string, args: string[]): Promise<Read> {
+	const shim = "import resource,subprocess,sys\nr=subprocess.run(sys.argv[1:])\nu=resource.getrusage(resource.RUSAGE_CHILDREN)\nsys.stderr.write('cpu %f\\n' % (u.ru_utime+u.ru_stime))\nsys.exit(r.returncode)";
+	return new Promise((resolve, reject) => {
+		const child = spawn("python3", ["-c", shim, binary, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+		let stdout = "", stderr = "";
+		child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+		child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+		child.on("error", reject);
+		child.on("close", (code) => {
+			const cpu = /^cpu ([\d.]+)$/m.exec(stderr);
+			if (code !== 0 || !cpu) reject(new Error(`pcsc bench run failed (${code}):\n${stderr}`));
+			else resolve({ stdout, stderr, cpuS: Number(cpu[1]) });
+		});
+	});
+}
+
+async function read(binary: string, options: string[], profile: string, file: string, size = 4200): Promise<{ r: Read; line: Record<string, number | string> }> {
+	const peer = await startUicc(["--bootstrap", file, "--bootstrap-size", String(size), "--scp03", KEYS]);
+	try {
+		const r = await cpuRun(binary, [...options, SCRIPT, peer.slave, peer.fifo, profile, "-", KEYS, "1", "count"]);
+		return { r, line: JSON.parse(r.stdout.trim().split("\n").pop()!) };
+	} finally {
+		await peer.stop();
+	}
+}
+
+function bootstrapFile(size: number): string {
+	const doc = JSON.parse(readFileSync(join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json"), "utf8"));
+	doc[0].Nodes.Name = "";
+	doc[0].Nodes.Name = "n".repeat(size - JSON.stringify(doc).length);
+	const file = join(mkdtempSync(join(tmpdir(), "uicc-bench-")), "bootstrap.json");
+	writeFileSync(file, JSON.stringify(doc));
+	return file;
+}
+
+export async function pcscFigures(): Promise<Record<string, number>> {
+	const file = bootstrapFile(2048);
+	const full = await read(xsdm64, [], "3g", file);
+	// the same walk with 2 KiB more document: what each further payload byte costs on the line
+	const more = await read(xsdm64, [], "3g", bootstrapFile(4096));
+	if (full.line.error || full.line.length !== 2048) throw new Error(`pcsc bench: bootstrap read failed: ${full.r.stdout}`);
+	// a 3G card refuses the 2G class: the run ends after activation and one APDU
+	const base = await read(xsdm64, [], "2g", file);
+	const heap = await read(xsdm32, ["--heap-report"], "3g", file);
+	const loaded = await cpuRun(xsdm32, ["--heap-report", compiled("bench/xs/pcsc-load.ts")]);
+	const peak = heapReport(heap.r.stderr).peakTotalBytes;
+	const apdus = full.line.apdus as number;
+	const line = (full.line.bytesOut as number) + (full.line.bytesIn as number);
+	return {
+		pcsc_bootstrap_2k_scp03_apdus: apdus,
+		pcsc_bootstrap_2k_scp03_wrapped_apdus: full.line.wrapped as number,
+		pcsc_bootstrap_2k_scp03_line_bytes: line,
+		pcsc_bootstrap_2k_scp03_payload_per_line_byte: 2048 / line,
+		pcsc_bootstrap_scp03_marginal_payload_per_line_byte: 2048 / ((more.line.bytesOut as number) + (more.line.bytesIn as number) - line),
+		pcsc_bootstrap_2k_scp03_xs_cpu_per_apdu_us: ((full.r.cpuS - base.r.cpuS) / (apdus - 1)) * 1e6,
+		pcsc_bootstrap_2k_scp03_peak_heap_32bit_bytes: peak,
+		// less the same modules loaded and idle: what the read itself holds at its peak
+		pcsc_bootstrap_2k_scp03_peak_heap_above_loaded_32bit_bytes: peak - heapReport(loaded.stderr).peakTotalBytes,
+		// 512 / (32 × 4 MHz) = 4 µs an etu, 12 etu a character
+		pcsc_bootstrap_2k_scp03_wire_ms_512_32_at_4mhz: line * 12 * 4 / 1000,
+	};
+}

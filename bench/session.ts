@@ -1,0 +1,68 @@
+// The Appendix I.1 session on the 32-bit host (the ESP32's slot size), xsdm's DM client against
+// dm-server over TLS-PSK on loopback: peak XS heap of the whole process, bytes the client sent,
+// wall time per session (TLS handshake included), and a soak (heap in use after the first and after the last session).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DmServer } from "../hosts/sim/peers/dm-server/server.js";
+import type { Command } from "../hosts/sim/peers/dm-server/packages.js";
+import { compiled, heapReport, runXsdm } from "../tests/host/xsdm.js";
+
+const psk = { identity: "device-1", key: Buffer.from("00112233445566778899aabbccddeeff", "hex") };
+const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0";
+
+function factory(port: number): string {
+	return JSON.stringify([
+		{ ClientURI: `${DEVINFO}/devinfo/`, MOData: { devinfo: { DevID: "IMEI:493005100592800", Man: "Vendor", Mod: "DM_Client", DmV: "2.0", Lang: "en", DevType: "sensor", OEM: "", FwV: "fw-1.0", SwV: "sw-1.2", HwV: "" } } },
+		{ ClientURI: `${DMACC}/dms1/`, MOData: { dms1: { SrvID: "dms1", SrvURI: `https://127.0.0.1:${port}/dm`, Name: "bench", Perm: { "1": { MOID: "*" } }, Auth: { Trsp: { Data: Buffer.from(psk.identity).toString("base64"), Secret: psk.key.toString("base64") } } } } },
+		{ ClientURI: `${DACMO}/${encodeURIComponent(DEVINFO)}/`, MOData: { [DEVINFO]: { devinfo: { all: { Permissions: { "1": { MAID: "serverid:dms1", AR: 1 } } } } } } },
+	]);
+}
+
+function i1(port: number): Command[][] {
+	return [
+		[["GET", "urn:oma:mo:oma-dm-devinfo:1.0//"], ["GET", "urn:oma:mo:oma-scomo:1.0//Inventory/Deployed/*/ID"]],
+		[["HPOST", `https://127.0.0.1:${port}/camera_state?DevID=[DevID]`, `${DEVINFO}//FwV`], ["END"]],
+	] as Command[][];
+}
+
+async function run(sessions: number, extra: string[]): Promise<{ stdout: string; stderr: string; wire: number; ms: number }> {
+	const scripts: Command[][][] = [];
+	const server = new DmServer({ psk, sessions: scripts, omadmAccept: "text/plain, application/dmmo+json;q=0.5" });
+	const port = await server.listen();
+	for (let i = 0; i < sessions; i++) scripts.push(i1(port));
+	const dir = mkdtempSync(join(tmpdir(), "dm-bench-session-"));
+	try {
+		const started = Date.now();
+		const r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--factory-json", factory(port), "--session", "dms1", "--sessions", String(sessions), "--log", "none", ...extra],
+			{ width: 32, options: ["--heap-report", "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 900000 });
+		const ms = Date.now() - started;
+		if (r.code !== 0) throw new Error(`dm-device failed:\n${r.stdout}\n${r.stderr}`);
+		return { stdout: r.stdout, stderr: r.stderr, wire: server.wire.reduce((n, b) => n + b.length, 0), ms };
+	} finally {
+		await server.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+export async function sessionFigures(soak = 1000): Promise<Record<string, number>> {
+	const baseline = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--modules-only"], { width: 32, options: ["--heap-report"], timeoutMs: 60000 });
+	const one = await run(1, []);
+	const many = await run(soak, ["--heap-trace"]);
+	const trace = many.stdout.split("\n").filter((l) => l.startsWith("heap ")).map((l) => Number(l.split(" ")[2]));
+	return {
+		session_i1_peak_heap_32bit_bytes: heapReport(one.stderr).peakTotalBytes,
+		// the sim host compiles modules into the heap; the device preloads them into ROM
+		session_modules_alone_peak_heap_32bit_bytes: heapReport(baseline.stderr).peakTotalBytes,
+		session_i1_peak_heap_over_modules_32bit_bytes: heapReport(one.stderr).peakTotalBytes - heapReport(baseline.stderr).peakTotalBytes,
+		session_i1_client_http_bytes_sent: one.wire,
+		[`session_soak_${soak}_ms_per_session`]: Math.round(many.ms / soak),
+		[`session_soak_${soak}_heap_after_first_bytes`]: trace[0]!,
+		[`session_soak_${soak}_heap_after_last_bytes`]: trace[trace.length - 1]!,
+		[`session_soak_${soak}_peak_heap_32bit_bytes`]: heapReport(many.stderr).peakTotalBytes,
+	};
+}
+
+if (process.argv[1]?.endsWith("bench/session.js")) {
+	sessionFigures(Number(process.argv[2] ?? 1000)).then((f) => console.log(JSON.stringify(f, null, 1)), (e: unknown) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,141 @@
+// The DM client on xsdm: xsdm [--flash FILE ...] build/js/hosts/sim/dm-device/main.js [options].
+// The npm bin `dm-device` (cli.ts) starts this with the flash options and passes files as text.
+//   --factory-json TEXT   dmmo+json applied as a factory bootstrap when the tree has no account yet
+//   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
+//   --notify-port N       listen for Package#0 in WAP push datagrams (E.1) and run a session per
+//                         accepted notification; --once: exit after the first such session
+//   --log text|json       one line per package sent or received and per command applied; never a secret
+//   --development         allow plain http SrvURIs (interpretation 12)
+//   --sessions N          run N sessions in a row (a soak)
+//   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
+// Host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
+import TCP from "embedded:io/socket/tcp";
+import UDP from "embedded:io/socket/udp";
+import Resolver from "embedded:network/dns/resolver";
+import Flash from "embedded:storage/flash";
+import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
+import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
+import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
+
+interface Args { factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+
+function parse(list: string[]): Args {
+	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false };
+	for (let i = 0; i < list.length; i++) {
+		const v = list[i]!;
+		if (v === "--factory-json") a.factory = list[++i];
+		else if (v === "--session") a.session = list[++i];
+		else if (v === "--log") { const l = list[++i]; a.log = l === "json" || l === "none" ? l : "text"; }
+		else if (v === "--heap-trace") a.heapTrace = true;
+		else if (v === "--notify-port") a.notifyPort = Number(list[++i]);
+		else if (v === "--once") a.once = true;
+		else if (v === "--modules-only") exit(0);   // the heap of the loaded modules alone (bench baseline)
+		else if (v === "--development") a.development = true;
+		else if (v === "--sessions") a.sessions = Number(list[++i]);
+		else { console.error(`dm-device: unknown option ${v}`); exit(2); }
+	}
+	return a;
+}
+
+const args = parse(argv());
+
+function log(e: ClientEvent): void {
+	if (args.log === "none") return;
+	if (args.log === "json") { console.log(JSON.stringify(e)); return; }
+	switch (e.event) {
+	case "sent": console.log(`sent Package#${e.package} to ${e.url}: ${e.statuses} statuses, ${e.alerts} alerts, ${e.getParts} GET parts`); break;
+	case "received": console.log(`received Package#2: HTTP ${e.status}`); break;
+	case "command": console.log(`command ${e.index} ${e.name} ${e.target}: ${e.status}`); break;
+	case "aborted": console.log(`session aborted: ${e.reason}`); break;
+	case "ended": console.log(`session ended after ${e.packages} packages`); break;
+	default: console.log(JSON.stringify(e));
+	}
+}
+
+/** TLS sessions to resume, one per server, for this process's life. */
+const tlsSessions = new Map<string, TLSSession>();
+
+/** The transport for one account's session: its PSK goes to its own server's origin and nowhere else. */
+function http(account: AccountCredentials): Client {
+	let server: string | undefined;
+	try {
+		server = parseUrl(account.srvUri).origin;
+	}
+	catch {
+		server = undefined;	// the request itself will say what is wrong with the URI
+	}
+	return new Client({
+		tcp: TCP as unknown as TcpConstructor,
+		resolver: new Resolver(),
+		timeout: 15000,
+		development: args.development,
+		credentials: (origin) => {
+			if (origin !== server || !account.data || !account.secret) return undefined;
+			let session = tlsSessions.get(account.srvId);
+			if (!session) { session = new TLSSession(); tlsSessions.set(account.srvId, session); }
+			return { psk: { identity: account.data, key: account.secret }, session };
+		},
+	});
+}
+
+async function main(): Promise<void> {
+	const client = new DmClient({
+		flash: new Flash(),
+		device: { devId: () => "unknown", mcc: () => undefined, mnc: () => undefined, cmcc: () => undefined, cmnc: () => undefined, spName: () => undefined },
+		random: (n) => random(new Uint8Array(n)),
+		now: monotonic,
+		wallClock: () => Math.floor(wall() / 1000),
+		http,
+		bearer: () => ({ cbt: 3, roaming: 2 }),
+		development: args.development,
+		log,
+	});
+	if (args.factory !== undefined && client.servers().length === 0) {
+		const placed = client.applyBootstrap([encodeUtf8(args.factory)]);
+		console.log(`factory bootstrap: ${placed.join(" ")}`);
+	}
+	if (args.notifyPort !== undefined) { listen(client, args.notifyPort); return; }
+	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID or --notify-port N)"); exit(2); }
+	for (let i = 0; i < args.sessions; i++) {
+		const outcome = await client.session(args.session);
+		if (!outcome.ok) { console.log(`failed: ${outcome.reason}`); exit(1); }
+		if (args.heapTrace) {
+			collectGarbage();
+			const h = heap();
+			console.log(`heap ${i + 1} ${h.chunks + h.slots}`);
+		}
+	}
+	exit(0);
+}
+
+/** Package#0 over UDP (E.1): one session per accepted notification, one at a time. */
+function listen(client: DmClient, port: number): void {
+	const waiting: Uint8Array[] = [];
+	let running = false;
+	const next = (): void => {
+		const bytes = waiting.shift();
+		if (!bytes || running) return;
+		running = true;
+		client.notification(bytes).then((outcome) => {
+			running = false;
+			if (outcome && args.once) exit(outcome.ok ? 0 : 1);
+			if (outcome && !outcome.ok) console.log(`failed: ${outcome.reason}`);
+			next();
+		}, (e: unknown) => { console.error(`dm-device: ${e instanceof Error ? e.message : String(e)}`); exit(1); });
+	};
+	const listener = new WapPushListener({
+		udp: UDP as unknown as UdpConstructor,
+		port, address: "127.0.0.1",
+		onNotification(p0) {
+			if (waiting.length < 4) waiting.push(p0.slice());
+			next();
+		},
+	});
+	console.log(`listening for Package#0 on UDP ${listener.port}`);
+}
+
+main().catch((e: unknown) => {
+	console.error(`dm-device: ${e instanceof Error ? e.message : String(e)}`);
+	exit(1);
+});

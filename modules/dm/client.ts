@@ -1,0 +1,237 @@
+// DmClient: the DM client as a product, over IO the host hands it (DESIGN.md, "The boundary
+// between modules and hosts"): flash, randomness, a monotonic clock, the device's network facts,
+// and a factory of HTTP clients (the host's transport, given each account's TLS credentials).
+// It keeps the tree, the alert queue and the backoff between failed sessions; it runs sessions on
+// triggers (the application, a verified Package#0, a bootstrap), reports subscribed changes
+// (SUB), and fetches DEFAULT configuration for local applications.
+import { DmError } from "./error.js";
+import { DmmoReader, NotificationFilter, screenPackage0, type DropReason, type GenericAlert } from "./codec/index.js";
+import { DmmoApplier } from "./commands/apply.js";
+import { changedSince, defaultFor, hget, listSubscriptions, saveSubscription, send, validatorsOf, type CommandContext, type CommandHooks } from "./commands/index.js";
+import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js";
+import { AlertQueue, Backoff, ReportInbox, runSession, type BackoffPolicy, type Bearer, type HttpClient, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
+import { Store, type Flash } from "./store/index.js";
+import { AccessControl, DEVICE, Tree, type MoRegistration } from "./tree/index.js";
+import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
+import { Right } from "./tree/index.js";
+
+/** What the transport needs of an account to reach its server (Auth/Trsp, interpretation 11). */
+export interface AccountCredentials {
+	readonly srvId: string;
+	readonly srvUri: string;
+	/** Auth/Trsp/Data: the PSK identity, or a DER certificate */
+	readonly data: Uint8Array | undefined;
+	/** Auth/Trsp/Secret: the PSK, or a DER private key. Never log it. */
+	readonly secret: Uint8Array | undefined;
+}
+
+export type ClientEvent =
+	| SessionEvent
+	| { event: "notification"; accepted: boolean; serverId?: string; reason?: DropReason }
+	| { event: "report-dropped"; alertType: string; reason: string }
+	| { event: "subscription"; clientUri: string; status: number };
+
+export interface DmClientOptions {
+	flash: Flash;
+	device: DeviceInfoProvider;
+	/** DevInfo (12.1) as the device describes itself: written at start where it changed */
+	description?: DeviceDescription;
+	random(length: number): Uint8Array;
+	/** monotonic milliseconds */
+	now(): number;
+	/** POSIX seconds, undefined while the wall clock is unset (Package#0 TIMESTAMP check) */
+	wallClock?(): number | undefined;
+	/** an HTTP client for sessions with this account's server; closed after the session */
+	http(account: AccountCredentials): HttpClient & { close?(): void };
+	/** MOs beyond the standard four */
+	mos?: readonly MoRegistration[];
+	hooks?: CommandHooks;
+	bearer?(): Bearer;
+	ddf?(moid: string): string | undefined;
+	development?: boolean;
+	backoff?: BackoffPolicy;
+	/** seconds a Package#0 TIMESTAMP may be off (default 600, interpretation 15) */
+	notificationWindow?: number;
+	log?(e: ClientEvent): void;
+}
+
+export class DmClient {
+	readonly store: Store;
+	readonly tree: Tree;
+	readonly alerts: AlertQueue;
+	private readonly reports: ReportInbox;
+	private readonly backoff: Backoff;
+	private readonly filter = new NotificationFilter(32);
+	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
+	private readonly device: DeviceInfoProvider;
+	private busy = false;
+
+	constructor(private readonly o: DmClientOptions) {
+		this.store = Store.mount(o.flash);
+		this.tree = new Tree(this.store, [...STANDARD_MOS, ...(o.mos ?? [])]);
+		this.alerts = new AlertQueue(this.store);
+		if (o.description) syncDevInfo(this.tree, o.description);
+		const host = o.device;
+		this.device = {
+			devId: () => {
+				const miid = this.tree.instances(MOIDS.devInfo)[0];
+				return (miid !== undefined ? this.tree.text({ moid: MOIDS.devInfo, miid, path: ["DevID"] }) : undefined) ?? host.devId();
+			},
+			mcc: () => host.mcc(), mnc: () => host.mnc(), cmcc: () => host.cmcc(), cmnc: () => host.cmnc(), spName: () => host.spName(),
+		};
+		this.reports = new ReportInbox(this.alerts, (alert, e) => o.log?.({ event: "report-dropped", alertType: alert.AlertType, reason: e instanceof Error ? e.message : String(e) }));
+		this.backoff = new Backoff(() => {
+			const b = o.random(4);
+			return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 4294967296;
+		}, o.backoff);
+	}
+
+	/** SrvIDs of the DM accounts on the device. */
+	servers(): string[] {
+		return this.tree.instances(MOIDS.dmAcc).map((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) ?? m);
+	}
+
+	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. */
+	applyBootstrap(chunks: Iterable<Uint8Array>): string[] {
+		const access = new AccessControl(this.tree, DEVICE);
+		const ctx = this.context(access, "");
+		const cs = this.tree.change(access.guard());
+		try {
+			const applier = new DmmoApplier(ctx, cs, undefined);
+			const reader = new DmmoReader(applier);
+			for (const c of chunks) if (reader.feed(c) < 0) break;
+			if (reader.feed(new Uint8Array(0), true) < 0) throw reader.toDmError() ?? new DmError(400, "not dmmo+json");
+			cs.commit();
+			return applier.placed;
+		} finally {
+			cs.abort();
+		}
+	}
+
+	/** Queues a Generic Alert for the next session (5.4). */
+	raise(alert: GenericAlert): string {
+		return this.alerts.raise(alert);
+	}
+
+	/** Runs a session with a server. Refused while another runs, or while backing off after a
+	    failure (interpretation 13): the outcome says so and how long to wait. */
+	async session(srvId: string, trigger: Trigger = { kind: "client" }): Promise<SessionOutcome> {
+		if (this.busy) return { ok: false, reason: "a session is running" };
+		const now = this.o.now();
+		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
+		const credentials = this.credentials(srvId);
+		if (!credentials) return { ok: false, reason: `no DM account with SrvID ${srvId}` };
+		this.busy = true;
+		const http = this.o.http(credentials);
+		try {
+			const outcome = await runSession({
+				tree: this.tree, store: this.store, http, alerts: this.alerts, reports: this.reports, device: this.device,
+				srvId, trigger, random: (n) => this.o.random(n), development: this.o.development ?? false,
+				...(this.o.hooks ? { hooks: this.o.hooks } : {}),
+				...(this.o.bearer ? { bearer: this.o.bearer() } : {}),
+				...(this.o.ddf ? { ddf: (m: string) => this.o.ddf!(m) } : {}),
+				...(this.o.log ? { log: (e: SessionEvent) => this.o.log!(e) } : {}),
+			});
+			if (outcome.ok) this.backoff.succeeded();
+			else this.backoff.failed(this.o.now());
+			return outcome;
+		} finally {
+			http.close?.();
+			this.busy = false;
+		}
+	}
+
+	/** A Package#0 (WAP push payload) arrived: screened (7.1.1, 9.1), then a session with its server. */
+	async notification(bytes: Uint8Array): Promise<SessionOutcome | undefined> {
+		const verdict = screenPackage0(bytes, {
+			account: (serverId) => {
+				const ids = serverId === undefined ? this.servers() : [serverId];
+				if (ids.length !== 1 || !this.servers().includes(ids[0]!)) return undefined;
+				const miid = this.accountOf(ids[0]!)!;
+				const secret = this.bytes(miid, ["Auth", "Noti", "Secret"]);
+				const data = this.bytes(miid, ["Auth", "Noti", "Data"]);
+				return { serverId: ids[0]!, ...(secret ? { secret } : {}), ...(data ? { authData: data } : {}) };
+			},
+			filter: this.filter, now: this.o.wallClock?.(), windowSeconds: this.o.notificationWindow ?? 600,
+		});
+		if (!verdict.accept) {
+			this.o.log?.({ event: "notification", accepted: false, reason: verdict.reason });
+			return undefined;
+		}
+		this.o.log?.({ event: "notification", accepted: true, serverId: verdict.serverId });
+		const n = verdict.notification;
+		return this.session(verdict.serverId, { kind: "server", requestMos: n.requestMos, ...(n.notificationId !== undefined ? { notificationId: n.notificationId } : {}) });
+	}
+
+	/** SUB (5.3.11): PUTs each subscribed sub-tree that changed since it was last reported. Returns
+	    how many reports were sent; a failed one is tried again next time. */
+	async reportChanges(): Promise<number> {
+		let sent = 0;
+		for (const s of listSubscriptions(this.store)) {
+			if (!changedSince(this.tree, s)) continue;
+			const credentials = this.credentials(s.srvId);
+			if (!credentials) continue;
+			const access = new AccessControl(this.tree, { kind: "server", srvId: s.srvId });
+			const http = this.o.http(credentials);
+			let status: number;
+			try {
+				const uri = parseClientUri(s.clientUri);
+				const refs = access.resolve(uri, Right.Read, uri.level);
+				const url = substituteServerUri(s.serverUri, this.device);
+				status = (await send(http, this.tree, "PUT", url, [{ refs, level: uri.level }], undefined)).status;
+				if (status === 200) { saveSubscription(this.store, { ...s, seen: validatorsOf(this.tree, refs) }, s.id); sent++; }
+			} catch (e) {
+				status = e instanceof DmError ? e.status : 500;
+			} finally {
+				http.close?.();
+			}
+			this.o.log?.({ event: "subscription", clientUri: s.clientUri, status });
+		}
+		return sent;
+	}
+
+	/** DEFAULT (5.3.10): an application needs an MO the tree has no instance of; if a server left a
+	    ServerURI for it, the data is fetched as HGET does, placed by the client. */
+	async configure(moid: string): Promise<boolean> {
+		if (this.tree.instances(moid).length) return true;
+		const serverUri = defaultFor(this.store, moid);
+		if (serverUri === undefined || this.busy) return false;
+		const http = this.o.http({ srvId: "", srvUri: serverUri, data: undefined, secret: undefined });
+		this.reports.hold();
+		try {
+			return (await hget(this.context(new AccessControl(this.tree, DEVICE), "", http), serverUri)).status === 200;
+		} catch {
+			return false;
+		} finally {
+			this.reports.release();
+			http.close?.();
+		}
+	}
+
+	// ---- helpers ----
+
+	private context(access: AccessControl, srvId: string, http?: HttpClient): CommandContext {
+		return {
+			tree: this.tree, store: this.store, access, srvId, http: http ?? { request: () => Promise.reject(new DmError(500, "no HTTP here")) },
+			device: this.device, report: this.reports.push, hooks: this.o.hooks ?? {}, development: this.o.development ?? false,
+		};
+	}
+
+	private accountOf(srvId: string): string | undefined {
+		return this.tree.instances(MOIDS.dmAcc).find((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
+	}
+
+	private bytes(miid: string, path: string[]): Uint8Array | undefined {
+		const ref = { moid: MOIDS.dmAcc, miid, path };
+		return this.tree.has(ref) ? this.store.get(this.tree.key(ref)) : undefined;
+	}
+
+	private credentials(srvId: string): AccountCredentials | undefined {
+		const miid = this.accountOf(srvId);
+		if (miid === undefined) return undefined;
+		return {
+			srvId, srvUri: this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] }) ?? "",
+			data: this.bytes(miid, ["Auth", "Trsp", "Data"]), secret: this.bytes(miid, ["Auth", "Trsp", "Secret"]),
+		};
+	}
+}

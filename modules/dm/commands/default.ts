@@ -1,0 +1,39 @@
+// DEFAULT (5.3.10): one ServerURI per supported MOID, kept on flash under "d" + MOID (the tree
+// uses "t…", alerts "q…"), replaced by the next DEFAULT for the same MOID. The device uses it
+// when an application asks for an MO the tree has no instance of (defaultFor()).
+import { DmError } from "../error.js";
+import { encodeUtf8, decodeUtf8 } from "../codec/utf8.js";
+import type { Store } from "../store/index.js";
+import { normativeMoid } from "../uri/index.js";
+import type { CommandContext, CommandResult } from "./context.js";
+import { serverUrl } from "./target.js";
+
+const PREFIX = "d";
+/** store keys are at most 255 bytes */
+const MOID_MAX = 200;
+
+function keyOf(moid: string): string {
+	return PREFIX + moid;
+}
+
+export function defaultCommand(ctx: CommandContext, serverUri: string, moidText: string): CommandResult {
+	const moid = normativeMoid(moidText);
+	if (!moid || encodeUtf8(moid).length > MOID_MAX || !/^[A-Za-z0-9\-._~:%]+$/.test(moid)) throw new DmError(400, "DEFAULT needs an MOID");
+	if (!ctx.tree.registration(moid)) throw new DmError(404, `${moid}: this device does not support the MO`);
+	if (!ctx.access.provisioned(moid)) throw new DmError(403, `the server may not manage ${moid}`);
+	serverUrl(ctx, serverUri);   // must be usable later; substituted again when used
+	const t = ctx.store.begin();
+	try {
+		t.put(keyOf(moid), encodeUtf8(serverUri));
+		t.commit();
+	} finally {
+		t.abort();
+	}
+	return { status: 200 };
+}
+
+/** The ServerURI (unsubstituted) stored for an MOID by DEFAULT, if any. */
+export function defaultFor(store: Store, moid: string): string | undefined {
+	const bytes = store.get(keyOf(normativeMoid(moid)));
+	return bytes ? decodeUtf8(bytes) : undefined;
+}

@@ -1,0 +1,103 @@
+// Sub-trees out as application/dmmo+json (7.2.1.4), for GET results (Appendix F), HPUT/HPOST and
+// SUB reports. One item per selected node: its concrete ClientURI, the instance's cache validator
+// when the node is the instance root (11.2 step 2a), and MOData holding the node under its own
+// name (the MIID for an instance root) with its exposed sub-tree down to lv= levels; deeper
+// interior nodes are "{}" (7.2.1.4). Leaf values come from the store fragment by fragment.
+//
+// The writer is a generator that yields at every point where the caller may wait (between nodes
+// and value fragments): a socket producer awaits drain() there, a store spool runs straight
+// through. Nothing is held but the path being written.
+import { DmmoWriter, type JsonWriter } from "../codec/index.js";
+import { decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
+import type { NodeRef } from "../uri/index.js";
+
+/** Percent-encodes a node name the way 6.1.1.2's real-name allows (unreserved characters only). */
+export function encodeName(name: string): string {
+	return encodeURIComponent(name).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/** The ClientURI that names exactly this node. */
+export function nodeUri(ref: NodeRef): string {
+	let uri = `${ref.moid}/${encodeName(ref.miid)}/`;
+	uri += ref.path.map(encodeName).join("/");
+	return uri;
+}
+
+/** Whether a selection carries nothing to send (GET's 204): null leaves and empty interior nodes. */
+export function isEmptySelection(tree: Tree, refs: readonly NodeRef[]): boolean {
+	return refs.every((r) => {
+		const def = tree.exposed(r.moid, r.path);
+		if (!def) return true;
+		if (isLeaf(def)) return def.format === "null";
+		return (tree.children(r.moid, r.miid, r.path) ?? []).length === 0;
+	});
+}
+
+/** Nodes a ClientURI selected, and its lv= (undefined: the whole sub-trees). */
+export interface Selection { readonly refs: readonly NodeRef[]; readonly level: number | undefined }
+
+/** Writes the dmmo+json document for the selections; yields where the caller may wait. */
+export function* writeDmmo(tree: Tree, selections: readonly Selection[], w: JsonWriter): Generator<void, void, void> {
+	const dw = new DmmoWriter(w);
+	for (const { refs, level } of selections) for (const ref of refs) {
+		const def = tree.exposed(ref.moid, ref.path);
+		if (!def || !tree.has(ref)) continue;   // gone since it was selected: nothing to say about it
+		const cv = ref.path.length === 0 ? tree.cacheValidator(ref.moid, ref.miid) : undefined;
+		dw.beginItem(cv === undefined ? { ClientURI: nodeUri(ref) } : { ClientURI: nodeUri(ref), CV: cv });
+		const name = ref.path.length ? ref.path[ref.path.length - 1]! : ref.miid;
+		yield* writeNode(tree, ref, def, name, level ?? Number.MAX_SAFE_INTEGER, w);
+		dw.endItem();
+		yield;
+	}
+	dw.end();
+}
+
+function* writeNode(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, levels: number, w: JsonWriter): Generator<void, void, void> {
+	w.key(name);
+	if (isLeaf(def)) { yield* writeLeaf(tree, ref, def, w); return; }
+	w.startObject();
+	if (levels > 0) {
+		for (const child of tree.children(ref.moid, ref.miid, ref.path) ?? []) {
+			const path = [...ref.path, child];
+			const d = tree.exposed(ref.moid, path);
+			if (!d) continue;
+			yield* writeNode(tree, { moid: ref.moid, miid: ref.miid, path }, d, child, levels - 1, w);
+		}
+	}
+	w.endObject();
+	yield;
+}
+
+function* writeLeaf(tree: Tree, ref: NodeRef, def: SchemaNode, w: JsonWriter): Generator<void, void, void> {
+	const key = tree.key(ref);
+	switch (def.format) {
+	case "null": w.null(); return;
+	case "int": case "float": case "bool": {
+		const v = decodeLeaf(def.format, tree.store.get(key) ?? new Uint8Array(0));
+		if (typeof v === "number") w.number(v); else w.boolean(v === true);
+		return;
+	}
+	default: break;
+	}
+	const reader = tree.store.reader(key);
+	if (def.format === "bin") {
+		w.beginBase64();
+		for (let c = reader?.next(); c; c = reader!.next()) { w.base64Chunk(c); yield; }
+		w.endBase64();
+		return;
+	}
+	w.beginString();
+	for (let c = reader?.next(); c; c = reader!.next()) { w.stringBytes(c); yield; }
+	w.endString();
+}
+
+/** Writes a leaf's stored bytes as they are (a single-leaf body with the leaf's own MIME). */
+export function* writeRaw(tree: Tree, ref: NodeRef, out: (bytes: Uint8Array) => void): Generator<void, void, void> {
+	const reader = tree.store.reader(tree.key(ref));
+	for (let c = reader?.next(); c; c = reader!.next()) { out(c); yield; }
+}
+
+/** Runs a writer generator to its end without waiting (into the store, or a test's buffer). */
+export function runToEnd(steps: Generator<void, void, void>): void {
+	for (let s = steps.next(); !s.done; s = steps.next()) { /* no one to wait for */ }
+}

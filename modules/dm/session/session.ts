@@ -1,0 +1,344 @@
+// One DM session (5.2): Package#1, then Package#2 → commands → Package#3 until END, over the
+// host's HttpClient (one keep-alive connection per origin). Nothing is retried (5.6): a 4xx/5xx
+// answer, a transport failure or a malformed Package#2 aborts the session, and the caller spaces
+// the next trigger by backoff (interpretation 13).
+//
+//   client                                   server
+//     | POST Package#1 (session alert, MOS?, queued alerts) ->
+//     | <- 200 Package#2 (CMD...)          commands run as the package streams in
+//     | POST Package#3 (statuses, new alerts; GET data in multipart) ->
+//     | <- 200 Package#2 (... END)         processed, nothing answered
+//
+// A Generic Alert is acknowledged (removed from flash) only when the Package#2 that answers the
+// package carrying it has arrived whole. GET data is written after the Package#3 (Appendix F);
+// when a later command of the same package may change the tree, the data is spooled to flash
+// first, so that it shows the tree as the GET saw it.
+import { DmError, type DmStatus } from "../error.js";
+import { Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer, makeBoundary, writePackage1, type CommandItem, type GenericAlert, type SupportedMo } from "../codec/index.js";
+import { AlertTypes, serverInitiatedAlert } from "../codec/package1.js";
+import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommand, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
+import type { Store } from "../store/index.js";
+import { AccessControl, DEVICE_WRITES, type Tree } from "../tree/index.js";
+import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
+import type { AlertQueue } from "./alerts.js";
+import { TransportError, type BodyWriter, type HttpClient, type HttpResponse } from "./http.js";
+import { PackageMime } from "./mime.js";
+import type { ReportInbox } from "./reports.js";
+
+export type Trigger =
+	| { readonly kind: "client" }
+	| { readonly kind: "server"; readonly notificationId?: number; readonly requestMos?: boolean }
+	| { readonly kind: "bootstrap" };
+
+/** SessionInfo (12.4): the bearer of this session. */
+export interface Bearer { cbt: 0 | 1 | 2 | 3; roaming: 0 | 1 | 2 }
+
+export type SessionEvent =
+	| { event: "sent"; package: 1 | 3; url: string; statuses: number; alerts: number; getParts: number }
+	| { event: "received"; package: 2; status: number }
+	| { event: "command"; index: number; name: string; target: string; status: DmStatus }
+	| { event: "aborted"; reason: string }
+	| { event: "ended"; packages: number };
+
+export interface SessionOptions {
+	tree: Tree;
+	store: Store;
+	http: HttpClient;
+	alerts: AlertQueue;
+	reports: ReportInbox;
+	device: DeviceInfoProvider;
+	hooks?: CommandHooks;
+	/** the SrvID of the DMAcc account to talk to */
+	srvId: string;
+	trigger: Trigger;
+	/** random bytes (multipart boundaries) */
+	random: (length: number) => Uint8Array;
+	bearer?: Bearer;
+	/** a DDF link per MOID for MOS (5.2.2), when the device publishes one */
+	ddf?: (moid: string) => string | undefined;
+	/** plain http allowed (interpretation 12) */
+	development?: boolean;
+	log?: (e: SessionEvent) => void;
+	/** most Package#2s in one session (default 256): a server that never says END is cut off */
+	maxPackages?: number;
+}
+
+export type SessionOutcome =
+	| { ok: true; packages: number }
+	| { ok: false; reason: string; httpStatus?: number };
+
+const SPOOL = "g";
+
+class Abort extends Error {
+	constructor(message: string, readonly httpStatus?: number) { super(message); }
+}
+
+function command(item: CommandItem): { name: string; target: string } {
+	const c = item.command;
+	if (!c) return { name: "?", target: "" };
+	const target = "clientUri" in c && c.clientUri !== undefined ? c.clientUri : "clientUris" in c ? c.clientUris.join(" ") : "serverUri" in c ? c.serverUri : "";
+	return { name: c.name, target };
+}
+
+/** The account of a server, as the device sees it. */
+function account(tree: Tree, srvId: string): string | undefined {
+	return tree.instances(MOIDS.dmAcc).find((m) => tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
+}
+
+/** MOS (5.2.2): MOIDs the account's Perm provisioned, each with the instances the server may touch. */
+export function supportedMos(tree: Tree, access: AccessControl, ddf?: (moid: string) => string | undefined): SupportedMo[] {
+	const out: SupportedMo[] = [];
+	for (const moid of tree.moids()) {
+		if (!access.provisioned(moid)) continue;
+		const link = ddf?.(moid);
+		const miids = tree.instances(moid).filter((m) => access.exposed(moid, m));
+		out.push(link === undefined ? { MOID: moid, MIID: miids } : { DDF: link, MOID: moid, MIID: miids });
+	}
+	return out;
+}
+
+export class DmSession {
+	private readonly access: AccessControl;
+	private url = "";
+	private devId = "";
+	private omadmAccept: string | undefined;
+	/** alerts carried by the package in flight, removed when its answer arrives whole */
+	private carried: string[] = [];
+	private packages = 0;
+
+	constructor(private readonly o: SessionOptions) {
+		this.access = new AccessControl(o.tree, { kind: "server", srvId: o.srvId });
+	}
+
+	async run(): Promise<SessionOutcome> {
+		try {
+			this.prepare();
+			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out), { statuses: 0, alerts: 1 + this.o.alerts.waiting().length, getParts: 0 });
+			for (;;) {
+				const step = await this.package2(res);
+				if (step.end) {
+					this.log({ event: "ended", packages: this.packages });
+					return { ok: true, packages: this.packages };
+				}
+				if (this.packages >= (this.o.maxPackages ?? 256)) throw new Abort(`the server sent ${this.packages} packages without END`);
+				res = await this.package3(step.results, step.gets);
+				this.clearSpool();
+			}
+		} catch (e) {
+			const reason = e instanceof Abort || e instanceof TransportError || e instanceof DmError ? e.message : `internal error: ${String(e)}`;
+			this.log({ event: "aborted", reason });
+			return e instanceof Abort && e.httpStatus !== undefined ? { ok: false, reason, httpStatus: e.httpStatus } : { ok: false, reason };
+		} finally {
+			try { this.clearSpool(); } catch { /* the next session clears it */ }
+		}
+	}
+
+	private log(e: SessionEvent): void { this.o.log?.(e); }
+
+	private prepare(): void {
+		const { tree } = this.o;
+		const miid = account(tree, this.o.srvId);
+		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
+		const url = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
+		if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url)) throw new Abort(`the account ${this.o.srvId} has no usable SrvURI`);
+		if (!this.o.development && !/^https:/i.test(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
+		this.url = url;
+		const devInfo = tree.instances(MOIDS.devInfo)[0];
+		this.devId = (devInfo !== undefined ? tree.text({ moid: MOIDS.devInfo, miid: devInfo, path: ["DevID"] }) : undefined) ?? this.o.device.devId();
+		this.clearSpool();
+		this.updateSessionInfo();
+	}
+
+	/** SessionInfo (12.4) describes this session's bearer; written by the device, only when it changed. */
+	private updateSessionInfo(): void {
+		const b = this.o.bearer;
+		if (!b) return;
+		const { tree } = this.o;
+		const cs = tree.change(DEVICE_WRITES);
+		try {
+			let miid = tree.instances(MOIDS.sessionInfo)[0];
+			if (miid === undefined) { miid = "session"; cs.createInstance(MOIDS.sessionInfo, miid); }
+			cs.put({ moid: MOIDS.sessionInfo, miid, path: ["CBT"] }, b.cbt);
+			cs.put({ moid: MOIDS.sessionInfo, miid, path: ["ROAMING"] }, b.cbt === 1 ? b.roaming : 2);
+			cs.commit();
+		} finally {
+			cs.abort();
+		}
+	}
+
+	private headers(contentType: string): [string, string][] {
+		return [["Content-Type", contentType], ["Accept", PackageMime.request], ["OMADM-DevID", this.devId]];
+	}
+
+	private async post(pkg: 1 | 3, contentType: string, body: (out: BodyWriter) => Promise<void>, counts = { statuses: 0, alerts: 0, getParts: 0 }): Promise<HttpResponse> {
+		const res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
+		this.log({ event: "sent", package: pkg, url: this.url, ...counts });
+		this.packages++;
+		this.log({ event: "received", package: 2, status: res.status });
+		if (res.status !== 200) {
+			await discardBody(res).catch(() => undefined);
+			throw new Abort(`the server answered HTTP ${res.status}: session aborted (5.6)`, res.status);
+		}
+		const type = mediaType(res.header("Content-Type"));
+		if (type !== PackageMime.request) {
+			await discardBody(res).catch(() => undefined);
+			throw new Abort(`the server answered ${type || "untyped data"}, not a Package#2`);
+		}
+		const accept = res.header("OMADM-Accept");
+		if (accept !== undefined) this.omadmAccept = accept;
+		return res;
+	}
+
+	// ---- Package#1 ----
+
+	private async package1(out: BodyWriter): Promise<void> {
+		const t = this.o.trigger;
+		const first: GenericAlert = t.kind === "server" ? serverInitiatedAlert(t.notificationId)
+			: { AlertType: t.kind === "bootstrap" ? AlertTypes.BootstrapComplete : AlertTypes.ClientInitiatedMgmt };
+		this.carried = this.o.alerts.waiting();
+		const mos = t.kind === "server" && t.requestMos ? supportedMos(this.o.tree, this.access, this.o.ddf) : undefined;
+		const sink = new BodySink(out);
+		const alerts = this.o.alerts;
+		const carried = this.carried;
+		function* all(): Generator<GenericAlert> {
+			yield first;
+			for (const id of carried) { const a = alerts.read(id); if (a) yield a; }
+		}
+		writePackage1(new JsonWriter(sink.sink, BODY_BUFFER), mos, all());
+		await sink.settle();
+	}
+
+	// ---- Package#2 ----
+
+	private async package2(res: HttpResponse): Promise<{ end: boolean; results: CommandResult[]; gets: GetData[] }> {
+		const items: CommandItem[] = [];
+		const reader = new Package2Reader((item) => items.push(item));
+		let whole = false;
+		const more = async (): Promise<void> => {
+			const chunk = await res.read();
+			const r = chunk === undefined ? reader.feed(new Uint8Array(0), true) : reader.feed(chunk);
+			const broken = reader.toDmError();
+			if (r < 0 || broken) throw new Abort(broken?.message ?? "a malformed Package#2");
+			if (chunk === undefined) {
+				if (r !== Feed.Done) throw new Abort("the Package#2 ended early");
+				whole = true;
+				// the server answered the package that carried these alerts
+				this.o.alerts.acknowledge(this.carried);
+				this.carried = [];
+			}
+		};
+		const ctx: CommandContext = {
+			tree: this.o.tree, store: this.o.store, access: this.access, srvId: this.o.srvId, http: this.o.http,
+			device: this.o.device, report: this.o.reports.push, hooks: this.o.hooks ?? {},
+			omadmAccept: this.omadmAccept, development: this.o.development ?? false,
+		};
+		const results: CommandResult[] = [];
+		const gets: GetData[] = [];
+		let end = false;
+		for (;;) {
+			while (!items.length && !whole) await more();
+			const item = items.shift();
+			if (!item) break;
+			const c = item.command;
+			// the DM connection must be free before a command makes its own request
+			if (c && (c.name === "HGET" || c.name === "HPUT" || c.name === "HPOST")) while (!whole) await more();
+			if (c && changesTree(c)) this.spool(gets, results);
+			this.o.reports.hold();
+			let result: CommandResult;
+			try {
+				result = await runCommand(ctx, item);
+			} finally {
+				this.o.reports.release();
+			}
+			results.push(result);
+			if (result.get) gets.push(result.get);
+			if (result.end) end = true;
+			if (result.continueAt) this.url = result.continueAt;
+			const { name, target } = command(item);
+			this.log({ event: "command", index: item.index, name, target, status: result.status });
+		}
+		return { end, results, gets };
+	}
+
+	// ---- GET data kept as it was ----
+
+	private spoolKey(index: number): string { return SPOOL + String(index).padStart(5, "0"); }
+
+	/** Writes the data of GETs not yet spooled to flash; one that cannot be kept becomes 500. */
+	private spool(gets: GetData[], results: CommandResult[]): void {
+		for (const g of gets) {
+			const key = this.spoolKey(g.index);
+			if (this.o.store.has(key)) continue;
+			const t = this.o.store.begin();
+			try {
+				const s = t.putStream(key);
+				runToEnd(writeDmmo(this.o.tree, [g.selection], new JsonWriter((b) => s.write(b.slice()), BODY_BUFFER)));
+				s.end();
+				t.commit();
+			} catch {
+				t.abort();
+				const r = results.find((x) => x.get === g);
+				if (r) { r.status = 500; delete r.get; }
+			}
+		}
+		for (let i = gets.length - 1; i >= 0; i--) if (!results.some((r) => r.get === gets[i])) gets.splice(i, 1);
+	}
+
+	private clearSpool(): void {
+		const keys = this.o.store.keys(SPOOL);
+		if (!keys.length) return;
+		const t = this.o.store.begin();
+		try {
+			for (const k of keys) t.delete(k);
+			t.commit();
+		} finally {
+			t.abort();
+		}
+	}
+
+	// ---- Package#3 ----
+
+	private async package3(results: CommandResult[], gets: GetData[]): Promise<HttpResponse> {
+		const carried = this.o.alerts.waiting();
+		this.carried = carried;
+		const counts = { statuses: results.length, alerts: carried.length, getParts: gets.length };
+		const writeStatus = (w: JsonWriter): void => {
+			const p3 = new Package3Writer(w);
+			for (const r of results) p3.status(r.status, r.uris);
+			for (const id of carried) { const a = this.o.alerts.read(id); if (a) p3.alert(a); }
+			p3.end();
+		};
+		if (!gets.length) {
+			return this.post(3, PackageMime.response, async (out) => {
+				const sink = new BodySink(out);
+				writeStatus(new JsonWriter(sink.sink, BODY_BUFFER));
+				await sink.settle();
+			}, counts);
+		}
+		const boundary = makeBoundary(this.o.random(16));
+		return this.post(3, `multipart/form-data; boundary=${boundary}`, async (out) => {
+			const sink = new BodySink(out);
+			const mp = new MultipartWriter(sink.sink, boundary);
+			mp.beginPart(PackageMime.response);
+			writeStatus(new JsonWriter(sink.sink, BODY_BUFFER));
+			mp.endPart();
+			await sink.settle();
+			for (const g of gets) {
+				mp.beginPart("application/dmmo+json", String(g.index));
+				const reader = this.o.store.reader(this.spoolKey(g.index));
+				if (reader) {
+					for (let c = reader.next(); c; c = reader.next()) { sink.sink(c); await sink.settle(); }
+				}
+				else await sink.run(writeDmmo(this.o.tree, [g.selection], new JsonWriter(sink.sink, BODY_BUFFER)));
+				mp.endPart();
+			}
+			mp.end();
+			await sink.settle();
+		}, counts);
+	}
+}
+
+/** Runs one session to its end; never throws. */
+export function runSession(o: SessionOptions): Promise<SessionOutcome> {
+	return new DmSession(o).run();
+}

@@ -1,0 +1,139 @@
+// File access on a card through any transmitter (the T=0 link, or later a secure channel over it):
+// SELECT with the file size taken from the FCP (3G) or the GSM response (2G), READ BINARY in
+// chunks, READ RECORD, VERIFY, logical channels. A status word that ends the operation becomes
+// CardError("status") with the SW.
+import { isSuccess, type Command, type Response } from "./apdu.js";
+import * as cmd from "./commands.js";
+import { findTlv, readTlv } from "./der.js";
+import { CardError } from "./error.js";
+
+export interface Transmitter {
+	transmit(command: Command): Promise<Response>;
+}
+
+export interface Selected {
+	/** size of a transparent EF, or record count × length of a linear fixed one; 0 for a DF */
+	readonly size: number;
+	/** record length of a linear fixed EF, 0 otherwise */
+	readonly recordLength: number;
+}
+
+const NOTHING: Selected = Object.freeze({ size: 0, recordLength: 0 });
+
+/** The largest READ BINARY: 256 under plain T=0 (Le 00). */
+export const CHUNK_MAX = 256;
+/** The largest plaintext a short APDU carries under SCP03 level 33: 255 - 8 (MAC), padded to 16 with at least one byte. */
+export const SECURE_CHUNK_MAX = 239;
+
+export class CardFiles {
+	readonly profile: cmd.Profile;
+	readonly channel: number;
+	readonly #t: Transmitter;
+	readonly #chunk: number;
+
+	constructor(t: Transmitter, profile: cmd.Profile, channel = 0, chunk = CHUNK_MAX) {
+		this.#t = t;
+		this.profile = profile;
+		this.channel = channel;
+		this.#chunk = chunk;
+	}
+
+	/** The same card on another logical channel. */
+	onChannel(channel: number): CardFiles {
+		return new CardFiles(this.#t, this.profile, channel, this.#chunk);
+	}
+
+	async send(c: Command, what: string): Promise<Response> {
+		const r = await this.#t.transmit(c);
+		if (!isSuccess(r.sw) && (r.sw >> 8) !== 0x62 && (r.sw >> 8) !== 0x63) throw new CardError("status", `${what} refused`, r.sw);
+		return r;
+	}
+
+	/** With answer "none" the returned description is empty (size 0). */
+	async selectFid(id: number, answer: cmd.SelectAnswer = "fcp"): Promise<Selected> {
+		return this.#describe(await this.send(cmd.selectFid(this.profile, this.channel, id, answer), `SELECT ${id.toString(16)}`));
+	}
+
+	/** Selects each FID of `path` in turn (2G indirect selection; 3G by path from the MF). */
+	async selectPath(path: Uint8Array, answer: cmd.SelectAnswer = "fcp"): Promise<Selected> {
+		if (path.length < 2 || path.length % 2) throw new CardError("format", `a path has whole FIDs, got ${path.length} bytes`);
+		if (this.profile === "3g") {
+			const from = path[0] === 0x3f && path[1] === 0x00 ? path.subarray(2) : path;
+			if (from.length) return this.#describe(await this.send(cmd.selectPath(this.channel, from, answer), "SELECT by path"));
+			return this.selectFid(0x3f00, answer);
+		}
+		let s: Selected = NOTHING;
+		for (let i = 0; i < path.length; i += 2) s = await this.selectFid((path[i]! << 8) | path[i + 1]!, i + 2 < path.length ? "none" : answer);
+		return s;
+	}
+
+	async selectAid(aid: Uint8Array, answer: cmd.SelectAnswer = "fcp"): Promise<Selected> {
+		return this.#describe(await this.send(cmd.selectAid(this.channel, aid, answer), "SELECT by AID"));
+	}
+
+	/** Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`. */
+	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void): Promise<void> {
+		for (let at = offset; at < offset + length;) {
+			const n = Math.min(this.#chunk, offset + length - at);
+			const r = await this.send(cmd.readBinary(this.profile, this.channel, at, n), "READ BINARY");
+			if (r.data.length === 0) throw new CardError("format", `READ BINARY at ${at} returned no data`);
+			// under a secure channel on T=0 the Le is not sent and the card may answer more than asked
+			const data = r.data.length > n ? r.data.subarray(0, n) : r.data;
+			at += data.length;
+			if (sink(data) === false) return;
+		}
+	}
+
+	/** Reads a whole small EF (ODF, DODF) into memory; refuses one larger than `max`. */
+	async readSmall(size: number, max: number): Promise<Uint8Array> {
+		if (size > max) throw new CardError("format", `file of ${size} bytes is larger than the ${max} this reader holds`);
+		const out = new Uint8Array(size);
+		let at = 0;
+		await this.readBinary(0, size, (c) => { out.set(c.subarray(0, size - at), at); at += c.length; });
+		return out;
+	}
+
+	async readRecord(record: number, length: number): Promise<Response> {
+		return this.#t.transmit(cmd.readRecord(this.profile, this.channel, record, length));
+	}
+
+	/** VERIFY PIN; the PIN bytes are wiped from the command afterwards. */
+	async verify(pin: Uint8Array): Promise<void> {
+		const c = cmd.verifyPin(this.profile, this.channel, pin);
+		try {
+			const r = await this.#t.transmit(c);
+			if (r.sw !== 0x9000) throw new CardError("status", "PIN verification failed", r.sw);
+		} finally {
+			c.data!.fill(0);
+		}
+	}
+
+	async openChannel(): Promise<number> {
+		const r = await this.send(cmd.openChannel(), "MANAGE CHANNEL open");
+		if (r.data.length !== 1) throw new CardError("format", "MANAGE CHANNEL answered no channel number");
+		return r.data[0]!;
+	}
+
+	async closeChannel(channel: number): Promise<void> {
+		await this.send(cmd.closeChannel(channel), "MANAGE CHANNEL close");
+	}
+
+	#describe(r: Response): Selected {
+		const d = r.data;
+		if (this.profile === "2g") {
+			// TS 51.011 9.2.1: file size in bytes 3-4, structure in 14, record length in 15
+			if (d.length < 7) return NOTHING;
+			const isEf = d[6] === 0x04;
+			return { size: isEf ? (d[2]! << 8) | d[3]! : 0, recordLength: isEf && d.length >= 15 && d[13] !== 0 ? d[14]! : 0 };
+		}
+		if (d.length === 0) return NOTHING;
+		const fcp = readTlv(d, 0);
+		if (fcp.tag !== 0x62) throw new CardError("format", "SELECT answered no FCP template (62)");
+		const desc = findTlv(d, fcp.start, fcp.end, 0x82);
+		const recordLength = desc && desc.end - desc.start >= 4 && (d[desc.start]! & 0x07) === 0x02 ? (d[desc.start + 2]! << 8) | d[desc.start + 3]! : 0;
+		const sizeTag = findTlv(d, fcp.start, fcp.end, 0x80);
+		let size = 0;
+		if (sizeTag) for (let i = sizeTag.start; i < sizeTag.end; i++) size = size * 256 + d[i]!;
+		return { size, recordLength };
+	}
+}

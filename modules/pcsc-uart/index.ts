@@ -1,0 +1,15 @@
+// ISO 7816-3 T=0 over a UART: ATR, PPS, procedure bytes; APDUs, logical channels; the PKCS#15
+// DM bootstrap file (Appendix G). IO only through the serial port the host gives.
+// SCP03 (Appendix H) is its own entry, ./scp03.js: it needs the host's native AES/CMAC, and
+// everything here also runs (and is unit-tested) without them.
+export { CardError, type CardFault } from "./error.js";
+export { convert, inverseByte, type Convention } from "./convention.js";
+export { ATR_MAX, NEED_MORE, TA1_DEFAULT, baudFor, fiDi, parseAtr, scanAtr, workWaitingMs, type Atr } from "./atr.js";
+export { checkCommand, getResponseCla, isSuccess, type Command, type Response } from "./apdu.js";
+export { RESPONSE_MAX, Step, T0, T0Exchange } from "./t0.js";
+export { choosePps, ppsAccepted, ppsLength, ppsRequest } from "./pps.js";
+export { CardLink, type Activation, type CardPort, type LinkOptions, type PortEvents, type PpsOutcome } from "./link.js";
+export { findTlv, readTlv, sameBytes, type Tlv } from "./der.js";
+export { classByte, closeChannel, openChannel, readBinary, readRecord, selectAid, selectFid, selectPath, verifyPin, type Profile, type SelectAnswer } from "./commands.js";
+export { CHUNK_MAX, SECURE_CHUNK_MAX, CardFiles, type Selected, type Transmitter } from "./card.js";
+export { PKCS15_AID, dodfPaths, findBootstrap, pkcs15Path, readBootstrap, type BootstrapObject, type BootstrapOptions, type BootstrapResult } from "./pkcs15.js";

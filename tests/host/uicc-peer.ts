@@ -1,0 +1,51 @@
+// Starts the UICC simulator (hosts/sim/peers/uicc/uicc.py) on a pty for a host test, and collects
+// what it reports, line by line.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { join } from "node:path";
+import { compiled, root, runXsdm, type Run, type RunOptions } from "./xsdm.js";
+
+export interface UiccPeer {
+	readonly slave: string;
+	readonly fifo: string;
+	readonly lines: string[];
+	stop(): Promise<void>;
+}
+
+export async function startUicc(args: string[] = []): Promise<UiccPeer> {
+	const child: ChildProcess = spawn("python3", [join(root, "hosts/sim/peers/uicc/uicc.py"), ...args], { stdio: ["pipe", "pipe", "inherit"] });
+	const lines: string[] = [];
+	const waiters: [RegExp, (line: string) => void][] = [];
+	createInterface({ input: child.stdout! }).on("line", (line) => {
+		lines.push(line);
+		for (const w of waiters.splice(0)) { if (w[0].test(line)) w[1](line); else waiters.push(w); }
+	});
+	const waitFor = (re: RegExp): Promise<string> => {
+		const seen = lines.find((l) => re.test(l));
+		return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push([re, resolve]));
+	};
+	const slave = (await waitFor(/^slave /)).slice(6);
+	const fifo = (await waitFor(/^fifo /)).slice(5);
+	const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+	return {
+		slave, fifo, lines,
+		async stop() {
+			if (child.exitCode === null) child.stdin!.end("quit\n");
+			await exited;
+		},
+	};
+}
+
+export interface Step { step: string; error?: string; message?: string; [k: string]: unknown }
+
+/** Runs an xsdm script against a fresh simulator; returns its JSON lines and the simulator's log. */
+export async function withUicc(script: string, uiccArgs: string[], scriptArgs: string[], o: RunOptions = {}): Promise<{ run: Run; steps: Step[]; peer: string[] }> {
+	const peer = await startUicc(uiccArgs);
+	try {
+		const run = await runXsdm(compiled(script), [peer.slave, peer.fifo, ...scriptArgs], o);
+		const steps = run.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Step);
+		return { run, steps, peer: peer.lines };
+	} finally {
+		await peer.stop();
+	}
+}

@@ -1,0 +1,114 @@
+// DELETE, EXEC, SHOW, CONT, END, DEFAULT, SUB and UNSUB (5.3.4 – 5.3.12): each one's success and
+// error statuses of Appendix C, atomic on flash (a refused command leaves the store as it was),
+// DEFAULT and SUB surviving a remount.
+import { defaultFor, listSubscriptions, runCommand, type ExecReport } from "../../../modules/dm/commands/index.js";
+import type { DmCommand } from "../../../modules/dm/codec/index.js";
+import { DmError } from "../../../modules/dm/error.js";
+import { Store } from "../../../modules/dm/store/index.js";
+import { MOIDS } from "../../../modules/dm/uri/index.js";
+import { TEST_MOID, snapshot } from "../../fixtures/tree.js";
+import { assert, describe, it } from "../../harness/index.js";
+import { setup } from "./setup.js";
+
+const run = (ctx: Parameters<typeof runCommand>[0], command: DmCommand, index = 0) => runCommand(ctx, { index, command });
+
+describe("DELETE", () => {
+	it("deletes a node and its sub-tree in one commit; 405 for a required node, 403 without Write, 404 absent", async () => {
+		const { ctx, tree, at, store } = setup();
+		assert.equal((await run(ctx, { name: "DELETE", clientUri: `${TEST_MOID}/inst/Items` })).status, 200);
+		assert.equal(tree.has(at("Items")), false);
+		assert.equal(tree.has(at("Items", "i1", "ID")), false);
+		const before = snapshot(store);
+		assert.equal((await run(ctx, { name: "DELETE", clientUri: `${TEST_MOID}/inst/Val` })).status, 405);
+		assert.equal((await run(ctx, { name: "DELETE", clientUri: `${TEST_MOID}/inst/Items` })).status, 404);
+		assert.equal((await run(ctx, { name: "DELETE", clientUri: `${MOIDS.devInfo}//DevID` })).status, 403);
+		assert.equal(snapshot(store), before);
+		assert.equal((await run(ctx, { name: "DELETE", clientUri: `${TEST_MOID}/inst/` })).status, 200, "the whole instance");
+		assert.deepEqual(tree.instances(TEST_MOID), []);
+	});
+});
+
+describe("EXEC", () => {
+	it("reports the hook's status synchronously without a ServerURI", async () => {
+		const ran: string[] = [];
+		const { ctx } = setup(undefined, { exec: (ref, uri) => { ran.push(`${ref.path.join("/")} ${uri}`); return { status: 200 }; } });
+		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` })).status, 200);
+		assert.deepEqual(ran, [`Run ${TEST_MOID}/inst/Run`]);
+		const failing = setup(undefined, { exec: () => { throw new DmError(507, "the user said no"); } });
+		assert.equal((await run(failing.ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` })).status, 507);
+	});
+
+	it("answers 202 with a ServerURI and reports the final status later as a Generic Alert (5.4.1)", async () => {
+		let finish: (r: ExecReport) => void = () => undefined;
+		const { ctx, reports } = setup(undefined, { exec: () => new Promise<ExecReport>((resolve) => { finish = resolve; }) });
+		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run`, serverUri: "https://dms.example.com/report" })).status, 202);
+		assert.equal(reports.length, 0);
+		finish({ status: 200 });
+		await Promise.resolve(); await Promise.resolve();
+		assert.equal(reports.length, 1);
+		assert.equal(reports[0]!.SourceURI, `${TEST_MOID}/inst/Run`);
+		assert.deepEqual(reports[0]!.Data, { sc: 200, ServerURI: "https://dms.example.com/report" });
+	});
+
+	it("405 on a node without Exec, 501 without a hook, 404 absent", async () => {
+		const { ctx } = setup(undefined, { exec: () => ({ status: 200 }) });
+		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Val` })).status, 405);
+		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Nope` })).status, 404);
+		assert.equal((await run(setup().ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` })).status, 501);
+	});
+});
+
+describe("SHOW, CONT, END", () => {
+	it("SHOW hands the substituted URI to the ui hook; 501 without one, 500 when it cannot start", async () => {
+		const shown: string[] = [];
+		const { ctx } = setup(undefined, { ui: { show: (u) => { shown.push(u); return true; } } });
+		assert.equal((await run(ctx, { name: "SHOW", serverUri: "https://ui.example.com/?uiid=1234&d=[DevID]" })).status, 200);
+		assert.equal(shown[0], "https://ui.example.com/?uiid=1234&d=IMEI:493005100592800");
+		assert.equal((await run(setup().ctx, { name: "SHOW", serverUri: "https://ui.example.com/" })).status, 501);
+		assert.equal((await run(setup(undefined, { ui: { show: () => false } }).ctx, { name: "SHOW", serverUri: "https://ui.example.com/" })).status, 500);
+	});
+
+	it("CONT names the next URI (https only outside development); END asks for silence", async () => {
+		const { ctx } = setup();
+		assert.deepEqual(await run(ctx, { name: "CONT", serverUri: "https://dms2.example.com/dm" }), { status: 200, continueAt: "https://dms2.example.com/dm" });
+		assert.equal((await run(ctx, { name: "CONT", serverUri: "http://dms2.example.com/dm" })).status, 400);
+		assert.deepEqual(await run(ctx, { name: "END" }), { status: 200, end: true });
+	});
+});
+
+describe("DEFAULT", () => {
+	it("keeps one ServerURI per MOID on flash, replaced by the next; 404 unsupported MO, 403 not provisioned", async () => {
+		const { ctx, flash } = setup();
+		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://prov.example.com/[MCC]/a", moid: TEST_MOID })).status, 200);
+		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://prov.example.com/[MCC]/b", moid: TEST_MOID })).status, 200);
+		assert.equal(defaultFor(Store.mount(flash), TEST_MOID), "https://prov.example.com/[MCC]/b", "survives a remount");
+		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/", moid: "urn:oma:mo:oma-mms:1.3" })).status, 404);
+		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/", moid: MOIDS.dacmo })).status, 403);
+		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/[Nope]", moid: TEST_MOID })).status, 400);
+	});
+});
+
+describe("SUB and UNSUB", () => {
+	it("keeps a subscription per server and ClientURI on flash; UNSUB of another ClientURI is 404", async () => {
+		const { ctx, flash } = setup();
+		const uri = `${TEST_MOID}/inst/Items`;
+		assert.equal((await run(ctx, { name: "SUB", serverUri: "https://dr.example.com/sub", clientUri: uri })).status, 200);
+		assert.equal((await run(ctx, { name: "SUB", serverUri: "https://dr.example.com/sub2", clientUri: uri })).status, 200, "replaces");
+		const subs = listSubscriptions(Store.mount(flash));
+		assert.equal(subs.length, 1);
+		assert.equal(subs[0]!.serverUri, "https://dr.example.com/sub2");
+		assert.equal(subs[0]!.srvId, "dms1");
+		assert.equal((await run(ctx, { name: "UNSUB", clientUri: `${TEST_MOID}/inst/Items/` })).status, 404, "not the same ClientURI");
+		assert.equal((await run(setup(undefined, {}, "dms2").ctx, { name: "UNSUB", clientUri: uri })).status, 404);
+		assert.equal((await run(ctx, { name: "UNSUB", clientUri: uri })).status, 200);
+		assert.equal(listSubscriptions(ctx.store).length, 0);
+		assert.equal((await run(ctx, { name: "UNSUB", clientUri: uri })).status, 404);
+	});
+
+	it("SUB needs a node the server may read: 404, 403", async () => {
+		const { ctx } = setup(undefined, {}, "dms3");
+		assert.equal((await run(ctx, { name: "SUB", serverUri: "https://dr.example.com/s", clientUri: `${TEST_MOID}/nope/Val` })).status, 404);
+		assert.equal((await run(ctx, { name: "SUB", serverUri: "https://dr.example.com/s", clientUri: `${TEST_MOID}/inst/Val` })).status, 403);
+		assert.equal(listSubscriptions(ctx.store).length, 0);
+	});
+});

@@ -1,0 +1,139 @@
+// DmClient over a RAM flash and a scripted HttpClient (tests/unit/commands/scripted-http.ts):
+// a factory bootstrap applied as the device, a session, backoff after a failed one, a queued
+// alert surviving a failed session and a remount to go out in the next, SUB reports of changed
+// sub-trees (once per change, across a remount), and DEFAULT configuration for a local request.
+import { DmClient, type AccountCredentials } from "../../../modules/dm/client.js";
+import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
+import { MOIDS } from "../../../modules/dm/uri/index.js";
+import { RamNorFlash } from "../../fixtures/nor-flash.js";
+import { TEST_MO, TEST_MOID } from "../../fixtures/tree.js";
+import { assert, describe, it } from "../../harness/index.js";
+import { ScriptedHttp, type Reply, type Sent } from "../commands/scripted-http.js";
+import { DEVICE } from "../commands/setup.js";
+
+const P2 = { "Content-Type": "application/vnd.oma.dm.request+json" };
+const cmds = (...c: string[][]): Reply => ({ status: 200, headers: P2, body: JSON.stringify({ CMD: c }) });
+
+const FACTORY = JSON.stringify([
+	{ ClientURI: `${MOIDS.devInfo}/devinfo/`, MOData: { devinfo: { DevID: "IMEI:1", Man: "M", Mod: "D", DmV: "2.0", Lang: "en", DevType: "t", OEM: "", FwV: "1", SwV: "1", HwV: "" } } },
+	{ ClientURI: `${MOIDS.dmAcc}/dms1/`, MOData: { dms1: { SrvID: "dms1", SrvURI: "https://dms1.example.com/dm", Name: "one", Perm: { "1": { MOID: "*" } }, Auth: { Trsp: { Data: "aWQ=", Secret: "cHNr" }, Noti: { Type: 0, Data: "ZGF0YQ==", Secret: "c2VjcmV0" } } } } },
+	{ ClientURI: `${MOIDS.dacmo}/${encodeURIComponent(TEST_MOID)}/`, MOData: { [TEST_MOID]: { t1: { all: { Permissions: { "1": { MAID: "serverid:dms1", AR: 15 } } } } } } },
+	{ ClientURI: `${TEST_MOID}/t1/`, MOData: { t1: { Val: "v", Num: 1, Items: { a: { ID: "a" } } } } },
+]);
+
+function client(flash: RamNorFlash, script: (req: Sent, n: number) => Reply | "drop", clock = { t: 0 }) {
+	const accounts: AccountCredentials[] = [];
+	const http = new ScriptedHttp(script);
+	let n = 0;
+	const c = new DmClient({
+		flash, device: DEVICE, random: (len) => new Uint8Array(len).map(() => (n += 37) & 255), now: () => clock.t,
+		http: (a) => { accounts.push(a); return http; }, mos: [{ tag: "x", schema: TEST_MO }], backoff: { baseMs: 1000, maxMs: 8000 },
+	});
+	return { c, http, accounts };
+}
+
+describe("DmClient", () => {
+	it("applies a factory bootstrap and runs a session with the account's credentials", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http, accounts } = client(flash, () => cmds(["GET", `${TEST_MOID}/t1/Val`], ["END"]));
+		assert.deepEqual(c.applyBootstrap([encodeUtf8(FACTORY)]), [`${MOIDS.devInfo}/devinfo/`, `${MOIDS.dmAcc}/dms1/`, `${MOIDS.dacmo}/urn%3Aoma%3Amo%3Atest-mo%3A1.0/`, `${TEST_MOID}/t1/`]);
+		assert.deepEqual(c.servers(), ["dms1"]);
+		assert.deepEqual(await c.session("dms1"), { ok: true, packages: 1 });
+		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:1");
+		assert.deepEqual(Array.from(accounts[0]!.data!), [0x69, 0x64], "Auth/Trsp/Data decoded from base64");
+		assert.deepEqual((await c.session("nobody")).ok, false);
+	});
+
+	it("backs off after a failed session; a queued alert survives it and a remount, and goes out next time", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const clock = { t: 0 };
+		let up = false;
+		const first = client(flash, () => (up ? cmds(["END"]) : { status: 500 }), clock);
+		first.c.applyBootstrap([encodeUtf8(FACTORY)]);
+		first.c.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "critical" });
+		assert.equal((await first.c.session("dms1")).ok, false);
+		const refused = await first.c.session("dms1");
+		assert.ok(!refused.ok && /backing off/.test(refused.reason));
+		assert.equal(first.http.sent.length, 1, "no request while backing off");
+		clock.t = 10000;
+		up = true;
+		const second = client(flash, () => cmds(["END"]), clock);   // a reboot: everything from flash
+		assert.equal(second.c.alerts.pending().length, 1);
+		assert.ok((await second.c.session("dms1")).ok);
+		const p1 = JSON.parse(second.http.sent[0]!.text) as { Alert: { AlertType: string }[] };
+		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:ClientInitiatedMgmt", "urn:oma:at:test:1.0:Event"]);
+		assert.equal(second.c.alerts.pending().length, 0);
+	});
+
+	it("reports a subscribed sub-tree by PUT when it changed, once, and again after the next change", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http } = client(flash, (req) => (req.method === "PUT" ? { status: 204 } : cmds(["SUB", "https://dr.example.com/sub/[DevID]", `${TEST_MOID}/t1/Items`], ["END"])));
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		assert.ok((await c.session("dms1")).ok);
+		assert.equal(await c.reportChanges(), 0, "nothing changed yet");
+		const cs = c.tree.change();
+		cs.put({ moid: TEST_MOID, miid: "t1", path: ["Items", "b", "ID"] }, "b");
+		cs.commit();
+		assert.equal(await c.reportChanges(), 1);
+		const put = http.sent.find((s) => s.method === "PUT")!;
+		assert.equal(put.url, "https://dr.example.com/sub/IMEI:1", "[DevID] is DevInfo/DevID");
+		assert.deepEqual((JSON.parse(put.text) as { MOData: unknown }[])[0]!.MOData, { Items: { a: { ID: "a" } , b: { ID: "b" } } });
+		assert.equal(await c.reportChanges(), 0, "reported once");
+		const again = client(flash, () => ({ status: 200 }));
+		assert.equal(await again.c.reportChanges(), 0, "what was reported is remembered on flash");
+	});
+
+	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http } = client(flash, (req, n) => req.method === "GET"
+			? { status: 200, headers: { "Content-Type": "application/dmmo+json" }, body: JSON.stringify([{ ClientURI: `${TEST_MOID}//`, MOData: { cfg: { Val: "from default", Num: 2 } } }]) }
+			: n === 0 ? cmds(["DELETE", `${TEST_MOID}/t1/`], ["DEFAULT", "https://prov.example.com/[MCC]/cfg", TEST_MOID], ["END"]) : cmds(["END"]));
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		assert.ok((await c.session("dms1")).ok);
+		assert.deepEqual(c.tree.instances(TEST_MOID), []);
+		assert.equal(await c.configure(TEST_MOID), true);
+		assert.equal(http.sent[1]!.url, "https://prov.example.com/-1/cfg");
+		assert.equal(c.tree.text({ moid: TEST_MOID, miid: "cfg", path: ["Val"] }), "from default");
+	});
+
+	it("a verified Package#0 starts a server-initiated session; forged, replayed and stale ones are dropped", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const events: string[] = [];
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const now = 1_700_000_000;
+		const c = new DmClient({
+			flash, device: DEVICE, random: (len) => new Uint8Array(len), now: () => 0, wallClock: () => now,
+			http: () => http, mos: [{ tag: "x", schema: TEST_MO }],
+			log: (e) => { if (e.event === "notification") events.push(e.accepted ? "accepted" : `dropped ${e.reason}`); },
+		});
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		const secret = encodeUtf8("secret"), data = encodeUtf8("data");
+		const p0 = (id: number, timestamp = now) => signPackage0(encodePackage0({ serverId: "dms1", notificationId: id, timestamp, requestMos: true, withDigest: true }), secret, data);
+		const outcome = await c.notification(p0(7));
+		assert.deepEqual(outcome, { ok: true, packages: 1 });
+		const p1 = JSON.parse(http.sent[0]!.text) as { MOS: unknown[]; Alert: { Data: unknown }[] };
+		assert.deepEqual(p1.Alert[0]!.Data, { "NOTIFICATION-ID": 7 });
+		assert.ok(p1.MOS.length > 0, "REQ-MOS honoured");
+		const forged = signPackage0(encodePackage0({ serverId: "dms1", notificationId: 8, timestamp: now, requestMos: true, withDigest: true }), encodeUtf8("guess"), data);
+		assert.equal(await c.notification(forged), undefined);
+		assert.equal(await c.notification(p0(7)), undefined);
+		assert.equal(await c.notification(p0(9, now - 3600)), undefined);
+		assert.equal(await c.notification(new Uint8Array([1, 2, 3])), undefined);
+		assert.deepEqual(events, ["accepted", "dropped bad-digest", "dropped duplicate", "dropped stale", "dropped malformed"]);
+		assert.equal(http.sent.length, 1, "only the verified one reached the server");
+	});
+
+	it("writes DevInfo from the device's description at start, and the sessions name the device by it", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const description = { devId: "IMEI:42", man: "Acme", mod: "M1", lang: "en", devType: "sensor", oem: "", fwV: "2.1", swV: "2.1", hwV: "A" };
+		const make = () => new DmClient({ flash, device: DEVICE, description, random: (n) => new Uint8Array(n), now: () => 0, http: () => http });
+		const c = make();
+		c.applyBootstrap([encodeUtf8(JSON.stringify([JSON.parse(FACTORY)[1]]))]);
+		assert.ok((await c.session("dms1")).ok);
+		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:42");
+		const cv = c.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!);
+		assert.equal(make().tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv, "an unchanged description writes nothing");
+	});
+});

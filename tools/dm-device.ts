@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// dm-device: the DM client on xsdm from the command line (see --help). This wrapper only reads the
+// files the XS program cannot (the factory bootstrap) and starts build/sim/xsdm with the flash
+// options; the client itself is hosts/sim/dm-device/main.ts, run by the XS engine.
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
+
+  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] (--session SRVID | --notify-port N [--once])
+            [--heap-report] [--log text|json] [--development] [--sessions N]
+
+  --flash FILE          NOR flash image (created erased if missing); the DM tree lives here
+  --flash-size N        its size in bytes (default 262144; blocks of 4096)
+  --factory FILE        dmmo+json applied as the factory bootstrap (8.2) when the tree has no DM
+                        account yet, e.g. DevInfo, a DMAcc with SrvURI and Auth/Trsp (PSK identity and
+                        key, base64), and DACMO rights
+  --session SRVID       run a client-initiated session with that account's server, then exit:
+                        0 when it ended with END, 1 with the reason when it was aborted (5.6)
+  --notify-port N       listen on UDP port N (2948 is E.1's) for Package#0 in WAP push datagrams;
+                        each one verified (digest, TIMESTAMP, replay) starts a server-initiated session
+  --once                with --notify-port: exit after the first session, with its status
+  --sessions N          run N sessions in a row (a soak)
+  --log text|json       one line per package sent or received and per command applied (command,
+                        ClientURI, status); secrets are never printed
+  --heap-report         print xsdm's peak XS heap at exit
+  --development         allow plain http SrvURIs (interpretation 12)
+
+Not yet: --card PTY (smartcard bootstrap).
+Server addresses: the SrvURI host is used as an address (xsdm has no resolver): use 127.0.0.1.
+`;
+
+const { values } = parseArgs({
+	options: {
+		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
+		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
+		card: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
+	},
+});
+if (values.help) { process.stdout.write(HELP); process.exit(0); }
+const fail = (message: string): never => { process.stderr.write(`dm-device: ${message}\n${HELP}`); process.exit(2); };
+if (values.card !== undefined) fail("--card is not implemented yet");
+if (!values.flash) fail("--flash FILE is required");
+if (!values.session && values["notify-port"] === undefined) fail("--session SRVID or --notify-port N is required");
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const xsdm = resolve(root, "build/sim/xsdm");
+if (!existsSync(xsdm)) fail(`${xsdm} is missing: run npm run build`);
+const args = [
+	...(values["heap-report"] ? ["--heap-report"] : []),
+	"--flash", values.flash!, "--flash-size", values["flash-size"] ?? "262144", "--flash-block", "4096",
+	resolve(root, "build/js/hosts/sim/dm-device/main.js"),
+	...(values.session ? ["--session", values.session] : []),
+	...(values["notify-port"] !== undefined ? ["--notify-port", values["notify-port"]] : []),
+	...(values.once ? ["--once"] : []),
+	...(values.factory ? ["--factory-json", readFileSync(values.factory, "utf8")] : []),
+	...(values.log ? ["--log", values.log] : []),
+	...(values.sessions ? ["--sessions", values.sessions] : []),
+	...(values.development ? ["--development"] : []),
+];
+const child = spawn(xsdm, args, { stdio: "inherit" });
+child.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
