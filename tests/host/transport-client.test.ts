@@ -16,7 +16,7 @@ const servers: { close(): unknown }[] = [];
 after(() => { for (const s of servers) s.close(); });
 
 const enum Failure { Connect = 1, Tls = 2, Timeout = 3, Closed = 4, Malformed = 5, Refused = 6 }
-interface Line { status?: number; body?: string; pieces?: number; largest?: number; location?: string; error?: string; name?: string; failure?: Failure }
+interface Line { unread?: boolean; abandoned?: string; status?: number; body?: string; pieces?: number; largest?: number; location?: string; error?: string; name?: string; failure?: Failure }
 
 async function run(spec: object, timeoutMs = 30000): Promise<Line[]> {
 	const r = await runXsdm(compiled("tests/xs/transport/client.ts"), [JSON.stringify(spec)], { timeoutMs });
@@ -102,6 +102,34 @@ describe("transport HttpClient on xsdm: plain http (development mode)", () => {
 		const [line] = await run({ development: true, origins: { [origin]: { user: "dev", password: "pw" } }, requests: [{ method: "POST", url: `${origin}/auth`, body: "r", repeat: 3000, piece: 256 }] });
 		assert.equal(line!.body, `POST /auth 3000:${"r".repeat(20)}`);
 		assert.deepEqual(seen.map((x) => [x.url, x.body]), [["/auth", 3000], ["/auth", 3000]], "the refused request's body and the retry's, both whole");
+	});
+
+	it("abandons an unread response when the next request to its origin starts, and goes on on a new connection", async () => {
+		const seen: Seen[] = [], sockets = new Map<unknown, number>();
+		const port = await listen(createHttpServer(recorder(seen, sockets)));
+		const base = `http://127.0.0.1:${port}`;
+		const lines = await run({ development: true, requests: [{ method: "GET", url: `${base}/big`, unread: true }, { method: "GET", url: `${base}/next` }] });
+		assert.deepEqual(lines.map((l) => l.status), [200, 200, undefined]);
+		assert.equal(lines[1]!.body, "GET /next 0:");
+		assert.equal(lines[2]!.failure, Failure.Closed);
+		assert.ok(/abandoned: a new request to http:\/\/127\.0\.0\.1:\d+ was made before this response was read/.test(lines[2]!.abandoned!), lines[2]!.abandoned);
+		assert.deepEqual(seen.map((x) => x.socket), [0, 1], "the half-read connection is not reused");
+	});
+
+	it("fails a request whose producer writes other than its bodyLength, without harm to the next", async () => {
+		const seen: Seen[] = [], sockets = new Map<unknown, number>();
+		const port = await listen(createHttpServer(recorder(seen, sockets)));
+		const base = `http://127.0.0.1:${port}`;
+		const lines = await run({ development: true, requests: [
+			{ method: "PUT", url: `${base}/short`, body: "s", repeat: 10, claim: 20 },
+			{ method: "PUT", url: `${base}/long`, body: "l", repeat: 30, claim: 20 },
+			{ method: "PUT", url: `${base}/right`, body: "r", repeat: 20, claim: 20 },
+		] });
+		assert.deepEqual(lines.map((l) => l.name), ["RangeError", "RangeError", undefined], JSON.stringify(lines));
+		assert.ok(/wrote 10 bytes, bodyLength says 20/.test(lines[0]!.error!), lines[0]!.error);
+		assert.ok(/more than bodyLength \(20\)/.test(lines[1]!.error!), lines[1]!.error);
+		assert.equal(lines[2]!.body, `PUT /right 20:${"r".repeat(20)}`);
+		assert.deepEqual(seen.map((x) => x.url), ["/right"], "the server never saw a whole request with a wrong length");
 	});
 
 	it("refuses plain http outside development mode, without connecting", async () => {

@@ -2,11 +2,12 @@
 // (the dm/session HttpClient contract) and prints one JSON line each: {status, location?, body}
 // with the body as text, or {error, failure, name}. SPEC: { development?, timeout?, highWater?,
 // origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key?, tls11? }, suites?: IANA names, user?, password? } }, requests: [{ method,
-// url, body?, repeat?, piece?, length?: true, waitMs?, readDelayMs? }] }.
+// url, body?, repeat?, piece?, length?: true, claim?: bodyLength, waitMs?, readDelayMs?, unread?: true }] }.
+// An `unread` response is left unread until the next request is done, then read: {abandoned, failure}.
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
 import { argv, exit } from "embedded:sim/host";
-import { TransportError, type HttpMethod } from "../../../modules/dm/session/http.js";
+import { TransportError, type HttpMethod, type HttpResponse } from "../../../modules/dm/session/http.js";
 import { Client, PSK_SUITES, X509_SUITES, suiteNamed, type HttpClientOptions, type OriginCredentials } from "../../../modules/transport/index.js";
 
 interface Spec {
@@ -14,7 +15,7 @@ interface Spec {
 	timeout?: number;
 	highWater?: number;
 	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string; tls11?: boolean }; suites?: string[]; user?: string; password?: string }>;
-	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; waitMs?: number; readDelayMs?: number }[];
+	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; claim?: number; waitMs?: number; readDelayMs?: number; unread?: boolean }[];
 }
 const spec = JSON.parse(argv()[0]!) as Spec;
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -44,6 +45,7 @@ if (spec.highWater) options.highWater = spec.highWater;
 const client = new Client(options);
 
 async function main(): Promise<void> {
+	let left: HttpResponse | undefined;
 	for (const r of spec.requests) {
 		if (r.waitMs) await sleep(r.waitMs);
 		try {
@@ -58,8 +60,14 @@ async function main(): Promise<void> {
 					}
 				};
 				if (r.length) req.bodyLength = whole.length;
+				if (r.claim !== undefined) req.bodyLength = r.claim;
 			}
 			const response = await client.request(req);
+			if (r.unread) {
+				left = response;
+				console.log(JSON.stringify({ status: response.status, unread: true }));
+				continue;
+			}
 			const texts: string[] = [];
 			let pieces = 0, largest = 0;
 			for (let b = await response.read(); b; b = await response.read()) {
@@ -75,6 +83,17 @@ async function main(): Promise<void> {
 		catch (e) {
 			const error = e as Error;
 			console.log(JSON.stringify({ error: error.message, name: error.name, ...(e instanceof TransportError ? { failure: e.failure } : {}) }));
+		}
+		if (left && !r.unread) {
+			const response = left;
+			left = undefined;
+			try {
+				while (await response.read());
+				console.log(JSON.stringify({ abandoned: "read to its end" }));
+			}
+			catch (e) {
+				console.log(JSON.stringify({ abandoned: (e as Error).message, ...(e instanceof TransportError ? { failure: e.failure } : {}) }));
+			}
 		}
 	}
 	client.close();
