@@ -114,8 +114,9 @@ function listen(client: DmClient, port: number): void {
 	const waiting: Uint8Array[] = [];
 	let running = false;
 	const next = (): void => {
+		if (running) return;	// the running session's end calls next() again: take nothing off the queue now
 		const bytes = waiting.shift();
-		if (!bytes || running) return;
+		if (!bytes) return;
 		running = true;
 		client.notification(bytes).then((outcome) => {
 			running = false;

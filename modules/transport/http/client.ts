@@ -1,7 +1,7 @@
 // The HttpClient of modules/dm/session/http.ts over the host's TCP socket and mbedTLS: absolute
 // http(s) URLs, one keep-alive HttpConnection per origin (reopened when the server closed it),
-// the origin's TLS session offered again on every reconnect, per-origin credentials (TLS-PSK for
-// https, Basic/Digest for a 401), host names resolved through the host's resolver.
+// the origin's TLS session offered again on every reconnect, per-origin credentials (TLS-PSK or
+// X.509 for https, Basic/Digest for a 401), host names resolved through the host's resolver.
 //
 // Policies, each a decision of the spec or of DESIGN.md:
 // - plain http only when the client is made with `development: true` (interpretation 12);
@@ -12,6 +12,10 @@
 //   origins or of a request with a body, is handed to the caller as the response it is;
 // - bodies are buffered up to `highWater` bytes each way and no further: write() says false and
 //   the socket is left unread until read() catches up.
+// - after a transport failure nothing is replayed: a kept-alive connection the server closes at
+//   the very moment a request goes out fails that request (Closed) rather than sending again a POST
+//   the server may have seen (a connection found closed before the request is simply reopened; a
+//   401 answered with credentials runs the body producer again, as the retry needs the whole body).
 
 import { TransportError, TransportFailure, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../dm/session/http.js";
 import { SecureSocket, TLSSession, type PskCredentials, type SecureOptions, type TcpConstructor, type TcpOptions, type TcpSocket, type X509Credentials } from "../secure-socket.js";
