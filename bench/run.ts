@@ -7,10 +7,18 @@ import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionFigures } from "./session.js";
+import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
 
 async function main(): Promise<void> {
+	// `npm run bench -- tls` runs only the transport's figures
+	const only = process.argv[2];
+	if (only === "tls") {
+		Object.assign(figures, await tlsFigures());
+		report();
+		return;
+	}
 	Object.assign(figures, await sessionFigures(1000));
 
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
@@ -107,6 +115,11 @@ async function main(): Promise<void> {
 		figures[`empty_module_slots_${width}bit_bytes`] = heap.peakSlotBytes;
 	}
 
+	Object.assign(figures, await tlsFigures());
+	report();
+}
+
+function report(): void {
 	const rows = Object.entries(figures).map(([k, v]) => [k, Number.isInteger(v) ? String(v) : v.toFixed(2)] as const);
 	const width = Math.max(...rows.map(([k]) => k.length));
 	console.log(`${"figure".padEnd(width)}  value`);

@@ -1,6 +1,6 @@
-// The transport of the DM client: TLS 1.2 (PSK) through mbedTLS over the host's TCP socket.
+// The transport of the DM client: TLS 1.2 (PSK or X.509) through mbedTLS over the host's TCP socket, HTTP/1.1 on it, and the WAP push listener that wakes it.
 export { SecureSocket, TLSSession } from "./secure-socket.js";
-export type { SecureSocketOptions, SecureOptions, PskCredentials, TcpConstructor, TcpSocket, TcpOptions, TlsInfo, Bytes } from "./secure-socket.js";
+export type { SecureSocketOptions, SecureOptions, PskCredentials, X509Credentials, TcpConstructor, TcpSocket, TcpOptions, TlsInfo, Bytes } from "./secure-socket.js";
 export { PSK_SUITES, X509_SUITES, suiteNamed } from "./suites.js";
 export type { CipherSuite } from "./suites.js";
 export { ResponseParser } from "./http/response-parser.js";
@@ -12,6 +12,9 @@ export { basicAuthorization, digestAuthorization, parseDigestChallenge } from ".
 export type { Credentials, DigestChallenge } from "./http/auth.js";
 export { HttpConnection } from "./http/connection.js";
 export type { ConnectionOptions, Request, RequestBody, ResponseCallbacks, SocketCallbacks, StreamSocket } from "./http/connection.js";
-export { PooledHttpClient, splitUrl } from "./http/client.js";
-export type { HttpClientOptions, Origin } from "./http/client.js";
-export { package0FromWapPush } from "./wap-push.js";
+export { Client } from "./http/client.js";
+export type { HttpClientOptions, OriginCredentials, Resolver } from "./http/client.js";
+export { parseUrl, resolveLocation } from "./http/url.js";
+export type { HttpUrl, Scheme } from "./http/url.js";
+export { MAX_PUSH_HEADERS, PushDrop, WAP_PUSH_PORT, WapPushError, WapPushListener, parseWapPush } from "./wap-push.js";
+export type { PushCounts, PushSender, UdpConstructor, UdpSocket, WapPushListenerOptions } from "./wap-push.js";

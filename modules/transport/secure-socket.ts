@@ -7,7 +7,7 @@
 // "would block" past the grant. onError(error) reports a failed handshake (an Error whose message
 // says what to check; never a secret), a lost connection, or the server's close_notify.
 
-import { PSK_SUITES, type CipherSuite } from "./suites.js";
+import { PSK_SUITES, X509_SUITES, type CipherSuite } from "./suites.js";
 
 export type Bytes = ArrayBuffer | ArrayBufferView;
 
@@ -34,15 +34,27 @@ export interface PskCredentials {
 	key: Uint8Array;
 }
 
-export interface SecureOptions {
-	psk: PskCredentials;
-	/** a subset of PSK_SUITES, in preference order (default: all seven) */
+export interface X509Credentials {
+	/** the DER certificates the server's chain must end in (the account's Ext/TrustAnchor) */
+	trustAnchors: readonly Bytes[];
+	/** the client's own DER certificate (Auth/Trsp/Data), sent when the server asks; with `key` */
+	certificate?: Bytes;
+	/** its DER private key (Auth/Trsp/Secret), PKCS#8 or PKCS#1/SEC1; parsed into mbedTLS, which wipes it */
+	key?: Bytes;
+	/** accept a TLS 1.1 server (DM-SEC-006, interpretation 8), with AES-128 CBC SHA-1 suites for that
+	    version only; off by default, and nothing below TLS 1.1 ever */
+	allowTls11?: boolean;
+}
+
+/** TLS-PSK, or X.509 (interpretation 11): the mode is the credentials given. */
+export type SecureOptions = ({ psk: PskCredentials; x509?: undefined } | { x509: X509Credentials; psk?: undefined }) & {
+	/** a subset of PSK_SUITES or X509_SUITES (by mode), in preference order (default: all of them) */
 	suites?: readonly CipherSuite[];
-	/** sent as SNI */
+	/** sent as SNI; in X.509 mode required, and the server's certificate must carry it */
 	serverName?: string;
 	/** offered for resumption when it holds a session, and updated with this connection's */
 	session?: TLSSession;
-}
+};
 
 export interface SecureSocketOptions {
 	address: string;
@@ -90,9 +102,11 @@ const info = native("xs_tls_info");
 const saveSession = native("xs_tls_save_session");
 const failure = native("xs_tls_failure");
 
+interface EngineOptions { suites: number[]; psk?: PskCredentials; x509?: X509Credentials; serverName?: string; session?: TLSSession }
+
 /** The native half: one mbedTLS context and its two ciphertext rings. */
 class Engine extends Native("xs_tls_destructor") {
-	constructor(options: { suites: number[]; psk: PskCredentials; serverName?: string; session?: TLSSession }) {
+	constructor(options: EngineOptions) {
 		super();
 		construct.call(this, options);
 	}
@@ -122,13 +136,16 @@ export class SecureSocket {
 
 	constructor(options: SecureSocketOptions) {
 		const secure = options.secure;
-		if (!secure || !secure.psk) throw new TypeError("secure.psk required: { identity, key } (Auth/Trsp/Data and Secret)");
-		const suites = (secure.suites ?? PSK_SUITES).map((s) => s.id);
+		if (!secure || (!secure.psk && !secure.x509)) throw new TypeError("secure.psk required: { identity, key } (Auth/Trsp/Data and Secret), or secure.x509: { trustAnchors, certificate?, key? }");
+		if (secure.psk && secure.x509) throw new TypeError("secure.psk or secure.x509, not both: the account's Auth/Trsp holds one kind (interpretation 11)");
+		const allowed = secure.psk ? PSK_SUITES : X509_SUITES;
+		for (const s of secure.suites ?? []) if (!allowed.includes(s)) throw new RangeError(`cipher suite ${s.name} is not one of section 9.2.2's for ${secure.psk ? "PSK" : "X.509"} mode`);
+		const suites = (secure.suites ?? allowed).map((s) => s.id);
 		this.#onReadable = options.onReadable;
 		this.#onWritable = options.onWritable;
 		this.#onError = options.onError;
 		this.#session = secure.session;
-		const engineOptions: { suites: number[]; psk: PskCredentials; serverName?: string; session?: TLSSession } = { suites, psk: secure.psk };
+		const engineOptions: EngineOptions = secure.psk ? { suites, psk: secure.psk } : { suites, x509: secure.x509 };
 		if (secure.serverName !== undefined) engineOptions.serverName = secure.serverName;
 		if (secure.session !== undefined) engineOptions.session = secure.session;
 		this.#engine = new Engine(engineOptions);

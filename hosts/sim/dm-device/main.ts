@@ -11,9 +11,10 @@
 //   --card TTY:FIFO[:2g|3g]  read the DM bootstrap from the UICC on that serial line (RST through
 //                         FIFO) at start (8.1); a changed card's accounts each get a BootstrapComplete
 //                         session; --card-keys ENC:MAC:DEK (hex) reads it through SCP03 (Appendix H)
-// Server names in SrvURIs are used as addresses (the sim host has no resolver): use 127.0.0.1.
+// Host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
 import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
+import Resolver from "embedded:network/dns/resolver";
 import Flash from "embedded:storage/flash";
 import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
@@ -23,7 +24,7 @@ import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Profile } from "../../../modules/pcsc-uart/index.js";
 import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import Serial from "embedded:io/serial";
-import { PooledHttpClient, SecureSocket, TLSSession, package0FromWapPush, type StreamSocket, type TcpConstructor } from "../../../modules/transport/index.js";
+import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
 interface Args { card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
 
@@ -65,22 +66,25 @@ function log(e: ClientEvent): void {
 /** TLS sessions to resume, one per server, for this process's life. */
 const tlsSessions = new Map<string, TLSSession>();
 
-function http(account: AccountCredentials): PooledHttpClient {
-	return new PooledHttpClient({
+/** The transport for one account's session: its PSK goes to its own server's origin and nowhere else. */
+function http(account: AccountCredentials): Client {
+	let server: string | undefined;
+	try {
+		server = parseUrl(account.srvUri).origin;
+	}
+	catch {
+		server = undefined;	// the request itself will say what is wrong with the URI
+	}
+	return new Client({
+		tcp: TCP as unknown as TcpConstructor,
+		resolver: new Resolver(),
 		timeout: 15000,
-		connect: (origin, callbacks) => {
-			if (origin.scheme === "http") {
-				if (!args.development) throw new Error("plain http outside development mode");
-				return new TCP({ address: origin.host, port: origin.port, onReadable: callbacks.onReadable, onWritable: callbacks.onWritable, onError: () => callbacks.onError() }) as unknown as StreamSocket;
-			}
-			if (!account.data || !account.secret) throw new Error(`the account ${account.srvId} has no Auth/Trsp credentials`);
+		development: args.development,
+		credentials: (origin) => {
+			if (origin !== server || !account.data || !account.secret) return undefined;
 			let session = tlsSessions.get(account.srvId);
 			if (!session) { session = new TLSSession(); tlsSessions.set(account.srvId, session); }
-			return new SecureSocket({
-				address: origin.host, port: origin.port, socket: { io: TCP as unknown as TcpConstructor },
-				secure: { psk: { identity: account.data, key: account.secret }, session },
-				onReadable: callbacks.onReadable, onWritable: callbacks.onWritable, onError: (e) => callbacks.onError(e),
-			}) as unknown as StreamSocket;
+			return { psk: { identity: account.data, key: account.secret }, session };
 		},
 	});
 }
@@ -173,8 +177,9 @@ function listen(client: DmClient, port: number): void {
 	const waiting: Uint8Array[] = [];
 	let running = false;
 	const next = (): void => {
+		if (running) return;	// the running session's end calls next() again: take nothing off the queue now
 		const bytes = waiting.shift();
-		if (!bytes || running) return;
+		if (!bytes) return;
 		running = true;
 		client.notification(bytes).then((outcome) => {
 			running = false;
@@ -183,17 +188,15 @@ function listen(client: DmClient, port: number): void {
 			next();
 		}, (e: unknown) => { console.error(`dm-device: ${e instanceof Error ? e.message : String(e)}`); exit(1); });
 	};
-	const socket = new UDP({
+	const listener = new WapPushListener({
+		udp: UDP as unknown as UdpConstructor,
 		port, address: "127.0.0.1",
-		onReadable() {
-			for (let d = socket.read(); d; d = socket.read()) {
-				const p0 = package0FromWapPush(new Uint8Array(d));
-				if (p0 && waiting.length < 4) waiting.push(p0.slice());
-			}
+		onNotification(p0) {
+			if (waiting.length < 4) waiting.push(p0.slice());
 			next();
 		},
 	});
-	console.log(`listening for Package#0 on UDP ${socket.port}`);
+	console.log(`listening for Package#0 on UDP ${listener.port}`);
 }
 
 main().catch((e: unknown) => {

@@ -2,12 +2,13 @@
 // both echoing on loopback, both telling which connections resumed a session. The key material is
 // made by the caller; a certificate (for the RSA-PSK suites) is made here with openssl, once per
 // directory.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { createServer, type Server, type TLSSocket } from "node:tls";
 import { constants } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startOpensslServer } from "./openssl-server.js";
 
 export interface PskPeer {
 	port: number;
@@ -75,27 +76,20 @@ export async function nodePskServer(o: PskPeerOptions): Promise<PskPeer> {
  * resumed handshake writes ChangeCipherSpec without reading a ClientKeyExchange.
  */
 export async function opensslPskServer(o: PskPeerOptions & { extra?: string[] }): Promise<PskPeer & { output: () => string }> {
-	const port = 20000 + Math.floor(Math.random() * 20000);
-	const args = ["s_server", "-accept", String(port), "-4", "-psk", o.key.toString("hex"), "-psk_identity", o.identity,
-		"-cipher", o.ciphers, "-rev", "-state", ...(o.extra ?? ["-tls1_2"])];
-	if (o.certificate) args.push("-cert", o.certificate.cert, "-key", o.certificate.key);
-	else args.push("-nocert");
-	if (o.sessionIds) args.push("-no_ticket");
-	const child: ChildProcess = spawn("openssl", args, { stdio: ["pipe", "pipe", "pipe"] });
-	let output = "";
-	child.stdout!.setEncoding("utf8").on("data", (d: string) => { output += d; });
-	child.stderr!.setEncoding("utf8").on("data", (d: string) => { output += d; });
-	await new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`openssl s_server did not start:\n${output}`)), 5000);
-		const check = (): void => { if (/ACCEPT/.test(output)) { clearTimeout(timer); resolve(); } else setTimeout(check, 20); };
-		check();
+	const server = await startOpensslServer((port) => {
+		const args = ["s_server", "-accept", String(port), "-4", "-psk", o.key.toString("hex"), "-psk_identity", o.identity,
+			"-cipher", o.ciphers, "-rev", "-state", ...(o.extra ?? ["-tls1_2"])];
+		if (o.certificate) args.push("-cert", o.certificate.cert, "-key", o.certificate.key);
+		else args.push("-nocert");
+		if (o.sessionIds) args.push("-no_ticket");
+		return args;
 	});
 	// each handshake's trace ends at its "CONNECTION ESTABLISHED"
-	const resumed = (): boolean[] => output.split("CONNECTION ESTABLISHED").slice(0, -1).map((part) => !/read client key exchange/i.test(part));
+	const resumed = (): boolean[] => server.output().split("CONNECTION ESTABLISHED").slice(0, -1).map((part) => !/read client key exchange/i.test(part));
 	return {
-		port,
+		port: server.port,
 		get resumed() { return resumed(); },
-		output: () => output,
-		close: () => new Promise<void>((resolve) => { child.on("close", () => resolve()); child.kill("SIGTERM"); }),
+		output: server.output,
+		close: server.close,
 	};
 }

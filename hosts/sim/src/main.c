@@ -86,6 +86,7 @@ int main(int argc, char** argv)
 	gSimOptions.argc = argc - i - 1;
 	gSimOptions.argv = argv + i + 1;
 	simSetRoot("/proc/self/exe");
+	simMbedtlsMemoryInit();
 
 	/* Start small, as the device does; XS grows the heap as needed. */
 	xsCreation creation = {

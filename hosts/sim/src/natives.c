@@ -16,6 +16,8 @@ extern const simNativeTable simCryptoNatives;
 extern const simNativeTable simStoreNatives;
 extern const simNativeTable simTransportNatives;
 extern const simNativeTable simCodecNatives;
+extern const simNativeTable simDnsNatives;
+extern const simNativeTable simMbedtlsMemoryNatives;
 
 static const simNativeTable* const gTables[] = {
 	&simHostNatives,
@@ -27,6 +29,8 @@ static const simNativeTable* const gTables[] = {
 	&simStoreNatives,
 	&simTransportNatives,
 	&simCodecNatives,
+	&simDnsNatives,
+	&simMbedtlsMemoryNatives,
 };
 
 static void xs_native(xsMachine* the)

@@ -41,6 +41,9 @@ simWatch* simWatchAdd(int fd, short events, simWatchCallback callback, void* con
 void simWatchSetEvents(simWatch* watch, short events);
 void simWatchRemove(simWatch* watch);
 
+/* Finds mbedTLS's code so that its calloc/free calls are counted (mbedtls-memory.c). */
+void simMbedtlsMemoryInit(void);
+
 /* Milliseconds on the monotonic clock. */
 double simMonotonicMilliseconds(void);
 

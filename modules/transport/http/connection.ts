@@ -24,9 +24,9 @@ export interface SocketCallbacks {
 export interface RequestBody {
 	/** bytes in all, or "chunked" when unknown */
 	length: number | "chunked";
-	/** fills `into` with the next bytes and returns how many; 0 ends the body; -1 means none are
-	    ready yet (an asynchronous producer): the connection waits for resume() */
-	pull(into: Uint8Array): number;
+	/** fills `into` with the next bytes and returns how many; 0 ends the body; undefined: none
+	    yet, the producer calls the connection's bodyReady() once it has more */
+	pull(into: Uint8Array): number | undefined;
 	/** starts again from the first byte, for the retry a 401 needs; without it a 401 is final */
 	rewind?(): void;
 }
@@ -56,7 +56,7 @@ export interface ConnectionOptions {
 	/** a fresh client nonce for Digest, from the device's random source */
 	cnonce?: () => string;
 	limits?: ParserLimits;
-	/** bytes pulled from a body per write (default 1024) */
+	/** bytes pulled from a body per write, and read from the socket at a time (default 1024) */
 	bodyPiece?: number;
 }
 
@@ -85,6 +85,8 @@ export class HttpConnection {
 	#nc = 0;
 	#keepAlive = true;
 	#piece: Uint8Array;
+	#unread = 0;		// bytes the socket said it holds that have not been read
+	#paused = false;	// the caller's response buffer is full: leave the bytes in the socket
 
 	constructor(options: ConnectionOptions) {
 		this.#o = options;
@@ -106,9 +108,25 @@ export class HttpConnection {
 		this.#start({ request, callbacks, stage: Stage.Head, head: new Uint8Array(0), headSent: 0, authorized: false, discard: false, retry: undefined, pending: undefined, ended: false }, undefined);
 	}
 
-	/** More body bytes are ready after a pull() that returned -1. */
+	/** The caller's body producer has more bytes after a pull() that returned undefined. */
+	bodyReady(): void {
+		const x = this.#exchange;
+		if (x && x.stage === Stage.Body) this.#send();
+	}
+
+	/** Stops taking response bytes from the socket (and the time-out with it: the caller is slow, not the server). */
+	pause(): void {
+		if (this.#paused) return;
+		this.#paused = true;
+		this.#disarm();
+	}
+
+	/** Takes response bytes again, those the socket already holds first. */
 	resume(): void {
-		this.#send();
+		if (!this.#paused) return;
+		this.#paused = false;
+		if (this.#exchange) this.#arm();
+		this.#take();
 	}
 
 	/** Closes the connection; a request in flight ends with nothing more said. */
@@ -128,6 +146,7 @@ export class HttpConnection {
 		x.ended = false;
 		x.pending = undefined;
 		this.#exchange = x;
+		this.#paused = false;
 		this.#parser.reset(x.request.method);
 		this.#arm();
 		if (!this.#socket) {
@@ -171,7 +190,7 @@ export class HttpConnection {
 			if (!x.pending) {
 				if (x.ended) break;
 				const n = body.pull(this.#piece.subarray(0, Math.min(this.#piece.length, this.#writable - framing)));
-				if (n < 0) return;	// the producer is behind: resume() calls back
+				if (n === undefined) return;	// bodyReady() sends on
 				if (n === 0) {
 					x.ended = true;
 					if (chunked) x.pending = lastChunk();
@@ -192,22 +211,32 @@ export class HttpConnection {
 	}
 
 	#readable(count: number): void {
-		const socket = this.#socket;
-		if (!socket) return;
-		const bytes = socket.read(count);
-		if (!bytes) return;
-		if (!this.#exchange) {
-			this.#fail(new HttpError(HttpErrorKind.Malformed, "the server sent bytes no request asked for"));
-			return;
-		}
-		this.#arm();
-		try {
-			const view = new Uint8Array(bytes);
-			const used = this.#parser.feed(view);
-			if (used < view.length && this.#socket) throw new HttpError(HttpErrorKind.Malformed, "the server sent bytes after its response");
-		}
-		catch (e) {
-			this.#fail(e instanceof Error ? e : new Error(String(e)));
+		this.#unread = count;
+		this.#take();
+	}
+
+	/** Reads the socket a piece at a time, so that pause() from a body callback holds the rest back. */
+	#take(): void {
+		while (this.#unread > 0 && !this.#paused) {
+			const socket = this.#socket;
+			if (!socket) { this.#unread = 0; return; }
+			const bytes = socket.read(Math.min(this.#unread, this.#piece.length));
+			if (!bytes || !bytes.byteLength) { this.#unread = 0; return; }
+			this.#unread -= bytes.byteLength;
+			if (!this.#exchange) {
+				this.#fail(new HttpError(HttpErrorKind.Malformed, "the server sent bytes no request asked for"));
+				return;
+			}
+			this.#arm();
+			try {
+				const view = new Uint8Array(bytes);
+				const used = this.#parser.feed(view);
+				if (used < view.length && this.#socket) throw new HttpError(HttpErrorKind.Malformed, "the server sent bytes after its response");
+			}
+			catch (e) {
+				this.#fail(e instanceof Error ? e : new Error(String(e)));
+				return;
+			}
 		}
 	}
 
@@ -256,8 +285,10 @@ export class HttpConnection {
 	}
 
 	#lost(e?: Error): void {
+		// (both sockets report the end only after the last buffered byte was read, so a pause loses nothing)
 		this.#socket?.close();
 		this.#socket = undefined;
+		this.#unread = 0;
 		const x = this.#exchange;
 		if (!x) return;
 		try {
@@ -279,6 +310,7 @@ export class HttpConnection {
 	#drop(): void {
 		const socket = this.#socket;
 		this.#socket = undefined;
+		this.#unread = 0;
 		this.#disarm();
 		socket?.close();
 	}

@@ -10,8 +10,14 @@
  *
  * Secrets: the PSK is copied out of the XS heap only long enough to give it to mbedTLS (which
  * keeps its own copy and wipes it in mbedtls_ssl_config_free); saved sessions (which hold the
- * master secret) live in host memory and are wiped when their object goes. No error text ever
- * contains key or session bytes.
+ * master secret) live in host memory and are wiped when their object goes. In X.509 mode the
+ * client's private key is parsed straight from the caller's buffer into mbedTLS's pk context,
+ * which mbedtls_pk_free wipes. No error text ever contains key or session bytes.
+ *
+ * Modes (interpretation 11): PSK, or X.509 with the server verified against the account's trust
+ * anchors and for the server name (MBEDTLS_SSL_VERIFY_REQUIRED), the client's certificate sent
+ * when the account has one. The validity dates are checked against the host's clock: on the
+ * device it must be set (SNTP) before a session in X.509 mode.
  */
 #include "xsmc.h"
 #include "tls.h"
@@ -24,6 +30,8 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ciphersuites.h>
 #include <mbedtls/version.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
 
 #ifndef MODDEF_TLS_RXBUF
 	#define MODDEF_TLS_RXBUF (2048)		/* bytes of ciphertext fed but not yet taken by mbedTLS */
@@ -49,11 +57,17 @@ enum { kHandshake = 1, kOpen, kClosed, kFailed };
 typedef struct {
 	mbedtls_ssl_context ssl;
 	mbedtls_ssl_config conf;
+	/* X.509 mode: the account's trust anchors, and its own certificate and key when it has them */
+	mbedtls_x509_crt trust;
+	mbedtls_x509_crt own;
+	mbedtls_pk_context ownKey;
 	int suites[TLS_MAX_SUITES + 1];
+	int suitesTls11[TLS_MAX_SUITES + 4];	/* what the ClientHello offers when TLS 1.1 is allowed */
 	uint8_t state;
 	uint8_t resumed;
 	uint8_t transportEnded;	/* the TCP socket reported onError: no more ciphertext will come */
 	uint8_t sawServerHello;
+	uint8_t tls11;			/* X.509 mode, the account allows TLS 1.1 (interpretation 8) */
 	char failure[320];		/* the message every call repeats once the connection has failed */
 	uint32_t rxStart, rxCount;
 	uint32_t txStart, txCount;
@@ -91,6 +105,9 @@ static void tlsFree(TLSRecord* tls)
 {
 	mbedtls_ssl_free(&tls->ssl);
 	mbedtls_ssl_config_free(&tls->conf);
+	mbedtls_x509_crt_free(&tls->trust);
+	mbedtls_x509_crt_free(&tls->own);
+	mbedtls_pk_free(&tls->ownKey);	/* mbedtls_pk_free wipes the private key */
 	mbedtls_platform_zeroize(tls, sizeof(TLSRecord));
 	free(tls);
 }
@@ -176,13 +193,25 @@ static void describe(TLSRecord* tls, int error, const char* during)
 		if ((alert == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) || (alert == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) || (alert == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY))
 			hint = ": check the PSK identity and key (Auth/Trsp/Data and Secret)";
 		else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
-			hint = ": the server does not speak TLS 1.2, the only version the client offers";
+			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers (TLS 1.1 only when the account allows it, in X.509 mode)";
 		else if ((alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) || (alert == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY))
-			hint = ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
+			hint = tls->tls11 ? ": no cipher suite in common (9.2.2's for TLS 1.2, AES-128 CBC SHA-1 for TLS 1.1; never below TLS 1.1), or the server refused the credentials" : ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
 		snprintf(out, size, "TLS %s failed: the server sent alert %d (%s)%s", during, alert, alertName(alert), hint);
 	}
 	else if ((error == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO) || (error == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION))
-		snprintf(out, size, "TLS %s failed: the server chose a version or cipher suite the client did not offer (only TLS 1.2 with the suites of section 9.2.2)", during);
+		snprintf(out, size, "TLS %s failed: the server chose a version or cipher suite the client did not offer (%s)", during, tls->tls11 ? "TLS 1.2 with the suites of section 9.2.2, or TLS 1.1" : "only TLS 1.2 with the suites of section 9.2.2");
+	else if (error == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+		uint32_t flags = mbedtls_ssl_get_verify_result(&tls->ssl);
+		const char* why;
+		if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) why = "it is not signed by a trust anchor of the account (Ext/TrustAnchor)";
+		else if (flags & MBEDTLS_X509_BADCERT_EXPIRED) why = "it has expired (or the device clock is wrong)";
+		else if (flags & MBEDTLS_X509_BADCERT_FUTURE) why = "it is not valid yet (or the device clock is wrong)";
+		else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) why = "it is not for the host name in the server URI";
+		else if (flags & MBEDTLS_X509_BADCERT_REVOKED) why = "it is revoked";
+		else if (flags & (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY)) why = "its signature or key is too weak";
+		else why = "it failed verification";
+		snprintf(out, size, "TLS %s failed: the server's certificate was refused: %s (flags 0x%x)", during, why, (unsigned)flags);
+	}
 	else if (error == MBEDTLS_ERR_SSL_CONN_EOF)
 		snprintf(out, size, "TLS %s failed: the server closed the connection", during);
 	else if (error == MBEDTLS_ERR_SSL_INVALID_MAC)
@@ -263,14 +292,78 @@ static void readSuites(xsMachine* the, xsSlot* options, int* suites)
 	suites[count] = 0;
 }
 
-/* constructor({ suites, psk?: { identity, key }, serverName?, session? }) */
+/* Parses the DER certificates of an array (or one buffer) into chain; a RangeError names the bad one. */
+static int parseCertificates(xsMachine* the, xsSlot* list, mbedtls_x509_crt* chain, const char* name)
+{
+	int count = 1;
+	int isArray = xsmcIsInstanceOf(*list, xsArrayPrototype);
+	if (isArray) {
+		xsmcGet(xsVar(2), *list, xsID("length"));
+		count = xsmcToInteger(xsVar(2));
+	}
+	for (int i = 0; i < count; i++) {
+		if (isArray) xsmcGetIndex(xsVar(2), *list, i);
+		else xsVar(2) = *list;
+		void* data;
+		xsUnsignedValue length;
+		xsmcGetBufferReadable(xsVar(2), &data, &length);
+		int error = mbedtls_x509_crt_parse_der(chain, data, length);
+		if (error) return error;
+	}
+	return count ? 0 : MBEDTLS_ERR_X509_INVALID_FORMAT;
+}
+
+/* What a TLS 1.1 server may choose (DM-SEC-006): the AES-128 CBC SHA-1 counterparts of the X.509
+   suites of 9.2.2, which are all TLS 1.2 only. mbedTLS 2.28's ClientHello offers the list of the
+   lowest version allowed, so that list is 9.2.2's suites followed by these; the TLS 1.2 list stays
+   9.2.2's alone, and mbedTLS checks the ServerHello against the list of the version chosen: a TLS 1.2
+   server that picks one of these is refused, never used. */
+static const int gTls11Suites[] = {
+	0xc009,	/* TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA */
+	0x0033,	/* TLS_DHE_RSA_WITH_AES_128_CBC_SHA */
+	0x002f,	/* TLS_RSA_WITH_AES_128_CBC_SHA */
+	0
+};
+
+/* X.509 mode: trust anchors required, own certificate and key together or not at all. */
+static void configureX509(xsMachine* the, TLSRecord* tls, xsSlot* x509)
+{
+	xsmcGet(xsVar(1), *x509, xsID("trustAnchors"));
+	if (!xsmcTest(xsVar(1))) xsTypeError("x509.trustAnchors required: the DER certificates the server's must chain to (Ext/TrustAnchor)");
+	int error = parseCertificates(the, &xsVar(1), &tls->trust, "trustAnchors");
+	if (error) {
+		char text[96];
+		mbedtls_strerror(error, text, sizeof(text));
+		xsRangeError("x509.trustAnchors: not DER certificates (%s)", text);
+	}
+	xsmcGet(xsVar(1), *x509, xsID("allowTls11"));
+	tls->tls11 = xsmcTest(xsVar(1)) ? 1 : 0;
+	xsmcGet(xsVar(1), *x509, xsID("certificate"));
+	xsmcGet(xsVar(2), *x509, xsID("key"));
+	if (xsmcTest(xsVar(1)) != xsmcTest(xsVar(2))) xsTypeError("x509.certificate and x509.key go together (Auth/Trsp/Data and Secret)");
+	if (xsmcTest(xsVar(1))) {
+		void* data;
+		xsUnsignedValue length;
+		xsmcGetBufferReadable(xsVar(1), &data, &length);
+		if (mbedtls_x509_crt_parse_der(&tls->own, data, length)) xsRangeError("x509.certificate: not a DER certificate");
+		xsmcGetBufferReadable(xsVar(2), &data, &length);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+		error = mbedtls_pk_parse_key(&tls->ownKey, data, length, NULL, 0, mbedtls_ctr_drbg_random, &gDrbg);
+#else
+		error = mbedtls_pk_parse_key(&tls->ownKey, data, length, NULL, 0);
+#endif
+		if (error) xsRangeError("x509.key: not a DER private key (PKCS#8 or PKCS#1/SEC1)");
+	}
+}
+
+/* constructor({ suites, psk?: { identity, key }, x509?: { trustAnchors, certificate?, key? }, serverName?, session? }) */
 void xs_tls_constructor(xsMachine* the)
 {
 	xsmcVars(3);
 	if ((xsmcArgc < 1) || (xsmcTypeOf(xsArg(0)) != xsReferenceType)) xsTypeError("options required: { suites, psk, ... }");
 	int suites[TLS_MAX_SUITES + 1];
 	readSuites(the, &xsArg(0), suites);
-	char serverName[256] = "";
+	char serverName[256] = "";	/* SNI, and in X.509 mode the name the certificate must carry */
 	xsmcGet(xsVar(0), xsArg(0), xsID("serverName"));
 	if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), serverName, sizeof(serverName));
 	xsmcGet(xsVar(2), xsArg(0), xsID("session"));
@@ -280,21 +373,36 @@ void xs_tls_constructor(xsMachine* the)
 		if (saved && !saved->length) saved = NULL;
 	}
 	xsmcGet(xsVar(1), xsArg(0), xsID("psk"));
-	if (xsmcTypeOf(xsVar(1)) != xsReferenceType) xsTypeError("psk required: { identity, key } (X.509 mode is not built yet)");
+	int x509 = 0;
+	if (xsmcTypeOf(xsVar(1)) != xsReferenceType) {
+		xsmcGet(xsVar(1), xsArg(0), xsID("x509"));
+		if (xsmcTypeOf(xsVar(1)) != xsReferenceType) xsTypeError("psk or x509 required: { identity, key } or { trustAnchors, certificate?, key? }");
+		if (!serverName[0]) xsTypeError("serverName required in X.509 mode: the server's certificate is checked against it");
+		x509 = 1;
+	}
 
 	if (seedRandom()) xsUnknownError("no random source for TLS");
 	TLSRecord* tls = calloc(1, sizeof(TLSRecord));
 	if (!tls) xsUnknownError("no memory for TLS");
 	mbedtls_ssl_init(&tls->ssl);
 	mbedtls_ssl_config_init(&tls->conf);
+	mbedtls_x509_crt_init(&tls->trust);
+	mbedtls_x509_crt_init(&tls->own);
+	mbedtls_pk_init(&tls->ownKey);
 	memcpy(tls->suites, suites, sizeof(suites));
 	size_t identityLength = 0, keyLength = 0;
 	uint8_t* identity = NULL;
 	uint8_t* key = NULL;
 	/* a throw from here on must not leak tls or a key copy: catch, clean, rethrow */
 	xsTry {
-		identity = copyBytes(the, &xsVar(1), "identity", &identityLength, 128);
-		key = copyBytes(the, &xsVar(1), "key", &keyLength, MBEDTLS_PSK_MAX_LEN);
+		if (x509) {
+			xsVar(0) = xsVar(1);
+			configureX509(the, tls, &xsVar(0));
+		}
+		else {
+			identity = copyBytes(the, &xsVar(1), "identity", &identityLength, 128);
+			key = copyBytes(the, &xsVar(1), "key", &keyLength, MBEDTLS_PSK_MAX_LEN);
+		}
 	}
 	xsCatch {
 		freeSecret(identity, identityLength);
@@ -309,10 +417,27 @@ void xs_tls_constructor(xsMachine* the)
 		mbedtls_ssl_conf_max_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
 		mbedtls_ssl_conf_ciphersuites(&tls->conf, tls->suites);
 		mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &gDrbg);
-		/* the PSK authenticates both ends; RSA-PSK's certificate only carries the RSA key */
-		mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_NONE);
 		mbedtls_ssl_conf_session_tickets(&tls->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
-		error = mbedtls_ssl_conf_psk(&tls->conf, key, keyLength, identity, identityLength);
+		if (x509) {
+			/* the server proves itself with a certificate chaining to a trust anchor, for this host name */
+			mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+			mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->trust, NULL);
+			if (tls->tls11) {
+				mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
+				mbedtls_ssl_conf_max_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+				int n = 0;
+				for (const int* id = tls->suites; *id; id++) tls->suitesTls11[n++] = *id;
+				for (const int* id = gTls11Suites; *id; id++) tls->suitesTls11[n++] = *id;
+				tls->suitesTls11[n] = 0;
+				mbedtls_ssl_conf_ciphersuites_for_version(&tls->conf, tls->suitesTls11, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
+			}
+			if (tls->own.version) error = mbedtls_ssl_conf_own_cert(&tls->conf, &tls->own, &tls->ownKey);
+		}
+		else {
+			/* the PSK authenticates both ends; RSA-PSK's certificate only carries the RSA key */
+			mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_NONE);
+			error = mbedtls_ssl_conf_psk(&tls->conf, key, keyLength, identity, identityLength);
+		}
 	}
 	freeSecret(identity, identityLength);
 	freeSecret(key, keyLength);

@@ -1,5 +1,5 @@
-// The secure socket's contract without a peer: options are checked before anything is allocated,
-// errors say what to pass, a session starts empty, and the native receivers are validated.
+// The secure socket's contract without a peer: options are checked before anything is allocated
+// (PSK or X.509 credentials, never both; suites of the mode), errors say what to pass, a session starts empty, and the native receivers are validated.
 import TCP from "embedded:io/socket/tcp";
 import { PSK_SUITES, SecureSocket, TLSSession, suiteNamed, X509_SUITES } from "../../../modules/transport/index.js";
 import { assert, describe, it } from "../../harness/index.js";
@@ -22,6 +22,14 @@ describe("secure socket options", () => {
 		assert.equal(X509_SUITES.length, 6);
 		assert.equal(suiteNamed("TLS_PSK_WITH_AES_128_GCM_SHA256", PSK_SUITES).id, 0x00a8);
 		assert.throws(() => suiteNamed("TLS_PSK_WITH_NULL_SHA256", PSK_SUITES), /not one of section 9\.2\.2's: TLS_DHE_PSK/);
+	});
+	it("takes PSK or X.509 credentials, not both, and X.509 only with a server name to check", () => {
+		const x509 = { trustAnchors: [new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])] };
+		assert.throws(() => new SecureSocket({ address: "127.0.0.1", port: 1, socket: { io: TCP }, secure: { psk, x509 } as never }), /not both/);
+		assert.throws(() => new SecureSocket({ address: "127.0.0.1", port: 1, socket: { io: TCP }, secure: { x509 } }), /serverName required in X\.509 mode/);
+		assert.throws(() => new SecureSocket({ address: "127.0.0.1", port: 1, socket: { io: TCP }, secure: { x509, serverName: "dm.example" } }), /trustAnchors: not DER certificates/);
+		assert.throws(() => new SecureSocket({ address: "127.0.0.1", port: 1, socket: { io: TCP }, secure: { x509, serverName: "dm.example", suites: PSK_SUITES } }), /not one of section 9\.2\.2's for X\.509 mode/);
+		assert.throws(() => new SecureSocket({ address: "127.0.0.1", port: 1, socket: { io: TCP }, secure: { psk, suites: X509_SUITES } }), /for PSK mode/);
 	});
 	it("refuses a session object that is not a TLSSession", () => {
 		assert.throws(() => new SecureSocket({ address: "127.0.0.1", port: 1, socket: { io: TCP }, secure: { psk, session: {} as TLSSession } }));

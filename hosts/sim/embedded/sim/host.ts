@@ -1,5 +1,5 @@
 // embedded:sim/host — services of the xsdm simulator host to the program it runs:
-// arguments, exit status, heap figures, clocks and random bytes. Only entry points
+// arguments, exit status, heap figures (XS's and mbedTLS's), clocks and random bytes. Only entry points
 // (tests, benchmarks, hosts/sim's main) import this; modules/ get what they need injected.
 
 export interface Heap {
@@ -22,6 +22,22 @@ const hostGc = native("xs_host_gc");
 const hostMonotonic = native("xs_host_monotonic");
 const hostWall = native("xs_host_wall");
 const hostRandom = native("xs_host_random");
+const hostCpuTime = native("xs_host_cpu_time");
+const hostTlsMemory = native("xs_host_tls_memory");
+const hostTlsMemoryReset = native("xs_host_tls_memory_reset");
+
+/** mbedTLS's own heap (calloc/free from its libraries), apart from XS's: bytes as requested. */
+export interface TlsMemory {
+	current: number;
+	/** the most held at once since the last resetTlsMemoryPeak() */
+	peak: number;
+	/** blocks held now */
+	blocks: number;
+	/** calloc calls since the last reset */
+	calls: number;
+	/** blocks the host could not track (its table was full): non-zero means the figures are low */
+	lost: number;
+}
 
 /** The arguments after the entry module on xsdm's command line. */
 export function argv(): string[] {
@@ -55,6 +71,20 @@ export function monotonic(): number {
 /** Milliseconds since the POSIX epoch (wall clock). */
 export function wall(): number {
 	return hostWall();
+}
+
+/** Milliseconds of CPU time used by this process (user + system), for costs a wall clock would blur. */
+export function cpuTime(): number {
+	return hostCpuTime();
+}
+
+export function tlsMemory(): TlsMemory {
+	return hostTlsMemory();
+}
+
+/** Starts mbedTLS's peak again from what it holds now. */
+export function resetTlsMemoryPeak(): void {
+	hostTlsMemoryReset();
 }
 
 /** Fills the buffer with bytes from the kernel's random source. */

@@ -1,0 +1,98 @@
+// Absolute http: and https: URLs (RFC 3986 as far as an HTTP client needs it): where to connect,
+// what to put in the request line and Host header, and which origin a connection belongs to.
+// XS has no URL class; this one refuses what a DM client has no use for (userinfo, which would
+// put a secret into logs, and other schemes) instead of guessing.
+
+export type Scheme = "http" | "https";
+
+export interface HttpUrl {
+	scheme: Scheme;
+	/** host name or numeric address as written, lower case, IPv6 without its brackets */
+	host: string;
+	port: number;
+	/** origin-form request target: "/path?query" ("/" when the URL has no path) */
+	target: string;
+	/** "scheme://host:port": one keep-alive connection and one TLS session per origin */
+	origin: string;
+	/** the Host header: host, and :port when it is not the scheme's default */
+	authority: string;
+	/** true when host is a numeric IPv4 or IPv6 address (no name resolution needed) */
+	numeric: boolean;
+}
+
+const DEFAULT_PORT: Readonly<Record<Scheme, number>> = Object.freeze({ http: 80, https: 443 });
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const IPV6 = /^[0-9a-f:.]+$/;
+const REG_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/;
+const TARGET = /^[\x21-\x7e]*$/;
+
+/** Parses an absolute http(s) URL; a TypeError says what is wrong with it. */
+export function parseUrl(text: string): HttpUrl {
+	const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
+	if (!scheme) throw new TypeError(`"${clip(text)}" is not an absolute URL (scheme://host/path)`);
+	const name = scheme[1]!.toLowerCase();
+	if (name !== "http" && name !== "https") throw new TypeError(`URL scheme ${name}: is not http: or https:`);
+	let rest = text.slice(scheme[0].length);
+	const hash = rest.indexOf("#");
+	if (hash >= 0) rest = rest.slice(0, hash);	// a fragment is never sent
+	let end = rest.length;
+	for (const c of "/?") {
+		const at = rest.indexOf(c);
+		if (at >= 0 && at < end) end = at;
+	}
+	const authority = rest.slice(0, end);
+	let target = rest.slice(end);
+	if (target === "") target = "/";
+	else if (target[0] === "?") target = `/${target}`;
+	if (!TARGET.test(target)) throw new TypeError("URL path holds a space or a control character: percent-encode it");
+	if (authority.includes("@")) throw new TypeError("URL holds user information (user:password@): give credentials to the client instead");
+
+	let host: string, portText: string | undefined, numeric: boolean;
+	if (authority[0] === "[") {
+		const close = authority.indexOf("]");
+		if (close < 0) throw new TypeError("URL host: IPv6 address without its closing ]");
+		host = authority.slice(1, close).toLowerCase();
+		if (!IPV6.test(host) || !host.includes(":")) throw new TypeError("URL host: not an IPv6 address between [ ]");
+		const after = authority.slice(close + 1);
+		if (after !== "" && after[0] !== ":") throw new TypeError("URL host: characters after the IPv6 address");
+		portText = after === "" ? undefined : after.slice(1);
+		numeric = true;
+	}
+	else {
+		const colon = authority.lastIndexOf(":");
+		host = (colon >= 0 ? authority.slice(0, colon) : authority).toLowerCase();
+		portText = colon >= 0 ? authority.slice(colon + 1) : undefined;
+		numeric = IPV4.test(host);
+		if (!numeric && (host.length > 253 || !REG_NAME.test(host))) throw new TypeError(`URL host "${clip(host)}" is neither a host name nor a numeric address`);
+	}
+	if (host === "") throw new TypeError("URL has no host");
+	let port = DEFAULT_PORT[name];
+	if (portText !== undefined && portText !== "") {
+		if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw new TypeError(`URL port "${clip(portText)}" is not 1..65535`);
+		port = Number(portText);
+	}
+	const written = host.includes(":") ? `[${host}]` : host;
+	return Object.freeze({
+		scheme: name,
+		host,
+		port,
+		target,
+		origin: `${name}://${written}:${port}`,
+		authority: port === DEFAULT_PORT[name] ? written : `${written}:${port}`,
+		numeric,
+	});
+}
+
+/**
+ * Where a Location header points, seen from the URL that answered: an absolute URL, or a
+ * path-absolute reference ("/x") on the same origin. Relative paths ("x", "../x") and
+ * scheme-relative ones ("//host/x") are refused: a DM server has no reason to send them.
+ */
+export function resolveLocation(location: string, base: HttpUrl): HttpUrl {
+	if (location[0] === "/" && location[1] !== "/") return parseUrl(`${base.scheme}://${base.authority}${location}`);
+	return parseUrl(location);
+}
+
+function clip(text: string): string {
+	return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
