@@ -30,6 +30,9 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
   --heap-report         print xsdm's peak XS heap at exit
   --development         allow plain http SrvURIs (interpretation 12)
 
+  --bootstrap SRVID     client-initiated bootstrap (8.3): fetch the DM Bootstrap from the bootstrap
+                        server in that account's Auth/Bootstrap (TLS-PSK with its credentials),
+                        apply it, then a BootstrapComplete session with each account it gave
   --card TTY:FIFO[:2g|3g]  at start, read the DM bootstrap from the UICC on that serial line (8E2;
                         RST through FIFO on the sim host) and apply it if it changed (8.1); each
                         account it gives then gets a BootstrapComplete session
@@ -42,13 +45,13 @@ const { values } = parseArgs({
 	options: {
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
-		card: { type: "string" }, "card-keys": { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
+		card: { type: "string" }, "card-keys": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
 const fail = (message: string): never => { process.stderr.write(`dm-device: ${message}\n${HELP}`); process.exit(2); };
 if (!values.flash) fail("--flash FILE is required");
-if (!values.session && values["notify-port"] === undefined && values.card === undefined) fail("--session SRVID, --notify-port N or --card TTY:FIFO is required");
+if (!values.session && values["notify-port"] === undefined && values.card === undefined && values.bootstrap === undefined) fail("--session SRVID, --notify-port N, --card TTY:FIFO or --bootstrap SRVID is required");
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const xsdm = resolve(root, "build/sim/xsdm");
@@ -63,6 +66,7 @@ const args = [
 	...(values.factory ? ["--factory-json", readFileSync(values.factory, "utf8")] : []),
 	...(values.log ? ["--log", values.log] : []),
 	...(values.card ? ["--card", values.card] : []),
+	...(values.bootstrap ? ["--bootstrap", values.bootstrap] : []),
 	...(values["card-keys"] ? ["--card-keys", values["card-keys"]] : []),
 	...(values.sessions ? ["--sessions", values.sessions] : []),
 	...(values.development ? ["--development"] : []),

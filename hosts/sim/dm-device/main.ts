@@ -8,6 +8,8 @@
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
+//   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
+//                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
 //   --card TTY:FIFO[:2g|3g]  read the DM bootstrap from the UICC on that serial line (RST through
 //                         FIFO) at start (8.1); a changed card's accounts each get a BootstrapComplete
 //                         session; --card-keys ENC:MAC:DEK (hex) reads it through SCP03 (Appendix H)
@@ -26,7 +28,7 @@ import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import Serial from "embedded:io/serial";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+interface Args { bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
 
 function parse(list: string[]): Args {
 	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false };
@@ -34,6 +36,7 @@ function parse(list: string[]): Args {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
 		else if (v === "--card") a.card = list[++i];
+		else if (v === "--bootstrap") a.bootstrap = list[++i];
 		else if (v === "--card-keys") a.cardKeys = list[++i];
 		else if (v === "--session") a.session = list[++i];
 		else if (v === "--log") { const l = list[++i]; a.log = l === "json" || l === "none" ? l : "text"; }
@@ -104,6 +107,21 @@ async function main(): Promise<void> {
 	if (args.factory !== undefined && client.servers().length === 0) {
 		const placed = client.applyBootstrap([encodeUtf8(args.factory)]);
 		console.log(`factory bootstrap: ${placed.join(" ")}`);
+	}
+	if (args.bootstrap !== undefined) {
+		let accounts: string[];
+		try {
+			accounts = await client.clientBootstrap(args.bootstrap);
+		} catch (e) {
+			console.log(`failed: bootstrap from ${args.bootstrap}'s bootstrap server: ${e instanceof Error ? e.message : String(e)}`);
+			exit(1);
+		}
+		console.log(`client-initiated bootstrap: accounts ${accounts.join(" ") || "(none)"}`);
+		for (const srvId of accounts) {
+			const done = await client.session(srvId, { kind: "bootstrap" });
+			if (!done.ok) { console.log(`failed: BootstrapComplete session with ${srvId}: ${done.reason}`); exit(1); }
+		}
+		if (args.session === undefined && args.notifyPort === undefined && args.card === undefined) exit(0);
 	}
 	if (args.card !== undefined) {
 		const card = cardSource(args.card, args.cardKeys);
