@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { assert, describe, it } from "../harness/index.js";
 import { compiled, root, runXsdm } from "./xsdm.js";
+import { startUicc } from "./uicc-peer.js";
 
 describe("serial port on xsdm (pty)", () => {
 	it("exchanges all 256 byte values at 8E2, signals RST through the FIFO, and changes baud", async () => {
@@ -42,5 +43,16 @@ describe("serial port on xsdm (pty)", () => {
 		const r = await runXsdm(compiled("tests/xs/host/serial-exchange.ts"), ["/dev/null", "/nonexistent-fifo"]);
 		assert.equal(r.code, 1);
 		assert.ok(/not a serial port|cannot open the reset line/.test(r.stderr), r.stderr);
+	});
+
+	it("opens a port again after closing it at a non-standard baud", async () => {
+		const peer = await startUicc();
+		try {
+			const r = await runXsdm(compiled("tests/xs/host/serial-reopen.ts"), [peer.slave, peer.fifo]);
+			assert.equal(r.code, 0, r.stderr);
+			assert.equal(r.stdout, "opened and closed at 10753\nopened and closed at 9600\nopened and closed at 10753\n");
+		} finally {
+			await peer.stop();
+		}
 	});
 });

@@ -122,6 +122,11 @@ static void applyFraming(xsMachine* the, int fd, xsSlot* options)
 	struct termios t;
 	if (tcgetattr(fd, &t) < 0) xsUnknownError("not a serial port: %s", strerror(errno));
 	cfmakeraw(&t);
+	/* A port last left at a non-standard baud (set through termios2 by applyBaud) reads back with
+	   BOTHER as its speed, which tcsetattr refuses (EINVAL): start from a standard speed here, and
+	   applyBaud sets the real one right after. */
+	cfsetispeed(&t, B9600);
+	cfsetospeed(&t, B9600);
 	t.c_cflag &= ~(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
 	t.c_cflag |= CREAD | CLOCAL;
 	t.c_cflag |= (dataBits == 5) ? CS5 : (dataBits == 6) ? CS6 : (dataBits == 7) ? CS7 : CS8;
