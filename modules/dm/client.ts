@@ -55,6 +55,17 @@ export interface DmClientOptions {
 	log?(e: ClientEvent): void;
 }
 
+/** The MIIDs of the DM accounts among the places a bootstrap's items went (bootstrapWriter's
+    result), each once, in order. */
+export function placedAccounts(placed: readonly string[]): string[] {
+	const accounts: string[] = [];
+	for (const uri of placed) {
+		const u = parseClientUri(uri);
+		if (u.moid === MOIDS.dmAcc && u.instance.kind === "miid" && !accounts.includes(u.instance.miid)) accounts.push(u.instance.miid);
+	}
+	return accounts;
+}
+
 export class DmClient {
 	readonly store: Store;
 	readonly tree: Tree;
@@ -93,19 +104,14 @@ export class DmClient {
 
 	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. */
 	applyBootstrap(chunks: Iterable<Uint8Array>): string[] {
-		const access = new AccessControl(this.tree, DEVICE);
-		const ctx = this.context(access, "");
-		const cs = this.tree.change(access.guard());
+		const writer = this.bootstrapWriter();
 		try {
-			const applier = new DmmoApplier(ctx, cs, undefined);
-			const reader = new DmmoReader(applier);
-			for (const c of chunks) if (reader.feed(c) < 0) break;
-			if (reader.feed(new Uint8Array(0), true) < 0) throw reader.toDmError() ?? new DmError(400, "not dmmo+json");
-			cs.commit();
-			return applier.placed;
-		} finally {
-			cs.abort();
+			for (const c of chunks) writer.write(c);
+		} catch (e) {
+			writer.abort();
+			throw e;
 		}
+		return writer.end();
 	}
 
 	/** A bootstrap applied as it arrives (a smartcard read, 8.1), as the device and in one change
@@ -180,14 +186,7 @@ export class DmClient {
 				writer.abort();
 				throw e;
 			}
-			const accounts: string[] = [];
-			for (const uri of placed) {
-				const u = parseClientUri(uri);
-				if (u.moid !== MOIDS.dmAcc || u.instance.kind !== "miid") continue;
-				const id = this.tree.text({ moid: MOIDS.dmAcc, miid: u.instance.miid, path: ["SrvID"] }) ?? u.instance.miid;
-				if (!accounts.includes(id)) accounts.push(id);
-			}
-			return accounts;
+			return placedAccounts(placed).map((miid) => this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid);
 		} finally {
 			http.close?.();
 		}

@@ -11,10 +11,10 @@
 // MIIDs of its accounts) is written after that commit: a power cut between the two leaves the old
 // record, the next start sees a different hash and applies the same content again.
 import { sha256 } from "@noble/hashes/sha2.js";
-import type { DmClient } from "../client.js";
+import { placedAccounts, type DmClient } from "../client.js";
 import { decodeJson } from "../codec/json-value.js";
 import { encodeUtf8 } from "../codec/utf8.js";
-import { MOIDS, parseClientUri } from "../uri/index.js";
+import { MOIDS } from "../uri/index.js";
 
 /** Reads the card's DM_Bootstrap document in pieces; resolves false when the card is readable and
     carries none (a definite answer, unlike a failed read, which rejects). */
@@ -66,11 +66,7 @@ export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSou
 		writer.abort();
 		throw e;
 	}
-	const accounts: string[] = [];
-	for (const uri of placed) {
-		const u = parseClientUri(uri);
-		if (u.moid === MOIDS.dmAcc && u.instance.kind === "miid" && !accounts.includes(u.instance.miid)) accounts.push(u.instance.miid);
-	}
+	const accounts = placedAccounts(placed);
 	const t = client.store.begin();
 	t.put(CARD_RECORD_KEY, encodeUtf8(JSON.stringify({ digest, accounts } satisfies CardRecord)));
 	t.commit();
