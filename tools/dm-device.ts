@@ -22,7 +22,9 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
   --session SRVID       run a client-initiated session with that account's server, then exit:
                         0 when it ended with END, 1 with the reason when it was aborted (5.6)
   --notify-port N       listen on UDP port N (2948 is E.1's) for Package#0 in WAP push datagrams;
-                        each one verified (digest, TIMESTAMP, replay) starts a server-initiated session
+                        each one verified (digest, TIMESTAMP, replay) starts a server-initiated session;
+                        one whose SERVER-ID is an account's Auth/Bootstrap/ServerURI starts a
+                        server-initiated bootstrap (8.4) from that server, then BootstrapComplete sessions
   --once                with --notify-port: exit after the first session, with its status
   --sessions N          run N sessions in a row (a soak)
   --log text|json       one line per package sent or received and per command applied (command,

@@ -29,7 +29,10 @@ export type ClientEvent =
 	| SessionEvent
 	| { event: "notification"; accepted: boolean; serverId?: string; reason?: DropReason }
 	| { event: "report-dropped"; alertType: string; reason: string }
-	| { event: "subscription"; clientUri: string; status: number };
+	| { event: "subscription"; clientUri: string; status: number }
+	/** a server-initiated bootstrap (8.4): the accounts it gave, or why nothing changed */
+	| { event: "bootstrap"; from: string; accounts: string[] }
+	| { event: "bootstrap-refused"; from: string; reason: string };
 
 export interface DmClientOptions {
 	flash: Flash;
@@ -192,6 +195,46 @@ export class DmClient {
 		}
 	}
 
+	/** Server-initiated bootstrap (8.4), once a Package#0 from the bootstrap server an account names
+	    was accepted. Figure 13 is missing from the spec; the server pushes the trigger, and the DM
+	    Bootstrap itself travels as in 8.3, which gives what 8.4 and 9.3 demand: it is accepted only
+	    from the server the account trusts as its bootstrap server, over TLS that authenticates both
+	    sides with the Auth/Bootstrap credentials (9.3.2). A server that fails that handshake, answers
+	    anything but dmmo+json, or sends a document that does not fit the MOs changes nothing; the
+	    refusal is logged and counts as a failed session for the backoff. Then a BootstrapComplete
+	    session with each account the bootstrap gave (8). */
+	private async serverBootstrap(srvId: string): Promise<SessionOutcome> {
+		if (this.busy) return { ok: false, reason: "a session is running" };
+		const now = this.o.now();
+		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
+		this.busy = true;
+		let accounts: string[];
+		try {
+			accounts = await this.clientBootstrap(srvId);
+		} catch (e) {
+			const reason = e instanceof Error ? e.message : String(e);
+			this.o.log?.({ event: "bootstrap-refused", from: srvId, reason });
+			this.backoff.failed(this.o.now());
+			return { ok: false, reason: `bootstrap refused: ${reason}` };
+		} finally {
+			this.busy = false;
+		}
+		this.o.log?.({ event: "bootstrap", from: srvId, accounts });
+		return this.completeBootstrap(accounts);
+	}
+
+	/** After a bootstrap, a session with each server it gave an account, carrying the
+	    BootstrapComplete alert (8). Stops at the first that fails and says which. */
+	async completeBootstrap(srvIds: readonly string[]): Promise<SessionOutcome> {
+		let packages = 0;
+		for (const srvId of srvIds) {
+			const done = await this.session(srvId, { kind: "bootstrap" });
+			if (!done.ok) return { ...done, reason: `BootstrapComplete session with ${srvId}: ${done.reason}` };
+			packages += done.packages;
+		}
+		return { ok: true, packages };
+	}
+
 	/** Queues a Generic Alert for the next session (5.4). */
 	raise(alert: GenericAlert): string {
 		return this.alerts.raise(alert);
@@ -225,16 +268,17 @@ export class DmClient {
 		}
 	}
 
-	/** A Package#0 (WAP push payload) arrived: screened (7.1.1, 9.1), then a session with its server. */
+	/** A Package#0 (WAP push payload) arrived: screened (7.1.1, 9.1), then a session with its server,
+	    or, when its SERVER-ID names an account's bootstrap server, a server-initiated bootstrap (8.4). */
 	async notification(bytes: Uint8Array): Promise<SessionOutcome | undefined> {
+		let notified: { miid: string; srvId: string; bootstrap: boolean } | undefined;
 		const verdict = screenPackage0(bytes, {
 			account: (serverId) => {
-				const ids = serverId === undefined ? this.servers() : [serverId];
-				if (ids.length !== 1 || !this.servers().includes(ids[0]!)) return undefined;
-				const miid = this.accountOf(ids[0]!)!;
-				const secret = this.bytes(miid, ["Auth", "Noti", "Secret"]);
-				const data = this.bytes(miid, ["Auth", "Noti", "Data"]);
-				return { serverId: ids[0]!, ...(secret ? { secret } : {}), ...(data ? { authData: data } : {}) };
+				notified = this.notifiedAccount(serverId);
+				if (!notified) return undefined;
+				const secret = this.bytes(notified.miid, ["Auth", "Noti", "Secret"]);
+				const data = this.bytes(notified.miid, ["Auth", "Noti", "Data"]);
+				return { serverId: notified.srvId, ...(secret ? { secret } : {}), ...(data ? { authData: data } : {}) };
 			},
 			filter: this.filter, now: this.o.wallClock?.(), windowSeconds: this.o.notificationWindow ?? 600,
 		});
@@ -243,6 +287,7 @@ export class DmClient {
 			return undefined;
 		}
 		this.o.log?.({ event: "notification", accepted: true, serverId: verdict.serverId });
+		if (notified?.bootstrap) return this.serverBootstrap(notified.srvId);
 		const n = verdict.notification;
 		return this.session(verdict.serverId, { kind: "server", requestMos: n.requestMos, ...(n.notificationId !== undefined ? { notificationId: n.notificationId } : {}) });
 	}
@@ -299,6 +344,20 @@ export class DmClient {
 			tree: this.tree, store: this.store, access, srvId, http: http ?? { request: () => Promise.reject(new DmError(500, "no HTTP here")) },
 			device: this.device, report: this.reports.push, hooks: this.o.hooks ?? {}, development: this.o.development ?? false,
 		};
+	}
+
+	/** The account a Package#0 is for (5.2.1.2): by SrvID; without a SERVER-ID the only account, if
+	    there is one; or the one account whose Auth/Bootstrap/ServerURI the SERVER-ID is (a bootstrap
+	    server has no SrvID of its own on the device: it is known by its URI). Several accounts naming
+	    the same bootstrap server would make the trigger's credentials ambiguous: none is chosen. */
+	private notifiedAccount(serverId: string | undefined): { miid: string; srvId: string; bootstrap: boolean } | undefined {
+		const all = this.tree.instances(MOIDS.dmAcc);
+		const srvIdOf = (m: string): string => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) ?? m;
+		if (serverId === undefined) return all.length === 1 ? { miid: all[0]!, srvId: srvIdOf(all[0]!), bootstrap: false } : undefined;
+		const miid = this.accountOf(serverId);
+		if (miid !== undefined) return { miid, srvId: serverId, bootstrap: false };
+		const naming = all.filter((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["Auth", "Bootstrap", "ServerURI"] }) === serverId);
+		return naming.length === 1 ? { miid: naming[0]!, srvId: srvIdOf(naming[0]!), bootstrap: true } : undefined;
 	}
 
 	private accountOf(srvId: string): string | undefined {

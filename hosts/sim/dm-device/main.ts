@@ -3,7 +3,9 @@
 //   --factory-json TEXT   dmmo+json applied as a factory bootstrap when the tree has no account yet
 //   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
 //   --notify-port N       listen for Package#0 in WAP push datagrams (E.1) and run a session per
-//                         accepted notification; --once: exit after the first such session
+//                         accepted notification; --once: exit after the first such session. A
+//                         Package#0 whose SERVER-ID is an account's Auth/Bootstrap/ServerURI starts a
+//                         server-initiated bootstrap (8.4) and the BootstrapComplete sessions after it
 //   --log text|json       one line per package sent or received and per command applied; never a secret
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
@@ -62,6 +64,8 @@ function log(e: ClientEvent): void {
 	case "command": console.log(`command ${e.index} ${e.name} ${e.target}: ${e.status}`); break;
 	case "aborted": console.log(`session aborted: ${e.reason}`); break;
 	case "ended": console.log(`session ended after ${e.packages} packages`); break;
+	case "bootstrap": console.log(`server-initiated bootstrap from ${e.from}'s bootstrap server: accounts ${e.accounts.join(" ") || "(none)"}`); break;
+	case "bootstrap-refused": console.log(`bootstrap refused, nothing changed (${e.from}'s bootstrap server): ${e.reason}`); break;
 	default: console.log(JSON.stringify(e));
 	}
 }
@@ -117,10 +121,8 @@ async function main(): Promise<void> {
 			exit(1);
 		}
 		console.log(`client-initiated bootstrap: accounts ${accounts.join(" ") || "(none)"}`);
-		for (const srvId of accounts) {
-			const done = await client.session(srvId, { kind: "bootstrap" });
-			if (!done.ok) { console.log(`failed: BootstrapComplete session with ${srvId}: ${done.reason}`); exit(1); }
-		}
+		const done = await client.completeBootstrap(accounts);
+		if (!done.ok) { console.log(`failed: ${done.reason}`); exit(1); }
 		if (args.session === undefined && args.notifyPort === undefined && args.card === undefined) exit(0);
 	}
 	if (args.card !== undefined) {

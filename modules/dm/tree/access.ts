@@ -15,6 +15,7 @@
 // - A node created with its parent in the same change set needs no Add access of its own: the
 //   parent's Add covers its sub-tree (that is how permanent children come into being, 6.3.1.2).
 // - The creator of an instance gets an entry MAID=its id, AR=15 (10: exclusive full permissions).
+// - Perm and Auth/Bootstrap of DMAcc are written by bootstraps only (9.3.2, 10): 403 for a server.
 // - Rights on DACMO nodes follow from the target: Read with Read or Delegate there, Write with
 //   Delegate; a MAID delegated to a server whose Perm lacks the MOID is refused (12.3) with 403.
 import { DmError } from "../error.js";
@@ -46,6 +47,14 @@ function covers(entry: readonly string[], path: readonly string[]): boolean {
 	if (entry.length > path.length) return false;
 	for (let i = 0; i < entry.length; i++) if (entry[i] !== "*" && entry[i] !== path[i]) return false;
 	return true;
+}
+
+/** DMAcc nodes that only a bootstrap writes, never a server in a management session: Perm, which
+    bounds what each server may manage (10), and Auth/Bootstrap, which "cannot be changed by any
+    other DM Server not acting as the bootstrap server" (9.3.2). (No server adds an account at all:
+    the DMAcc root has no Add.) A server may still delete an account it has rights on. */
+function bootstrapOnly(path: readonly string[]): boolean {
+	return path[0] === "Perm" || (path[0] === "Auth" && path[1] === "Bootstrap");
 }
 
 /** The DMAcc instance of a server, found by SrvID. */
@@ -207,6 +216,8 @@ export class AccessControl {
 	private check(op: WriteOp, ref: NodeRef, def: SchemaNode, withParent: boolean): void {
 		if (this.internal || this.principal.kind === "device") return;
 		const where = `${ref.moid}/${ref.miid}/${ref.path.join("/")}`;
+		// a node deleted with its ancestor goes with the account the server was allowed to delete
+		if (ref.moid === MOIDS.dmAcc && bootstrapOnly(ref.path) && !(op === "delete" && withParent)) throw new DmError(403, `${where}: only a bootstrap writes this (9.3.2)`);
 		const creatingInstance = op === "add" && ref.path.length === 0;
 		if (creatingInstance) {
 			if (!this.provisioned(ref.moid === MOIDS.dacmo ? ref.miid : ref.moid)) throw new DmError(403, `${where}: the server may not manage this MO`);

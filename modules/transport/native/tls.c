@@ -191,7 +191,7 @@ static void describe(TLSRecord* tls, int error, const char* during)
 		int alert = tls->ssl.PRIV(in_msg) ? tls->ssl.PRIV(in_msg)[1] : 0;
 		const char* hint = "";
 		if ((alert == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) || (alert == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) || (alert == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY))
-			hint = ": check the PSK identity and key (Auth/Trsp/Data and Secret)";
+			hint = ": check the PSK identity and key the account gives this server";
 		else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
 			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers (TLS 1.1 only when the account allows it, in X.509 mode)";
 		else if ((alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) || (alert == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY))

@@ -205,4 +205,26 @@ describe("access control: delegation (12.3)", () => {
 		assert.equal(status, 403);
 		assert.deepEqual(tree.instances(TEST_MOID), ["inst"]);
 	});
+
+	it("Perm and Auth/Bootstrap are the bootstrap's: a server with full rights on its account may not write them (9.3.2, 10)", () => {
+		const { tree, grant } = setup();
+		grant(MOIDS.dmAcc, "dms1", "own", "serverid:dms1", Right.All);
+		const status = (fn: (ac: AccessControl, cs: ReturnType<Tree["change"]>) => void): number => {
+			const ac = new AccessControl(tree, server("dms1"));
+			const cs = tree.change(ac.guard());
+			try { fn(ac, cs); cs.commit(); return 200; } catch (e) { cs.abort(); return (e as DmError).status; } finally { cs.abort(); }
+		};
+		const at = (miid: string, ...path: string[]) => ({ moid: MOIDS.dmAcc, miid, path });
+		const before = snapshot(tree.store);
+		assert.equal(status((_, cs) => cs.put(at("dms1", "Auth", "Bootstrap", "ServerURI"), "https://evil.example/bs")), 403);
+		assert.equal(status((_, cs) => cs.put(at("dms1", "Perm", "9", "MOID"), "*")), 403);
+		// and the DMAcc MO allows no server to add an account (its root has no Add): 405
+		assert.equal(status((ac, cs) => { ac.createInstance(cs, MOIDS.dmAcc, "rogue"); cs.put(at("rogue", "SrvID"), "rogue"); cs.put(at("rogue", "Perm", "1", "MOID"), "*"); }), 405);
+		assert.deepEqual(snapshot(tree.store), before, "nothing changed");
+		// what the account's own server may keep current is still its to write
+		assert.equal(status((_, cs) => cs.put(at("dms1", "Auth", "Noti", "Secret"), "bmV3")), 200);
+		// deleting its whole account takes Perm along: that is the server's to decide
+		assert.equal(status((ac, cs) => ac.delete(cs, at("dms1"))), 200);
+		assert.equal(tree.has(at("dms1")), false);
+	});
 });
