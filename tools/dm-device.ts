@@ -27,6 +27,9 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         server-initiated bootstrap (8.4) from that server, then BootstrapComplete sessions
   --once                with --notify-port: exit after the first session, with its status
   --sessions N          run N sessions in a row (a soak)
+  --connections LIST    the links the simulated device has up, by preference: cellular, wlan,
+                        wireline (default wireline). A Package#0's PREFERRED-CON-TYPE picks the first
+                        it lists that is up; when none is, the session waits (5.2.1.2)
   --log text|json       one line per package sent or received and per command applied (command,
                         ClientURI, status); secrets are never printed
   --heap-report         print xsdm's peak XS heap at exit
@@ -40,7 +43,7 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         account it gives then gets a BootstrapComplete session
   --card-keys ENC:MAC:DEK  the card's SCP03 static keys (hex): read the bootstrap through the
                         secure channel of Appendix H
-Server addresses: the SrvURI host is used as an address (xsdm has no resolver): use 127.0.0.1.
+Server host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
 `;
 
 const { values } = parseArgs({
@@ -48,6 +51,7 @@ const { values } = parseArgs({
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
+		connections: { type: "string" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
@@ -72,6 +76,7 @@ const args = [
 	...(values["card-keys"] ? ["--card-keys", values["card-keys"]] : []),
 	...(values.sessions ? ["--sessions", values.sessions] : []),
 	...(values.development ? ["--development"] : []),
+	...(values.connections ? ["--connections", values.connections] : []),
 ];
 const child = spawn(xsdm, args, { stdio: "inherit" });
 child.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

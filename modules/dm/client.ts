@@ -9,7 +9,8 @@ import { DmmoReader, NotificationFilter, screenPackage0, type DropReason, type G
 import { DmmoApplier } from "./commands/apply.js";
 import { changedSince, defaultFor, hget, listSubscriptions, saveSubscription, send, validatorsOf, type CommandContext, type CommandHooks } from "./commands/index.js";
 import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js";
-import { AlertQueue, Backoff, ReportInbox, runSession, type BackoffPolicy, type Bearer, type HttpClient, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
+import { AlertQueue, Backoff, ReportInbox, chooseConnection, connectionName, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
+import type { ConnectionType } from "./codec/index.js";
 import { Store, type Flash } from "./store/index.js";
 import { AccessControl, DEVICE, Tree, type MoRegistration } from "./tree/index.js";
 import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
@@ -28,6 +29,8 @@ export interface AccountCredentials {
 export type ClientEvent =
 	| SessionEvent
 	| { event: "notification"; accepted: boolean; serverId?: string; reason?: DropReason }
+	/** an accepted notification held until one of its PREFERRED-CON-TYPE connections is up, or its session starting over the chosen one */
+	| { event: "connection"; serverId: string; waitingFor?: string[]; using?: string }
 	| { event: "report-dropped"; alertType: string; reason: string }
 	| { event: "subscription"; clientUri: string; status: number }
 	/** a server-initiated bootstrap (8.4): the accounts it gave, or why nothing changed */
@@ -49,7 +52,11 @@ export interface DmClientOptions {
 	/** MOs beyond the standard four */
 	mos?: readonly MoRegistration[];
 	hooks?: CommandHooks;
+	/** SessionInfo's CBT and roaming for the session about to run (after network.use, if any) */
 	bearer?(): Bearer;
+	/** the device's links, for PREFERRED-CON-TYPE (5.2.1.2); without it the notification's
+	    preference is not acted on: the device has the one route the host gives it */
+	network?: Network;
 	ddf?(moid: string): string | undefined;
 	development?: boolean;
 	backoff?: BackoffPolicy;
@@ -79,6 +86,8 @@ export class DmClient {
 	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
 	private readonly device: DeviceInfoProvider;
 	private busy = false;
+	/** accepted notifications waiting for a preferred connection: the latest per server */
+	private readonly held = new Map<string, { preferred: readonly ConnectionType[]; run: () => Promise<SessionOutcome> }>();
 
 	constructor(private readonly o: DmClientOptions) {
 		this.store = Store.mount(o.flash);
@@ -269,7 +278,9 @@ export class DmClient {
 	}
 
 	/** A Package#0 (WAP push payload) arrived: screened (7.1.1, 9.1), then a session with its server,
-	    or, when its SERVER-ID names an account's bootstrap server, a server-initiated bootstrap (8.4). */
+	    or, when its SERVER-ID names an account's bootstrap server, a server-initiated bootstrap (8.4),
+	    over the connection it prefers (5.2.1.2). Undefined when it was dropped, or is held until a
+	    preferred connection comes up. */
 	async notification(bytes: Uint8Array): Promise<SessionOutcome | undefined> {
 		let notified: { miid: string; srvId: string; bootstrap: boolean } | undefined;
 		const verdict = screenPackage0(bytes, {
@@ -287,9 +298,44 @@ export class DmClient {
 			return undefined;
 		}
 		this.o.log?.({ event: "notification", accepted: true, serverId: verdict.serverId });
-		if (notified?.bootstrap) return this.serverBootstrap(notified.srvId);
 		const n = verdict.notification;
-		return this.session(verdict.serverId, { kind: "server", requestMos: n.requestMos, ...(n.notificationId !== undefined ? { notificationId: n.notificationId } : {}) });
+		const srvId = verdict.serverId;
+		const run = notified?.bootstrap
+			? () => this.serverBootstrap(srvId)
+			: () => this.session(srvId, { kind: "server", requestMos: n.requestMos, ...(n.notificationId !== undefined ? { notificationId: n.notificationId } : {}) });
+		this.held.delete(srvId);
+		return this.overPreferred(srvId, n.preferredConnections ?? [], run);
+	}
+
+	/** The host's links changed: notifications held for a preferred connection that is now up run,
+	    one after the other. Returns their outcomes. */
+	async networkChanged(): Promise<SessionOutcome[]> {
+		const outcomes: SessionOutcome[] = [];
+		for (const [srvId, h] of [...this.held]) {
+			if (this.held.get(srvId) !== h) continue;	// replaced by a newer notification meanwhile
+			this.held.delete(srvId);
+			const outcome = await this.overPreferred(srvId, h.preferred, h.run);
+			if (outcome) outcomes.push(outcome);
+		}
+		return outcomes;
+	}
+
+	/** Runs a notification's session over the first of its preferred connections that is up, or
+	    holds it (undefined) until networkChanged() finds one up (5.2.1.2). */
+	private async overPreferred(srvId: string, preferred: readonly ConnectionType[], run: () => Promise<SessionOutcome>): Promise<SessionOutcome | undefined> {
+		const network = this.o.network;
+		if (!network || !preferred.length) return run();
+		const choice = chooseConnection(preferred, network.available());
+		if (choice.kind === "wait") {
+			this.held.set(srvId, { preferred, run });
+			this.o.log?.({ event: "connection", serverId: srvId, waitingFor: choice.for.map(connectionName) });
+			return undefined;
+		}
+		if (choice.kind === "use") {
+			this.o.log?.({ event: "connection", serverId: srvId, using: connectionName(choice.type) });
+			await network.use?.(choice.type);
+		}
+		return run();
 	}
 
 	/** SUB (5.3.11): PUTs each subscribed sub-tree that changed since it was last reported. Returns

@@ -5,13 +5,12 @@
 // Auth/Bootstrap credentials (mutual authentication, 9.3.2) and opens BootstrapComplete with the
 // DM server the bootstrap named. A forged trigger, and a server at that URI that cannot prove it
 // holds the bootstrap key, change nothing and say so.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
 import { notify } from "../../hosts/sim/peers/dm-server/notify.js";
-import { compiled, xsdm64 } from "../host/xsdm.js";
+import { listeningDevice } from "./listening-device.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
 const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2";
@@ -44,27 +43,6 @@ function delivered(dmPort: number): string {
 	} } }]);
 }
 
-/** dm-device listening for Package#0 with --once; `send` gets the UDP port once it listens. */
-async function listening(flash: string, args: string[], send: (port: number) => Promise<void>): Promise<{ code: number | null; out: string }> {
-	const child = spawn(xsdm64, ["--flash", flash, "--flash-size", String(256 * 1024), "--flash-block", "4096",
-		compiled("hosts/sim/dm-device/main.ts"), ...args, "--notify-port", "0", "--once"], { stdio: ["ignore", "pipe", "pipe"] });
-	let out = "";
-	child.stdout.setEncoding("utf8").on("data", (d: string) => { out += d; });
-	child.stderr.setEncoding("utf8").on("data", (d: string) => { out += d; });
-	const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-	const killer = setTimeout(() => child.kill("SIGKILL"), 45000);
-	try {
-		while (!/listening .* UDP \d+/.test(out)) {
-			if (child.exitCode !== null) break;
-			await new Promise((r) => setTimeout(r, 20));
-		}
-		await send(Number(/UDP (\d+)/.exec(out)?.[1]));
-		return { code: await exited, out };
-	} finally {
-		clearTimeout(killer);
-	}
-}
-
 describe("server-initiated bootstrap end to end (8.4)", () => {
 	it("a signed trigger from the account's bootstrap server brings the bootstrap over mutually authenticated TLS; forged triggers and an impostor change nothing", async () => {
 		const dm = new DmServer({ psk: dmPsk });
@@ -75,7 +53,7 @@ describe("server-initiated bootstrap end to end (8.4)", () => {
 		const bootstrapUrl = `https://127.0.0.1:${bsPort}/bootstrap`;
 		const flash = join(dir, "flash.bin");
 		try {
-			const refused = await listening(flash, ["--factory-json", factory(bootstrapUrl)], async (port) => {
+			const refused = await listeningDevice(flash, ["--factory-json", factory(bootstrapUrl)], async (port) => {
 				// a trigger that is not signed with the account's notification secret starts nothing
 				await notify({ serverId: bootstrapUrl, notificationId: 1, secret: Buffer.from("a guess"), authData: NOTI.authData, port });
 				await notify({ serverId: bootstrapUrl, notificationId: 2, secret: NOTI.secret, authData: NOTI.authData, port });
@@ -91,7 +69,7 @@ describe("server-initiated bootstrap end to end (8.4)", () => {
 			const bs = new DmServer({ psk: bootstrapPsk, repository: { "/bootstrap": { contentType: "application/dmmo+json", body: delivered(dmPort) } } });
 			await bs.listen(bsPort);
 			try {
-				const ok = await listening(flash, [], (port) => notify({ serverId: bootstrapUrl, notificationId: 3, secret: NOTI.secret, authData: NOTI.authData, port }).then(() => undefined));
+				const ok = await listeningDevice(flash, [], (port) => notify({ serverId: bootstrapUrl, notificationId: 3, secret: NOTI.secret, authData: NOTI.authData, port }));
 				assert.equal(ok.code, 0, ok.out);
 				assert.match(ok.out, /server-initiated bootstrap from bs's bootstrap server: accounts dms7/);
 				assert.deepEqual(bs.repositoryRequests.map((q) => [q.method, q.path]), [["GET", "/bootstrap"]]);

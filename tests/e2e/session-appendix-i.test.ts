@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
 import { DmServer, type ServerOptions } from "../../hosts/sim/peers/dm-server/server.js";
 import { notify } from "../../hosts/sim/peers/dm-server/notify.js";
 import type { Command } from "../../hosts/sim/peers/dm-server/packages.js";
-import { compiled, runXsdm, xsdm64, type Run } from "../host/xsdm.js";
+import { compiled, runXsdm, type Run } from "../host/xsdm.js";
+import { listeningDevice } from "./listening-device.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
 const psk = { identity: "device-1", key: Buffer.from("00112233445566778899aabbccddeeff", "hex") };
@@ -162,22 +162,11 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 	}, async (server, port) => {
 		const dir = mkdtempSync(join(tmpdir(), "dm-session-"));
 		dirs.push(dir);
-		const child = spawn(xsdm64, ["--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096",
-			compiled("hosts/sim/dm-device/main.ts"), "--factory-json", factory(port), "--notify-port", "0", "--once"], { stdio: ["ignore", "pipe", "pipe"] });
-		let out = "";
-		child.stdout.setEncoding("utf8").on("data", (d: string) => { out += d; });
-		child.stderr.setEncoding("utf8").on("data", (d: string) => { out += d; });
-		const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-		const killer = setTimeout(() => child.kill("SIGKILL"), 30000);
-		try {
-			while (!/listening .* UDP \d+/.test(out)) await new Promise((r) => setTimeout(r, 20));
-			const udpPort = Number(/UDP (\d+)/.exec(out)![1]);
+		const { code, out } = await listeningDevice(join(dir, "flash.bin"), ["--factory-json", factory(port)], async (udpPort) => {
 			await notify({ serverId: "dms1", notificationId: 99, secret: Buffer.from("a guess"), authData: Buffer.from("noti-data"), port: udpPort });
 			await notify({ serverId: "dms1", notificationId: 100, secret: NOTI_SECRET, authData: Buffer.from("noti-data"), requestMos: true, port: udpPort });
-			assert.equal(await exited, 0, out);
-		} finally {
-			clearTimeout(killer);
-		}
+		});
+		assert.equal(code, 0, out);
 		assert.equal(server.sessions.length, 1, "the forged notification started nothing");
 		const s = server.sessions[0]!;
 		assert.deepEqual(s.violations, []);
@@ -187,5 +176,26 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.deepEqual(p1.body.Alert![0]!.Data, { "NOTIFICATION-ID": 100 });
 		assert.deepEqual(p1.body.MOS!.map((m) => m.MOID), [DEVINFO, DMACC, SESSIONINFO]);
 		assert.match(out, /"accepted":false,"reason":"bad-digest"/);
+	}));
+
+	it("PREFERRED-CON-TYPE: a notification preferring a link the device does not have up waits; the next goes over the first preferred one that is up, and SessionInfo says so", () => withServer({
+		sessions: [[[["GET", `${SESSIONINFO}//CBT`]]]],
+	}, async (server, port) => {
+		const dir = mkdtempSync(join(tmpdir(), "dm-session-"));
+		dirs.push(dir);
+		const { code, out } = await listeningDevice(join(dir, "flash.bin"), ["--factory-json", factory(port), "--connections", "wlan,wireline"], async (udpPort) => {
+			await notify({ serverId: "dms1", notificationId: 1, secret: NOTI_SECRET, authData: Buffer.from("noti-data"), preferredConnections: [1], port: udpPort });
+			await notify({ serverId: "dms1", notificationId: 2, secret: NOTI_SECRET, authData: Buffer.from("noti-data"), preferredConnections: [1, 3], port: udpPort });
+		});
+		assert.equal(code, 0, out);
+		assert.match(out, /session with dms1 waits for CELLULAR/);
+		assert.match(out, /session with dms1 over WIRELINE/);
+		assert.equal(server.sessions.length, 1);
+		const s = server.sessions[0]!;
+		assert.deepEqual(s.violations, []);
+		const p1 = s.received[0]!, p3 = s.received[1]!;
+		assert.ok(p1.kind === "package1" && p3.kind === "package3");
+		assert.deepEqual(p1.body.Alert![0]!.Data, { "NOTIFICATION-ID": 2 });
+		assert.match(JSON.stringify(p3.results), /"CBT":3/);
 	}));
 });

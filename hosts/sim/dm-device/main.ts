@@ -6,6 +6,8 @@
 //                         accepted notification; --once: exit after the first such session. A
 //                         Package#0 whose SERVER-ID is an account's Auth/Bootstrap/ServerURI starts a
 //                         server-initiated bootstrap (8.4) and the BootstrapComplete sessions after it
+//   --connections LIST    the links the device has up, by preference (cellular,wlan,wireline; default
+//                         wireline): a Package#0's PREFERRED-CON-TYPE picks among them, or waits
 //   --log text|json       one line per package sent or received and per command applied; never a secret
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
@@ -23,6 +25,7 @@ import Flash from "embedded:storage/flash";
 import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { ConnectionType } from "../../../modules/dm/codec/index.js";
 import { bootstrapFromCard, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Profile } from "../../../modules/pcsc-uart/index.js";
@@ -30,10 +33,10 @@ import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import Serial from "embedded:io/serial";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
 
 function parse(list: string[]): Args {
-	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false };
+	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, heapTrace: false, once: false };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
@@ -48,9 +51,20 @@ function parse(list: string[]): Args {
 		else if (v === "--modules-only") exit(0);   // the heap of the loaded modules alone (bench baseline)
 		else if (v === "--development") a.development = true;
 		else if (v === "--sessions") a.sessions = Number(list[++i]);
+		else if (v === "--connections") a.connections = connections(list[++i] ?? "");
 		else { console.error(`dm-device: unknown option ${v}`); exit(2); }
 	}
 	return a;
+}
+
+/** --connections cellular,wlan,wireline: the links the simulated device has up (PREFERRED-CON-TYPE). */
+function connections(text: string): ConnectionType[] {
+	const names: Record<string, ConnectionType> = { cellular: ConnectionType.Cellular, wlan: ConnectionType.Wlan, wireline: ConnectionType.Wireline };
+	return text.split(",").filter((n) => n).map((n) => {
+		const t = names[n];
+		if (t === undefined) { console.error(`dm-device: --connections takes cellular, wlan and wireline, not ${n}`); exit(2); }
+		return t!;
+	});
 }
 
 const args = parse(argv());
@@ -64,6 +78,7 @@ function log(e: ClientEvent): void {
 	case "command": console.log(`command ${e.index} ${e.name} ${e.target}: ${e.status}`); break;
 	case "aborted": console.log(`session aborted: ${e.reason}`); break;
 	case "ended": console.log(`session ended after ${e.packages} packages`); break;
+	case "connection": console.log(e.using ? `session with ${e.serverId} over ${e.using}` : `session with ${e.serverId} waits for ${e.waitingFor!.join(" or ")}`); break;
 	case "bootstrap": console.log(`server-initiated bootstrap from ${e.from}'s bootstrap server: accounts ${e.accounts.join(" ") || "(none)"}`); break;
 	case "bootstrap-refused": console.log(`bootstrap refused, nothing changed (${e.from}'s bootstrap server): ${e.reason}`); break;
 	default: console.log(JSON.stringify(e));
@@ -97,6 +112,7 @@ function http(account: AccountCredentials): Client {
 }
 
 async function main(): Promise<void> {
+	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	const client = new DmClient({
 		flash: new Flash(),
 		device: { devId: () => "unknown", mcc: () => undefined, mnc: () => undefined, cmcc: () => undefined, cmnc: () => undefined, spName: () => undefined },
@@ -104,7 +120,9 @@ async function main(): Promise<void> {
 		now: monotonic,
 		wallClock: () => Math.floor(wall() / 1000),
 		http,
-		bearer: () => ({ cbt: 3, roaming: 2 }),
+		// the simulated links all run over the host's one route; SessionInfo says which one the session chose
+		network: { available: () => args.connections, use: (t) => { inUse = t; } },
+		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
 		log,
 	});

@@ -4,7 +4,7 @@
 // sub-trees (once per change, across a remount), and DEFAULT configuration for a local request.
 import { DmClient, type AccountCredentials } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
-import { encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
+import { ConnectionType, encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { RamNorFlash } from "../../fixtures/nor-flash.js";
 import { TEST_MO, TEST_MOID } from "../../fixtures/tree.js";
@@ -122,6 +122,38 @@ describe("DmClient", () => {
 		assert.equal(await c.notification(new Uint8Array([1, 2, 3])), undefined);
 		assert.deepEqual(events, ["accepted", "dropped bad-digest", "dropped duplicate", "dropped stale", "dropped malformed"]);
 		assert.equal(http.sent.length, 1, "only the verified one reached the server");
+	});
+
+	it("PREFERRED-CON-TYPE: the session goes over the first preferred connection that is up, or waits until one comes up", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const events: string[] = [];
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const now = 1_700_000_000;
+		let up: ConnectionType[] = [ConnectionType.Wireline];
+		const used: ConnectionType[] = [];
+		const c = new DmClient({
+			flash, device: DEVICE, random: (len) => new Uint8Array(len), now: () => 0, wallClock: () => now,
+			http: () => http, mos: [{ tag: "x", schema: TEST_MO }],
+			network: { available: () => up, use: (t) => { used.push(t); } },
+			log: (e) => { if (e.event === "connection") events.push(e.using ? `using ${e.using}` : `waiting ${e.waitingFor!.join(",")}`); },
+		});
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		const p0 = (id: number, preferredConnections?: ConnectionType[]) => signPackage0(encodePackage0({ serverId: "dms1", notificationId: id, timestamp: now, requestMos: false, withDigest: true, ...(preferredConnections ? { preferredConnections } : {}) }), encodeUtf8("secret"), encodeUtf8("data"));
+		assert.deepEqual(await c.notification(p0(1, [ConnectionType.Wlan, ConnectionType.Wireline])), { ok: true, packages: 1 });
+		assert.deepEqual(used, [ConnectionType.Wireline], "the first preferred type that is up");
+		assert.deepEqual(await c.notification(p0(2, [ConnectionType.Cellular, ConnectionType.AnyAvailable])), { ok: true, packages: 1 });
+		assert.deepEqual(used, [ConnectionType.Wireline, ConnectionType.Wireline], "ANY_AVAILABLE takes what is up");
+		assert.equal(await c.notification(p0(3, [ConnectionType.Cellular])), undefined, "held, not run");
+		assert.equal(http.sent.length, 2);
+		assert.deepEqual(await c.networkChanged(), [], "still no cellular");
+		up = [ConnectionType.Wireline, ConnectionType.Cellular];
+		assert.deepEqual(await c.networkChanged(), [{ ok: true, packages: 1 }]);
+		assert.equal(http.sent.length, 3);
+		assert.deepEqual(JSON.parse(http.sent[2]!.text).Alert[0].Data, { "NOTIFICATION-ID": 3 }, "the held notification's session");
+		assert.deepEqual(await c.networkChanged(), [], "run once");
+		assert.deepEqual(await c.notification(p0(4)), { ok: true, packages: 1 }, "no preference: the host's route");
+		assert.deepEqual(used, [ConnectionType.Wireline, ConnectionType.Wireline, ConnectionType.Cellular]);
+		assert.deepEqual(events, ["using WIRELINE", "using WIRELINE", "waiting CELLULAR", "waiting CELLULAR", "using CELLULAR"]);
 	});
 
 	it("writes DevInfo from the device's description at start, and the sessions name the device by it", async () => {
