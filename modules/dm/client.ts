@@ -5,6 +5,7 @@
 // triggers (the application, a verified Package#0, a bootstrap), reports subscribed changes
 // (SUB), and fetches DEFAULT configuration for local applications.
 import { DmError } from "./error.js";
+import { bootstrapCredentials, trspCredentials, type TlsCredentials } from "./credentials.js";
 import { DmmoReader, NotificationFilter, screenPackage0, type DropReason, type GenericAlert } from "./codec/index.js";
 import { DmmoApplier } from "./commands/apply.js";
 import { changedSince, defaultFor, hget, listSubscriptions, saveSubscription, send, validatorsOf, type CommandContext, type CommandHooks } from "./commands/index.js";
@@ -16,14 +17,13 @@ import { AccessControl, DEVICE, Tree, type MoRegistration } from "./tree/index.j
 import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
 import { Right } from "./tree/index.js";
 
-/** What the transport needs of an account to reach its server (Auth/Trsp, interpretation 11). */
+/** What the transport needs of an account to reach its server (Auth/Trsp, or Auth/Bootstrap for
+    its bootstrap server; interpretation 11). */
 export interface AccountCredentials {
 	readonly srvId: string;
 	readonly srvUri: string;
-	/** Auth/Trsp/Data: the PSK identity, or a DER certificate */
-	readonly data: Uint8Array | undefined;
-	/** Auth/Trsp/Secret: the PSK, or a DER private key. Never log it. */
-	readonly secret: Uint8Array | undefined;
+	/** undefined when the account has no TLS credentials (a plain-http development server) */
+	readonly tls: TlsCredentials | undefined;
 }
 
 export type ClientEvent =
@@ -169,7 +169,7 @@ export class DmClient {
 
 	/** Client-initiated bootstrap (8.3): fetches the DM Bootstrap from the bootstrap server an
 	    account names in Auth/Bootstrap, authenticated both ways by TLS with the Auth/Bootstrap
-	    credentials (9.3: ClientPubKey is the PSK identity, ClientSecretKey the PSK), and applies it
+	    credentials (9.3.2; PSK or X.509, see credentials.ts), and applies it
 	    as HGET without a ClientURI does (8.5), in one commit. Returns the SrvIDs of the accounts the
 	    bootstrap gave, each owed a BootstrapComplete session. Figure 12 is missing from the spec: the
 	    bootstrap is an HTTP GET of Auth/Bootstrap/ServerURI (ServerURI substitutions applied) that
@@ -178,12 +178,12 @@ export class DmClient {
 		const miid = this.accountOf(srvId);
 		if (miid === undefined) throw new DmError(404, `no DM account with SrvID ${srvId}`);
 		const serverUri = this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["Auth", "Bootstrap", "ServerURI"] });
-		const identity = this.bytes(miid, ["Auth", "Bootstrap", "ClientPubKey"]);
-		const key = this.bytes(miid, ["Auth", "Bootstrap", "ClientSecretKey"]);
-		if (!serverUri || !identity || !key) throw new DmError(404, `the account ${srvId} has no Auth/Bootstrap server and credentials`);
+		const at = (leaf: string): Uint8Array | undefined => this.bytes(miid, ["Auth", "Bootstrap", leaf]);
+		const tls = bootstrapCredentials(at("ClientPubKey"), at("ClientSecretKey"), at("ServerPubKey"));
+		if (!serverUri || !tls) throw new DmError(404, `the account ${srvId} has no Auth/Bootstrap server and credentials for both ends (9.3.2)`);
 		const url = substituteServerUri(serverUri, this.device);
 		if (!url.startsWith("https:") && !this.o.development) throw new DmError(419, "a bootstrap travels only over TLS (9.3): Auth/Bootstrap/ServerURI must be https");
-		const http = this.o.http({ srvId: `${srvId}#bootstrap`, srvUri: url, data: identity, secret: key });
+		const http = this.o.http({ srvId: `${srvId}#bootstrap`, srvUri: url, tls });
 		try {
 			const response = await http.request({ method: "GET", url, headers: [["Accept", "application/dmmo+json"]] });
 			if (response.status !== 200) throw new DmError(419, `the bootstrap server answered HTTP ${response.status}`);
@@ -371,7 +371,7 @@ export class DmClient {
 		if (this.tree.instances(moid).length) return true;
 		const serverUri = defaultFor(this.store, moid);
 		if (serverUri === undefined || this.busy) return false;
-		const http = this.o.http({ srvId: "", srvUri: serverUri, data: undefined, secret: undefined });
+		const http = this.o.http({ srvId: "", srvUri: serverUri, tls: undefined });
 		this.reports.hold();
 		try {
 			return (await hget(this.context(new AccessControl(this.tree, DEVICE), "", http), serverUri)).status === 200;
@@ -418,9 +418,11 @@ export class DmClient {
 	private credentials(srvId: string): AccountCredentials | undefined {
 		const miid = this.accountOf(srvId);
 		if (miid === undefined) return undefined;
+		const anchors = (this.tree.childNames({ moid: MOIDS.dmAcc, miid, path: ["Ext", "TrustAnchor"] }) ?? [])
+			.map((x) => this.bytes(miid, ["Ext", "TrustAnchor", x])).filter((b): b is Uint8Array => b !== undefined);
 		return {
 			srvId, srvUri: this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] }) ?? "",
-			data: this.bytes(miid, ["Auth", "Trsp", "Data"]), secret: this.bytes(miid, ["Auth", "Trsp", "Secret"]),
+			tls: trspCredentials(this.bytes(miid, ["Auth", "Trsp", "Data"]), this.bytes(miid, ["Auth", "Trsp", "Secret"]), anchors),
 		};
 	}
 }

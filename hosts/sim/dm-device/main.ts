@@ -88,7 +88,7 @@ function log(e: ClientEvent): void {
 /** TLS sessions to resume, one per server, for this process's life. */
 const tlsSessions = new Map<string, TLSSession>();
 
-/** The transport for one account's session: its PSK goes to its own server's origin and nowhere else. */
+/** The transport for one account's session: its credentials go to its own server's origin and nowhere else. */
 function http(account: AccountCredentials): Client {
 	let server: string | undefined;
 	try {
@@ -103,10 +103,13 @@ function http(account: AccountCredentials): Client {
 		timeout: 15000,
 		development: args.development,
 		credentials: (origin) => {
-			if (origin !== server || !account.data || !account.secret) return undefined;
+			const tls = account.tls;
+			if (origin !== server || !tls) return undefined;
 			let session = tlsSessions.get(account.srvId);
 			if (!session) { session = new TLSSession(); tlsSessions.set(account.srvId, session); }
-			return { psk: { identity: account.data, key: account.secret }, session };
+			return tls.mode === "psk"
+				? { psk: { identity: tls.identity, key: tls.key }, session }
+				: { x509: { trustAnchors: tls.trustAnchors, ...(tls.certificate && tls.key ? { certificate: tls.certificate, key: tls.key } : {}) }, session };
 		},
 	});
 }

@@ -41,7 +41,9 @@ describe("DmClient", () => {
 		assert.deepEqual(c.servers(), ["dms1"]);
 		assert.deepEqual(await c.session("dms1"), { ok: true, packages: 1 });
 		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:1");
-		assert.deepEqual(Array.from(accounts[0]!.data!), [0x69, 0x64], "Auth/Trsp/Data decoded from base64");
+		const tls = accounts[0]!.tls!;
+		assert.ok(tls.mode === "psk");
+		assert.deepEqual(Array.from(tls.identity), [0x69, 0x64], "Auth/Trsp/Data decoded from base64");
 		assert.deepEqual((await c.session("nobody")).ok, false);
 	});
 

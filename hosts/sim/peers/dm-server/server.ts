@@ -18,6 +18,8 @@ export interface ServerOptions {
 	psk?: { identity: string; key: Buffer };
 	/** X.509 instead of (or beside) PSK */
 	certificate?: { cert: string | Buffer; key: string | Buffer };
+	/** X.509 mutual authentication (9.3.2): a client must present a certificate issued by this CA (PEM) */
+	clientCa?: string | Buffer;
 	/** plain HTTP: development only (DESIGN.md interpretation 12) */
 	plain?: boolean;
 	/** the Package#2s of each session in turn; a session past its list, or past the list of sessions, gets END */
@@ -71,6 +73,7 @@ export class DmServer {
 				ciphers: [...(psk ? PSK_SUITES : []), ...(options.certificate ? ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "AES128-GCM-SHA256", "AES128-SHA256"] : [])].join(":"),
 				dhparam: "auto",
 				...(options.certificate ?? {}),
+				...(options.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: options.clientCa } : {}),
 				...(psk ? { pskCallback: (_socket: unknown, identity: string) => (identity === psk.identity ? psk.key : null) } : {}),
 			} as Parameters<typeof createHttpsServer>[0], handler);
 		}
