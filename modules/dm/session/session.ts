@@ -24,6 +24,7 @@ import type { AlertQueue } from "./alerts.js";
 import { TransportError, type BodyWriter, type HttpClient, type HttpResponse } from "./http.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
+import { BodySpool } from "./body-spool.js";
 
 export type Trigger =
 	| { readonly kind: "client" }
@@ -105,9 +106,12 @@ export class DmSession {
 	/** alerts carried by the package in flight, removed when its answer arrives whole */
 	private carried: string[] = [];
 	private packages = 0;
+	/** the rest of a Package#2 parked on flash while a command uses the connection */
+	private readonly parked: BodySpool;
 
 	constructor(private readonly o: SessionOptions) {
 		this.access = new AccessControl(o.tree, { kind: "server", srvId: o.srvId });
+		this.parked = new BodySpool(o.store);
 	}
 
 	async run(): Promise<SessionOutcome> {
@@ -129,7 +133,7 @@ export class DmSession {
 			this.log({ event: "aborted", reason });
 			return e instanceof Abort && e.httpStatus !== undefined ? { ok: false, reason, httpStatus: e.httpStatus } : { ok: false, reason };
 		} finally {
-			try { this.clearSpool(); } catch { /* the next session clears it */ }
+			try { this.clearSpool(); this.parked.clear(); } catch { /* the next session clears it */ }
 		}
 	}
 
@@ -146,6 +150,7 @@ export class DmSession {
 		const devInfo = tree.instances(MOIDS.devInfo)[0];
 		this.devId = (devInfo !== undefined ? tree.text({ moid: MOIDS.devInfo, miid: devInfo, path: ["DevID"] }) : undefined) ?? this.o.device.devId();
 		this.clearSpool();
+		this.parked.clear();
 		this.updateSessionInfo();
 	}
 
@@ -214,14 +219,16 @@ export class DmSession {
 		const items: CommandItem[] = [];
 		const reader = new Package2Reader((item) => items.push(item));
 		let whole = false;
+		const parked = this.parked;
 		const more = async (): Promise<void> => {
-			const chunk = await res.read();
+			const chunk = parked.active ? parked.next() : await res.read();
 			const r = chunk === undefined ? reader.feed(new Uint8Array(0), true) : reader.feed(chunk);
 			const broken = reader.toDmError();
 			if (r < 0 || broken) throw new Abort(broken?.message ?? "a malformed Package#2");
 			if (chunk === undefined) {
 				if (r !== Feed.Done) throw new Abort("the Package#2 ended early");
 				whole = true;
+				if (parked.active) parked.clear();
 				// the server answered the package that carried these alerts
 				this.o.alerts.acknowledge(this.carried);
 				this.carried = [];
@@ -240,8 +247,19 @@ export class DmSession {
 			const item = items.shift();
 			if (!item) break;
 			const c = item.command;
-			// the DM connection must be free before a command makes its own request
-			if (c && (c.name === "HGET" || c.name === "HPUT" || c.name === "HPOST")) while (!whole) await more();
+			// the DM connection must be free before a command makes its own request: the rest of the
+			// package waits on flash, not in RAM
+			if (c && (c.name === "HGET" || c.name === "HPUT" || c.name === "HPOST") && !whole && !parked.active) {
+				this.o.reports.hold();
+				try {
+					await parked.fill(res);
+				} catch (e) {
+					if (e instanceof DmError) throw new Abort(`the rest of the Package#2 could not be kept on flash: ${e.message}`);
+					throw e;
+				} finally {
+					this.o.reports.release();
+				}
+			}
 			if (c && changesTree(c)) this.spool(gets, results);
 			this.o.reports.hold();
 			let result: CommandResult;

@@ -11,6 +11,7 @@
 // alerts staying on flash for the next one.
 import { AlertQueue, Backoff, ReportInbox, runSession, type SessionEvent, type SessionOptions, type Trigger } from "../../../modules/dm/session/index.js";
 import type { CommandHooks, ExecReport } from "../../../modules/dm/commands/index.js";
+import { PARKED_KEY } from "../../../modules/dm/session/body-spool.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";
@@ -144,6 +145,22 @@ describe("DM session (5.2)", () => {
 		assert.deepEqual(p3.Alert[0]!.Data, { sc: 200, ServerURI: "https://dms1.example.com/report" });
 		assert.equal(s.tree.text(s.at("Val")), "fresh");
 		assert.equal(s.alerts.pending().length, 0, "acknowledged by the Package#2 that answered it");
+	});
+
+	it("the commands after an HGET wait on flash, not in RAM, while the HGET uses the connection", async () => {
+		const many = Array.from({ length: 150 }, (_, i) => ["DELETE", `${TEST_MOID}/inst/Nope${"x".repeat(200)}${i}`]);
+		let parkedDuringHget = false;
+		const s = session((r, n) => {
+			if (r.method === "GET") { parkedDuringHget = s.store.has(PARKED_KEY); return { status: 200, headers: { "Content-Type": "text/plain" }, body: "fresh" }; }
+			return n === 0 ? cmds(["HGET", "https://repo.example.com/v", `${TEST_MOID}/inst/Val`], ...many, ["GET", `${TEST_MOID}/inst/Val`]) : cmds(["END"]);
+		});
+		assert.deepEqual(await s.run(), { ok: true, packages: 2 });
+		assert.ok(parkedDuringHget, "the unread rest of the package was on flash during the HGET's request");
+		assert.equal(s.store.has(PARKED_KEY), false, "and is gone after the package");
+		const p3 = parts(s.http.sent[2]!);
+		const statuses = (JSON.parse(p3[0]!.body) as { Status: { sc: number }[] }).Status.map((x) => x.sc);
+		assert.deepEqual(statuses, [200, ...many.map(() => 404), 200]);
+		assert.match(p3[1]!.body, /fresh/, "the GET after them saw the HGET's value");
 	});
 
 	it("keeps SessionInfo current and refuses a plain http SrvURI outside development (interpretation 12)", async () => {
