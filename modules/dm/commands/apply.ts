@@ -8,7 +8,7 @@ import { DmError } from "../error.js";
 import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
 import type { DmmoHandler, DmmoItemInfo, LeafValue } from "../codec/index.js";
 import { Access, NAME_MAX, decodeBase64, isHidden, isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
-import { parseClientUri, type NodeRef } from "../uri/index.js";
+import { parseClientUri, resolveClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
 import { nodeUri } from "./serialize.js";
 import { writeTarget } from "./locate.js";
@@ -77,7 +77,25 @@ export class DmmoApplier implements DmmoHandler {
 			this.ctx.access.createInstance(this.cs, uri.moid, miid);
 			return { moid: uri.moid, miid, path: [] };
 		}
+		const root = named === undefined ? undefined : { moid: uri.moid, miid: named, path: [] };
+		if (root && this.cs.has(root) && !this.ctx.tree.has(root)) return writeTarget(this.ctx, uri, (u) => resolveClientUri(u, this.createdView())).ref;
 		return writeTarget(this.ctx, uri).ref;
+	}
+
+	/** The change set as a UriTarget, for items addressing an instance an earlier item of the same
+	    data created: the tree does not know it before the commit. Its creator has every right on it
+	    (10), so only where the node is has to be found. */
+	private createdView(): UriTarget {
+		const cs = this.cs, tree = this.ctx.tree;
+		return {
+			instances: (moid) => cs.instances(moid),
+			children: (moid, miid, path) => {
+				const ref = { moid, miid, path: [...path] };
+				const def = tree.definition(moid, ref.path);
+				return def && !isLeaf(def) && cs.has(ref) ? cs.childNames(ref) : undefined;
+			},
+			value: (moid, miid, path) => cs.text({ moid, miid, path: [...path] }),
+		};
 	}
 
 	beginInterior(path: readonly string[]): void {

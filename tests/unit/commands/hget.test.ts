@@ -56,6 +56,19 @@ describe("HGET", () => {
 		assert.ok(ctx.access.rights({ moid: TEST_MOID, miid: "usb", path: [] }) === 15, "the creating server owns it (10)");
 	});
 
+	it("a later item of the same data may address an instance an earlier item created", async () => {
+		const { ctx, tree } = setup(() => dmmo([
+			{ ClientURI: `${TEST_MOID}/made/`, MOData: { made: { Val: "first", Num: 3 } } },
+			{ ClientURI: `${TEST_MOID}/made/Items`, MOData: { Items: { i7: { ID: "seven" } } } },
+			{ ClientURI: `${TEST_MOID}/made/Val`, MOData: { Val: "second" } },
+		]));
+		const r = await runCommand(ctx, HGET("https://repo.example.com/new"));
+		assert.equal(r.status, 200);
+		assert.deepEqual(r.uris, [`${TEST_MOID}/made/`, `${TEST_MOID}/made/Items`, `${TEST_MOID}/made/Val`]);
+		assert.equal(tree.text({ moid: TEST_MOID, miid: "made", path: ["Val"] }), "second");
+		assert.equal(tree.text({ moid: TEST_MOID, miid: "made", path: ["Items", "i7", "ID"] }), "seven");
+	});
+
 	it("streams a long value in pieces (chr and base64 bin) straight to flash", async () => {
 		let long = "";
 		for (let i = 0; i < 300; i++) long += "é" + String(i % 10);
