@@ -65,6 +65,10 @@ export interface DmClientOptions {
 	log?(e: ClientEvent): void;
 }
 
+/** Store keys (the bootstrap's "k" prefix) marking an account, by MIID, owed a BootstrapComplete session. */
+const OWED = "kbc/";
+const OWED_MARK = Uint8Array.of(1);
+
 /** The MIIDs of the DM accounts among the places a bootstrap's items went (bootstrapWriter's
     result), each once, in order. */
 export function placedAccounts(placed: readonly string[]): string[] {
@@ -114,9 +118,10 @@ export class DmClient {
 		return this.tree.instances(MOIDS.dmAcc).map((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) ?? m);
 	}
 
-	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. */
+	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. A
+	    factory bootstrap is the state the device ships in: it owes no BootstrapComplete. */
 	applyBootstrap(chunks: Iterable<Uint8Array>): string[] {
-		const writer = this.bootstrapWriter();
+		const writer = this.bootstrapWriter([], { owe: false });
 		try {
 			for (const c of chunks) writer.write(c);
 		} catch (e) {
@@ -129,8 +134,10 @@ export class DmClient {
 	/** A bootstrap applied as it arrives (a smartcard read, 8.1), as the device and in one change
 	    set that end() commits: first the `replace` instances are deleted (the accounts an earlier
 	    bootstrap from the same source gave), then the document is applied. Returns where each item
-	    went. Nothing is written if the document is refused. */
-	bootstrapWriter(replace: readonly { moid: string; miid: string }[] = []): { write(chunk: Uint8Array): void; end(): string[]; abort(): void } {
+	    went. Nothing is written if the document is refused. Each account it gives is owed a
+	    BootstrapComplete session (8), recorded in the same commit so that neither a power cut nor
+	    an unreachable server loses it: owedBootstrapComplete() lists them until one succeeds. */
+	bootstrapWriter(replace: readonly { moid: string; miid: string }[] = [], o: { owe?: boolean } = {}): { write(chunk: Uint8Array): void; end(): string[]; abort(): void } {
 		const access = new AccessControl(this.tree, DEVICE);
 		const ctx = this.context(access, "");
 		const cs = this.tree.change(access.guard());
@@ -157,6 +164,11 @@ export class DmClient {
 			end: () => {
 				try {
 					if (reader.feed(new Uint8Array(0), true) < 0) throw refused();
+					if (o.owe ?? true) {
+						const given = placedAccounts(applier.placed);
+						for (const r of replace) if (r.moid === MOIDS.dmAcc && !given.includes(r.miid)) cs.record(OWED + r.miid, undefined);
+						for (const miid of given) cs.record(OWED + miid, OWED_MARK);
+					}
 					cs.commit();
 					return applier.placed;
 				} finally {
@@ -232,6 +244,18 @@ export class DmClient {
 		return this.completeBootstrap(accounts);
 	}
 
+	/** SrvIDs of the accounts a bootstrap gave whose BootstrapComplete session has not yet
+	    succeeded (8): the host runs completeBootstrap() for them at start and on its schedule. */
+	owedBootstrapComplete(): string[] {
+		const out: string[] = [];
+		for (const key of this.store.children(OWED.slice(0, -1))) {
+			const miid = key.slice(OWED.length);
+			const srvId = this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] });
+			if (srvId !== undefined) out.push(srvId);
+		}
+		return out.sort();
+	}
+
 	/** After a bootstrap, a session with each server it gave an account, carrying the
 	    BootstrapComplete alert (8). Stops at the first that fails and says which. */
 	async completeBootstrap(srvIds: readonly string[]): Promise<SessionOutcome> {
@@ -257,6 +281,9 @@ export class DmClient {
 		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
 		const credentials = this.credentials(srvId);
 		if (!credentials) return { ok: false, reason: `no DM account with SrvID ${srvId}` };
+		const owed = OWED + this.accountOf(srvId)!;
+		// the first session the device starts with a freshly bootstrapped server says so (8)
+		if (trigger.kind === "client" && this.store.has(owed)) trigger = { kind: "bootstrap" };
 		this.busy = true;
 		const http = this.o.http(credentials);
 		try {
@@ -268,7 +295,13 @@ export class DmClient {
 				...(this.o.ddf ? { ddf: (m: string) => this.o.ddf!(m) } : {}),
 				...(this.o.log ? { log: (e: SessionEvent) => this.o.log!(e) } : {}),
 			});
-			if (outcome.ok) this.backoff.succeeded();
+			if (outcome.ok) {
+				this.backoff.succeeded();
+				if (trigger.kind === "bootstrap" && this.store.has(owed)) {
+					const t = this.store.begin();
+					try { t.delete(owed); t.commit(); } finally { t.abort(); }
+				}
+			}
 			else this.backoff.failed(this.o.now());
 			return outcome;
 		} finally {

@@ -68,4 +68,32 @@ describe("client-initiated bootstrap end to end (8.3)", () => {
 			await bs.close().catch(() => undefined);
 		}
 	});
+
+	it("a BootstrapComplete the new server could not take is still owed after a restart, and the first session carries it", async () => {
+		const probe = new DmServer({ psk: dmPsk });
+		const dmPort = await probe.listen();
+		await probe.close();   // the managing server is down while the device bootstraps
+		const bs = new DmServer({ psk: bootstrapPsk, repository: { "/bootstrap": { contentType: "application/dmmo+json", body: delivered(dmPort) } } });
+		const bsPort = await bs.listen();
+		const flash = ["--flash", join(dir, "owed.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"];
+		try {
+			const r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--factory-json", factory(`https://127.0.0.1:${bsPort}/bootstrap`), "--bootstrap", "bs"], { options: flash, timeoutMs: 60000 });
+			assert.equal(r.code, 1, r.stdout);
+			assert.match(r.stdout, /failed: BootstrapComplete session with dms9/);
+		} finally {
+			await bs.close();
+		}
+		const dm = new DmServer({ psk: dmPsk });
+		await dm.listen(dmPort);
+		try {
+			const again = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--session", "dms9"], { options: flash, timeoutMs: 60000 });
+			assert.equal(again.code, 0, again.stdout + again.stderr);
+			assert.deepEqual(dm.sessions.map((s) => s.trigger), ["urn:oma:at:dm:2.0:BootstrapComplete"]);
+			const later = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--session", "dms9"], { options: flash, timeoutMs: 60000 });
+			assert.equal(later.code, 0, later.stdout);
+			assert.equal(dm.sessions[1]!.trigger, "urn:oma:at:dm:2.0:ClientInitiatedMgmt", "owed once");
+		} finally {
+			await dm.close();
+		}
+	});
 });

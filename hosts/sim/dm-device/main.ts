@@ -163,7 +163,16 @@ async function main(): Promise<void> {
 		}
 		if (args.session === undefined && args.notifyPort === undefined) exit(0);
 	}
-	if (args.notifyPort !== undefined) { listen(client, args.notifyPort); return; }
+	if (args.notifyPort !== undefined) {
+		// a BootstrapComplete an earlier start could not deliver is still owed (8)
+		const owed = client.owedBootstrapComplete();
+		if (owed.length) {
+			const done = await client.completeBootstrap(owed);
+			if (!done.ok) console.log(`failed: ${done.reason}`);
+		}
+		listen(client, args.notifyPort);
+		return;
+	}
 	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID or --notify-port N)"); exit(2); }
 	for (let i = 0; i < args.sessions; i++) {
 		const outcome = await client.session(args.session);

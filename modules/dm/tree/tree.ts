@@ -351,6 +351,16 @@ export class ChangeSet {
 		});
 	}
 
+	/** A value outside the tree (a bootstrap's bookkeeping) that commits or aborts with this change
+	    set; undefined removes it. Tree keys change only through put and delete. */
+	record(key: string, value: Uint8Array | undefined): void {
+		if (key.startsWith("t")) throw new TypeError(`${key}: tree keys change through put and delete`);
+		this.run(() => {
+			if (value) this.txn.put(key, value);
+			else if (this.tree.store.has(key)) this.txn.delete(key);
+		});
+	}
+
 	/** Checks the MOs' structure and commits every change in one store transaction. */
 	commit(): void {
 		this.run(() => {

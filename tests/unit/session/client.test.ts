@@ -47,6 +47,40 @@ describe("DmClient", () => {
 		assert.deepEqual((await c.session("nobody")).ok, false);
 	});
 
+	it("a bootstrapped account is owed a BootstrapComplete session until one succeeds, across failures and reboots (8)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const clock = { t: 0 };
+		let up = false;
+		const first = client(flash, () => (up ? cmds(["END"]) : "drop"), clock);
+		first.c.applyBootstrap([encodeUtf8(FACTORY)]);
+		assert.deepEqual(first.c.owedBootstrapComplete(), [], "the factory state owes nothing");
+		const second = JSON.stringify([{ ClientURI: `${MOIDS.dmAcc}/dms2/`, MOData: { dms2: { SrvID: "dms2", SrvURI: "https://dms2.example.com/dm", Name: "two", Perm: { "1": { MOID: MOIDS.devInfo } }, Auth: { Trsp: { Data: "aWQ=", Secret: "cHNr" } } } } }]);
+		const give = (c: DmClient, doc: string, replace: string[] = []) => {
+			const w = c.bootstrapWriter(replace.map((miid) => ({ moid: MOIDS.dmAcc, miid })));
+			w.write(encodeUtf8(doc));
+			return w.end();
+		};
+		give(first.c, second);
+		assert.deepEqual(first.c.owedBootstrapComplete(), ["dms2"]);
+		assert.equal((await first.c.session("dms2")).ok, false, "the server is unreachable");
+		assert.deepEqual(first.c.owedBootstrapComplete(), ["dms2"], "still owed");
+		clock.t = 60000;
+		up = true;
+		const rebooted = client(flash, () => cmds(["END"]), clock);
+		assert.deepEqual(rebooted.c.owedBootstrapComplete(), ["dms2"], "kept on flash");
+		assert.ok((await rebooted.c.session("dms2")).ok, "a plain client-initiated session");
+		const alertOf = (n: number) => (JSON.parse(rebooted.http.sent[n]!.text) as { Alert: { AlertType: string }[] }).Alert[0]!.AlertType;
+		assert.equal(alertOf(0), "urn:oma:at:dm:2.0:BootstrapComplete", "carries what is owed");
+		assert.deepEqual(rebooted.c.owedBootstrapComplete(), []);
+		assert.ok((await rebooted.c.session("dms2")).ok);
+		assert.equal(alertOf(1), "urn:oma:at:dm:2.0:ClientInitiatedMgmt", "and only once");
+		give(rebooted.c, second);
+		assert.deepEqual(rebooted.c.owedBootstrapComplete(), ["dms2"], "given again, owed again");
+		give(rebooted.c, "[]", ["dms2"]);
+		assert.deepEqual(rebooted.c.owedBootstrapComplete(), [], "an account taken away is owed nothing");
+		assert.deepEqual(rebooted.c.servers(), ["dms1"]);
+	});
+
 	it("backs off after a failed session; a queued alert survives it and a remount, and goes out next time", async () => {
 		const flash = new RamNorFlash(64 * 4096, 4096);
 		const clock = { t: 0 };
