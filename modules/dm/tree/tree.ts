@@ -461,9 +461,18 @@ export class ChangeSet {
 		this.txn.delete(key);
 	}
 
+	/** Keys below a node, walked through the store's parent links: the cost follows the size of the
+	    sub-tree, not of the whole store (a listing of every key reads each one from flash). */
 	private descendants(key: string): string[] {
 		const out = new Set<string>();
-		for (const k of this.tree.store.keys(key + "/")) if (!this.deletes.has(k)) out.add(k);
+		const stack = [key];
+		while (stack.length) {
+			for (const k of this.tree.store.children(stack.pop()!)) {
+				if (this.deletes.has(k)) continue;
+				out.add(k);
+				stack.push(k);
+			}
+		}
 		for (const k of this.puts) if (k.startsWith(key + "/")) out.add(k);
 		return [...out];
 	}
