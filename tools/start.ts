@@ -28,7 +28,8 @@ import { narrate } from "./start/narrate.js";
 import { CHANGES_PATH, SRV_ID, bootstrap, notiData, notiSecret, psk, repository, scp03Keys, sessions } from "./start/scenario.js";
 
 const DEVICE = compiled("hosts/sim/dm-device/main.ts");
-const say = (prefix: string, line: string): void => console.log(`${prefix} | ${line}`);
+/** one line per step: long GET data is cut, the record (--record) has all of it */
+const say = (prefix: string, line: string): void => console.log(`${prefix} | ${line.length > 180 ? `${line.slice(0, 177)}...` : line}`);
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
 async function main(): Promise<void> {
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
 			if (!line.startsWith("{\"heapReport\"")) say("device", line);
 		});
 		createInterface({ input: device.stdout! }).on("line", (line) => {
-			say("device", line);
+			if (line !== "received Package#2: HTTP 200") say("device", line);	// the server's line says what it sent
 			const m = /^listening for Package#0 on UDP (\d+)/.exec(line);
 			if (m) { notifyPort = Number(m[1]); maybeNotify(); }
 		});

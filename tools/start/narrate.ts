@@ -22,9 +22,9 @@ export function leaves(data: unknown, prefix = ""): string[] {
 function describeCommand(c: Command): string {
 	const [name, ...args] = c;
 	switch (name) {
-	case "HGET": return `HGET ${short(args[0]!)} into ${short(args[1] ?? "")}`;
-	case "EXEC": return args[1] ? `EXEC ${short(args[0]!)} (report asynchronously)` : `EXEC ${short(args[0]!)}`;
-	case "SUB": return `SUB ${short(args[1]!)} (changes to ${short(args[0]!)})`;
+	case "HGET": return `HGET ${short(args[1] ?? "")} from ${short(args[0]!)}`;
+	case "EXEC": return args[1] ? `EXEC ${short(args[0]!)} (report later)` : `EXEC ${short(args[0]!)}`;
+	case "SUB": return `SUB ${short(args[1]!)} (report to ${short(args[0]!)})`;
 	default: return [name, ...args.map(short)].join(" ");
 	}
 }
