@@ -86,11 +86,18 @@ async function main(): Promise<void> {
 			if (!line.startsWith("{\"heapReport\"")) say("device", line);
 		});
 		createInterface({ input: device.stdout! }).on("line", (line) => {
-			if (line !== "received Package#2: HTTP 200") say("device", line);	// the server's line says what it sent
+			if (line === "received Package#2: HTTP 200") return;	// the server's line says what it sent
+			const n = /^\{"event":"notification","accepted":(true|false)/.test(line) ? JSON.parse(line) as { accepted: boolean; serverId?: string; reason?: string } : undefined;
+			say("device", n ? (n.accepted ? `Package#0 accepted: a session with ${n.serverId}` : `Package#0 dropped: ${n.reason}`) : line);
 			const m = /^listening for Package#0 on UDP (\d+)/.exec(line);
-			if (m) { notifyPort = Number(m[1]); maybeNotify(); }
+			if (m) {
+				notifyPort = Number(m[1]);
+				maybeNotify();
+				// a SUB report that never comes must not stall the demonstration: the checks will say it is missing
+				setTimeout(() => { if (notificationId === 0) { say("server", "no SUB report within 5 s: sending the Package#0 anyway"); sendPackage0(); } }, 5000).unref();
+			}
 		});
-		const timer = setTimeout(() => device!.kill(), 60000);
+		const timer = setTimeout(() => { say("device", "did not finish within 60 s: stopped"); device!.kill(); }, 60000);
 		// with --once the device exits after the second session; serving, it stays
 		const deviceExit: number | null | undefined = serve ? await Promise.race([exited, demoOver.then(() => undefined)]) : await exited;
 		clearTimeout(timer);

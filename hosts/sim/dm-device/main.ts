@@ -81,7 +81,6 @@ function log(e: ClientEvent): void {
 	case "ended": console.log(`session ended after ${e.packages} packages`); break;
 	case "connection": console.log(e.using ? `session with ${e.serverId} over ${e.using}` : `session with ${e.serverId} waits for ${e.waitingFor!.join(" or ")}`); break;
 	case "bootstrap": console.log(`server-initiated bootstrap from ${e.from}'s bootstrap server: accounts ${e.accounts.join(" ") || "(none)"}`); break;
-	case "notification": console.log(e.accepted ? `Package#0 accepted: a session with ${e.serverId}` : `Package#0 dropped: ${e.reason}`); break;
 	case "subscription": console.log(`subscription report of ${e.clientUri}: HTTP ${e.status}`); break;
 	case "bootstrap-refused": console.log(`bootstrap refused, nothing changed (${e.from}'s bootstrap server): ${e.reason}`); break;
 	default: console.log(JSON.stringify(e));
