@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionFigures } from "./session.js";
+import { startFigures } from "./start.js";
 import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
 		return;
 	}
 	Object.assign(figures, await sessionFigures(1000));
+	Object.assign(figures, await startFigures());
 
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);

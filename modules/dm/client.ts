@@ -13,7 +13,7 @@ import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js
 import { AlertQueue, Backoff, ReportInbox, chooseConnection, connectionName, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
 import type { ConnectionType } from "./codec/index.js";
 import { Store, type Flash } from "./store/index.js";
-import { AccessControl, DEVICE, Tree, type MoRegistration } from "./tree/index.js";
+import { AccessControl, DEVICE, DEVICE_WRITES, Tree, type ChangeSet, type MoRegistration } from "./tree/index.js";
 import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
 import { Right } from "./tree/index.js";
 
@@ -90,6 +90,8 @@ export class DmClient {
 	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
 	private readonly device: DeviceInfoProvider;
 	private busy = false;
+	/** update()s waiting for the running session to end */
+	private readonly idle: (() => void)[] = [];
 	/** accepted notifications waiting for a preferred connection: the latest per server */
 	private readonly held = new Map<string, { preferred: readonly ConnectionType[]; run: () => Promise<SessionOutcome> }>();
 
@@ -307,7 +309,24 @@ export class DmClient {
 		} finally {
 			http.close?.();
 			this.busy = false;
+			for (const resume of this.idle.splice(0)) resume();
 		}
+	}
+
+	/** The device's application changes its own data (a setting changed on the device, a result of
+	    work an EXEC started): applied as the device in one change set once no session is running
+	    (a session's command may hold the store across its IO), then subscribed changes are
+	    reported (SUB). Returns how many subscription reports were sent. */
+	async update(change: (cs: ChangeSet) => void): Promise<number> {
+		while (this.busy) await new Promise<void>((resume) => this.idle.push(resume));
+		const cs = this.tree.change(DEVICE_WRITES);
+		try {
+			change(cs);
+			cs.commit();
+		} finally {
+			cs.abort();
+		}
+		return this.reportChanges();
 	}
 
 	/** A Package#0 (WAP push payload) arrived: screened (7.1.1, 9.1), then a session with its server,

@@ -1,24 +1,33 @@
-// npm run ddf [-- --check]: compiles every modules/dm/mo/ddf/<name>.xml into
-// modules/dm/mo/generated/<name>.ts (export <NAME>: the frozen MO schema). --check writes nothing
-// and fails if a generated file differs from what its DDF gives (the tests run it).
+// npm run ddf [-- --check]: compiles every <dir>/ddf/<name>.xml of DDF_DIRS into
+// <dir>/generated/<name>.ts (export <NAME>: the frozen MO schema). The standard MOs live in
+// modules/dm/mo; an MO that one device program defines for itself lives beside that program.
+// --check writes nothing and fails if a generated file differs from what its DDF gives (the tests run it).
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileDdf } from "./compile.js";
 
 export const root = join(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
-export const DDF_DIR = "modules/dm/mo/ddf";
-export const GENERATED_DIR = "modules/dm/mo/generated";
+/** The folders holding a ddf/ of DDFs and the generated/ schemas compiled from them. */
+export const DDF_DIRS = [
+	"modules/dm/mo",            // the standard MOs of section 12
+	"hosts/sim/dm-device",      // the simulated device's own demonstration MO
+];
+const SCHEMA_MODULE = "modules/dm/tree/schema.js";
 
 export interface Generated { file: string; text: string }
 
 /** What the DDFs give, without writing it. */
 export function generateAll(): Generated[] {
-	return readdirSync(join(root, DDF_DIR)).filter((f) => f.endsWith(".xml")).sort().map((f) => {
-		const base = f.slice(0, -4);
-		const constName = base.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
-		const compiled = compileDdf(readFileSync(join(root, DDF_DIR, f), "utf8"), `${DDF_DIR}/${f}`, constName);
-		return { file: `${GENERATED_DIR}/${base}.ts`, text: compiled.text };
+	return DDF_DIRS.flatMap((dir) => {
+		const ddfDir = `${dir}/ddf`, generatedDir = `${dir}/generated`;
+		const schemaModule = relative(generatedDir, SCHEMA_MODULE);
+		return readdirSync(join(root, ddfDir)).filter((f) => f.endsWith(".xml")).sort().map((f) => {
+			const base = f.slice(0, -4);
+			const constName = base.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+			const compiled = compileDdf(readFileSync(join(root, ddfDir, f), "utf8"), `${ddfDir}/${f}`, constName, schemaModule);
+			return { file: `${generatedDir}/${base}.ts`, text: compiled.text };
+		});
 	});
 }
 

@@ -31,6 +31,7 @@ import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Profile } from "../../../modules/pcsc-uart/index.js";
 import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import Serial from "embedded:io/serial";
+import { demoSensor } from "./demo-mo.js";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
 interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
@@ -80,6 +81,7 @@ function log(e: ClientEvent): void {
 	case "ended": console.log(`session ended after ${e.packages} packages`); break;
 	case "connection": console.log(e.using ? `session with ${e.serverId} over ${e.using}` : `session with ${e.serverId} waits for ${e.waitingFor!.join(" or ")}`); break;
 	case "bootstrap": console.log(`server-initiated bootstrap from ${e.from}'s bootstrap server: accounts ${e.accounts.join(" ") || "(none)"}`); break;
+	case "subscription": console.log(`subscription report of ${e.clientUri}: HTTP ${e.status}`); break;
 	case "bootstrap-refused": console.log(`bootstrap refused, nothing changed (${e.from}'s bootstrap server): ${e.reason}`); break;
 	default: console.log(JSON.stringify(e));
 	}
@@ -114,6 +116,9 @@ function http(account: AccountCredentials): Client {
 	});
 }
 
+/** the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to */
+const demo = demoSensor({ random: (n) => random(new Uint8Array(n)), log: (line) => { if (args.log === "text") console.log(line); } });
+
 async function main(): Promise<void> {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	const client = new DmClient({
@@ -127,8 +132,11 @@ async function main(): Promise<void> {
 		network: { available: () => args.connections, use: (t) => { inUse = t; } },
 		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
+		mos: demo.mos,
+		hooks: demo.hooks,
 		log,
 	});
+	demo.attach(client);
 	if (args.factory !== undefined && client.servers().length === 0) {
 		const placed = client.applyBootstrap([encodeUtf8(args.factory)]);
 		console.log(`factory bootstrap: ${placed.join(" ")}`);

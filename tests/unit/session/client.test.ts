@@ -120,6 +120,21 @@ describe("DmClient", () => {
 		assert.equal(await again.c.reportChanges(), 0, "what was reported is remembered on flash");
 	});
 
+	it("update(): the device's own change waits for the running session to end, then goes to subscribers", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http } = client(flash, (req) => (req.method === "PUT" ? { status: 204 } : cmds(["SUB", "https://dr.example.com/sub", `${TEST_MOID}/t1/Val`], ["END"])));
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		const val = { moid: TEST_MOID, miid: "t1", path: ["Val"] };
+		const session = c.session("dms1");
+		const reported = c.update((cs) => cs.put(val, "set on the device"));
+		assert.equal(c.tree.text(val), "v", "nothing written while the session runs");
+		assert.ok((await session).ok);
+		assert.equal(await reported, 1, "the SUB of that session sees the change");
+		assert.equal(c.tree.text(val), "set on the device");
+		assert.deepEqual(http.sent.map((s) => s.method), ["POST", "PUT"]);
+		assert.equal(await c.update((cs) => cs.put(val, "set on the device")), 0, "an unchanged value is not reported again");
+	});
+
 	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI", async () => {
 		const flash = new RamNorFlash(64 * 4096, 4096);
 		const { c, http } = client(flash, (req, n) => req.method === "GET"

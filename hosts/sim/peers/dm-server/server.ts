@@ -30,7 +30,16 @@ export interface ServerOptions {
 	repository?: Record<string, RepositoryEntry>;
 	/** the path of the DM endpoint (default /dm) */
 	dmPath?: string;
+	/** told of each thing as it happens (`npm start` prints a line for each) */
+	observe?(e: ServerEvent): void;
 }
+
+/** What the server saw or did, in order: a package received or sent, a repository request answered. */
+export type ServerEvent =
+	| { kind: "received"; session: Session; received: Received }
+	| { kind: "sent"; session: Session; commands: Command[] }
+	| { kind: "violation"; session: Session | undefined; message: string }
+	| { kind: "repository"; request: RepositoryRequest; status: number };
 
 export type Received =
 	| { kind: "package1"; body: Package1 }
@@ -115,6 +124,7 @@ export class DmServer {
 		const session = devId ? this.current.get(devId) : undefined;
 		const fail = (message: string): never => {
 			if (session) { session.violations.push(message); session.over = true; }
+			this.options.observe?.({ kind: "violation", session, message });
 			throw new Violation(message);
 		};
 		if (req.method !== "POST") fail(`a DM package is an HTTP POST (5.2.2, 5.2.4), not ${req.method}`);
@@ -125,6 +135,7 @@ export class DmServer {
 			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false };
 			this.sessions.push(fresh);
 			this.current.set(devId!, fresh);
+			this.options.observe?.({ kind: "received", session: fresh, received: fresh.received[0]! });
 			this.reply(fresh, res);
 			return;
 		}
@@ -144,6 +155,7 @@ export class DmServer {
 			}
 			else throw new Violation(`a Package#3 is ${MIME.response} or multipart/form-data, not ${JSON.stringify(contentType)}`);
 			session!.received.push({ kind: "package3", body: p3, results });
+			this.options.observe?.({ kind: "received", session: session!, received: session!.received[session!.received.length - 1]! });
 		} catch (e) {
 			if (e instanceof Violation) fail(e.message);
 			throw e;
@@ -161,22 +173,24 @@ export class DmServer {
 		const headers: Record<string, string> = { "Content-Type": MIME.request };
 		if (this.options.omadmAccept) headers["OMADM-Accept"] = this.options.omadmAccept;
 		res.writeHead(200, headers).end(JSON.stringify({ CMD: commands }));
+		this.options.observe?.({ kind: "sent", session, commands });
 	}
 
 	private repository(req: IncomingMessage, path: string, body: Buffer, res: ServerResponse): void {
 		const contentType = req.headers["content-type"];
-		this.repositoryRequests.push({ method: req.method ?? "", path, contentType, body });
+		const request: RepositoryRequest = { method: req.method ?? "", path, contentType, body };
+		this.repositoryRequests.push(request);
 		const entry = this.options.repository?.[path];
+		const answer = (status: number, headers: Record<string, string> = {}, data: string | Buffer = ""): void => {
+			res.writeHead(status, headers).end(data);
+			this.options.observe?.({ kind: "repository", request, status });
+		};
 		if (req.method === "GET") {
-			if (!entry) { res.writeHead(404).end(); return; }
-			res.writeHead(entry.status ?? 200, entry.contentType ? { "Content-Type": entry.contentType } : {}).end(entry.body ?? "");
-			return;
+			if (!entry) answer(404);
+			else answer(entry.status ?? 200, entry.contentType ? { "Content-Type": entry.contentType } : {}, entry.body ?? "");
 		}
-		if (req.method === "PUT" || req.method === "POST") {
-			res.writeHead(entry?.status ?? 200).end();
-			return;
-		}
-		res.writeHead(405, { Allow: "GET, PUT, POST" }).end();
+		else if (req.method === "PUT" || req.method === "POST") answer(entry?.status ?? 200);
+		else answer(405, { Allow: "GET, PUT, POST" });
 	}
 }
 
