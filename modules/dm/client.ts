@@ -240,7 +240,7 @@ export class DmClient {
 			this.backoff.failed(this.o.now());
 			return { ok: false, reason: `bootstrap refused: ${reason}` };
 		} finally {
-			this.busy = false;
+			this.release();
 		}
 		this.o.log?.({ event: "bootstrap", from: srvId, accounts });
 		return this.completeBootstrap(accounts);
@@ -308,8 +308,7 @@ export class DmClient {
 			return outcome;
 		} finally {
 			http.close?.();
-			this.busy = false;
-			for (const resume of this.idle.splice(0)) resume();
+			this.release();
 		}
 	}
 
@@ -436,6 +435,12 @@ export class DmClient {
 	}
 
 	// ---- helpers ----
+
+	/** The session or bootstrap that held the client ended: update()s waiting for it go on. */
+	private release(): void {
+		this.busy = false;
+		for (const resume of this.idle.splice(0)) resume();
+	}
 
 	private context(access: AccessControl, srvId: string, http?: HttpClient): CommandContext {
 		return {
