@@ -7,6 +7,14 @@
 //   --log text|json       one line per package sent or received and per command applied; never a secret
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
+//   --keep-going          (tests) with --sessions: a failed session is reported and the next one
+//                         follows, once the backoff allows it; each prints "session I: ok|failed",
+//                         then "queue: ..." (the Data.session of each alert still waiting) and
+//                         "name: ..." (its account's Name leaf, which the fault tests write by HGET)
+//   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
+//   --raise-alert         (tests) queue a Generic Alert {"session": I} before each session I
+//   --cpu-trace           after each session, print "cpu <i> <ms> <tls handshake ms> <tls records ms>
+//                         <handshakes>": CPU time of the session and the parts mbedTLS took of it
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
 //   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
 //                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
@@ -18,7 +26,7 @@ import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver";
 import Flash from "embedded:storage/flash";
-import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
+import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, tlsCpu, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
 import { bootstrapFromCard, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
@@ -28,10 +36,10 @@ import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import Serial from "embedded:io/serial";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+interface Args { bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean; keepGoing: boolean; backoffMs?: number; raiseAlert: boolean; cpuTrace: boolean }
 
 function parse(list: string[]): Args {
-	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false };
+	const a: Args = { log: "text", development: false, sessions: 1, heapTrace: false, once: false, keepGoing: false, raiseAlert: false, cpuTrace: false };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
@@ -46,6 +54,10 @@ function parse(list: string[]): Args {
 		else if (v === "--modules-only") exit(0);   // the heap of the loaded modules alone (bench baseline)
 		else if (v === "--development") a.development = true;
 		else if (v === "--sessions") a.sessions = Number(list[++i]);
+		else if (v === "--keep-going") a.keepGoing = true;
+		else if (v === "--backoff-ms") a.backoffMs = Number(list[++i]);
+		else if (v === "--raise-alert") a.raiseAlert = true;
+		else if (v === "--cpu-trace") a.cpuTrace = true;
 		else { console.error(`dm-device: unknown option ${v}`); exit(2); }
 	}
 	return a;
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
 		http,
 		bearer: () => ({ cbt: 3, roaming: 2 }),
 		development: args.development,
+		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
 		log,
 	});
 	if (args.factory !== undefined && client.servers().length === 0) {
@@ -142,8 +155,11 @@ async function main(): Promise<void> {
 	}
 	if (args.notifyPort !== undefined) { listen(client, args.notifyPort); return; }
 	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID or --notify-port N)"); exit(2); }
+	if (args.keepGoing) { await keepGoing(client, args.session); exit(0); }
 	for (let i = 0; i < args.sessions; i++) {
+		const cpu = cpuMark();
 		const outcome = await client.session(args.session);
+		if (args.cpuTrace) console.log(`cpu ${i + 1} ${cpu()}`);
 		if (!outcome.ok) { console.log(`failed: ${outcome.reason}`); exit(1); }
 		if (args.heapTrace) {
 			collectGarbage();
@@ -152,6 +168,36 @@ async function main(): Promise<void> {
 		}
 	}
 	exit(0);
+}
+
+/** CPU time from now on, and mbedTLS's share of it: what the returned function prints. */
+function cpuMark(): () => string {
+	const start = cpuTime(), tls = tlsCpu();
+	return () => {
+		const now = tlsCpu();
+		return `${(cpuTime() - start).toFixed(3)} ${(now.handshakeMs - tls.handshakeMs).toFixed(3)} ${(now.recordMs - tls.recordMs).toFixed(3)} ${now.handshakes - tls.handshakes}`;
+	};
+}
+
+/** --keep-going: N triggers in a row whatever their outcome, each after the backoff of the last
+    failure has passed (never sooner: a refused session would be a trigger lost, not a fault found). */
+async function keepGoing(client: DmClient, srvId: string): Promise<void> {
+	const account = client.tree.instances(MOIDS.dmAcc).find((m) => client.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
+	const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+	let failed = false;
+	for (let i = 1; i <= args.sessions; i++) {
+		if (failed) await sleep((args.backoffMs ?? 30000) + 1);
+		if (args.raiseAlert) client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } });
+		console.log(`session ${i} begins`);
+		const cpu = cpuMark();
+		const outcome = await client.session(srvId);
+		failed = !outcome.ok;
+		console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
+		if (args.cpuTrace) console.log(`cpu ${i} ${cpu()}`);
+		const queued = client.alerts.pending().map((q) => (q.alert.Data as { session?: number } | undefined)?.session ?? "?");
+		console.log(`queue: ${queued.join(" ")}`);
+		if (account !== undefined) console.log(`name: ${JSON.stringify(client.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Name"] }) ?? null)}`);
+	}
 }
 
 /** The UICC on a serial line (8E2, RST through a FIFO on the sim host), read per Appendix G. The
