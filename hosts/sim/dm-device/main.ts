@@ -9,10 +9,11 @@
 //   --sessions N          run N sessions in a row (a soak)
 //   --keep-going          (tests) with --sessions: a failed session is reported and the next one
 //                         follows, once the backoff allows it; each prints "session I: ok|failed",
-//                         then "queue: ..." (the Data.session of each alert still waiting) and
+//                         then "connections: N" (TCP connections it opened), "queue: ..." (the Data.session of each alert still waiting) and
 //                         "name: ..." (its account's Name leaf, which the fault tests write by HGET)
 //   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
-//   --raise-alert         (tests) queue a Generic Alert {"session": I} before each session I
+//   --raise-alert         (tests) queue a Generic Alert {"session": I} before session I, unless
+//                         3 wait already (the queue is bounded; a run of failures would fill it)
 //   --cpu-trace           after each session, print "cpu <i> <ms> <tls handshake ms> <tls records ms>
 //                         <handshakes>": CPU time of the session and the parts mbedTLS took of it
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
@@ -78,6 +79,13 @@ function log(e: ClientEvent): void {
 	}
 }
 
+/** TCP connections opened, for --keep-going's report of how many each session made. */
+let connections = 0;
+const CountedTCP = function (this: unknown, o: unknown): unknown {
+	connections++;
+	return new TCP(o as ConstructorParameters<typeof TCP>[0]);
+} as unknown as TcpConstructor;
+
 /** TLS sessions to resume, one per server, for this process's life. */
 const tlsSessions = new Map<string, TLSSession>();
 
@@ -91,7 +99,7 @@ function http(account: AccountCredentials): Client {
 		server = undefined;	// the request itself will say what is wrong with the URI
 	}
 	return new Client({
-		tcp: TCP as unknown as TcpConstructor,
+		tcp: CountedTCP,
 		resolver: new Resolver(),
 		timeout: 15000,
 		development: args.development,
@@ -187,11 +195,16 @@ async function keepGoing(client: DmClient, srvId: string): Promise<void> {
 	let failed = false;
 	for (let i = 1; i <= args.sessions; i++) {
 		if (failed) await sleep((args.backoffMs ?? 30000) + 1);
-		if (args.raiseAlert) client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } });
 		console.log(`session ${i} begins`);
+		if (args.raiseAlert && client.alerts.waiting().length < 3) {
+			client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } });
+			console.log(`raised ${i}`);
+		}
 		const cpu = cpuMark();
+		const opened = connections;
 		const outcome = await client.session(srvId);
 		failed = !outcome.ok;
+		console.log(`connections: ${connections - opened}`);
 		console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
 		if (args.cpuTrace) console.log(`cpu ${i} ${cpu()}`);
 		const queued = client.alerts.pending().map((q) => (q.alert.Data as { session?: number } | undefined)?.session ?? "?");

@@ -44,6 +44,8 @@ export interface Session {
 	violations: string[];
 	/** END sent, or the session aborted */
 	over: boolean;
+	/** the client's port on the connection that carried the Package#1 (tells sessions apart behind a proxy) */
+	port: number;
 }
 
 export interface RepositoryRequest { method: string; path: string; contentType: string | undefined; body: Buffer }
@@ -92,7 +94,12 @@ export class DmServer {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const body = await readBody(req);
+		let body: Buffer;
+		try {
+			body = await readBody(req);
+		} catch {
+			return;	// the client went away mid-request (a dropped connection): nothing to answer
+		}
 		const head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${req.rawHeaders.map((v, i) => (i % 2 ? `${v}\r\n` : `${v}: `)).join("")}\r\n`;
 		this.wire.push(Buffer.concat([Buffer.from(head, "latin1"), body]));
 		const path = (req.url ?? "/").split("?")[0]!;
@@ -119,7 +126,7 @@ export class DmServer {
 		if (contentType.startsWith(MIME.initiation)) {
 			const p1 = checkPackage1(body);
 			const trigger = p1.Alert!.find((a) => Object.values(SESSION_ALERTS).includes(a.AlertType as never))!.AlertType;
-			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false };
+			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false, port: req.socket.remotePort ?? 0 };
 			this.sessions.push(fresh);
 			this.current.set(devId!, fresh);
 			this.reply(fresh, res);
