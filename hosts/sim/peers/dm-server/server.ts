@@ -5,7 +5,8 @@
 // to the spec (packages.ts) and answers a violation with HTTP 400, which ends the session (5.6).
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { MIME, SESSION_ALERTS, Violation, checkPackage1, checkPackage3, checkResults, splitMultipart, type Command, type MoData, type Package1, type Package3 } from "./packages.js";
 
 /** The PSK cipher suites of 9.2.2 that need no server certificate, in OpenSSL's names. */
@@ -60,6 +61,8 @@ export class DmServer {
 	private readonly server: Server;
 	private readonly dmPaths: Set<string>;
 	private readonly current = new Map<string, Session>();
+	/** each connection's client port, kept from its start: a dropped socket no longer says */
+	private readonly ports = new WeakMap<Socket, number>();
 
 	constructor(private readonly options: ServerOptions) {
 		this.dmPaths = new Set([options.dmPath ?? "/dm"]);
@@ -77,7 +80,10 @@ export class DmServer {
 			} as Parameters<typeof createHttpsServer>[0], handler);
 		}
 		this.server.keepAliveTimeout = 30000;
-		this.server.on("secureConnection", (socket: { isSessionReused(): boolean }) => this.connections.push({ resumed: socket.isSessionReused() }));
+		this.server.on(options.plain ? "connection" : "secureConnection", (socket: Socket) => {
+			if (!options.plain) this.connections.push({ resumed: (socket as TLSSocket).isSessionReused() });
+			this.ports.set(socket, socket.remotePort ?? 0);
+		});
 	}
 
 	async listen(port = 0, host = "127.0.0.1"): Promise<number> {
@@ -94,6 +100,7 @@ export class DmServer {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const port = this.ports.get(req.socket) ?? 0;
 		let body: Buffer;
 		try {
 			body = await readBody(req);
@@ -104,7 +111,7 @@ export class DmServer {
 		this.wire.push(Buffer.concat([Buffer.from(head, "latin1"), body]));
 		const path = (req.url ?? "/").split("?")[0]!;
 		try {
-			if (this.dmPaths.has(path)) this.dm(req, body, res);
+			if (this.dmPaths.has(path)) this.dm(req, body, res, port);
 			else this.repository(req, path, body, res);
 		} catch (e) {
 			if (!(e instanceof Violation)) throw e;
@@ -112,7 +119,7 @@ export class DmServer {
 		}
 	}
 
-	private dm(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+	private dm(req: IncomingMessage, body: Buffer, res: ServerResponse, port: number): void {
 		const header = req.headers["omadm-devid"];
 		const devId = typeof header === "string" ? header : undefined;
 		const contentType = req.headers["content-type"] ?? "";
@@ -126,7 +133,7 @@ export class DmServer {
 		if (contentType.startsWith(MIME.initiation)) {
 			const p1 = checkPackage1(body);
 			const trigger = p1.Alert!.find((a) => Object.values(SESSION_ALERTS).includes(a.AlertType as never))!.AlertType;
-			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false, port: req.socket.remotePort ?? 0 };
+			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false, port };
 			this.sessions.push(fresh);
 			this.current.set(devId!, fresh);
 			this.reply(fresh, res);
