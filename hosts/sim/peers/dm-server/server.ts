@@ -80,10 +80,9 @@ export class DmServer {
 			} as Parameters<typeof createHttpsServer>[0], handler);
 		}
 		this.server.keepAliveTimeout = 30000;
-		this.server.on(options.plain ? "connection" : "secureConnection", (socket: Socket) => {
-			if (!options.plain) this.connections.push({ resumed: (socket as TLSSocket).isSessionReused() });
-			this.ports.set(socket, socket.remotePort ?? 0);
-		});
+		this.server.on("secureConnection", (socket: TLSSocket) => this.connections.push({ resumed: socket.isSessionReused() }));
+		// the port is read at accept: once the client has dropped the connection the socket no longer knows it
+		this.server.on("connection", (socket: Socket) => this.ports.set(socket, socket.remotePort ?? 0));
 	}
 
 	async listen(port = 0, host = "127.0.0.1"): Promise<number> {
@@ -100,7 +99,8 @@ export class DmServer {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const port = this.ports.get(req.socket) ?? 0;
+		// under TLS, req.socket wraps the accepted TCP socket (Node keeps it as _parent)
+		const port = this.ports.get((req.socket as { _parent?: Socket })._parent ?? req.socket) ?? 0;
 		let body: Buffer;
 		try {
 			body = await readBody(req);
