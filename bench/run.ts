@@ -6,15 +6,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { pcscFigures } from "./pcsc.js";
-import { sessionFigures } from "./session.js";
+import { sessionCpuFigures, sessionFigures } from "./session.js";
 import { startFigures } from "./start.js";
 import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
 
 async function main(): Promise<void> {
-	// `npm run bench -- tls` runs only the transport's figures
+	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split
 	const only = process.argv[2];
+	if (only === "session-cpu") {
+		Object.assign(figures, await sessionCpuFigures());
+		report();
+		return;
+	}
 	if (only === "tls") {
 		Object.assign(figures, await tlsFigures());
 		report();
@@ -22,6 +27,7 @@ async function main(): Promise<void> {
 	}
 	Object.assign(figures, await sessionFigures(1000));
 	Object.assign(figures, await startFigures());
+	Object.assign(figures, await sessionCpuFigures());
 
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);

@@ -45,6 +45,35 @@ async function run(sessions: number, extra: string[]): Promise<{ stdout: string;
 	}
 }
 
+const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s[s.length >> 1]!; };
+
+/** Issue 10's measure: CPU time of the DM logic vs the TLS handshake, I.1 on xsdm32, one process.
+    mbedTLS's calls are timed by the host (hosts/sim/src/mbedtls-cpu.c); the session's own total
+    by dm-device --cpu-trace. The first session does a full handshake, the others resume it. "DM
+    logic" is the rest of the session's CPU: codecs, commands, tree, store, and the HTTP and socket
+    glue in JavaScript (the host's system calls included). */
+export async function sessionCpuFigures(sessions = 41): Promise<Record<string, number>> {
+	const r = await run(sessions, ["--cpu-trace"]);
+	const rows = r.stdout.split("\n").filter((l) => l.startsWith("cpu ")).map((l) => l.split(" ").slice(2).map(Number) as [number, number, number, number]);
+	if (rows.length !== sessions) throw new Error(`dm-device --cpu-trace printed ${rows.length} of ${sessions} sessions:\n${r.stdout}`);
+	const [first, ...rest] = rows;
+	if (first![3] !== 1 || rest.some((x) => x[3] !== 1)) throw new Error("a session did not make exactly one handshake");
+	const logic = (x: readonly number[]): number => x[0]! - x[1]! - x[2]!;
+	const full = first![1], resumed = median(rest.map((x) => x[1]));
+	const dm = median(rest.map(logic));
+	return {
+		session_cpu_total_first_ms: first![0],
+		session_cpu_total_resumed_ms: median(rest.map((x) => x[0])),
+		session_cpu_tls_handshake_ms: full,
+		session_cpu_tls_handshake_resumed_ms: resumed,
+		session_cpu_tls_records_ms: median(rest.map((x) => x[2])),
+		session_cpu_dm_logic_first_ms: logic(first!),
+		session_cpu_dm_logic_ms: dm,
+		session_cpu_ratio_dm_to_handshake: dm / full,
+		session_cpu_ratio_dm_to_resumed_handshake: dm / resumed,
+	};
+}
+
 export async function sessionFigures(soak = 1000): Promise<Record<string, number>> {
 	const baseline = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--modules-only"], { width: 32, options: ["--heap-report"], timeoutMs: 60000 });
 	const one = await run(1, []);
@@ -63,6 +92,9 @@ export async function sessionFigures(soak = 1000): Promise<Record<string, number
 	};
 }
 
-if (process.argv[1]?.endsWith("bench/session.js")) {
+if (process.argv[1]?.endsWith("bench/session.js") && process.argv[2] === "cpu") {
+	sessionCpuFigures().then((f) => console.log(JSON.stringify(f, null, 1)), (e: unknown) => { console.error(e); process.exit(1); });
+}
+else if (process.argv[1]?.endsWith("bench/session.js")) {
 	sessionFigures(Number(process.argv[2] ?? 1000)).then((f) => console.log(JSON.stringify(f, null, 1)), (e: unknown) => { console.error(e); process.exit(1); });
 }

@@ -11,6 +11,15 @@
 //   --log text|json       one line per package sent or received and per command applied; never a secret
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
+//   --keep-going          (tests) with --sessions: a failed session is reported and the next one
+//                         follows, once the backoff allows it; each prints "session I: ok|failed",
+//                         then "connections: N" (TCP connections it opened), "queue: ..." (the Data.session of each alert still waiting) and
+//                         "name: ..." (its account's Name leaf, which the fault tests write by HGET)
+//   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
+//   --raise-alert         (tests) queue a Generic Alert {"session": I} before session I, unless
+//                         3 wait already (the queue is bounded; a run of failures would fill it)
+//   --cpu-trace           after each session, print "cpu <i> <ms> <tls handshake ms> <tls records ms>
+//                         <handshakes>": CPU time of the session and the parts mbedTLS took of it
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
 //   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
 //                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
@@ -22,7 +31,7 @@ import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver";
 import Flash from "embedded:storage/flash";
-import { argv, collectGarbage, exit, heap, monotonic, random, wall } from "embedded:sim/host";
+import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, tlsCpu, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
@@ -34,10 +43,10 @@ import Serial from "embedded:io/serial";
 import { demoSensor } from "./demo-mo.js";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean }
+interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean; keepGoing: boolean; backoffMs?: number; raiseAlert: boolean; cpuTrace: boolean }
 
 function parse(list: string[]): Args {
-	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, heapTrace: false, once: false };
+	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, heapTrace: false, once: false, keepGoing: false, raiseAlert: false, cpuTrace: false };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		if (v === "--factory-json") a.factory = list[++i];
@@ -53,6 +62,10 @@ function parse(list: string[]): Args {
 		else if (v === "--development") a.development = true;
 		else if (v === "--sessions") a.sessions = Number(list[++i]);
 		else if (v === "--connections") a.connections = connections(list[++i] ?? "");
+		else if (v === "--keep-going") a.keepGoing = true;
+		else if (v === "--backoff-ms") a.backoffMs = Number(list[++i]);
+		else if (v === "--raise-alert") a.raiseAlert = true;
+		else if (v === "--cpu-trace") a.cpuTrace = true;
 		else { console.error(`dm-device: unknown option ${v}`); exit(2); }
 	}
 	return a;
@@ -87,6 +100,13 @@ function log(e: ClientEvent): void {
 	}
 }
 
+/** TCP connections opened, for --keep-going's report of how many each session made. */
+let connections = 0;
+const CountedTCP = function (this: unknown, o: unknown): unknown {
+	connections++;
+	return new TCP(o as ConstructorParameters<typeof TCP>[0]);
+} as unknown as TcpConstructor;
+
 /** TLS sessions to resume, one per server, for this process's life. */
 const tlsSessions = new Map<string, TLSSession>();
 
@@ -100,7 +120,7 @@ function http(account: AccountCredentials): Client {
 		server = undefined;	// the request itself will say what is wrong with the URI
 	}
 	return new Client({
-		tcp: TCP as unknown as TcpConstructor,
+		tcp: CountedTCP,
 		resolver: new Resolver(),
 		timeout: 15000,
 		development: args.development,
@@ -134,6 +154,7 @@ async function main(): Promise<void> {
 		development: args.development,
 		mos: demo.mos,
 		hooks: demo.hooks,
+		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
 		log,
 	});
 	demo.attach(client);
@@ -182,8 +203,11 @@ async function main(): Promise<void> {
 		return;
 	}
 	if (args.session === undefined) { console.error("dm-device: nothing to do (--session SRVID or --notify-port N)"); exit(2); }
+	if (args.keepGoing) { await keepGoing(client, args.session); exit(0); }
 	for (let i = 0; i < args.sessions; i++) {
+		const cpu = cpuMark();
 		const outcome = await client.session(args.session);
+		if (args.cpuTrace) console.log(`cpu ${i + 1} ${cpu()}`);
 		if (!outcome.ok) { console.log(`failed: ${outcome.reason}`); exit(1); }
 		if (args.heapTrace) {
 			collectGarbage();
@@ -192,6 +216,41 @@ async function main(): Promise<void> {
 		}
 	}
 	exit(0);
+}
+
+/** CPU time from now on, and mbedTLS's share of it: what the returned function prints. */
+function cpuMark(): () => string {
+	const start = cpuTime(), tls = tlsCpu();
+	return () => {
+		const now = tlsCpu();
+		return `${(cpuTime() - start).toFixed(3)} ${(now.handshakeMs - tls.handshakeMs).toFixed(3)} ${(now.recordMs - tls.recordMs).toFixed(3)} ${now.handshakes - tls.handshakes}`;
+	};
+}
+
+/** --keep-going: N triggers in a row whatever their outcome, each after the backoff of the last
+    failure has passed (never sooner: a refused session would be a trigger lost, not a fault found). */
+async function keepGoing(client: DmClient, srvId: string): Promise<void> {
+	const account = client.tree.instances(MOIDS.dmAcc).find((m) => client.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
+	const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+	let failed = false;
+	for (let i = 1; i <= args.sessions; i++) {
+		if (failed) await sleep((args.backoffMs ?? 30000) + 1);
+		console.log(`session ${i} begins`);
+		if (args.raiseAlert && client.alerts.waiting().length < 3) {
+			client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } });
+			console.log(`raised ${i}`);
+		}
+		const cpu = cpuMark();
+		const opened = connections;
+		const outcome = await client.session(srvId);
+		failed = !outcome.ok;
+		console.log(`connections: ${connections - opened}`);
+		console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
+		if (args.cpuTrace) console.log(`cpu ${i} ${cpu()}`);
+		const queued = client.alerts.pending().map((q) => (q.alert.Data as { session?: number } | undefined)?.session ?? "?");
+		console.log(`queue: ${queued.join(" ")}`);
+		if (account !== undefined) console.log(`name: ${JSON.stringify(client.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Name"] }) ?? null)}`);
+	}
 }
 
 /** The UICC on a serial line (8E2, RST through a FIFO on the sim host), read per Appendix G. The

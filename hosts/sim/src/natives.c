@@ -18,6 +18,7 @@ extern const simNativeTable simTransportNatives;
 extern const simNativeTable simCodecNatives;
 extern const simNativeTable simDnsNatives;
 extern const simNativeTable simMbedtlsMemoryNatives;
+extern const simNativeTable simMbedtlsCpuNatives;
 
 static const simNativeTable* const gTables[] = {
 	&simHostNatives,
@@ -31,6 +32,7 @@ static const simNativeTable* const gTables[] = {
 	&simCodecNatives,
 	&simDnsNatives,
 	&simMbedtlsMemoryNatives,
+	&simMbedtlsCpuNatives,
 };
 
 static void xs_native(xsMachine* the)

@@ -21,7 +21,7 @@ import type { Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
-import { TransportError, type BodyWriter, type HttpClient, type HttpResponse } from "./http.js";
+import { TransportError, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
@@ -96,6 +96,36 @@ export function supportedMos(tree: Tree, access: AccessControl, ddf?: (moid: str
 		out.push(link === undefined ? { MOID: moid, MIID: miids } : { DDF: link, MOID: moid, MIID: miids });
 	}
 	return out;
+}
+
+const originOf = (url: string): string => (/^https?:\/\/[^/?#]+/i.exec(url)?.[0] ?? url).toLowerCase();
+
+/** The commands' HTTP (HGET, HPUT, HPOST). A request to the DM server's own origin shares the
+    session's keep-alive connection: when the transport fails there, the connection to the DM
+    server is gone, and carrying on would mean connecting to it again. 5.6 forbids that, so the
+    failure is the session's, not only the command's 419: `failure` tells the session to abort. */
+class CommandHttp implements HttpClient {
+	failure: TransportError | undefined;
+	constructor(private readonly http: HttpClient, private readonly sessionUrl: () => string) {}
+
+	async request(req: HttpRequest): Promise<HttpResponse> {
+		if (originOf(req.url) !== originOf(this.sessionUrl())) return this.http.request(req);
+		let res: HttpResponse;
+		try {
+			res = await this.http.request(req);
+		} catch (e) {
+			if (e instanceof TransportError) this.failure = e;
+			throw e;
+		}
+		return {
+			status: res.status,
+			header: (name) => res.header(name),
+			read: () => res.read().catch((e: unknown) => {
+				if (e instanceof TransportError) this.failure = e;
+				throw e;
+			}),
+		};
+	}
 }
 
 export class DmSession {
@@ -234,8 +264,9 @@ export class DmSession {
 				this.carried = [];
 			}
 		};
+		const http = new CommandHttp(this.o.http, () => this.url);
 		const ctx: CommandContext = {
-			tree: this.o.tree, store: this.o.store, access: this.access, srvId: this.o.srvId, http: this.o.http,
+			tree: this.o.tree, store: this.o.store, access: this.access, srvId: this.o.srvId, http,
 			device: this.o.device, report: this.o.reports.push, hooks: this.o.hooks ?? {},
 			omadmAccept: this.omadmAccept, development: this.o.development ?? false,
 		};
@@ -274,6 +305,7 @@ export class DmSession {
 			if (result.continueAt) this.url = result.continueAt;
 			const { name, target } = command(item);
 			this.log({ event: "command", index: item.index, name, target, status: result.status });
+			if (http.failure) throw new Abort(`the connection to the DM server failed during ${name}: ${http.failure.message}: session aborted (5.6)`);
 		}
 		return { end, results, gets };
 	}

@@ -25,6 +25,7 @@ const hostRandom = native("xs_host_random");
 const hostCpuTime = native("xs_host_cpu_time");
 const hostTlsMemory = native("xs_host_tls_memory");
 const hostTlsMemoryReset = native("xs_host_tls_memory_reset");
+const hostTlsCpu = native("xs_host_tls_cpu");
 
 /** mbedTLS's own heap (calloc/free from its libraries), apart from XS's: bytes as requested. */
 export interface TlsMemory {
@@ -85,6 +86,19 @@ export function tlsMemory(): TlsMemory {
 /** Starts mbedTLS's peak again from what it holds now. */
 export function resetTlsMemoryPeak(): void {
 	hostTlsMemoryReset();
+}
+
+/** CPU time spent inside mbedTLS since the process started (ms), and handshakes completed. */
+export interface TlsCpu {
+	/** in handshake steps: key exchange, the handshake's records */
+	handshakeMs: number;
+	/** sealing and opening application records (and reading alerts) */
+	recordMs: number;
+	handshakes: number;
+}
+
+export function tlsCpu(): TlsCpu {
+	return hostTlsCpu();
 }
 
 /** Fills the buffer with bytes from the kernel's random source. */

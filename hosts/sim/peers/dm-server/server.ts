@@ -5,7 +5,8 @@
 // to the spec (packages.ts) and answers a violation with HTTP 400, which ends the session (5.6).
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { MIME, SESSION_ALERTS, Violation, checkPackage1, checkPackage3, checkResults, splitMultipart, type Command, type MoData, type Package1, type Package3 } from "./packages.js";
 
 /** The PSK cipher suites of 9.2.2 that need no server certificate, in OpenSSL's names. */
@@ -55,6 +56,8 @@ export interface Session {
 	violations: string[];
 	/** END sent, or the session aborted */
 	over: boolean;
+	/** the client's port on the connection that carried the Package#1 (tells sessions apart behind a proxy) */
+	port: number;
 }
 
 export interface RepositoryRequest { method: string; path: string; contentType: string | undefined; body: Buffer }
@@ -69,6 +72,8 @@ export class DmServer {
 	private readonly server: Server;
 	private readonly dmPaths: Set<string>;
 	private readonly current = new Map<string, Session>();
+	/** each connection's client port, kept from its start: a dropped socket no longer says */
+	private readonly ports = new WeakMap<Socket, number>();
 
 	constructor(private readonly options: ServerOptions) {
 		this.dmPaths = new Set([options.dmPath ?? "/dm"]);
@@ -87,7 +92,9 @@ export class DmServer {
 			} as Parameters<typeof createHttpsServer>[0], handler);
 		}
 		this.server.keepAliveTimeout = 30000;
-		this.server.on("secureConnection", (socket: { isSessionReused(): boolean }) => this.connections.push({ resumed: socket.isSessionReused() }));
+		this.server.on("secureConnection", (socket: TLSSocket) => this.connections.push({ resumed: socket.isSessionReused() }));
+		// the port is read at accept: once the client has dropped the connection the socket no longer knows it
+		this.server.on("connection", (socket: Socket) => this.ports.set(socket, socket.remotePort ?? 0));
 	}
 
 	async listen(port = 0, host = "127.0.0.1"): Promise<number> {
@@ -104,12 +111,19 @@ export class DmServer {
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const body = await readBody(req);
+		// under TLS, req.socket wraps the accepted TCP socket (Node keeps it as _parent)
+		const port = this.ports.get((req.socket as { _parent?: Socket })._parent ?? req.socket) ?? 0;
+		let body: Buffer;
+		try {
+			body = await readBody(req);
+		} catch {
+			return;	// the client went away mid-request (a dropped connection): nothing to answer
+		}
 		const head = `${req.method} ${req.url} HTTP/${req.httpVersion}\r\n${req.rawHeaders.map((v, i) => (i % 2 ? `${v}\r\n` : `${v}: `)).join("")}\r\n`;
 		this.wire.push(Buffer.concat([Buffer.from(head, "latin1"), body]));
 		const path = (req.url ?? "/").split("?")[0]!;
 		try {
-			if (this.dmPaths.has(path)) this.dm(req, body, res);
+			if (this.dmPaths.has(path)) this.dm(req, body, res, port);
 			else this.repository(req, path, body, res);
 		} catch (e) {
 			if (!(e instanceof Violation)) throw e;
@@ -117,7 +131,7 @@ export class DmServer {
 		}
 	}
 
-	private dm(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+	private dm(req: IncomingMessage, body: Buffer, res: ServerResponse, port: number): void {
 		const header = req.headers["omadm-devid"];
 		const devId = typeof header === "string" ? header : undefined;
 		const contentType = req.headers["content-type"] ?? "";
@@ -132,7 +146,7 @@ export class DmServer {
 		if (contentType.startsWith(MIME.initiation)) {
 			const p1 = checkPackage1(body);
 			const trigger = p1.Alert!.find((a) => Object.values(SESSION_ALERTS).includes(a.AlertType as never))!.AlertType;
-			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false };
+			const fresh: Session = { devId: devId!, trigger, received: [{ kind: "package1", body: p1 }], sent: [], violations: [], over: false, port };
 			this.sessions.push(fresh);
 			this.current.set(devId!, fresh);
 			this.options.observe?.({ kind: "received", session: fresh, received: fresh.received[0]! });
