@@ -101,9 +101,9 @@ function log(e: ClientEvent): void {
 }
 
 /** TCP connections opened, for --keep-going's report of how many each session made. */
-let connections = 0;
+let opened = 0;
 const CountedTCP = function (this: unknown, o: unknown): unknown {
-	connections++;
+	opened++;
 	return new TCP(o as ConstructorParameters<typeof TCP>[0]);
 } as unknown as TcpConstructor;
 
@@ -241,10 +241,10 @@ async function keepGoing(client: DmClient, srvId: string): Promise<void> {
 			console.log(`raised ${i}`);
 		}
 		const cpu = cpuMark();
-		const opened = connections;
+		const before = opened;
 		const outcome = await client.session(srvId);
 		failed = !outcome.ok;
-		console.log(`connections: ${connections - opened}`);
+		console.log(`connections: ${opened - before}`);
 		console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
 		if (args.cpuTrace) console.log(`cpu ${i} ${cpu()}`);
 		const queued = client.alerts.pending().map((q) => (q.alert.Data as { session?: number } | undefined)?.session ?? "?");
