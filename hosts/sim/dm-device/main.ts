@@ -14,7 +14,8 @@
 //   --keep-going          (tests) with --sessions: a failed session is reported and the next one
 //                         follows, once the backoff allows it; each prints "session I: ok|failed",
 //                         then "connections: N" (TCP connections it opened), "queue: ..." (the Data.session of each alert still waiting) and
-//                         "name: ..." (its account's Name leaf, which the fault tests write by HGET)
+//                         "name: ..." (its account's Name leaf, which the fault tests write by HGET);
+//                         at the end "flash operations N" (the --powercut points the run spans)
 //   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
 //   --raise-alert         (tests) queue a Generic Alert {"session": I} before session I, unless
 //                         3 wait already (the queue is bounded; a run of failures would fill it)
@@ -251,6 +252,8 @@ async function keepGoing(client: DmClient, srvId: string): Promise<void> {
 		console.log(`queue: ${queued.join(" ")}`);
 		if (account !== undefined) console.log(`name: ${JSON.stringify(client.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Name"] }) ?? null)}`);
 	}
+	// the range of --powercut points this run covers (xsdm counts program and erase operations)
+	console.log(`flash operations ${Flash.operations}`);
 }
 
 /** The UICC on a serial line (8E2, RST through a FIFO on the sim host), read per Appendix G. The
