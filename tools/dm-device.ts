@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
-  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K]]
+  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K] [--card-policy P]]
             (--session SRVID | --notify-port N [--once])
             [--heap-report] [--log text|json] [--development] [--sessions N]
 
@@ -38,6 +38,14 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         account it gives then gets a BootstrapComplete session
   --card-keys ENC:MAC:DEK  the card's SCP03 static keys (hex): read the bootstrap through the
                         secure channel of Appendix H
+  --card-policy off|secure|any  the device's card bootstrap policy (8.1): off never touches the
+                        card and leaves the accounts it gave; secure reads only through SCP03; any
+                        reads plainly when no keys are given. Default: secure with --card-keys, any
+                        without. A secure channel that fails is never retried in plain.
+                        A card that cannot be read or whose document is refused changes nothing;
+                        the device carries on with --session / --notify-port. With --card alone
+                        the exit code says: 0 applied, unchanged or off; 3 the card could not be
+                        read; 4 its document was refused (status logged)
 Server addresses: the SrvURI host is used as an address (xsdm has no resolver): use 127.0.0.1.
 `;
 
@@ -45,7 +53,7 @@ const { values } = parseArgs({
 	options: {
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
-		card: { type: "string" }, "card-keys": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
+		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
@@ -68,6 +76,7 @@ const args = [
 	...(values.card ? ["--card", values.card] : []),
 	...(values.bootstrap ? ["--bootstrap", values.bootstrap] : []),
 	...(values["card-keys"] ? ["--card-keys", values["card-keys"]] : []),
+	...(values["card-policy"] ? ["--card-policy", values["card-policy"]] : []),
 	...(values.sessions ? ["--sessions", values.sessions] : []),
 	...(values.development ? ["--development"] : []),
 ];
