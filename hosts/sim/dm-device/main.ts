@@ -4,7 +4,8 @@
 //   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
 //   --notify-port N       listen for Package#0 in WAP push datagrams (E.1) and run a session per
 //                         accepted notification; --once: exit after the first such session
-//   --log text|json       one line per package sent or received and per command applied; never a secret
+//   --log text|json       one line per package sent or received and per command applied; never a secret;
+//                         in text, "DM accounts: SrvID=SrvURI ..." after the card bootstrap
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
 //   --heap-trace          after each session, collect garbage and print "heap <n> <bytes in use>"
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
 			card.close();
 		}
 		console.log(`card bootstrap: ${cardLine(outcome)}`);
+		if (args.log === "text") console.log(`DM accounts: ${accountsLine(client)}`);
 		// 8: a successful bootstrap is followed by a session with each bootstrapped server
 		for (const miid of outcome.kind === "applied" ? outcome.accounts : []) {
 			const srvId = client.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid;
@@ -167,6 +169,12 @@ async function main(): Promise<void> {
 		}
 	}
 	exit(0);
+}
+
+/** SrvID=SrvURI of each DM account (neither is a secret), sorted */
+function accountsLine(client: DmClient): string {
+	const at = (miid: string, node: string): string => client.tree.text({ moid: MOIDS.dmAcc, miid, path: [node] }) ?? "?";
+	return client.tree.instances(MOIDS.dmAcc).map((miid) => `${at(miid, "SrvID")}=${at(miid, "SrvURI")}`).sort().join(" ") || "(none)";
 }
 
 function cardLine(o: CardStart): string {
