@@ -3,9 +3,12 @@
 // do not match, a policy that forbids the channel, or a document that does not fit change nothing
 // and do not stop the device; a card that changed, was replaced or carries no bootstrap does; a
 // factory account survives all of it; a power cut anywhere in a card bootstrap leaves the old
-// accounts or the new ones, and the next start converges.
+// accounts or the new ones, and the next start converges (every 2nd operation on xsdm;
+// CARD_SWEEP_STRIDE=1 for all of them; every one on both engines in tests/unit/bootstrap/card.test.ts).
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
+import { copyFileSync } from "node:fs";
 import { CARD_KEYS, CARD_PSK, accountsAfterCard, cardAccount, cardBench, cardDocument, type CardBoot } from "./card-device.js";
+import type { Run } from "../host/xsdm.js";
 import { assert, describe, it } from "../harness/index.js";
 
 const bench = cardBench("card-faults-");
@@ -144,4 +147,42 @@ describe("smartcard bootstrap faults end to end (UICC simulator ↔ xsdm ↔ dm-
 			assert.equal(server.sessions.length, 2);
 		});
 	});
+
+	it("a power cut at a sample of the flash operations of a card bootstrap leaves the old accounts or the new ones, and the next start converges", async () => {
+		// nobody listens on port 1: the BootstrapComplete sessions fail at once (logged, exit 0)
+		const url = (query = "") => `https://127.0.0.1:1/dm${query}`;
+		const factory = ["--factory-json", cardDocument([cardAccount("factory", url())])];
+		const start = bench.flash("cut-start.bin");
+		let r: Run = await bench.boot(start, { document: cardDocument([cardAccount("cardsrv", url()), cardAccount("oldsrv", url())]), args: factory });
+		assert.equal(r.code, 0, r.stderr + r.stdout);
+		const old = accountsAfterCard(r.stdout), fresh = `cardsrv=${url("?card=2")} factory=${url()} newsrv=${url()}`;
+		const next: CardBoot = { document: cardDocument([cardAccount("cardsrv", url("?card=2")), cardAccount("newsrv", url())]) };
+		const uicc = await bench.uicc(next);
+		try {
+			const flash = bench.flash("cut.bin");
+			const stride = Number(process.env["CARD_SWEEP_STRIDE"] ?? 2);
+			let cuts = 0, sawOld = 0, sawNew = 0;
+			for (let cut = 1; ; cut += stride) {
+				copyFileSync(start, flash);
+				r = await bench.onCard(uicc, flash, { ...next, xsdm: ["--powercut", String(cut)] });
+				if (r.code === 0) break;   // the whole start took fewer operations than this
+				assert.equal(r.code, 86, `cut ${cut}: ${r.stderr}${r.stdout}`);
+				cuts++;
+				const seen = await bench.onCard(uicc, flash, { ...next, args: ["--card-policy", "off"] });
+				assert.equal(seen.code, 0, seen.stderr);
+				const accounts = accountsAfterCard(seen.stdout);
+				assert.ok(accounts === old || accounts === fresh, `cut at operation ${cut}: accounts ${accounts}`);
+				if (accounts === old) sawOld++; else sawNew++;
+				const again = await bench.onCard(uicc, flash, next);
+				assert.equal(again.code, 0, again.stderr);
+				assert.match(again.stdout, /card bootstrap: (accounts cardsrv newsrv|unchanged)$/m);
+				assert.equal(accountsAfterCard(again.stdout), fresh, `cut ${cut}: the next start converges`);
+			}
+			assert.equal(accountsAfterCard(r.stdout), fresh, "uncut, the start applies the new card");
+			assert.ok(cuts >= 5 && sawOld > 0, `${cuts} cuts: ${sawOld} left the old accounts, ${sawNew} the new ones`);
+			console.log(`      ${cuts} cut points (one every ${stride} operations) on xsdm: ${sawOld} old, ${sawNew} new`);
+		} finally {
+			await uicc.stop();
+		}
+	}, 120000);
 });
