@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
-  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K]]
+  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K] [--card-policy P]]
             (--session SRVID | --notify-port N [--once])
             [--heap-report] [--log text|json] [--development] [--sessions N]
 
@@ -43,6 +43,14 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         account it gives then gets a BootstrapComplete session
   --card-keys ENC:MAC:DEK  the card's SCP03 static keys (hex): read the bootstrap through the
                         secure channel of Appendix H
+  --card-policy off|secure|any  the device's card bootstrap policy (8.1): off never touches the
+                        card and leaves the accounts it gave; secure reads only through SCP03; any
+                        reads plainly when no keys are given. Default: secure with --card-keys, any
+                        without. A secure channel that fails is never retried in plain.
+                        A card that cannot be read or whose document is refused changes nothing;
+                        the device carries on with --session / --notify-port. With --card alone
+                        the exit code says: 0 applied, unchanged or off; 3 the card could not be
+                        read; 4 its document was refused (status logged)
 Server host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
 `;
 
@@ -50,7 +58,7 @@ const { values } = parseArgs({
 	options: {
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
-		card: { type: "string" }, "card-keys": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
+		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 		connections: { type: "string" },
 	},
 });
@@ -74,6 +82,7 @@ const args = [
 	...(values.card ? ["--card", values.card] : []),
 	...(values.bootstrap ? ["--bootstrap", values.bootstrap] : []),
 	...(values["card-keys"] ? ["--card-keys", values["card-keys"]] : []),
+	...(values["card-policy"] ? ["--card-policy", values["card-policy"]] : []),
 	...(values.sessions ? ["--sessions", values.sessions] : []),
 	...(values.development ? ["--development"] : []),
 	...(values.connections ? ["--connections", values.connections] : []),

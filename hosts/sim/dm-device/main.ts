@@ -8,7 +8,8 @@
 //                         server-initiated bootstrap (8.4) and the BootstrapComplete sessions after it
 //   --connections LIST    the links the device has up, by preference (cellular,wlan,wireline; default
 //                         wireline): a Package#0's PREFERRED-CON-TYPE picks among them, or waits
-//   --log text|json       one line per package sent or received and per command applied; never a secret
+//   --log text|json       one line per package sent or received and per command applied; never a secret;
+//                         in text, "DM accounts: SrvID=SrvURI ..." after the card bootstrap
 //   --development         allow plain http SrvURIs (interpretation 12)
 //   --sessions N          run N sessions in a row (a soak)
 //   --keep-going          (tests) with --sessions: a failed session is reported and the next one
@@ -27,6 +28,15 @@
 //   --card TTY:FIFO[:2g|3g]  read the DM bootstrap from the UICC on that serial line (RST through
 //                         FIFO) at start (8.1); a changed card's accounts each get a BootstrapComplete
 //                         session; --card-keys ENC:MAC:DEK (hex) reads it through SCP03 (Appendix H)
+//   --card-policy off|secure|any  8.1's device policy (modules/dm/bootstrap/card-policy.ts): off never
+//                         touches the card; secure reads only through SCP03; any reads plainly when
+//                         there are no keys. Default: secure with --card-keys, any without (a device
+//                         that was given no keys can only read plainly, and one that was given them
+//                         should never read otherwise)
+// Exit codes: 0 done; 1 a session failed (or an unexpected fault); 2 bad options; with --card and
+// nothing after it: 3 the card could not be read (removed, mute, SCP03 refused, policy allows no
+// channel), 4 its document was refused (the DM status is logged). Either way nothing changed, and
+// with --session or --notify-port the device carries on with the accounts it has.
 // Host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
 import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
@@ -36,7 +46,7 @@ import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, tlsCpu, w
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
-import { bootstrapFromCard, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
+import { CARD_POLICIES, cardAtStart, type CardPolicy, type CardReader, type CardStart } from "../../../modules/dm/bootstrap/card-policy.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Profile } from "../../../modules/pcsc-uart/index.js";
 import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
@@ -44,7 +54,7 @@ import Serial from "embedded:io/serial";
 import { demoSensor } from "./demo-mo.js";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean; keepGoing: boolean; backoffMs?: number; raiseAlert: boolean; cpuTrace: boolean }
+interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; cardPolicy?: CardPolicy; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean; keepGoing: boolean; backoffMs?: number; raiseAlert: boolean; cpuTrace: boolean }
 
 function parse(list: string[]): Args {
 	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, heapTrace: false, once: false, keepGoing: false, raiseAlert: false, cpuTrace: false };
@@ -54,6 +64,12 @@ function parse(list: string[]): Args {
 		else if (v === "--card") a.card = list[++i];
 		else if (v === "--bootstrap") a.bootstrap = list[++i];
 		else if (v === "--card-keys") a.cardKeys = list[++i];
+		else if (v === "--card-policy") {
+			const p = list[++i];
+			const policy = CARD_POLICIES.find((c) => c === p);
+			if (!policy) { console.error(`dm-device: --card-policy ${CARD_POLICIES.join("|")}, not ${p}`); exit(2); }
+			a.cardPolicy = policy;
+		}
 		else if (v === "--session") a.session = list[++i];
 		else if (v === "--log") { const l = list[++i]; a.log = l === "json" || l === "none" ? l : "text"; }
 		else if (v === "--heap-trace") a.heapTrace = true;
@@ -178,20 +194,20 @@ async function main(): Promise<void> {
 	}
 	if (args.card !== undefined) {
 		const card = cardSource(args.card, args.cardKeys);
-		let outcome;
+		let outcome: CardStart;
 		try {
-			outcome = await bootstrapFromCard(client, card);
+			outcome = await cardAtStart(client, args.cardPolicy ?? (args.cardKeys ? "secure" : "any"), card);
 		} finally {
 			card.close();
 		}
-		console.log(outcome.changed ? `card bootstrap: accounts ${outcome.accounts.join(" ") || "(none)"}` : "card bootstrap: unchanged");
-		// 8: a successful bootstrap is followed by a session with each bootstrapped server
-		for (const miid of outcome.changed ? outcome.accounts : []) {
-			const srvId = client.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid;
-			const done = await client.session(srvId, { kind: "bootstrap" });
-			if (!done.ok) console.log(`failed: BootstrapComplete session with ${srvId}: ${done.reason}`);
-		}
-		if (args.session === undefined && args.notifyPort === undefined) exit(0);
+		console.log(`card bootstrap: ${cardLine(outcome)}`);
+		if (args.log === "text") console.log(`DM accounts: ${accountsLine(client)}`);
+		// 8: a successful bootstrap is followed by a session with each bootstrapped server; one that
+		// fails stays owed and is tried again at the next start
+		const given = outcome.kind === "applied" ? outcome.accounts.map((miid) => client.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid) : [];
+		const done = await client.completeBootstrap(given);
+		if (!done.ok) console.log(`failed: ${done.reason}`);
+		if (args.session === undefined && args.notifyPort === undefined) exit(outcome.kind === "unread" ? 3 : outcome.kind === "refused" ? 4 : 0);
 	}
 	if (args.notifyPort !== undefined) {
 		// a BootstrapComplete an earlier start could not deliver is still owed (8)
@@ -256,15 +272,32 @@ async function keepGoing(client: DmClient, srvId: string): Promise<void> {
 	console.log(`flash operations ${Flash.operations}`);
 }
 
+/** SrvID=SrvURI of each DM account (neither is a secret), sorted */
+function accountsLine(client: DmClient): string {
+	const at = (miid: string, node: string): string => client.tree.text({ moid: MOIDS.dmAcc, miid, path: [node] }) ?? "?";
+	return client.tree.instances(MOIDS.dmAcc).map((miid) => `${at(miid, "SrvID")}=${at(miid, "SrvURI")}`).sort().join(" ") || "(none)";
+}
+
+function cardLine(o: CardStart): string {
+	switch (o.kind) {
+	case "off": return "off (device policy): the card is not read, its accounts stay as they are";
+	case "unread": return `not read: ${o.reason}; the accounts stay as they are`;
+	case "refused": return `refused with status ${o.status}: ${o.reason}; nothing changed`;
+	case "unchanged": return "unchanged";
+	case "applied": return `accounts ${o.accounts.join(" ") || "(none)"}`;
+	}
+}
+
 /** The UICC on a serial line (8E2, RST through a FIFO on the sim host), read per Appendix G. The
-    line is opened and the card activated once; close() ends it. */
-function cardSource(spec: string, keys: string | undefined): CardBootstrapSource & { close(): void } {
+    line is opened and the card activated at the first read, never under policy off; close() ends it. */
+function cardSource(spec: string, keys: string | undefined): CardReader & { close(): void } {
 	const [path, resetPath, profile] = spec.split(":");
 	if (!path || !resetPath) { console.error("dm-device: --card TTY:FIFO[:2g|3g]"); exit(2); }
 	const unhex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 	let link: CardLink | undefined;
 	return {
-		async read(sink) {
+		keys: keys !== undefined,
+		async read(channel, sink) {
 			if (!link) {
 				link = new CardLink({
 					clockHz: 3571200, maxBaud: 250000,
@@ -276,7 +309,8 @@ function cardSource(spec: string, keys: string | undefined): CardBootstrapSource
 				await link.activate();
 			}
 			const o: BootstrapOptions = { profile: (profile === "2g" ? "2g" : "3g") as Profile };
-			if (keys) {
+			if (channel === "scp03") {
+				if (!keys) throw new Error("no SCP03 keys for this card");
 				const [enc, mac, dek] = keys.split(":").map(unhex);
 				o.secure = async (t, channel) => Scp03Session.open(t, { keys: { enc: enc!, mac: mac!, dek: dek! }, channel, random: (b) => random(b) });
 			}

@@ -45,11 +45,22 @@ export function cardRecord(client: DmClient): CardRecord | undefined {
 	return typeof v.digest === "string" && Array.isArray(v.accounts) ? v : undefined;
 }
 
-/** Applies the card's bootstrap if it changed since the last start. A rejected read (card removed,
-    time-out, secure channel refused) changes nothing: the accounts stay until the card says otherwise. */
+/** The card could not be read (removed, mute, time-out, secure channel refused): no answer about
+    what it carries, so nothing is changed. Its message is the reader's, which never holds a key. */
+export class CardUnreadable extends Error {
+	constructor(cause: unknown) {
+		super(`the card could not be read: ${cause instanceof Error ? cause.message : String(cause)}`);
+		this.name = "CardUnreadable";
+	}
+}
+
+/** Applies the card's bootstrap if it changed since the last start. Rejects with CardUnreadable
+    when the card cannot be read and with the DmError of a refused document; either way nothing
+    changed, and the accounts stay until the card says otherwise. Any other rejection is the
+    store's (flash), which the store's own journal makes atomic. */
 export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSource): Promise<CardOutcome> {
 	const hash = sha256.create();
-	const present = await card.read((chunk) => { hash.update(chunk); });
+	const present = await card.read((chunk) => { hash.update(chunk); }).catch((e: unknown) => { throw new CardUnreadable(e); });
 	const digest = present ? hex(hash.digest()) : "none";
 	const previous = cardRecord(client);
 	if (previous?.digest === digest || (!previous && !present)) return { changed: false };
@@ -57,8 +68,13 @@ export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSou
 	let placed: string[];
 	try {
 		if (present) {
-			const again = await card.read((chunk) => writer.write(chunk));
-			if (!again) throw new Error("the card's DM bootstrap went away between two reads");
+			// the sink's own error (a refused document, a flash fault) passes through the reader
+			// unchanged: anything else the read throws is the card's
+			let refused: unknown;
+			const again = await card.read((chunk) => {
+				try { writer.write(chunk); } catch (e) { refused = e; throw e; }
+			}).catch((e: unknown) => { throw e === refused ? e : new CardUnreadable(e); });
+			if (!again) throw new CardUnreadable("its DM bootstrap went away between two reads");
 		}
 		else writer.write(encodeUtf8("[]"));
 		placed = writer.end();

@@ -37,6 +37,8 @@ class DF:
 
 def build_files(bootstrap, size, private, profile):
     """The Appendix G structure. A DODF with a non-bootstrap object first, so the walk must look at OIDs."""
+    if bootstrap is None:  # a card without a DM bootstrap: EF.DIR names no PKCS#15 application
+        return DF(0x3F00, [EF(0x2F00, b"\xff" * 0x44, record_length=0x22)])
     app_template = tlv(0x61, tlv(0x4F, PKCS15_AID) + tlv(0x50, b"OMA DM") + tlv(0x51, bytes.fromhex("3F005015")))
     ef_dir = EF(0x2F00, app_template.ljust(0x22, b"\xff") + b"\xff" * 0x22, record_length=0x22)
     # ODF: an AODF entry ([8]) before the DODF entry ([7]), then FF padding

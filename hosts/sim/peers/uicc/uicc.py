@@ -251,6 +251,7 @@ def main():
     p.add_argument("--refuse-pps", action="store_true")
     p.add_argument("--procedure", choices=["all", "single", "null"], default="all")
     p.add_argument("--bootstrap", help="JSON file for EF DM_Bootstrap")
+    p.add_argument("--no-bootstrap", action="store_true", help="a readable card that carries no DM bootstrap (no PKCS#15 application)")
     p.add_argument("--bootstrap-size", type=int, default=0, help="file size; FF padding after the JSON")
     p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object")
     p.add_argument("--scp03", help="static keys ENC:MAC:DEK in hex: the card offers SCP03 (Appendix H)")
@@ -262,6 +263,8 @@ def main():
         with open(args.bootstrap, "rb") as f:
             bootstrap = f.read()
         json.loads(bootstrap)
+    if args.no_bootstrap:
+        bootstrap = None
     master, slave = os.openpty()
     fifo_dir = tempfile.mkdtemp(prefix="uicc-reset-")
     fifo_path = os.path.join(fifo_dir, "rst")
