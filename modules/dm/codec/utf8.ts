@@ -7,7 +7,7 @@
 /** Bytes needed for the string; throws on a lone surrogate (JSON and DM text must be valid Unicode). */
 export function utf8Length(text: string): number {
 	let length = 0;
-	for (let i = 0; i < text.length; i++) {
+	for (let i = 0, n = text.length; i < n; i++) {
 		const u = text.charCodeAt(i);
 		if (u < 0x80) length += 1;
 		else if (u < 0x800) length += 2;
@@ -27,7 +27,8 @@ export function utf8Length(text: string): number {
 /** Writes the UTF-8 of text[from..] into out at `at` until out is full; returns [next index, next out position]. */
 export function encodeUtf8Into(text: string, from: number, out: Uint8Array, at: number): [number, number] {
 	let i = from;
-	while (i < text.length) {
+	const n = text.length;
+	while (i < n) {
 		let u = text.charCodeAt(i);
 		if (u < 0x80) {
 			if (at >= out.length) break;
@@ -56,7 +57,26 @@ export function encodeUtf8Into(text: string, from: number, out: Uint8Array, at: 
 	return [i, at];
 }
 
+// XS's own conversions, when the engine has them (the device's and the sim host's do; Node does
+// not). Walking a string by index is linear on Node but not on XS, whose strings are UTF-8 inside:
+// charCodeAt(i) and length count from the start each time, so a JS loop over 40 KB of text took
+// seconds there. These convert in C in one pass.
+const xsEncode = (ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer }).fromString;
+const xsDecode = (String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string }).fromArrayBuffer;
+
+/** Whether the bytes hold an encoded surrogate (ED A0..BF): XS keeps a lone one, or a pair built
+    from halves, that way. 0xED is never a continuation byte, so any 0xED starts a sequence. */
+function hasSurrogate(bytes: Uint8Array): boolean {
+	for (let i = 0, n = bytes.length - 1; i < n; i++) if (bytes[i] === 0xed && bytes[i + 1]! >= 0xa0) return true;
+	return false;
+}
+
 export function encodeUtf8(text: string): Uint8Array {
+	if (xsEncode) {
+		const bytes = new Uint8Array(xsEncode(text));
+		if (!hasSurrogate(bytes)) return bytes;
+		// else: the loop below pairs the halves, or refuses a lone surrogate
+	}
 	const out = new Uint8Array(utf8Length(text));
 	encodeUtf8Into(text, 0, out, 0);
 	return out;
@@ -64,6 +84,7 @@ export function encodeUtf8(text: string): Uint8Array {
 
 /** Decodes strict UTF-8 (RFC 3629); returns undefined for any invalid sequence. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
+	if (xsDecode) return isUtf8(bytes) ? (bytes.length ? xsDecode(bytes.buffer, bytes.byteOffset, bytes.length) : "") : undefined;
 	let out = "";
 	for (let i = 0; i < bytes.length;) {
 		const b = bytes[i]!;
@@ -83,4 +104,24 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 		i += need + 1;
 	}
 	return out;
+}
+
+/** Whether the bytes are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
+function isUtf8(bytes: Uint8Array): boolean {
+	for (let i = 0, n = bytes.length; i < n;) {
+		const b = bytes[i]!;
+		if (b < 0x80) { i++; continue; }
+		let need: number, low = 0x80, high = 0xbf;
+		if (b >= 0xc2 && b <= 0xdf) need = 1;
+		else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b === 0xe0) low = 0xa0; if (b === 0xed) high = 0x9f; }
+		else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b === 0xf0) low = 0x90; if (b === 0xf4) high = 0x8f; }
+		else return false;
+		for (let k = 1; k <= need; k++) {
+			const c = bytes[i + k];
+			if (c === undefined || c < low || c > high) return false;
+			low = 0x80; high = 0xbf;
+		}
+		i += need + 1;
+	}
+	return true;
 }

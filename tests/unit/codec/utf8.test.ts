@@ -1,0 +1,41 @@
+// UTF-8 without TextEncoder (codec/utf8.ts): the same answers on Node (a JS loop) and on XS (the
+// engine's own conversions, with the loop as the fallback for surrogates), and linear on both.
+import { decodeUtf8, encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { assert, describe, it } from "../../harness/index.js";
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+
+describe("codec: UTF-8", () => {
+	it("encodes every width, and a pair built from its halves as one code point", () => {
+		assert.equal(hex(encodeUtf8("aé€😀")), "61c3a9e282acf09f9880");
+		const high = String.fromCharCode(0xd83d), low = String.fromCharCode(0xde00);
+		assert.equal(hex(encodeUtf8(high + low)), "f09f9880");
+	});
+
+	it("refuses a lone surrogate rather than writing invalid UTF-8", () => {
+		for (const text of [String.fromCharCode(0xd800), `a${String.fromCharCode(0xdc00)}b`]) {
+			let refused = false;
+			try { encodeUtf8(text); } catch (e) { refused = e instanceof TypeError; }
+			assert.ok(refused, JSON.stringify(text));
+		}
+	});
+
+	it("decodes strict UTF-8 and refuses overlong forms, surrogates, code points above U+10FFFF and truncation", () => {
+		assert.equal(decodeUtf8(Uint8Array.of(0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80)), "aé€😀");
+		assert.equal(decodeUtf8(new Uint8Array(0)), "");
+		assert.equal(decodeUtf8(new Uint8Array(8).subarray(2, 2)), "");
+		for (const bad of [[0xc0, 0x80], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xff], [0x80]]) {
+			assert.equal(decodeUtf8(Uint8Array.from(bad)), undefined, hex(Uint8Array.from(bad)));
+		}
+	});
+
+	it("round-trips 64 KiB of mixed text, also from a view into a larger buffer", () => {
+		const text = "ascii, é, €, 😀 / ".repeat(3700);
+		const bytes = encodeUtf8(text);
+		assert.ok(bytes.length > 65536);
+		assert.equal(decodeUtf8(bytes), text);
+		const framed = new Uint8Array(bytes.length + 10);
+		framed.set(bytes, 5);
+		assert.equal(decodeUtf8(framed.subarray(5, 5 + bytes.length)), text);
+	});
+});
