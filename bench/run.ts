@@ -6,15 +6,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { pcscFigures } from "./pcsc.js";
-import { sessionCpuFigures, sessionFigures } from "./session.js";
+import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
 import { startFigures } from "./start.js";
 import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
 
 async function main(): Promise<void> {
-	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split
+	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
 	const only = process.argv[2];
+	if (only === "session-heap") {
+		Object.assign(figures, await sessionHeapLimitFigures());
+		report();
+		return;
+	}
 	if (only === "session-cpu") {
 		Object.assign(figures, await sessionCpuFigures());
 		report();
@@ -26,6 +31,7 @@ async function main(): Promise<void> {
 		return;
 	}
 	Object.assign(figures, await sessionFigures(1000));
+	Object.assign(figures, await sessionHeapLimitFigures());
 	Object.assign(figures, await startFigures());
 	Object.assign(figures, await sessionCpuFigures());
 

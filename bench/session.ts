@@ -45,6 +45,48 @@ async function run(sessions: number, extra: string[]): Promise<{ stdout: string;
 	}
 }
 
+/** The smallest XS heap (xsdm --heap-limit, chunks + slots taken from the system) under which
+    dm-device with these arguments still exits with `want`, to 1 KiB. XS grows its heap in steps
+    (16 KiB of slots at a time), so a peak of what was allocated can count a step the run did not
+    need; the smallest cap it runs under is what a device must give it. */
+async function smallestHeap(args: string[], want: number, script?: (port: number) => Command[][]): Promise<number> {
+	const scripts: Command[][][] = [];
+	const server = new DmServer({ psk, sessions: scripts, omadmAccept: "text/plain, application/dmmo+json;q=0.5" });
+	const port = await server.listen();
+	const dir = mkdtempSync(join(tmpdir(), "dm-bench-heap-"));
+	try {
+		const runs = async (limit: number): Promise<boolean> => {
+			scripts.length = 0;
+			if (script) scripts.push(script(port));
+			rmSync(join(dir, "flash.bin"), { force: true });
+			const filled = args.map((a) => (a === "FACTORY" ? factory(port) : a));
+			const r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), filled,
+				{ width: 32, options: ["--heap-limit", String(limit), "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 60000 });
+			return r.code === want;
+		};
+		let lo = 256 * 1024, hi = 4 * 1024 * 1024;
+		if (!(await runs(hi))) throw new Error(`dm-device ${args[0]} does not run even with ${hi} bytes of heap`);
+		while (hi - lo > 1024) { const mid = (lo + hi) >> 1; if (await runs(mid)) hi = mid; else lo = mid; }
+		return hi;
+	} finally {
+		await server.close();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** Issue 10's heap goal measured as the smallest heap cap: the modules alone, the factory
+    bootstrap alone, and the factory bootstrap followed by the I.1 session. */
+export async function sessionHeapLimitFigures(): Promise<Record<string, number>> {
+	const modules = await smallestHeap(["--modules-only"], 0);
+	const bootstrap = await smallestHeap(["--factory-json", "FACTORY", "--log", "none"], 2);   // exit 2: nothing to do after it
+	const session = await smallestHeap(["--factory-json", "FACTORY", "--session", "dms1", "--log", "none"], 0, i1);
+	return {
+		session_i1_smallest_heap_32bit_bytes: session,
+		session_i1_smallest_heap_over_modules_32bit_bytes: session - modules,
+		factory_bootstrap_smallest_heap_over_modules_32bit_bytes: bootstrap - modules,
+	};
+}
+
 const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s[s.length >> 1]!; };
 
 /** Issue 10's measure: CPU time of the DM logic vs the TLS handshake, I.1 on xsdm32, one process.
