@@ -281,9 +281,10 @@ export class DmClient {
 		if (this.busy) return { ok: false, reason: "a session is running" };
 		const now = this.o.now();
 		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
-		const credentials = this.credentials(srvId);
-		if (!credentials) return { ok: false, reason: `no DM account with SrvID ${srvId}` };
-		const owed = OWED + this.accountOf(srvId)!;
+		const miid = this.accountOf(srvId);
+		if (miid === undefined) return { ok: false, reason: `no DM account with SrvID ${srvId}` };
+		const credentials = this.credentials(miid, srvId);
+		const owed = OWED + miid;
 		// the first session the device starts with a freshly bootstrapped server says so (8)
 		if (trigger.kind === "client" && this.store.has(owed)) trigger = { kind: "bootstrap" };
 		this.busy = true;
@@ -395,8 +396,9 @@ export class DmClient {
 		let sent = 0;
 		for (const s of listSubscriptions(this.store)) {
 			if (!changedSince(this.tree, s)) continue;
-			const credentials = this.credentials(s.srvId);
-			if (!credentials) continue;
+			const miid = this.accountOf(s.srvId);
+			if (miid === undefined) continue;
+			const credentials = this.credentials(miid, s.srvId);
 			const access = new AccessControl(this.tree, { kind: "server", srvId: s.srvId });
 			const http = this.o.http(credentials);
 			let status: number;
@@ -472,9 +474,8 @@ export class DmClient {
 		return this.tree.has(ref) ? this.store.get(this.tree.key(ref)) : undefined;
 	}
 
-	private credentials(srvId: string): AccountCredentials | undefined {
-		const miid = this.accountOf(srvId);
-		if (miid === undefined) return undefined;
+	/** What the transport needs to reach the server of the account at `miid` (SrvID `srvId`). */
+	private credentials(miid: string, srvId: string): AccountCredentials {
 		const anchors = (this.tree.childNames({ moid: MOIDS.dmAcc, miid, path: ["Ext", "TrustAnchor"] }) ?? [])
 			.map((x) => this.bytes(miid, ["Ext", "TrustAnchor", x])).filter((b): b is Uint8Array => b !== undefined);
 		return {
