@@ -84,22 +84,15 @@ export function encodeUtf8(text: string): Uint8Array {
 
 /** Decodes strict UTF-8 (RFC 3629); returns undefined for any invalid sequence. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
-	if (xsDecode) return isUtf8(bytes) ? (bytes.length ? xsDecode(bytes.buffer, bytes.byteOffset, bytes.length) : "") : undefined;
+	if (!isUtf8(bytes)) return undefined;
+	if (xsDecode) return bytes.length ? xsDecode(bytes.buffer, bytes.byteOffset, bytes.length) : "";
+	// valid by now: the lead byte says how many continuation bytes follow
 	let out = "";
-	for (let i = 0; i < bytes.length;) {
+	for (let i = 0, n = bytes.length; i < n;) {
 		const b = bytes[i]!;
-		let cp: number, need: number, low = 0x80, high = 0xbf;
-		if (b < 0x80) { out += String.fromCharCode(b); i++; continue; }
-		if (b >= 0xc2 && b <= 0xdf) { cp = b & 0x1f; need = 1; }
-		else if (b >= 0xe0 && b <= 0xef) { cp = b & 0x0f; need = 2; if (b === 0xe0) low = 0xa0; if (b === 0xed) high = 0x9f; }
-		else if (b >= 0xf0 && b <= 0xf4) { cp = b & 0x07; need = 3; if (b === 0xf0) low = 0x90; if (b === 0xf4) high = 0x8f; }
-		else return undefined;
-		for (let k = 1; k <= need; k++) {
-			const c = bytes[i + k];
-			if (c === undefined || c < low || c > high) return undefined;
-			cp = (cp << 6) | (c & 0x3f);
-			low = 0x80; high = 0xbf;
-		}
+		const need = b < 0x80 ? 0 : b < 0xe0 ? 1 : b < 0xf0 ? 2 : 3;
+		let cp = need ? b & (0x3f >> need) : b;
+		for (let k = 1; k <= need; k++) cp = (cp << 6) | (bytes[i + k]! & 0x3f);
 		out += String.fromCodePoint(cp);
 		i += need + 1;
 	}
