@@ -301,8 +301,7 @@ export class DmClient {
 			if (outcome.ok) {
 				this.backoff.succeeded();
 				if (trigger.kind === "bootstrap" && this.store.has(owed)) {
-					const t = this.store.begin();
-					try { t.delete(owed); t.commit(); } finally { t.abort(); }
+					this.store.transact((t) => t.delete(owed));
 				}
 			}
 			else this.backoff.failed(this.o.now());

@@ -83,8 +83,6 @@ export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSou
 		throw e;
 	}
 	const accounts = placedAccounts(placed);
-	const t = client.store.begin();
-	t.put(CARD_RECORD_KEY, encodeUtf8(JSON.stringify({ digest, accounts } satisfies CardRecord)));
-	t.commit();
+	client.store.transact((t) => t.put(CARD_RECORD_KEY, encodeUtf8(JSON.stringify({ digest, accounts } satisfies CardRecord))));
 	return { changed: true, accounts };
 }

@@ -22,13 +22,7 @@ export function defaultCommand(ctx: CommandContext, serverUri: string, moidText:
 	if (!ctx.tree.registration(moid)) throw new DmError(404, `${moid}: this device does not support the MO`);
 	if (!ctx.access.provisioned(moid)) throw new DmError(403, `the server may not manage ${moid}`);
 	serverUrl(ctx, serverUri);   // must be usable later; substituted again when used
-	const t = ctx.store.begin();
-	try {
-		t.put(keyOf(moid), encodeUtf8(serverUri));
-		t.commit();
-	} finally {
-		t.abort();
-	}
+	ctx.store.transact((t) => t.put(keyOf(moid), encodeUtf8(serverUri)));
 	return { status: 200 };
 }
 

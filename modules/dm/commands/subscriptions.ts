@@ -64,13 +64,7 @@ export function saveSubscription(store: Store, s: Omit<Subscription, "id">, id?:
 		const last = ids(store).pop();
 		key = PREFIX + String((last ? Number(last.slice(1)) : 0) + 1).padStart(10, "0");
 	}
-	const t = store.begin();
-	try {
-		t.put(key, encodeUtf8(JSON.stringify({ c: s.clientUri, s: s.serverUri, a: s.srvId, v: s.seen })));
-		t.commit();
-	} finally {
-		t.abort();
-	}
+	store.transact((t) => t.put(key, encodeUtf8(JSON.stringify({ c: s.clientUri, s: s.serverUri, a: s.srvId, v: s.seen }))));
 	return key;
 }
 
@@ -78,12 +72,6 @@ export function saveSubscription(store: Store, s: Omit<Subscription, "id">, id?:
 export function removeSubscription(store: Store, srvId: string, clientUri: string): boolean {
 	const found = listSubscriptions(store).find((e) => e.srvId === srvId && e.clientUri === clientUri);
 	if (!found) return false;
-	const t = store.begin();
-	try {
-		t.delete(found.id);
-		t.commit();
-	} finally {
-		t.abort();
-	}
+	store.transact((t) => t.delete(found.id));
 	return true;
 }

@@ -53,10 +53,10 @@ export class AlertQueue {
 		const id = PREFIX + String(this.next).padStart(10, "0");
 		const counter = new Uint8Array(4);
 		new DataView(counter.buffer).setUint32(0, this.next + 1);
-		const t = this.store.begin();
-		t.put(id, bytes);
-		t.put(NEXT_KEY, counter);
-		t.commit();
+		this.store.transact((t) => {
+			t.put(id, bytes);
+			t.put(NEXT_KEY, counter);
+		});
 		this.next++;
 		return id;
 	}
@@ -86,9 +86,7 @@ export class AlertQueue {
 	/** The server answered the package that carried these: they are gone, all in one commit. */
 	acknowledge(ids: readonly string[]): void {
 		if (!ids.length) return;
-		const t = this.store.begin();
-		for (const id of ids) t.delete(id);
-		t.commit();
+		this.store.transact((t) => { for (const id of ids) t.delete(id); });
 	}
 
 	private ids(): string[] {

@@ -61,13 +61,7 @@ export class BodySpool {
 		this.filled = false;
 		this.reader = undefined;
 		if (!this.store.has(PARKED_KEY)) return;
-		const t = this.store.begin();
-		try {
-			t.delete(PARKED_KEY);
-			t.commit();
-		} finally {
-			t.abort();
-		}
+		this.store.transact((t) => t.delete(PARKED_KEY));
 	}
 
 	private open(): { next(): Uint8Array | undefined } {

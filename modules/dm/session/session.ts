@@ -337,13 +337,7 @@ export class DmSession {
 	private clearSpool(): void {
 		const keys = this.o.store.keys(SPOOL);
 		if (!keys.length) return;
-		const t = this.o.store.begin();
-		try {
-			for (const k of keys) t.delete(k);
-			t.commit();
-		} finally {
-			t.abort();
-		}
+		this.o.store.transact((t) => { for (const k of keys) t.delete(k); });
 	}
 
 	// ---- Package#3 ----

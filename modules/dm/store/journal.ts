@@ -185,6 +185,17 @@ export class Store {
 		return this.open;
 	}
 
+	/** Runs `change` in one transaction and commits it; if `change` throws, nothing of it counts. */
+	transact(change: (t: Transaction) => void): void {
+		const t = this.begin();
+		try {
+			change(t);
+			t.commit();
+		} finally {
+			t.abort();
+		}
+	}
+
 	/** @internal */
 	ended(t: Transaction): void { if (this.open === t) this.open = undefined; }
 

@@ -45,6 +45,17 @@ describe("store: transactions", () => {
 		assert.deepEqual(Store.mount(flash).keys(), []);
 	});
 
+	it("transact commits what its function wrote, and nothing of it when the function throws", () => {
+		const flash = fresh();
+		const s = Store.mount(flash);
+		s.transact((t) => { t.put("a", ascii("1")); t.put("b", ascii("2")); });
+		let thrown = false;
+		try { s.transact((t) => { t.put("c", ascii("3")); t.delete("a"); throw new Error("changed my mind"); }); } catch { thrown = true; }
+		assert.ok(thrown, "the function's error reaches the caller");
+		s.transact((t) => t.put("d", ascii("4")));   // the store is free for the next transaction
+		assert.deepEqual(Store.mount(flash).keys().sort(), ["a", "b", "d"]);
+	});
+
 	it("applies puts and deletes in order, the last write winning", () => {
 		const s = Store.mount(fresh());
 		let t = s.begin(); t.put("k", ascii("v1")); t.put("k", ascii("v2")); t.put("gone", ascii("x")); t.commit();
