@@ -37,6 +37,8 @@ export interface Bearer { cbt: 0 | 1 | 2 | 3; roaming: 0 | 1 | 2 }
 export type SessionEvent =
 	| { event: "sent"; package: 1 | 3; url: string; statuses: number; alerts: number; getParts: number }
 	| { event: "received"; package: 2; status: number }
+	/** the DM server moved the session's endpoint (followed once a session) */
+	| { event: "redirected"; status: number; url: string }
 	| { event: "command"; index: number; name: string; target: string; status: DmStatus }
 	| { event: "aborted"; reason: string }
 	| { event: "ended"; packages: number };
@@ -98,6 +100,16 @@ export function supportedMos(tree: Tree, access: AccessControl, ddf?: (moid: str
 	return out;
 }
 
+/** Redirects that keep the method (RFC 9110 15.4: 307/308 must, 301/302 may), and 303. */
+const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308]);
+
+/** A Location as an absolute http(s) URL: absolute already, or a path on the answering origin. */
+function absoluteLocation(location: string, base: string): string | undefined {
+	if (/^https?:\/\/[^\s/?#]+([/?#]\S*)?$/i.test(location)) return location;
+	if (/^\/(?!\/)\S*$/.test(location)) return originOf(base) + location;
+	return undefined;
+}
+
 const originOf = (url: string): string => (/^https?:\/\/[^/?#]+/i.exec(url)?.[0] ?? url).toLowerCase();
 
 /** The commands' HTTP (HGET, HPUT, HPOST). A request to the DM server's own origin shares the
@@ -131,6 +143,8 @@ class CommandHttp implements HttpClient {
 export class DmSession {
 	private readonly access: AccessControl;
 	private url = "";
+	/** a redirect was followed in this session: the next one aborts it */
+	private redirected = false;
 	private devId = "";
 	private omadmAccept: string | undefined;
 	/** alerts carried by the package in flight, removed when its answer arrives whole */
@@ -206,10 +220,16 @@ export class DmSession {
 	}
 
 	private async post(pkg: 1 | 3, contentType: string, body: (out: BodyWriter) => Promise<void>, counts = { statuses: 0, alerts: 0, getParts: 0 }): Promise<HttpResponse> {
-		const res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
+		let res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
 		this.log({ event: "sent", package: pkg, url: this.url, ...counts });
 		this.packages++;
 		this.log({ event: "received", package: 2, status: res.status });
+		if (POST_REDIRECTS.includes(res.status)) {
+			await this.redirect(res);
+			res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
+			this.log({ event: "sent", package: pkg, url: this.url, ...counts });
+			this.log({ event: "received", package: 2, status: res.status });
+		}
 		if (res.status !== 200) {
 			await discardBody(res).catch(() => undefined);
 			throw new Abort(`the server answered HTTP ${res.status}: session aborted (5.6)`, res.status);
@@ -222,6 +242,26 @@ export class DmSession {
 		const accept = res.header("OMADM-Accept");
 		if (accept !== undefined) this.omadmAccept = accept;
 		return res;
+	}
+
+	/** A DM server that moves its endpoint answers a package with a redirect. 5.6 names only 4xx,
+	    5xx and expiry as the end of a session, so the client follows it: once per session (a second
+	    one could be a loop, and aborts), the package sent again to the Location, which the rest of
+	    the session uses (the account's SrvURI is not changed: the move holds for this session). The
+	    account's credentials go only to their own origin (the transport's rule), so a move to another
+	    origin is taken only where that origin proves itself to the device by other means. 303 "See
+	    Other" asks for a GET, which carries no package: the session aborts. */
+	private async redirect(res: HttpResponse): Promise<void> {
+		const location = res.header("Location");
+		await discardBody(res).catch(() => undefined);
+		if (res.status === 303) throw new Abort("the server answered 303 See Other: a package cannot be sent as a GET; session aborted", res.status);
+		if (this.redirected) throw new Abort(`the server redirected the session a second time (HTTP ${res.status}): session aborted`, res.status);
+		const next = location === undefined ? undefined : absoluteLocation(location.trim(), this.url);
+		if (next === undefined) throw new Abort(`the server's ${res.status} redirect has no usable Location: session aborted`, res.status);
+		if (!this.o.development && !/^https:/i.test(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
+		this.redirected = true;
+		this.url = next;
+		this.log({ event: "redirected", status: res.status, url: next });
 	}
 
 	// ---- Package#1 ----

@@ -45,6 +45,43 @@ function parts(s: Sent): Part[] {
 	});
 }
 
+describe("DM session: a DM server that redirects", () => {
+	const moved = (status: number, location: string): Reply => ({ status, headers: { Location: location }, body: "moved" });
+
+	it("follows a 307/308/301/302 once: the package goes again to the Location, and the rest of the session follows it", async () => {
+		for (const status of [307, 308, 301, 302]) {
+			const s = session((_r, n) => n === 0 ? moved(status, "https://dms1.example.com/dm2?x=1") : n === 1 ? cmds(["GET", "urn:oma:mo:oma-dm-devinfo:1.2//DevID"]) : cmds(["END"]));
+			const outcome = await s.run();
+			assert.ok(outcome.ok, `${status}: ${JSON.stringify(outcome)}`);
+			assert.deepEqual(s.http.sent.map((r) => r.url), ["https://dms1.example.com/dm", "https://dms1.example.com/dm2?x=1", "https://dms1.example.com/dm2?x=1"]);
+			assert.equal(s.http.sent[1]!.text, s.http.sent[0]!.text, "the same Package#1, whole, again");
+			assert.deepEqual(s.events.filter((e) => e.event === "redirected"), [{ event: "redirected", status, url: "https://dms1.example.com/dm2?x=1" }]);
+		}
+	});
+
+	it("resolves a path-only Location against the server's origin", async () => {
+		const s = session((_r, n) => n === 0 ? moved(307, "/v2/dm") : cmds(["END"]));
+		assert.ok((await s.run()).ok);
+		assert.equal(s.http.sent[1]!.url, "https://dms1.example.com/v2/dm");
+	});
+
+	it("aborts on a second redirect, a 303, a missing or relative Location, and a move to plain http", async () => {
+		const cases: [string, (req: Sent, n: number) => Reply][] = [
+			["second", (_r, n) => moved(307, `https://dms1.example.com/hop${n}`)],
+			["303", () => moved(303, "https://dms1.example.com/other")],
+			["no Location", () => ({ status: 307, body: "" })],
+			["relative", () => moved(307, "dm2")],
+			["plain http", () => moved(308, "http://dms1.example.com/dm")],
+		];
+		for (const [what, script] of cases) {
+			const s = session(script);
+			const outcome = await s.run();
+			assert.equal(outcome.ok, false, what);
+			assert.ok(s.http.sent.length <= 2, `${what}: ${s.http.sent.length} requests`);
+		}
+	});
+});
+
 describe("DM session (5.2)", () => {
 	it("Package#1 carries the headers of 5.2.2 and ClientInitiatedMgmt; GET data travels in multipart (Appendix F, interpretation 6)", async () => {
 		const s = session((_r, n) => (n === 0 ? cmds(["GET", "urn:oma:mo:oma-dm-devinfo:1.2//DevID"], ["GET", `${TEST_MOID}/inst/Nope`], ["GET", "urn:oma:mo:oma-dm-devinfo:1.0//Man"]) : cmds(["END"])));
