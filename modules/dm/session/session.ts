@@ -100,6 +100,8 @@ export function supportedMos(tree: Tree, access: AccessControl, ddf?: (moid: str
 	return out;
 }
 
+const UNKNOWN_BEARER: Bearer = Object.freeze({ cbt: 0, roaming: 2 });
+
 /** Redirects that keep the method (RFC 9110 15.4: 307/308 must, 301/302 may), and 303. */
 const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308]);
 
@@ -198,10 +200,11 @@ export class DmSession {
 		this.updateSessionInfo();
 	}
 
-	/** SessionInfo (12.4) describes this session's bearer; written by the device, only when it changed. */
+	/** SessionInfo (12.4) describes this session's bearer; written by the device, only when it
+	    changed. It exists in every session (interpretation 17): a host that cannot tell its bearer
+	    says 0, "OTHERS/UNKNOWN", as 12.4 has it. */
 	private updateSessionInfo(): void {
-		const b = this.o.bearer;
-		if (!b) return;
+		const b = this.o.bearer ?? UNKNOWN_BEARER;
 		const { tree } = this.o;
 		const cs = tree.change(DEVICE_WRITES);
 		try {

@@ -200,12 +200,18 @@ describe("DM session (5.2)", () => {
 		assert.match(p3[1]!.body, /fresh/, "the GET after them saw the HGET's value");
 	});
 
-	it("keeps SessionInfo current and refuses a plain http SrvURI outside development (interpretation 12)", async () => {
+	it("keeps SessionInfo current (CBT 0 when the host cannot tell) and refuses a plain http SrvURI outside development (interpretation 12)", async () => {
 		const s = session(() => cmds(["GET", "urn:oma:mo:oma-sessioninfomo:1.0//"]), { kind: "client" }, {}, { bearer: { cbt: 1, roaming: 1 }, maxPackages: 1 });
 		const r = await s.run();
 		assert.equal(r.ok, false, "a server that never ends is cut off");
 		assert.equal(s.tree.text({ moid: MOIDS.sessionInfo, miid: "session", path: ["CBT"] }), "1");
 		assert.equal(s.tree.text({ moid: MOIDS.sessionInfo, miid: "session", path: ["ROAMING"] }), "1");
+		const unknown = session(() => cmds(["END"]));
+		const before = unknown.tree.change();
+		before.put({ moid: MOIDS.sessionInfo, miid: "session", path: ["CBT"] }, 3);
+		before.commit();
+		assert.ok((await unknown.run()).ok);
+		assert.equal(unknown.tree.text({ moid: MOIDS.sessionInfo, miid: "session", path: ["CBT"] }), "0", "a host that gives no bearer: OTHERS/UNKNOWN (12.4), not the last session's");
 		const p = session(() => cmds(["END"]));
 		const cs = p.tree.change();
 		cs.put({ moid: MOIDS.dmAcc, miid: "dms1", path: ["SrvURI"] }, "http://dms1.example.com/dm");
