@@ -270,9 +270,10 @@ export class DmClient {
 		return { ok: true, packages };
 	}
 
-	/** Queues a Generic Alert for the next session (5.4). */
-	raise(alert: GenericAlert): string {
-		return this.alerts.raise(alert);
+	/** Queues a Generic Alert for the next session with a server (5.4): each server has its own
+	    (interpretation 21). */
+	raise(alert: GenericAlert, srvId: string): string {
+		return this.alerts.raise(alert, { srvId });
 	}
 
 	/** Runs a session with a server. Refused while another runs, or while backing off after a

@@ -18,7 +18,7 @@ import { sub } from "./sub.js";
 import { unsub } from "./unsub.js";
 
 export type { CommandContext, CommandHooks, CommandResult, ExecHook, ExecReport, GetData, UiHook } from "./context.js";
-export { EXEC_REPORT_ALERT, execReportAlert } from "./exec.js";
+export { EXEC_RESULT_FALLBACK, execReportAlert } from "./exec.js";
 export { defaultFor } from "./default.js";
 export { hget, HGET_ACCEPT } from "./hget.js";
 export { send } from "./upload.js";

@@ -53,6 +53,9 @@ export interface SessionOptions {
 	hooks?: CommandHooks;
 	/** the SrvID of the DMAcc account to talk to */
 	srvId: string;
+	/** where to send the Package#1, when not the account's SrvURI: a URL a command named for a
+	    report (an EXEC's ServerURI, 5.3.5: "in a new DM Session"), which such a session delivers */
+	url?: string;
 	trigger: Trigger;
 	/** random bytes (multipart boundaries) */
 	random: (length: number) => Uint8Array;
@@ -145,6 +148,9 @@ class CommandHttp implements HttpClient {
 export class DmSession {
 	private readonly access: AccessControl;
 	private url = "";
+	/** the URL the session started at; it is the account's own SrvURI (`home`) unless a report
+	    session was sent elsewhere: each carries the alerts queued for it */
+	private endpoint = { url: "", home: true };
 	/** a redirect was followed in this session: the next one aborts it */
 	private redirected = false;
 	private devId = "";
@@ -163,7 +169,7 @@ export class DmSession {
 	async run(): Promise<SessionOutcome> {
 		try {
 			this.prepare();
-			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out), { statuses: 0, alerts: 1 + this.o.alerts.waiting().length, getParts: 0 });
+			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out), { statuses: 0, alerts: 1 + this.waitingAlerts().length, getParts: 0 });
 			for (;;) {
 				const step = await this.package2(res);
 				if (step.end) {
@@ -185,14 +191,21 @@ export class DmSession {
 
 	private log(e: SessionEvent): void { this.o.log?.(e); }
 
+	/** The alerts this session carries: its server's, for the URL it started at (interpretation 21). */
+	private waitingAlerts(): string[] {
+		return this.o.alerts.waiting(this.o.srvId, this.endpoint.url, this.endpoint.home);
+	}
+
 	private prepare(): void {
 		const { tree } = this.o;
 		const miid = account(tree, this.o.srvId);
 		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
-		const url = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
-		if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url)) throw new Abort(`the account ${this.o.srvId} has no usable SrvURI`);
+		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
+		const url = this.o.url ?? srvUri;
+		if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
 		if (!this.o.development && !/^https:/i.test(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
 		this.url = url;
+		this.endpoint = { url, home: url === srvUri };
 		const devInfo = tree.instances(MOIDS.devInfo)[0];
 		this.devId = (devInfo !== undefined ? tree.text({ moid: MOIDS.devInfo, miid: devInfo, path: ["DevID"] }) : undefined) ?? this.o.device.devId();
 		this.clearSpool();
@@ -273,7 +286,7 @@ export class DmSession {
 		const t = this.o.trigger;
 		const first: GenericAlert = t.kind === "server" ? serverInitiatedAlert(t.notificationId)
 			: { AlertType: t.kind === "bootstrap" ? AlertTypes.BootstrapComplete : AlertTypes.ClientInitiatedMgmt };
-		this.carried = this.o.alerts.waiting();
+		this.carried = this.waitingAlerts();
 		const mos = t.kind === "server" && t.requestMos ? supportedMos(this.o.tree, this.access, this.o.ddf) : undefined;
 		const sink = new BodySink(out);
 		const alerts = this.o.alerts;
@@ -386,7 +399,7 @@ export class DmSession {
 	// ---- Package#3 ----
 
 	private async package3(results: CommandResult[], gets: GetData[]): Promise<HttpResponse> {
-		const carried = this.o.alerts.waiting();
+		const carried = this.waitingAlerts();
 		this.carried = carried;
 		const counts = { statuses: results.length, alerts: carried.length, getParts: gets.length };
 		const writeStatus = (w: JsonWriter): void => {

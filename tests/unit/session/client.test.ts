@@ -87,7 +87,7 @@ describe("DmClient", () => {
 		let up = false;
 		const first = client(flash, () => (up ? cmds(["END"]) : { status: 500 }), clock);
 		first.c.applyBootstrap([encodeUtf8(FACTORY)]);
-		first.c.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "critical" });
+		first.c.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "critical" }, "dms1");
 		assert.equal((await first.c.session("dms1")).ok, false);
 		const refused = await first.c.session("dms1");
 		assert.ok(!refused.ok && /backing off/.test(refused.reason));

@@ -118,7 +118,7 @@ describe("DM session (5.2)", () => {
 
 	it("an answered package acknowledges its alerts; a failed one keeps them, and nothing is retried (5.6)", async () => {
 		const failing = session(() => ({ status: 503 }));
-		failing.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" });
+		failing.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" }, { srvId: "dms1" });
 		const outcome = await failing.run();
 		assert.deepEqual(outcome, { ok: false, reason: "the server answered HTTP 503: session aborted (5.6)", httpStatus: 503 });
 		assert.equal(failing.http.sent.length, 1, "no retry");
@@ -126,13 +126,13 @@ describe("DM session (5.2)", () => {
 		assert.equal((JSON.parse(failing.http.sent[0]!.text) as { Alert: unknown[] }).Alert.length, 2);
 
 		const ok = session((_r, n) => (n === 0 ? cmds(["GET", `${TEST_MOID}/inst/Val`]) : cmds(["END"])));
-		ok.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+		ok.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" }, { srvId: "dms1" });
 		assert.ok((await ok.run()).ok);
 		assert.equal(ok.alerts.pending().length, 0);
 
 		for (const broken of ["drop", { status: 200, headers: P2, body: "{\"CMD\":[[\"GET\"" }, { status: 200, headers: { "Content-Type": "text/html" }, body: "<html>" }, { status: 200, headers: P2, body: "[1]" }] as (Reply | "drop")[]) {
 			const s = session(() => broken);
-			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" }, { srvId: "dms1" });
 			const r = await s.run();
 			assert.equal(r.ok, false, JSON.stringify(broken));
 			assert.equal(s.http.sent.length, 1);
@@ -167,21 +167,37 @@ describe("DM session (5.2)", () => {
 		assert.deepEqual(s.store.keys("g"), [], "the spool is cleared");
 	});
 
-	it("HGET runs once the Package#2 is read whole; an EXEC's asynchronous report goes out in the next Package#3", async () => {
+	it("HGET runs once the Package#2 is read whole; an EXEC's asynchronous report to the DM server's own URI goes out in the next Package#3", async () => {
 		let finish: (r: ExecReport) => void = () => undefined;
 		const hooks: CommandHooks = { exec: () => new Promise<ExecReport>((resolve) => { finish = resolve; }) };
 		const s = session((r, n) => {
 			if (r.method === "GET") { finish({ status: 200 }); return { status: 200, headers: { "Content-Type": "text/plain" }, body: "fresh" }; }
-			return n === 0 ? cmds(["EXEC", `${TEST_MOID}/inst/Run`, "https://dms1.example.com/report"], ["HGET", "https://repo.example.com/v", `${TEST_MOID}/inst/Val`]) : n === 2 ? cmds(["GET", `${TEST_MOID}/inst/Nope`]) : cmds(["END"]);
+			return n === 0 ? cmds(["EXEC", `${TEST_MOID}/inst/Run`, "https://dms1.example.com/dm"], ["HGET", "https://repo.example.com/v", `${TEST_MOID}/inst/Val`]) : n === 2 ? cmds(["GET", `${TEST_MOID}/inst/Nope`]) : cmds(["END"]);
 		}, { kind: "client" }, hooks);
 		assert.ok((await s.run()).ok);
 		assert.deepEqual(s.http.sent.map((x) => x.method), ["POST", "GET", "POST", "POST"]);
 		const p3 = JSON.parse(s.http.sent[2]!.text) as { Status: unknown[]; Alert: { SourceURI: string; Data: unknown }[] };
 		assert.deepEqual(p3.Status, [{ sc: 202 }, { sc: 200 }]);
 		assert.equal(p3.Alert[0]!.SourceURI, `${TEST_MOID}/inst/Run`);
-		assert.deepEqual(p3.Alert[0]!.Data, { sc: 200, ServerURI: "https://dms1.example.com/report" });
+		assert.deepEqual(p3.Alert[0]!.Data, { sc: 200 });
 		assert.equal(s.tree.text(s.at("Val")), "fresh");
 		assert.equal(s.alerts.pending().length, 0, "acknowledged by the Package#2 that answered it");
+	});
+
+	it("an EXEC report for another ServerURI waits for a session with that URI, which carries it in its Package#1 (5.3.5, interpretation 18)", async () => {
+		const hooks: CommandHooks = { exec: () => ({ status: 200 }), execAlertType: "x-acme:exec-result" };
+		const s = session((_r, n) => n === 0 ? cmds(["EXEC", `${TEST_MOID}/inst/Run`, "https://reports.example.com/in"]) : cmds(["END"]), { kind: "client" }, hooks);
+		assert.ok((await s.run()).ok);
+		await Promise.resolve();
+		assert.deepEqual(s.alerts.destinations(), [{ srvId: "dms1", url: "https://reports.example.com/in" }]);
+		assert.equal((JSON.parse(s.http.sent[1]!.text) as { Alert?: unknown[] }).Alert, undefined, "not in the DM server's own session");
+		const report = session(() => cmds(["END"]), { kind: "client" }, {}, { url: "https://reports.example.com/in", store: s.store, tree: s.tree, alerts: s.alerts } as Partial<SessionOptions>);
+		assert.ok((await report.run()).ok);
+		assert.equal(report.http.sent[0]!.url, "https://reports.example.com/in");
+		const p1 = JSON.parse(report.http.sent[0]!.text) as { Alert: { AlertType: string; SourceURI?: string; Data?: unknown }[] };
+		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:ClientInitiatedMgmt", "x-acme:exec-result"]);
+		assert.deepEqual(p1.Alert[1]!.Data, { sc: 200 });
+		assert.equal(s.alerts.pending().length, 0, "acknowledged once that session's Package#2 arrived");
 	});
 
 	it("the commands after an HGET wait on flash, not in RAM, while the HGET uses the connection", async () => {
@@ -229,7 +245,7 @@ describe("DM session (5.2)", () => {
 		];
 		for (let drop = 0; drop < script.length; drop++) {
 			const s = session((_r, n) => (n === drop ? "drop" : script[n]!));
-			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" }, { srvId: "dms1" });
 			const outcome = await s.run();
 			if (drop === 1) {
 				// the repository's GET failing is HGET's 419, not the session's end
