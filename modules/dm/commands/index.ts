@@ -25,7 +25,7 @@ export { send } from "./upload.js";
 export { DMMO } from "./mime.js";
 export { BODY_BUFFER, BodySink, discardBody, jsonBody, mediaType, pullBody } from "./body.js";
 export { isEmptySelection, nodeUri, runToEnd, writeDmmo, type Selection } from "./serialize.js";
-export { changedSince, listSubscriptions, saveSubscription, validatorsOf, type Subscription } from "./subscriptions.js";
+export { fingerprint, listSubscriptions, saveSubscription, selectFor, type Subscription } from "./subscriptions.js";
 
 /** Commands that may change the tree: a GET before one of them in the same package has its data
     taken first (the session spools it), so that it shows the tree as it was when the GET ran. */
