@@ -1,6 +1,6 @@
 // The rooms of modules/ (../shared/DESIGN.md) as an import graph, and the three rules that keep it
-// one-way: no cycle between rooms; nothing below the DM core (transport, pcsc-uart, bytes, crypto,
-// the HTTP contract) imports the DM core; and an import into another room goes through that room's
+// one-way: no cycle between rooms; nothing below the DM core (bytes, crypto, time, the HTTP contract,
+// transport, pcsc-uart) imports the DM core; and an import into another room goes through that room's
 // index.ts, its public face. Pure: it takes the sources as text, so its tests need no files.
 //
 // Sources, not compiled output, are read: `import type` vanishes from the JavaScript, yet a type
@@ -18,7 +18,7 @@ export function roomOf(path: string): { room: string; entry: string } | undefine
 }
 
 /** Rooms the DM core builds on: they may not import any dm/ room. */
-const BELOW_DM = new Set(["bytes", "crypto", "transport", "pcsc-uart", "http"]);
+const BELOW_DM = new Set(["bytes", "crypto", "time", "http", "transport", "pcsc-uart"]);
 /** The only room that may reach @noble/hashes (issue 14: every hash through modules/crypto). */
 const NOBLE_OWNER = "crypto";
 
