@@ -13,7 +13,7 @@ import {
 	decodePackage1, decodePackage3, writePackage1,
 	type CommandItem, type DmCommand, type DmmoHandler, type DmmoItemInfo, type GenericAlert, type LeafValue, type Status, type SupportedMo,
 } from "../../modules/dm/codec/index.js";
-import { decodeUtf8, encodeUtf8 } from "../../modules/dm/codec/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../../modules/bytes/index.js";
 import { readMultipart } from "./multipart-reader.js";
 import { prng } from "./json.js";
 import { PACKAGE_SEEDS } from "./seeds/packages/seeds.js";

@@ -44,7 +44,7 @@ import Resolver from "embedded:network/dns/resolver";
 import Flash from "embedded:storage/flash";
 import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, tlsCpu, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
 import { CARD_POLICIES, cardAtStart, type CardPolicy, type CardReader, type CardStart } from "../../../modules/dm/bootstrap/card-policy.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";

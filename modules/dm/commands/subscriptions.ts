@@ -5,7 +5,7 @@
 // since they are on flash a change made while the device was off is still reported after reboot.
 import { DmError } from "../error.js";
 import { decodeJson } from "../codec/json-value.js";
-import { encodeUtf8 } from "../codec/utf8.js";
+import { encodeUtf8 } from "../../bytes/index.js";
 import type { Store } from "../store/index.js";
 import type { Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";

@@ -9,7 +9,7 @@
 // when every alert has been acknowledged.
 import { DmError } from "../error.js";
 import { decodeJson } from "../codec/json-value.js";
-import { encodeUtf8 } from "../codec/utf8.js";
+import { encodeUtf8 } from "../../bytes/index.js";
 import type { GenericAlert } from "../codec/package3.js";
 import type { Store } from "../store/index.js";
 

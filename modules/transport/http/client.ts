@@ -17,7 +17,7 @@
 //   the server may have seen (a connection found closed before the request is simply reopened; a
 //   401 answered with credentials runs the body producer again, as the retry needs the whole body).
 
-import { TransportError, TransportFailure, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../dm/session/http.js";
+import { TransportError, TransportFailure, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { SecureSocket, TLSSession, type PskCredentials, type SecureOptions, type TcpConstructor, type TcpOptions, type TcpSocket, type X509Credentials } from "../secure-socket.js";
 import type { CipherSuite } from "../suites.js";
 import type { Credentials } from "./auth.js";

@@ -7,7 +7,7 @@
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
 import { argv, exit } from "embedded:sim/host";
-import { TransportError, type HttpMethod, type HttpResponse } from "../../../modules/dm/session/http.js";
+import { TransportError, type HttpMethod, type HttpResponse } from "../../../modules/http/index.js";
 import { Client, PSK_SUITES, X509_SUITES, suiteNamed, type HttpClientOptions, type OriginCredentials } from "../../../modules/transport/index.js";
 
 interface Spec {
