@@ -25,6 +25,7 @@ import { HttpConnection, type RequestBody, type SocketCallbacks, type StreamSock
 import { HttpError, HttpErrorKind } from "./error.js";
 import type { ParserLimits, ResponseHead } from "./response-parser.js";
 import { parseUrl, resolveLocation, type HttpUrl } from "./url.js";
+import type { Timers } from "../../time/index.js";
 
 /** What the client may use to reach one origin ("https://host:port"). */
 export interface OriginCredentials {
@@ -56,6 +57,8 @@ export interface HttpClientOptions {
 	development?: boolean;
 	/** milliseconds an exchange may go without progress (default 30000) */
 	timeout?: number;
+	/** the host's timers (each connection's no-progress time-out) */
+	timers: Timers;
 	/** a fresh client nonce for Digest, from the device's random source */
 	cnonce?: () => string;
 	limits?: ParserLimits;
@@ -185,6 +188,7 @@ export class Client implements HttpClient {
 			connect: (callbacks) => this.#connect(origin, callbacks),
 			host: origin.url.authority,
 			timeout: o.timeout ?? 30000,
+			timers: o.timers,
 		};
 		if (credentials?.http) options.credentials = credentials.http;
 		if (o.cnonce) options.cnonce = o.cnonce;
