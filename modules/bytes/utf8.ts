@@ -112,20 +112,25 @@ const BETWEEN = 0;    // no sequence open
 const INVALID = -1;
 
 function scanUtf8(bytes: Uint8Array, start: number, end: number, state: number): number {
-	let need = state & 3, low = (state >> 8) & 0xff, high = (state >> 16) & 0xff;
-	for (let i = start; i < end; i++) {
-		const b = bytes[i]!;
-		if (need) {
-			if (b < low || b > high) return INVALID;
-			need--; low = 0x80; high = 0xbf;
+	let i = start, need = state & 3, low = (state >> 8) & 0xff, high = (state >> 16) & 0xff;
+	for (;;) {
+		// the continuation bytes of the open sequence (one cut by the last piece's end, at first)
+		for (; need && i < end; i++, need--) {
+			const c = bytes[i]!;
+			if (c < low || c > high) return INVALID;
+			low = 0x80; high = 0xbf;
 		}
-		else if (b < 0x80) continue;
-		else if (b >= 0xc2 && b <= 0xdf) { need = 1; low = 0x80; high = 0xbf; }
+		if (need) return need | (low << 8) | (high << 16);
+		// ASCII runs first: most text is ASCII, and this loop is what a key or a value costs
+		let b = 0;
+		while (i < end && (b = bytes[i]!) < 0x80) i++;
+		if (i >= end) return BETWEEN;
+		i++;
+		if (b >= 0xc2 && b <= 0xdf) { need = 1; low = 0x80; high = 0xbf; }
 		else if (b >= 0xe0 && b <= 0xef) { need = 2; low = b === 0xe0 ? 0xa0 : 0x80; high = b === 0xed ? 0x9f : 0xbf; }
 		else if (b >= 0xf0 && b <= 0xf4) { need = 3; low = b === 0xf0 ? 0x90 : 0x80; high = b === 0xf4 ? 0x8f : 0xbf; }
 		else return INVALID;
 	}
-	return need ? need | (low << 8) | (high << 16) : BETWEEN;
 }
 
 /** Whether the bytes are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
