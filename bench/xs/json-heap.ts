@@ -9,7 +9,7 @@
 // every 512-byte piece, so the peak is what the reader keeps alive plus one piece's garbage.
 import { collectGarbage, resetPeak } from "embedded:sim/host";
 import { JsonReader, type JsonHandler } from "../../modules/dm/codec/json-reader.js";
-import { encodeUtf8 } from "../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../modules/bytes/index.js";
 
 const [sizeArg, mode, collect] = (await import("embedded:sim/host")).argv();
 const size = Number(sizeArg);

@@ -4,7 +4,7 @@
 // @streamparser/json's Tokenizer (512-byte pieces) when its index.js path is given. All in one run.
 import { argv, monotonic } from "embedded:sim/host";
 import { JsonReader, hasNativeScan, type JsonHandler } from "../../modules/dm/codec/json-reader.js";
-import { encodeUtf8 } from "../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../modules/bytes/index.js";
 import { installTextShim } from "./text-shim.js";
 
 /** A Package#2 of GET/HPUT/HGET/EXEC commands (7.2.1.2) of at least `bytes` bytes. */

@@ -10,7 +10,7 @@
 //   tls.js client-heap PORT IDENTITY KEYHEX: the same for the transport Client after one empty DM round trip.
 // Prints one JSON object of figures.
 import TCP from "embedded:io/socket/tcp";
-import { argv, collectGarbage, cpuTime, exit, heap, resetPeak, resetTlsMemoryPeak, tlsMemory } from "embedded:sim/host";
+import { argv, collectGarbage, cpuTime, exit, heap, resetPeak, resetTlsMemoryPeak, tlsMemory, timers } from "embedded:sim/host";
 import { Client, PSK_SUITES, SecureSocket, TLSSession, X509_SUITES, suiteNamed, type SecureOptions, type TcpOptions } from "../../modules/transport/index.js";
 
 const [mode, port, identity, keyHex, suiteName, count] = argv() as [string, string, string, string, string?, string?];
@@ -76,7 +76,7 @@ async function wire(): Promise<object> {
 		close(): void { this.#tcp.close(); }
 	}
 	const origin = `https://127.0.0.1:${port}`;
-	const client = new Client({ tcp: CountingTcp, credentials: () => ({ psk: { identity, key }, suites: [suiteNamed("TLS_PSK_WITH_AES_128_GCM_SHA256", PSK_SUITES)] }) });
+	const client = new Client({ timers, tcp: CountingTcp, credentials: () => ({ psk: { identity, key }, suites: [suiteNamed("TLS_PSK_WITH_AES_128_GCM_SHA256", PSK_SUITES)] }) });
 	const headers = [["OMADM-DevID", "IMEI:493005100592800"], ["Content-Type", "application/vnd.oma.dm.request+json"], ["Accept", "application/vnd.oma.dm.response+json"]] as const;
 	const exchange = async (path: string): Promise<number> => {
 		const before = sent + received;
@@ -141,7 +141,7 @@ async function heapOfClient(): Promise<object> {
 	resetTlsMemoryPeak();
 	const tlsBase = tlsMemory();
 	const origin = `https://127.0.0.1:${port}`;
-	const client = new Client({ tcp: TCP as never, credentials: () => ({ psk: { identity, key }, suites: [suiteNamed("TLS_PSK_WITH_AES_128_GCM_SHA256", PSK_SUITES)] }) });
+	const client = new Client({ timers, tcp: TCP as never, credentials: () => ({ psk: { identity, key }, suites: [suiteNamed("TLS_PSK_WITH_AES_128_GCM_SHA256", PSK_SUITES)] }) });
 	const r = await client.request({ method: "POST", url: `${origin}/dm`, headers: [["OMADM-DevID", "IMEI:493005100592800"]], body: async () => undefined, bodyLength: 0 });
 	while (await r.read());
 	const h = heap(), open = tlsMemory().current - tlsBase.current;

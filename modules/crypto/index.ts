@@ -1,22 +1,52 @@
-// SHA-256, HMAC-SHA-256, AES-128 ECB/CBC and AES-CMAC through the host's mbedTLS (native/crypto.c).
-// On xsdm the names are registered by hosts/sim; on the ESP32 the Moddable build binds the same
-// names to the same C. For a few bytes (a Package#0 digest) @noble/hashes in JS does as well;
-// anything larger belongs here: on XS this is two to three orders of magnitude faster.
+// Hashes and ciphers for every room: SHA-256, HMAC-SHA-256, AES-128 ECB/CBC and AES-CMAC through
+// the host's mbedTLS (native/crypto.c), MD5 for HTTP Digest. On xsdm the native names are
+// registered by hosts/sim; on the ESP32 the Moddable build binds the same names to the same C.
+// Where the host has no native (Node, a host built without it) SHA-256 and MD5 come from
+// @noble/hashes, in JavaScript: on XS that is 280-360 times slower than the native (bench
+// sha256_*_noble_over_native), so the native wins wherever it is bound. The native has no MD5
+// (mbedTLS's PSA build leaves it out), so MD5 is always @noble/hashes; it hashes a few dozen
+// bytes per HTTP Digest answer. AES and HMAC have no fallback: only the card's secure channel uses
+// them, and only hosts with a native line to a card run it. No other room imports @noble/hashes.
 // Every function copies its inputs and returns fresh bytes; key material is wiped in C.
+import { md5 as nobleMd5 } from "@noble/hashes/legacy.js";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 
 type Bytes = Uint8Array | ArrayBuffer;
+type Binding = (...args: any[]) => any;
 
-const sha256Once = native("xs_crypto_sha256");
-const sha256Init = native("xs_crypto_sha256_init");
-const sha256Update = native("xs_crypto_sha256_update");
-const sha256Finish = native("xs_crypto_sha256_finish");
-const hmacOnce = native("xs_crypto_hmac_sha256");
-const hmacInit = native("xs_crypto_hmac_init");
-const hmacUpdate = native("xs_crypto_hmac_update");
-const hmacFinish = native("xs_crypto_hmac_finish");
-const aesEcb = native("xs_crypto_aes_ecb");
-const aesCbc = native("xs_crypto_aes_cbc");
-const aesCmacOnce = native("xs_crypto_aes_cmac");
+// native() and Native() are XS globals; Node has neither, and an XS host throws on a name it did not bind.
+const host = globalThis as { native?: (name: string) => Binding; Native?: (name: string) => new () => object };
+
+function binding(name: string): Binding | undefined {
+	if (typeof host.native !== "function") return undefined;
+	try { return host.native(name); } catch { return undefined; }
+}
+
+function required(name: string): Binding {
+	return binding(name) ?? ((): never => { throw new Error(`use a host with native crypto: ${name} is not bound here`); });
+}
+
+function base(destructor: string): new () => object {
+	if (typeof host.Native !== "function") return Object;
+	try { return host.Native(destructor); } catch { return Object; }
+}
+
+const sha256Once = binding("xs_crypto_sha256");
+const sha256Init = required("xs_crypto_sha256_init");
+const sha256Update = required("xs_crypto_sha256_update");
+const sha256Finish = required("xs_crypto_sha256_finish");
+const hmacOnce = required("xs_crypto_hmac_sha256");
+const hmacInit = required("xs_crypto_hmac_init");
+const hmacUpdate = required("xs_crypto_hmac_update");
+const hmacFinish = required("xs_crypto_hmac_finish");
+const aesEcb = required("xs_crypto_aes_ecb");
+const aesCbc = required("xs_crypto_aes_cbc");
+const aesCmacOnce = required("xs_crypto_aes_cmac");
+
+/** Whether SHA-256 runs in the host's C (false: @noble/hashes in JavaScript). */
+export const hasNativeSha256 = sha256Once !== undefined;
+
+const view = (data: Bytes): Uint8Array => data instanceof Uint8Array ? data : new Uint8Array(data);
 
 export interface Digest {
 	/** Adds bytes; callable any number of times before digest(). */
@@ -25,7 +55,7 @@ export interface Digest {
 	digest(): Uint8Array;
 }
 
-class Sha256 extends Native("xs_crypto_sha256_destructor") implements Digest {
+class Sha256 extends base("xs_crypto_sha256_destructor") implements Digest {
 	constructor() {
 		super();
 		sha256Init.call(this);
@@ -39,7 +69,7 @@ class Sha256 extends Native("xs_crypto_sha256_destructor") implements Digest {
 	}
 }
 
-class HmacSha256 extends Native("xs_crypto_hmac_destructor") implements Digest {
+class HmacSha256 extends base("xs_crypto_hmac_destructor") implements Digest {
 	constructor(key: Bytes) {
 		super();
 		hmacInit.call(this, key);
@@ -53,13 +83,37 @@ class HmacSha256 extends Native("xs_crypto_hmac_destructor") implements Digest {
 	}
 }
 
+/** @noble/hashes' incremental hash under the same contract as the native one. */
+class NobleDigest implements Digest {
+	private hash: { update(data: Uint8Array): unknown; digest(): Uint8Array } | undefined;
+	constructor(hash: { update(data: Uint8Array): unknown; digest(): Uint8Array }) {
+		this.hash = hash;
+	}
+	update(data: Bytes): this {
+		if (!this.hash) throw new TypeError("the digest is finished: create a new one");
+		this.hash.update(view(data));
+		return this;
+	}
+	digest(): Uint8Array {
+		if (!this.hash) throw new TypeError("the digest is finished: create a new one");
+		const out = this.hash.digest();
+		this.hash = undefined;
+		return out;
+	}
+}
+
 export function sha256(data: Bytes): Uint8Array {
-	return new Uint8Array(sha256Once(data));
+	return sha256Once ? new Uint8Array(sha256Once(data)) : nobleSha256(view(data));
 }
 
 /** SHA-256 over data given in pieces (a large MO value hashed as it streams from the store). */
 export function createSha256(): Digest {
-	return new Sha256();
+	return hasNativeSha256 ? new Sha256() : new NobleDigest(nobleSha256.create());
+}
+
+/** MD5, for HTTP Digest (RFC 7616) only: it protects nothing else here. */
+export function md5(data: Bytes): Uint8Array {
+	return nobleMd5(view(data));
 }
 
 export function hmacSha256(key: Bytes, data: Bytes): Uint8Array {

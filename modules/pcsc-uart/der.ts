@@ -41,10 +41,3 @@ export function findTlv(bytes: Uint8Array, start: number, end: number, tag: numb
 	}
 	return undefined;
 }
-
-/** True when the bytes at [start, end) of `bytes` equal `expected`. */
-export function sameBytes(bytes: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
-	if (end - start !== expected.length) return false;
-	for (let i = 0; i < expected.length; i++) if (bytes[start + i] !== expected[i]) return false;
-	return true;
-}

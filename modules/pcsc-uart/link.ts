@@ -8,6 +8,7 @@ import { TS_DIRECT, TS_INVERSE_RAW, convert, inverseByte, type Convention } from
 import { CardError, hex8 } from "./error.js";
 import { choosePps, ppsAccepted, ppsLength, ppsRequest } from "./pps.js";
 import { Step, T0Exchange } from "./t0.js";
+import type { TimerHandle, Timers } from "../time/index.js";
 
 /** The UART as the host opens it (8 data bits, even parity, 2 stop bits) with the card's RST line. */
 export interface CardPort {
@@ -39,6 +40,8 @@ export interface LinkOptions {
 	 * restarts the work waiting time: a card stuck in NULLs cannot hold the reader forever.
 	 */
 	exchangeLimitMs?: number;
+	/** the host's timers (reset pulse, ATR, character and work waiting times, the exchange bound) */
+	timers: Timers;
 }
 
 export type PpsOutcome = "accepted" | "refused" | "not-offered" | "specific";
@@ -63,8 +66,8 @@ export class CardLink {
 	readonly #port: CardPort;
 	#convention: Convention = "direct";
 	#op: Operation | undefined;
-	#timer: number | undefined;
-	#limit: number | undefined;
+	#timer: TimerHandle | undefined;
+	#limit: TimerHandle | undefined;
 	#waitMs: number;
 	#ta1 = TA1_DEFAULT;
 	#wi = 10;
@@ -118,7 +121,7 @@ export class CardLink {
 		this.#port.set({ baud: this.baud });
 		this.#waitMs = workWaitingMs(10, 372, this.#o.clockHz);
 		this.#port.setReset(true);
-		await new Promise<void>((r) => setTimeout(r, RESET_PULSE_MS));
+		await new Promise<void>((r) => this.#o.timers.set(RESET_PULSE_MS, r));
 		const atr = await new Promise<Atr>((resolve, reject) => {
 			const bytes = new Uint8Array(ATR_MAX);
 			let count = 0;
@@ -168,10 +171,10 @@ export class CardLink {
 				fail: reject,
 			}, this.#waitMs);
 			const limit = this.#o.exchangeLimitMs ?? 30000;
-			this.#limit = setTimeout(() => {
+			this.#limit = this.#o.timers.set(limit, () => {
 				this.#limit = undefined;
 				this.#fail(new CardError("timeout", `no answer within ${limit} ms (the card kept asking for more time): reset it`));
-			}, limit);
+			});
 			this.#write(exchange.take());
 		});
 	}
@@ -219,11 +222,11 @@ export class CardLink {
 	}
 
 	#arm(ms: number): void {
-		clearTimeout(this.#timer);
-		this.#timer = setTimeout(() => {
+		this.#o.timers.clear(this.#timer);
+		this.#timer = this.#o.timers.set(ms, () => {
 			this.#timer = undefined;
 			this.#fail(new CardError("timeout", `the card sent nothing for ${ms} ms: reset it`));
-		}, ms);
+		});
 	}
 
 	#fail(e: CardError): void {
@@ -234,8 +237,8 @@ export class CardLink {
 	}
 
 	#abort(): void {
-		clearTimeout(this.#timer);
-		clearTimeout(this.#limit);
+		this.#o.timers.clear(this.#timer);
+		this.#o.timers.clear(this.#limit);
 		this.#timer = undefined;
 		this.#limit = undefined;
 		this.#op = undefined;

@@ -4,7 +4,8 @@
 // so the first FF ends the document and the rest is not read).
 import { CardFiles, SECURE_CHUNK_MAX, type Selected, type Transmitter } from "./card.js";
 import type { Profile } from "./commands.js";
-import { findTlv, readTlv, sameBytes } from "./der.js";
+import { sameBytes } from "../bytes/index.js";
+import { findTlv, readTlv } from "./der.js";
 import { CardError } from "./error.js";
 
 export const PKCS15_AID: Uint8Array = Uint8Array.of(0xa0, 0x00, 0x00, 0x00, 0x63, 0x50, 0x4b, 0x43, 0x53, 0x2d, 0x31, 0x35);
@@ -50,7 +51,7 @@ export function pkcs15Path(record: Uint8Array): Uint8Array | undefined {
 	const app = readTlv(record, 0);
 	if (app.tag !== 0x61) return undefined;
 	const aid = findTlv(record, app.start, app.end, 0x4f);
-	if (!aid || !sameBytes(record, aid.start, aid.end, PKCS15_AID)) return undefined;
+	if (!aid || !sameBytes(record.subarray(aid.start, aid.end), PKCS15_AID)) return undefined;
 	const path = findTlv(record, app.start, app.end, 0x51);
 	if (!path) throw new CardError("format", "the PKCS#15 application template has no path (51)");
 	return record.slice(path.start, path.end);
@@ -79,7 +80,7 @@ export function findBootstrap(dodf: Uint8Array): BootstrapObject | undefined {
 		const klass = readTlv(dodf, common.end, obj.end);
 		if (common.tag !== 0x30 || klass.tag !== 0x30) throw new CardError("format", "DODF object without its attribute sequences");
 		const oid = findTlv(dodf, klass.start, klass.end, 0x06);
-		if (!oid || !sameBytes(dodf, oid.start, oid.end, BOOTSTRAP_OID)) continue;
+		if (!oid || !sameBytes(dodf.subarray(oid.start, oid.end), BOOTSTRAP_OID)) continue;
 		let type = readTlv(dodf, klass.end, obj.end);
 		if (type.tag === 0xa0) type = readTlv(dodf, type.end, obj.end); // subClassAttributes
 		if (type.tag !== 0xa1) throw new CardError("format", "the bootstrap object has no typeAttributes [1]");

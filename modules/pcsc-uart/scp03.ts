@@ -3,6 +3,7 @@
 // R-MAC + R-ENCRYPTION (33), then every command wrapped and every answer unwrapped. AES and CMAC
 // are mbedTLS through modules/crypto. Any failed check closes the session and wipes its keys; the
 // messages never carry key material.
+import { constantTimeEqual } from "../bytes/index.js";
 import { aesCbcDecrypt, aesCbcEncrypt, aesCmac, aesEcbEncrypt } from "../crypto/index.js";
 import type { Command, Response } from "./apdu.js";
 import { SECURE_CHUNK_MAX, type Transmitter } from "./card.js";
@@ -44,12 +45,6 @@ export function scp03Kdf(key: Uint8Array, constant: number, bits: 64 | 128, cont
 }
 
 /** Constant-time comparison: how long it takes says nothing about where bytes differ. */
-function same(a: Uint8Array, b: Uint8Array): boolean {
-	let d = a.length ^ b.length;
-	for (let i = 0; i < a.length && i < b.length; i++) d |= a[i]! ^ b[i]!;
-	return d === 0;
-}
-
 function pad(data: Uint8Array): Uint8Array {
 	const out = new Uint8Array((data.length + 16) & ~15);
 	out.set(data);
@@ -101,7 +96,7 @@ export class Scp03Session implements Transmitter {
 			scp03Kdf(o.keys.enc, Kdf.SEnc, 128, context),
 			scp03Kdf(o.keys.mac, Kdf.SMac, 128, context),
 			scp03Kdf(o.keys.mac, Kdf.SRmac, 128, context));
-		if (!same(scp03Kdf(session.#mac, Kdf.CardCryptogram, 64, context), r.subarray(21, 29))) {
+		if (!constantTimeEqual(scp03Kdf(session.#mac, Kdf.CardCryptogram, 64, context), r.subarray(21, 29))) {
 			session.close();
 			throw new CardError("security", "card cryptogram mismatch: the card does not hold our keys; secure channel aborted");
 		}
@@ -188,7 +183,7 @@ export class Scp03Session implements Transmitter {
 		macInput[16 + enc.length] = sw1;
 		macInput[17 + enc.length] = r.sw & 0xff;
 		// a replayed or altered answer fails here: the chaining value binds it to this command
-		if (!same(aesCmac(this.#rmac, macInput).subarray(0, 8), r.data.subarray(enc.length))) this.#abort("R-MAC mismatch: the answer was altered or replayed");
+		if (!constantTimeEqual(aesCmac(this.#rmac, macInput).subarray(0, 8), r.data.subarray(enc.length))) this.#abort("R-MAC mismatch: the answer was altered or replayed");
 		if (!enc.length) return Object.freeze({ data: new Uint8Array(0), sw: r.sw });
 		const padded = aesCbcDecrypt(this.#enc, aesEcbEncrypt(this.#enc, counterBlock(counter, 0x80)), enc);
 		let end = padded.length;

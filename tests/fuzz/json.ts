@@ -1,7 +1,7 @@
 // Fuzz of the JSON reader: generated valid documents (must decode equal to JSON.parse, in random
 // splits) and mutations of them (may fail, but only with a JsonError, never an exception or a hang).
 import { Feed, JsonReader, decodeJson, type JsonHandler, type JsonLimits } from "../../modules/dm/codec/index.js";
-import { encodeUtf8 } from "../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../modules/bytes/index.js";
 
 export function prng(seed: number): () => number {
 	let s = seed >>> 0 || 0x9e3779b9;

@@ -2,7 +2,7 @@
 // checks what MultipartWriter produces. The client never reads multipart, so this lives in tests.
 // Malformed bodies are DmError(400) at the offending byte offset.
 import { DmError } from "../../modules/dm/error.js";
-import { decodeUtf8, encodeUtf8 } from "../../modules/dm/codec/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../../modules/bytes/index.js";
 
 export interface Part { name?: string; contentType: string; body: Uint8Array }
 

@@ -13,7 +13,7 @@ import {
 	decodePackage1, decodePackage3, writePackage1,
 	type CommandItem, type DmCommand, type DmmoHandler, type DmmoItemInfo, type GenericAlert, type LeafValue, type Status, type SupportedMo,
 } from "../../modules/dm/codec/index.js";
-import { decodeUtf8, encodeUtf8 } from "../../modules/dm/codec/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../../modules/bytes/index.js";
 import { readMultipart } from "./multipart-reader.js";
 import { prng } from "./json.js";
 import { PACKAGE_SEEDS } from "./seeds/packages/seeds.js";
@@ -84,6 +84,9 @@ function mutate(r: Rand, input: Uint8Array): Uint8Array {
 	}
 	return m;
 }
+
+/** dmmo+json refuses malformed JSON with 400 and a value that is not UTF-8 with 415 (Appendix C: the data is unrecognized). */
+const DMMO_STATUSES: readonly number[] = [400, 415];
 
 /** Runs a decoder on an input; a DmError of an allowed status counts as refused, anything else fails. */
 function guarded(input: Uint8Array, stats: PackageFuzzStats, decode: () => void, statuses: readonly number[] = [400]): void {
@@ -378,7 +381,7 @@ export function fuzzPackages(decoder: Decoder, iterations: number, seed = 1): Pa
 				if (d.error) throw d.error;
 				const again = readDmmo(r, writeDmmo(d.items, 32));
 				same("dmmo+json again", again.items, d.items, m);
-			});
+			}, DMMO_STATUSES);
 			break;
 		}
 		case "multipart": {
@@ -386,7 +389,7 @@ export function fuzzPackages(decoder: Decoder, iterations: number, seed = 1): Pa
 			base = writeBody(b);
 			same("multipart", readBody(r, base, b.boundary), b.parts.map((p, k) => (k === 0 ? decodePackage3(p.json) : [p.name, readDmmo(r, p.json).items])), base);
 			const m = mutate(r, base);
-			guarded(m, stats, () => { readBody(r, m, b.boundary); });
+			guarded(m, stats, () => { readBody(r, m, b.boundary); }, DMMO_STATUSES);
 			break;
 		}
 		}

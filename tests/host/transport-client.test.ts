@@ -1,4 +1,4 @@
-// The transport's HttpClient (the contract of modules/dm/session/http.ts) on xsdm against Node http
+// The transport's HttpClient (the contract of modules/http) on xsdm against Node http
 // and https (TLS-PSK) servers on loopback: streamed request bodies both framings, response bodies
 // read with back-pressure, one keep-alive connection per origin, a reconnect after the server
 // closed it that resumes the TLS session (the server's own isSessionReused says so), host names

@@ -1,8 +1,10 @@
 // The native crypto binding (mbedTLS) against published known answers, and against @noble/hashes.
 import { hmac } from "@noble/hashes/hmac.js";
+import { md5 as nobleMd5 } from "@noble/hashes/legacy.js";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 import { random } from "embedded:sim/host";
-import { aesCbcDecrypt, aesCbcEncrypt, aesCmac, aesEcbDecrypt, aesEcbEncrypt, createHmacSha256, createSha256, hmacSha256, sha256 } from "../../modules/crypto/index.js";
+import { aesCbcDecrypt, aesCbcEncrypt, aesCmac, aesEcbDecrypt, aesEcbEncrypt, createHmacSha256, createSha256, hasNativeSha256, hmacSha256, md5, sha256 } from "../../modules/crypto/index.js";
+import { decodePackage0, encodePackage0, package0Digest } from "../../modules/dm/codec/index.js";
 import { assert, describe, it } from "../harness/index.js";
 
 const { fromHex: h } = assert;
@@ -109,4 +111,34 @@ describe("native AES-CMAC (SP 800-38B / RFC 4493)", () => {
 	for (const [length, tag] of cases) {
 		it(`example with a ${length}-byte message`, () => assert.bytes(aesCmac(key, m.subarray(0, length)), tag));
 	}
+});
+
+describe("modules/crypto: the native and @noble/hashes on the same inputs", () => {
+	it("uses the native SHA-256 here", () => {
+		assert.ok(hasNativeSha256);
+	});
+	it("the incremental native SHA-256 equals noble's for every split of random data", () => {
+		const data = random(new Uint8Array(3000));
+		for (const n of [0, 1, 55, 56, 63, 64, 65, 1000, 3000]) {
+			const whole = data.subarray(0, n);
+			for (const piece of [1, 3, 64, 100, 4096]) {
+				const d = createSha256();
+				for (let at = 0; at < n; at += piece) d.update(whole.subarray(at, Math.min(n, at + piece)));
+				assert.bytes(d.digest(), nobleSha256(whole), `length ${n}, pieces of ${piece}`);
+			}
+		}
+	});
+	it("the Package#0 digest and the card's hash go through the native: same bytes as noble computed them before", () => {
+		const secret = random(new Uint8Array(16)), body = random(new Uint8Array(200)), data = random(new Uint8Array(8));
+		const p0 = encodePackage0({ serverId: "srv", notificationId: 1, requestMos: false, withDigest: true });
+		const { digestOffset } = decodePackage0(p0);
+		const expect = nobleSha256.create().update(secret).update(p0.subarray(0, digestOffset!)).update(new Uint8Array(32)).update(p0.subarray(digestOffset! + 32)).update(data).digest();
+		assert.bytes(package0Digest(p0, digestOffset!, secret, data), expect);
+		assert.bytes(sha256(body), nobleSha256(body));
+	});
+	it("MD5 has no native here: modules/crypto's md5 is @noble/hashes'", () => {
+		assert.throws(() => native("xs_crypto_md5"), /xs_crypto_md5/);
+		const data = random(new Uint8Array(300));
+		assert.bytes(md5(data), nobleMd5(data));
+	});
 });

@@ -42,9 +42,9 @@ import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver";
 import Flash from "embedded:storage/flash";
-import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, tlsCpu, wall } from "embedded:sim/host";
+import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, timers, tlsCpu, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
 import { CARD_POLICIES, cardAtStart, type CardPolicy, type CardReader, type CardStart } from "../../../modules/dm/bootstrap/card-policy.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
@@ -137,6 +137,7 @@ function http(account: AccountCredentials): Client {
 		server = undefined;	// the request itself will say what is wrong with the URI
 	}
 	return new Client({
+		timers,
 		tcp: CountedTCP,
 		resolver: new Resolver(),
 		timeout: 15000,
@@ -300,6 +301,7 @@ function cardSource(spec: string, keys: string | undefined): CardReader & { clos
 		async read(channel, sink) {
 			if (!link) {
 				link = new CardLink({
+					timers,
 					clockHz: 3571200, maxBaud: 250000,
 					open: (baud, events) => new Serial({
 						path, resetPath, baud, dataBits: 8, parity: "even", stopBits: 2,

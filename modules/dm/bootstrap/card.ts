@@ -10,10 +10,10 @@
 // client chooses come out the same each time. The record of what the card gave (its hash and the
 // MIIDs of its accounts) is written after that commit: a power cut between the two leaves the old
 // record, the next start sees a different hash and applies the same content again.
-import { sha256 } from "@noble/hashes/sha2.js";
+import { encodeUtf8, toHex } from "../../bytes/index.js";
+import { createSha256 } from "../../crypto/index.js";
 import { placedAccounts, type DmClient } from "../client.js";
 import { decodeJson } from "../codec/json-value.js";
-import { encodeUtf8 } from "../codec/utf8.js";
 import { MOIDS } from "../uri/index.js";
 
 /** Reads the card's DM_Bootstrap document in pieces; resolves false when the card is readable and
@@ -31,12 +31,6 @@ export type CardOutcome =
 export const CARD_RECORD_KEY = "kcard";
 
 interface CardRecord { digest: string; accounts: string[] }
-
-function hex(bytes: Uint8Array): string {
-	let s = "";
-	for (const b of bytes) s += (b < 16 ? "0" : "") + b.toString(16);
-	return s;
-}
 
 export function cardRecord(client: DmClient): CardRecord | undefined {
 	const bytes = client.store.get(CARD_RECORD_KEY);
@@ -59,9 +53,9 @@ export class CardUnreadable extends Error {
     changed, and the accounts stay until the card says otherwise. Any other rejection is the
     store's (flash), which the store's own journal makes atomic. */
 export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSource): Promise<CardOutcome> {
-	const hash = sha256.create();
+	const hash = createSha256();
 	const present = await card.read((chunk) => { hash.update(chunk); }).catch((e: unknown) => { throw new CardUnreadable(e); });
-	const digest = present ? hex(hash.digest()) : "none";
+	const digest = present ? toHex(hash.digest()) : "none";
 	const previous = cardRecord(client);
 	if (previous?.digest === digest || (!previous && !present)) return { changed: false };
 	const writer = client.bootstrapWriter((previous?.accounts ?? []).map((miid) => ({ moid: MOIDS.dmAcc, miid })));

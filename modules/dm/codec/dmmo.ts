@@ -8,7 +8,7 @@
 // item's ClientURI/DDF/CV are confirmed at endItem: the consumer stages nodes (the store's change
 // set does) and places them when the item ends. Arrays inside MOData are not MO data: 400.
 import { DmError } from "../error.js";
-import { Feed, JsonReader, type JsonError, type JsonHandler, type JsonLimits } from "./json-reader.js";
+import { Feed, JsonError, JsonReader, type JsonHandler, type JsonLimits } from "./json-reader.js";
 import type { JsonWriter } from "./json-writer.js";
 
 export interface DmmoItemInfo { ClientURI: string; DDF?: string; CV?: string }
@@ -153,9 +153,14 @@ export class DmmoReader {
 		return r;
 	}
 
-	/** 400 for malformed JSON or a document that is not dmmo+json. */
+	/** 400 for malformed JSON or a document that is not dmmo+json; 415 for text that is not UTF-8. */
 	toDmError(): DmError | undefined {
-		return this.events.failure ?? this.reader.toDmError();
+		if (this.events.failure) return this.events.failure;
+		// Appendix C: 415 when the data "is unrecognized" (its content is not what its format says:
+		// a chr/xml value must be UTF-8), 400 only for malformed command syntax. An HGET, a
+		// bootstrap and the card's document all refuse such a value with 415, as streamed leaves do.
+		if (this.reader.error === JsonError.Utf8) return new DmError(415, `dmmo+json: a value is not UTF-8 (${this.reader.errorMessage})`, this.reader.errorOffset);
+		return this.reader.toDmError();
 	}
 }
 

@@ -3,9 +3,8 @@
 export { Feed, JsonError, JsonReader, hasNativeScan, type JsonHandler, type JsonLimits } from "./json-reader.js";
 export { JsonWriter, type JsonSink } from "./json-writer.js";
 export { decodeJson, type JsonValue } from "./json-value.js";
-export { decodeUtf8, encodeUtf8, encodeUtf8Into, utf8Length } from "./utf8.js";
 export { ConnectionType, DIGEST_LENGTH, NOTIFICATION_VERSION, decodePackage0, encodePackage0, type DecodeOptions, type DecodedNotification, type ExtensionOption, type Notification, type RequiredOption } from "./package0.js";
-export { constantTimeEqual, package0Digest, signPackage0, verifyPackage0 } from "./package0-digest.js";
+export { package0Digest, signPackage0, verifyPackage0 } from "./package0-digest.js";
 export { DEFAULT_TIMESTAMP_WINDOW, NotificationFilter, isTimestampFresh } from "./package0-replay.js";
 export { screenPackage0, type DropReason, type NotificationAccount, type ScreenContext, type Verdict } from "./package0-screen.js";
 export { Package2Reader, toCommand, type CommandItem, type DmCommand, type Package2Limits } from "./package2.js";

@@ -5,13 +5,13 @@
 // alphabet, padded: DESIGN.md interpretation 14). Misuse — a value where a member name is due,
 // an unclosed container at end(), NaN — throws a TypeError: it is a bug in the caller, not input.
 // JS strings must be valid Unicode: a lone surrogate throws (we never send \uD800 escapes).
+import { Base64Encoder } from "../../bytes/index.js";
 
 /** Receives full buffers and the tail at flush(); must use or copy the bytes before returning. */
 export type JsonSink = (bytes: Uint8Array) => void;
 
 const OBJECT = 1, ARRAY = 2;
 const HEX = "0123456789abcdef";
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 const enum Expect { Value = 1, Key, Done }
 const enum Str { None = 0, Text, Base64 }
@@ -26,8 +26,7 @@ export class JsonWriter {
 	private needComma = false;
 	private inString = Str.None;
 	private pendingHigh = 0;             // a high surrogate at the end of the last stringChunk
-	private readonly carry = new Uint8Array(2);
-	private carryLength = 0;
+	private base64: Base64Encoder | undefined;
 	/** bytes handed to the sink so far plus those in the buffer */
 	written = 0;
 
@@ -128,36 +127,19 @@ export class JsonWriter {
 		this.beforeValue();
 		this.byte(0x22);
 		this.inString = Str.Base64;
-		this.carryLength = 0;
+		this.base64 ??= new Base64Encoder((code) => this.byte(code));
 		return this;
 	}
 
 	base64Chunk(bytes: Uint8Array): this {
 		if (this.inString !== Str.Base64) throw new TypeError("base64Chunk outside beginBase64/endBase64");
-		let i = 0;
-		while (this.carryLength > 0 && this.carryLength < 3 && i < bytes.length) {
-			if (this.carryLength === 2) {
-				this.group(this.carry[0]!, this.carry[1]!, bytes[i++]!);
-				this.carryLength = 0;
-				break;
-			}
-			this.carry[this.carryLength++] = bytes[i++]!;
-		}
-		for (; i + 3 <= bytes.length; i += 3) this.group(bytes[i]!, bytes[i + 1]!, bytes[i + 2]!);
-		while (i < bytes.length) this.carry[this.carryLength++] = bytes[i++]!;
+		this.base64!.write(bytes);
 		return this;
 	}
 
 	endBase64(): this {
 		if (this.inString !== Str.Base64) throw new TypeError("endBase64 without beginBase64");
-		const a = this.carry[0]!, b = this.carry[1]!;
-		if (this.carryLength === 1) {
-			this.byte(B64.charCodeAt(a >> 2)); this.byte(B64.charCodeAt((a & 3) << 4)); this.byte(0x3d); this.byte(0x3d);
-		}
-		else if (this.carryLength === 2) {
-			this.byte(B64.charCodeAt(a >> 2)); this.byte(B64.charCodeAt(((a & 3) << 4) | (b >> 4))); this.byte(B64.charCodeAt((b & 15) << 2)); this.byte(0x3d);
-		}
-		this.carryLength = 0;
+		this.base64!.end();
 		this.inString = Str.None;
 		this.byte(0x22);
 		return this.afterValue();
@@ -271,12 +253,5 @@ export class JsonWriter {
 		else if (u < 0x800) { this.byte(0xc0 | (u >> 6)); this.byte(0x80 | (u & 0x3f)); }
 		else if (u < 0x10000) { this.byte(0xe0 | (u >> 12)); this.byte(0x80 | ((u >> 6) & 0x3f)); this.byte(0x80 | (u & 0x3f)); }
 		else { this.byte(0xf0 | (u >> 18)); this.byte(0x80 | ((u >> 12) & 0x3f)); this.byte(0x80 | ((u >> 6) & 0x3f)); this.byte(0x80 | (u & 0x3f)); }
-	}
-
-	private group(a: number, b: number, c: number): void {
-		this.byte(B64.charCodeAt(a >> 2));
-		this.byte(B64.charCodeAt(((a & 3) << 4) | (b >> 4)));
-		this.byte(B64.charCodeAt(((b & 15) << 2) | (c >> 6)));
-		this.byte(B64.charCodeAt(c & 63));
 	}
 }

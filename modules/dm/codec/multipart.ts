@@ -4,7 +4,7 @@
 // Package#3, or application/dmmo+json for GET data, which Appendix F allows), and our JSON writer
 // never emits a raw CR or LF, so the delimiter CRLF "--" boundary cannot occur inside a part:
 // the boundary is safe by construction, whatever the data.
-import { encodeUtf8 } from "./utf8.js";
+import { encodeUtf8 } from "../../bytes/index.js";
 
 export type ByteSink = (bytes: Uint8Array) => void;
 

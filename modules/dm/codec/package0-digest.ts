@@ -2,13 +2,14 @@
 //   SHA-256(Auth/Noti/Secret ‖ the package as received, its 32 digest bytes zeroed ‖ Auth/Noti/Data)
 // The package is hashed as received, reserved bits and unknown options included, so nothing in
 // it escapes the digest. Nothing here puts a secret into an error or a return value.
-import { sha256 } from "@noble/hashes/sha2.js";
+import { constantTimeEqual } from "../../bytes/index.js";
+import { createSha256 } from "../../crypto/index.js";
 import { DIGEST_LENGTH, decodePackage0, type DecodedNotification } from "./package0.js";
 
 /** The digest the package should carry, `digestOffset` being where its 32 bytes start. */
 export function package0Digest(bytes: Uint8Array, digestOffset: number, secret: Uint8Array, authData: Uint8Array): Uint8Array {
 	if (!(digestOffset >= 0 && digestOffset + DIGEST_LENGTH <= bytes.length)) throw new RangeError("the digest lies outside the package");
-	const h = sha256.create();
+	const h = createSha256();
 	h.update(secret);
 	h.update(bytes.subarray(0, digestOffset));
 	h.update(new Uint8Array(DIGEST_LENGTH));
@@ -34,12 +35,4 @@ export function signPackage0(bytes: Uint8Array, secret: Uint8Array, authData: Ui
 export function verifyPackage0(bytes: Uint8Array, secret: Uint8Array | undefined, authData: Uint8Array, decoded: DecodedNotification = decodePackage0(bytes)): boolean {
 	if (!decoded.digest || decoded.digestOffset === undefined || !secret || secret.length === 0) return false;
 	return constantTimeEqual(package0Digest(bytes, decoded.digestOffset, secret, authData), decoded.digest);
-}
-
-/** Compares every byte, with no early exit, so timing says nothing about where two digests differ. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-	let diff = a.length ^ b.length;
-	const n = Math.max(a.length, b.length);
-	for (let i = 0; i < n; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
-	return diff === 0;
 }

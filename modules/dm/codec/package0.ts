@@ -18,7 +18,7 @@
 // never valid: the first option's delta is its number. Everything malformed is DmError(400)
 // with the byte offset of the problem.
 import { DmError } from "../error.js";
-import { decodeUtf8, encodeUtf8 } from "./utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../../bytes/index.js";
 
 export const enum ConnectionType { AnyAvailable = 0, Cellular = 1, Wlan = 2, Wireline = 3 }
 

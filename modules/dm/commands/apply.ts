@@ -5,9 +5,9 @@
 // an interior node that the document leaves out are deleted when that node closes. Long string
 // values go to flash as they come (bin decoded from base64 on the way).
 import { DmError } from "../error.js";
-import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
+import { decodeBase64, decodeUtf8, encodeUtf8 } from "../../bytes/index.js";
 import type { DmmoHandler, DmmoItemInfo, LeafValue } from "../codec/index.js";
-import { Access, NAME_MAX, decodeBase64, isHidden, isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
+import { Access, NAME_MAX, isHidden, isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
 import { parseClientUri, resolveClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
 import { nodeUri } from "./serialize.js";

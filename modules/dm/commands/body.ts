@@ -2,7 +2,7 @@
 // body producer that honours the transport's back-pressure, and a response body is pulled
 // chunk by chunk with a ceiling, so that neither direction holds a document whole.
 import { JsonWriter, type JsonSink } from "../codec/index.js";
-import type { BodyWriter, HttpResponse } from "../session/http.js";
+import type { BodyWriter, HttpResponse } from "../../http/index.js";
 
 /** Bytes JSON is gathered in before it goes to the socket. */
 export const BODY_BUFFER = 512;

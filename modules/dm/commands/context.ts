@@ -3,7 +3,7 @@
 // files serves the session, the tests and the device's own local requests (DEFAULT).
 import type { DmStatus } from "../error.js";
 import type { GenericAlert } from "../codec/package3.js";
-import type { HttpClient } from "../session/http.js";
+import type { HttpClient } from "../../http/index.js";
 import type { Store } from "../store/index.js";
 import type { AccessControl, Tree } from "../tree/index.js";
 import type { DeviceInfoProvider, NodeRef } from "../uri/index.js";

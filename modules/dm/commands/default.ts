@@ -2,7 +2,7 @@
 // uses "t…", alerts "q…"), replaced by the next DEFAULT for the same MOID. The device uses it
 // when an application asks for an MO the tree has no instance of (defaultFor()).
 import { DmError } from "../error.js";
-import { encodeUtf8, decodeUtf8 } from "../codec/utf8.js";
+import { encodeUtf8, decodeUtf8 } from "../../bytes/index.js";
 import type { Store } from "../store/index.js";
 import { normativeMoid } from "../uri/index.js";
 import type { CommandContext, CommandResult } from "./context.js";

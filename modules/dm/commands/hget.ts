@@ -7,8 +7,8 @@
 // when the server left the place to the client.
 import { DmError } from "../error.js";
 import { DmmoReader } from "../codec/index.js";
-import { encodeUtf8 } from "../codec/utf8.js";
-import { TransportError, type HttpResponse } from "../session/http.js";
+import { encodeUtf8 } from "../../bytes/index.js";
+import { TransportError, type HttpResponse } from "../../http/index.js";
 import { isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";
 import { DmmoApplier, smallText } from "./apply.js";

@@ -9,7 +9,7 @@
 // the next change; the server only ever loses freshness, never data it may not see.)
 import { DmError } from "../error.js";
 import { JsonWriter, decodeJson } from "../codec/index.js";
-import { encodeUtf8 } from "../codec/utf8.js";
+import { encodeUtf8 } from "../../bytes/index.js";
 import { crc32, type Store } from "../store/index.js";
 import { Right, type AccessControl, type Tree } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";

@@ -7,7 +7,7 @@
 import { DmError } from "../error.js";
 import { notModified, Right } from "../tree/index.js";
 import { parseClientUri } from "../uri/index.js";
-import { TransportError, type HttpClient, type HttpMethod, type HttpRequest } from "../session/http.js";
+import { TransportError, type HttpClient, type HttpMethod, type HttpRequest } from "../../http/index.js";
 import type { Tree } from "../tree/index.js";
 import { BodySink, discardBody, jsonBody } from "./body.js";
 import type { CommandContext, CommandResult } from "./context.js";

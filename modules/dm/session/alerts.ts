@@ -16,7 +16,7 @@
 // owners: any server's own session carries it.)
 import { DmError } from "../error.js";
 import { decodeJson } from "../codec/json-value.js";
-import { encodeUtf8 } from "../codec/utf8.js";
+import { encodeUtf8 } from "../../bytes/index.js";
 import type { GenericAlert } from "../codec/package3.js";
 import type { Store } from "../store/index.js";
 

@@ -9,7 +9,7 @@
 // reader is then opened again at the same byte.
 import { DmError } from "../error.js";
 import type { Store } from "../store/index.js";
-import type { HttpResponse } from "./http.js";
+import type { HttpResponse } from "../../http/index.js";
 
 /** Store key of the parked body (one per device: one session runs at a time). */
 export const PARKED_KEY = "p";

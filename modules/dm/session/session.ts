@@ -21,7 +21,7 @@ import type { Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
-import { TransportError, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "./http.js";
+import { TransportError, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";

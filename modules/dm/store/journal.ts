@@ -13,7 +13,7 @@
 // wear even. A put whose earlier fragments were erased that way is incomplete at mount and is
 // skipped: it was superseded by the copy.
 import { DmError } from "../error.js";
-import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
+import { decodeUtf8, encodeUtf8, sameBytes } from "../../bytes/index.js";
 import { crc32 } from "./crc32.js";
 import type { Flash } from "./flash.js";
 import { KeyIndex, hashKey } from "./key-index.js";
@@ -501,12 +501,6 @@ function parseRecord(bytes: Uint8Array, at: number): Record | undefined {
 		type: bytes[at]!, flags: bytes[at + 1]!, index: v.getUint16(6, true), txn: v.getUint32(8, true), size,
 		key: bytes.subarray(keyAt, keyAt + keyLength), data: bytes.subarray(keyAt + keyLength, keyAt + keyLength + dataLength),
 	};
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-	return true;
 }
 
 function damaged(at: number): DmError {

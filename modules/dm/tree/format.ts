@@ -9,13 +9,12 @@
 // unsigned 32-bit ranges both fit); date is ISO 8601 YYYY-MM-DD or YYYYMMDD; time is ISO 8601
 // hh:mm:ss[.f][Z|±hh:mm] or hhmmss[Z|±hhmm]; xml is any text (well-formedness is the MO's business).
 import { DmError } from "../error.js";
-import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
+import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64 } from "../../bytes/index.js";
 import type { Format } from "./schema.js";
 
 export type LeafInput = string | number | boolean | null | Uint8Array;
 
 const INT_MIN = -2147483648, INT_MAX = 4294967295;
-const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const INT = /^[+-]?[0-9]{1,10}$/;
 const FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$/;
 const DATE = /^([0-9]{4})-?([0-9]{2})-?([0-9]{2})$/;
@@ -45,7 +44,7 @@ export function validText(format: Format, text: string): boolean {
 	case "node": return false;
 	case "null": return text === "";
 	case "chr": case "xml": case "bin": return true;
-	case "b64": return B64.test(text);
+	case "b64": return isBase64(text);
 	case "bool": return text === "true" || text === "false";
 	case "int": { if (!INT.test(text)) return false; const n = Number(text); return n >= INT_MIN && n <= INT_MAX; }
 	case "float": return FLOAT.test(text) && Number.isFinite(Number(text));
@@ -112,35 +111,4 @@ export function decodeLeaf(format: Format, bytes: Uint8Array): string | number |
 /** A stored value as text, for nv= comparisons: bin as base64, everything else its text. */
 export function leafText(format: Format, bytes: Uint8Array): string {
 	return format === "bin" ? encodeBase64(bytes) : decodeUtf8(bytes) ?? "";
-}
-
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-export function encodeBase64(b: Uint8Array): string {
-	let out = "";
-	for (let i = 0; i < b.length; i += 3) {
-		const n = (b[i]! << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
-		out += ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63)
-			+ (i + 1 < b.length ? ALPHABET.charAt((n >> 6) & 63) : "=") + (i + 2 < b.length ? ALPHABET.charAt(n & 63) : "=");
-	}
-	return out;
-}
-
-/** RFC 4648 base64, standard alphabet, padded; undefined if malformed. */
-export function decodeBase64(s: string): Uint8Array | undefined {
-	if (!B64.test(s)) return undefined;
-	const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
-	const out = new Uint8Array((s.length / 4) * 3 - pad);
-	let o = 0;
-	for (let i = 0; i < s.length; i += 4) {
-		let n = 0;
-		for (let k = 0; k < 4; k++) {
-			const c = s.charAt(i + k);
-			n = (n << 6) | (c === "=" ? 0 : ALPHABET.indexOf(c));
-		}
-		if (o < out.length) out[o++] = n >> 16;
-		if (o < out.length) out[o++] = (n >> 8) & 255;
-		if (o < out.length) out[o++] = n & 255;
-	}
-	return out;
 }

@@ -7,7 +7,7 @@
 // access (Perm, secrets; interpretations 7 and 10) are absent from listings, nv values and
 // real-name lookups alike. The device's own reads (read, size, has) see everything.
 import { DmError } from "../error.js";
-import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
+import { Utf8Validator, Utf8Verdict, decodeUtf8, encodeUtf8, sameBytes } from "../../bytes/index.js";
 import type { Store, Transaction } from "../store/index.js";
 import type { NodeRef, UriTarget } from "../uri/index.js";
 import { encodeLeaf, leafText, type LeafInput } from "./format.js";
@@ -33,12 +33,6 @@ export interface WriteGuard {
 }
 
 export const DEVICE_WRITES: WriteGuard = Object.freeze({ check(): void { /* the device may */ } });
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-	return true;
-}
 
 function checkName(name: string, what: string): void {
 	if (name.length === 0 || name.length > NAME_MAX) throw new DmError(400, `${what} must be 1 to ${NAME_MAX} characters`);
@@ -518,6 +512,10 @@ export class ChangeSet {
 
 interface StreamCheck { feed(chunk: Uint8Array): void; end(): void }
 
+// 415 for a value that is not what its format says: Appendix C gives 415 Unsupported Media Type
+// for HGET when "the retrieved data by the HTTP GET is unrecognized", the nearest it has to a body
+// whose content is malformed for its format (400 is for malformed command syntax); a bootstrap or
+// the card refuses such a value the same way, before anything is stored.
 function streamCheck(format: SchemaNode["format"], where: string): StreamCheck {
 	const bad = (why: string): DmError => new DmError(415, `${where}: not a ${format} value (${why})`);
 	if (format === "bin") return { feed(): void { /* any bytes */ }, end(): void { /* */ } };
@@ -536,19 +534,10 @@ function streamCheck(format: SchemaNode["format"], where: string): StreamCheck {
 		};
 	}
 	if (format === "chr" || format === "xml") {
-		let need = 0;
+		const utf8 = new Utf8Validator();   // strict (RFC 3629): a sequence may straddle two chunks
 		return {
-			feed(chunk): void {
-				for (const b of chunk) {
-					if (need) { if ((b & 0xc0) !== 0x80) throw bad("not UTF-8"); need--; }
-					else if (b < 0x80) continue;
-					else if (b >= 0xc2 && b <= 0xdf) need = 1;
-					else if (b >= 0xe0 && b <= 0xef) need = 2;
-					else if (b >= 0xf0 && b <= 0xf4) need = 3;
-					else throw bad("not UTF-8");
-				}
-			},
-			end(): void { if (need) throw bad("UTF-8 cut short"); },
+			feed(chunk): void { if (utf8.feed(chunk) === Utf8Verdict.Invalid) throw bad("not UTF-8"); },
+			end(): void { if (utf8.end() !== Utf8Verdict.Valid) throw bad("UTF-8 cut short"); },
 		};
 	}
 	throw new DmError(415, `${where}: a ${format} value is small: give it whole`);

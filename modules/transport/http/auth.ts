@@ -2,9 +2,8 @@
 // Digest (RFC 7616 with qop=auth, MD5 or SHA-256) answering a 401's challenge. The secret goes
 // into a hash or base64 here and nowhere else; nothing here logs or keeps it.
 
-import { md5 } from "@noble/hashes/legacy.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { encodeUtf8 } from "../../dm/codec/utf8.js";
+import { encodeBase64, encodeUtf8, toHex } from "../../bytes/index.js";
+import { md5, sha256 } from "../../crypto/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
 
 export interface Credentials {
@@ -22,26 +21,9 @@ export interface DigestChallenge {
 	stale: boolean;
 }
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-function base64(bytes: Uint8Array): string {
-	let out = "";
-	for (let i = 0; i < bytes.length; i += 3) {
-		const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-		out += B64[n >> 18]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : "=") + (i + 2 < bytes.length ? B64[n & 63]! : "=");
-	}
-	return out;
-}
-
-function hex(bytes: Uint8Array): string {
-	let out = "";
-	for (const b of bytes) out += (b < 16 ? "0" : "") + b.toString(16);
-	return out;
-}
-
 export function basicAuthorization(c: Credentials): string {
 	if (c.user.includes(":")) throw new TypeError("a Basic user name cannot contain ':'");
-	return `Basic ${base64(encodeUtf8(`${c.user}:${c.password}`))}`;
+	return `Basic ${encodeBase64(encodeUtf8(`${c.user}:${c.password}`))}`;
 }
 
 /** The Digest challenge of a WWW-Authenticate value, or undefined when it offers none. */
@@ -75,7 +57,7 @@ const quote = (s: string): string => `"${s.replace(/(["\\])/g, "\\$1")}"`;
 /** The Authorization value answering a Digest challenge; cnonce comes from the caller's random source. */
 export function digestAuthorization(c: Credentials, ch: DigestChallenge, method: string, uri: string, cnonce: string, nc = 1): string {
 	const hash = ch.algorithm === "SHA-256" ? sha256 : md5;
-	const H = (s: string): string => hex(hash(encodeUtf8(s)));
+	const H = (s: string): string => toHex(hash(encodeUtf8(s)));
 	const ha1 = H(`${c.user}:${ch.realm}:${c.password}`);
 	const ha2 = H(`${method}:${uri}`);
 	const count = nc.toString(16).padStart(8, "0");

@@ -1,5 +1,5 @@
-// The HttpClient of modules/dm/session/http.ts over the host's TCP socket and mbedTLS: absolute
-// http(s) URLs, one keep-alive HttpConnection per origin (reopened when the server closed it),
+// The HttpClient of modules/http (the contract dm/ and transport share) over the host's TCP
+// socket and mbedTLS: absolute http(s) URLs, one keep-alive HttpConnection per origin (reopened when the server closed it),
 // the origin's TLS session offered again on every reconnect, per-origin credentials (TLS-PSK or
 // X.509 for https, Basic/Digest for a 401), host names resolved through the host's resolver.
 //
@@ -17,7 +17,7 @@
 //   the server may have seen (a connection found closed before the request is simply reopened; a
 //   401 answered with credentials runs the body producer again, as the retry needs the whole body).
 
-import { TransportError, TransportFailure, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../dm/session/http.js";
+import { TransportError, TransportFailure, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { SecureSocket, TLSSession, type PskCredentials, type SecureOptions, type TcpConstructor, type TcpOptions, type TcpSocket, type X509Credentials } from "../secure-socket.js";
 import type { CipherSuite } from "../suites.js";
 import type { Credentials } from "./auth.js";
@@ -25,6 +25,7 @@ import { HttpConnection, type RequestBody, type SocketCallbacks, type StreamSock
 import { HttpError, HttpErrorKind } from "./error.js";
 import type { ParserLimits, ResponseHead } from "./response-parser.js";
 import { parseUrl, resolveLocation, type HttpUrl } from "./url.js";
+import type { Timers } from "../../time/index.js";
 
 /** What the client may use to reach one origin ("https://host:port"). */
 export interface OriginCredentials {
@@ -56,6 +57,8 @@ export interface HttpClientOptions {
 	development?: boolean;
 	/** milliseconds an exchange may go without progress (default 30000) */
 	timeout?: number;
+	/** the host's timers (each connection's no-progress time-out) */
+	timers: Timers;
 	/** a fresh client nonce for Digest, from the device's random source */
 	cnonce?: () => string;
 	limits?: ParserLimits;
@@ -185,6 +188,7 @@ export class Client implements HttpClient {
 			connect: (callbacks) => this.#connect(origin, callbacks),
 			host: origin.url.authority,
 			timeout: o.timeout ?? 30000,
+			timers: o.timers,
 		};
 		if (credentials?.http) options.credentials = credentials.http;
 		if (o.cnonce) options.cnonce = o.cnonce;

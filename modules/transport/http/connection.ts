@@ -8,6 +8,7 @@ import { basicAuthorization, digestAuthorization, parseDigestChallenge, type Cre
 import { HttpError, HttpErrorKind } from "./error.js";
 import { chunkEnd, chunkPrefix, lastChunk, requestHead } from "./request.js";
 import { ResponseParser, type ParserLimits, type ResponseHead } from "./response-parser.js";
+import type { TimerHandle, Timers } from "../../time/index.js";
 
 export interface StreamSocket {
 	read(count: number): ArrayBuffer | undefined;
@@ -52,6 +53,8 @@ export interface ConnectionOptions {
 	host: string;
 	/** milliseconds an exchange may go without progress (default 30000) */
 	timeout?: number;
+	/** the host's timers (the no-progress time-out) */
+	timers: Timers;
 	credentials?: Credentials;
 	/** a fresh client nonce for Digest, from the device's random source */
 	cnonce?: () => string;
@@ -79,7 +82,7 @@ export class HttpConnection {
 	#o: ConnectionOptions;
 	#socket: StreamSocket | undefined;
 	#exchange: Exchange | undefined;
-	#timer: number | undefined;
+	#timer: TimerHandle | undefined;
 	#writable = 0;
 	#parser: ResponseParser;
 	#nc = 0;
@@ -317,14 +320,14 @@ export class HttpConnection {
 
 	#arm(): void {
 		this.#disarm();
-		this.#timer = setTimeout(() => {
+		this.#timer = this.#o.timers.set(this.#o.timeout ?? 30000, () => {
 			this.#timer = undefined;
 			this.#fail(new HttpError(HttpErrorKind.Timeout, `no answer from ${this.#o.host} within ${this.#o.timeout ?? 30000} ms`));
-		}, this.#o.timeout ?? 30000);
+		});
 	}
 
 	#disarm(): void {
-		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		if (this.#timer !== undefined) this.#o.timers.clear(this.#timer);
 		this.#timer = undefined;
 	}
 }

@@ -3,7 +3,7 @@
 // live) and allocates in every callback must still get exactly the TypeScript reader's events.
 import { collectGarbage } from "embedded:sim/host";
 import { JsonReader, hasNativeScan, type JsonHandler } from "../../../modules/dm/codec/index.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 class Churn implements JsonHandler {

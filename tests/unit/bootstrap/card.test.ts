@@ -5,7 +5,7 @@ import { DmClient } from "../../../modules/dm/client.js";
 import { bootstrapFromCard, cardRecord, CARD_RECORD_KEY, CardUnreadable, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
 import { cardAtStart, cardChannel, type CardChannel, type CardReader } from "../../../modules/dm/bootstrap/card-policy.js";
 import { Store } from "../../../modules/dm/store/index.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { PowerCut, RamNorFlash } from "../../fixtures/nor-flash.js";

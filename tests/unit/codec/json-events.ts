@@ -1,6 +1,6 @@
 // Test helpers: record a reader's events as one comparable list.
 import { Feed, JsonReader, type JsonHandler, type JsonLimits } from "../../../modules/dm/codec/index.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 
 export class Recorder implements JsonHandler {
 	events: string[] = [];

@@ -1,7 +1,8 @@
 // The SHA256-DIGEST of Package#0 (5.2.1.2, interpretation 4), checked against SHA-256 computed
 // here over the concatenation itself, and the constant-time comparison it relies on.
 import { sha256 } from "@noble/hashes/sha2.js";
-import { constantTimeEqual, decodePackage0, encodePackage0, package0Digest, signPackage0, verifyPackage0 } from "../../../modules/dm/codec/index.js";
+import { constantTimeEqual } from "../../../modules/bytes/index.js";
+import { decodePackage0, encodePackage0, package0Digest, signPackage0, verifyPackage0 } from "../../../modules/dm/codec/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { assert, describe, it } from "../../harness/index.js";
 import { PACKAGE0_SEEDS } from "../../fuzz/seeds/package0/seeds.js";

@@ -1,7 +1,7 @@
 // Every example document of section 7.2 and Appendices F and I round-trips: decode → encode with our
 // writers → decode gives the same values (fixtures: tests/fuzz/seeds/packages/spec-examples.ts).
 import { JsonWriter, MultipartWriter, Package3Writer, decodePackage1, decodePackage3, writePackage1, type CommandItem } from "../../../modules/dm/codec/index.js";
-import { decodeUtf8, encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { assert, describe, it } from "../../harness/index.js";
 import { prng } from "../../fuzz/json.js";
 import { readMultipart } from "../../fuzz/multipart-reader.js";

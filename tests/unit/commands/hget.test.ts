@@ -3,7 +3,7 @@
 // location returned, and the failure statuses 415 / 419 / 403 / 404 with the tree unchanged.
 import { runCommand } from "../../../modules/dm/commands/index.js";
 import { HGET_ACCEPT } from "../../../modules/dm/commands/index.js";
-import { decodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { decodeUtf8 } from "../../../modules/bytes/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID, snapshot } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";

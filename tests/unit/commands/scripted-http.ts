@@ -3,9 +3,9 @@
 // request bodies are produced through write()/drain() with a send buffer that fills every few
 // writes, and response bodies are handed out in small pieces, so code that ignores back-pressure
 // or expects a body in one read fails here too.
-import type { BodyWriter, HttpClient, HttpRequest, HttpResponse } from "../../../modules/dm/session/http.js";
-import { TransportError, TransportFailure } from "../../../modules/dm/session/http.js";
-import { decodeUtf8, encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import type { BodyWriter, HttpClient, HttpRequest, HttpResponse } from "../../../modules/http/index.js";
+import { TransportError, TransportFailure } from "../../../modules/http/index.js";
+import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
 
 export interface Reply { status: number; headers?: Record<string, string>; body?: string | Uint8Array }
 export interface Sent { method: string; url: string; headers: Record<string, string>; body: Uint8Array; text: string; drains: number }

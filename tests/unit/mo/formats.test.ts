@@ -1,7 +1,8 @@
 // Leaf formats (6.3.1) and the standard MO schemas compiled from section 12's tables.
 import { DmError } from "../../../modules/dm/error.js";
 import { DACMO, DEVINFO, DMACC, SESSIONINFO, STANDARD_MOS } from "../../../modules/dm/mo/index.js";
-import { decodeBase64, decodeLeaf, encodeBase64, encodeLeaf, type LeafInput } from "../../../modules/dm/tree/format.js";
+import { decodeBase64, encodeBase64 } from "../../../modules/bytes/index.js";
+import { decodeLeaf, encodeLeaf, type LeafInput } from "../../../modules/dm/tree/format.js";
 import { Access, defineSchema, isHidden, schemaAt, type Format } from "../../../modules/dm/tree/schema.js";
 import { assert, describe, it } from "../../harness/index.js";
 

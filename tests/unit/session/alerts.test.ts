@@ -3,7 +3,7 @@ import { DmError } from "../../../modules/dm/error.js";
 import { AlertQueue } from "../../../modules/dm/session/alerts.js";
 import { Backoff } from "../../../modules/dm/session/backoff.js";
 import { Store } from "../../../modules/dm/store/index.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { PowerCut, RamNorFlash } from "../../fixtures/nor-flash.js";
 import { assert, describe, it } from "../../harness/index.js";
 

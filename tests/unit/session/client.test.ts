@@ -3,7 +3,7 @@
 // alert surviving a failed session and a remount to go out in the next, SUB reports of changed
 // sub-trees (once per change, across a remount), and DEFAULT configuration for a local request.
 import { DmClient, type AccountCredentials } from "../../../modules/dm/client.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { ConnectionType, encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { RamNorFlash } from "../../fixtures/nor-flash.js";

@@ -1,6 +1,6 @@
 // Which TLS mode an account's key material means (interpretation 11, 12.2.1).
 import { bootstrapCredentials, isDerCertificate, trspCredentials } from "../../../modules/dm/credentials.js";
-import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 /** A DER SEQUENCE { SEQUENCE {…} } of the given total length, as a certificate is shaped. */

@@ -5,7 +5,7 @@
 // With ATTEMPTS > 1 a failed attempt is followed by a fresh activation and another read; with
 // "count" the document is only counted, not kept (the benchmark's heap figure).
 import Serial from "embedded:io/serial";
-import { argv, exit, random } from "embedded:sim/host";
+import { argv, exit, random, timers } from "embedded:sim/host";
 import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Command, type Profile } from "../../../modules/pcsc-uart/index.js";
 
@@ -13,6 +13,7 @@ const [path, resetPath, profile, pin, keyArg, attemptsArg, keep] = argv();
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 let apdus = 0;
 const link = new CardLink({
+	timers,
 	clockHz: 3571200,
 	maxBaud: 250000,
 	open: (baud, events) => new Serial({

@@ -6,7 +6,7 @@
 // A step that fails prints {"step":..,"error":FAULT,"message":..} and the script goes on, so a test
 // can show the link recovering. The last line gives the bytes on the line both ways.
 import Serial from "embedded:io/serial";
-import { argv, exit } from "embedded:sim/host";
+import { argv, exit, timers } from "embedded:sim/host";
 import { CardError, CardLink, type Command } from "../../../modules/pcsc-uart/index.js";
 
 const [path, resetPath, ...rest] = argv();
@@ -17,6 +17,7 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 const link = new CardLink({
+	timers,
 	clockHz: 3571200,
 	maxBaud: 250000,
 	...(limit ? { exchangeLimitMs: limit } : {}),

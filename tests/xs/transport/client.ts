@@ -6,8 +6,8 @@
 // An `unread` response is left unread until the next request is done, then read: {abandoned, failure}.
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
-import { argv, exit } from "embedded:sim/host";
-import { TransportError, type HttpMethod, type HttpResponse } from "../../../modules/dm/session/http.js";
+import { argv, exit, timers } from "embedded:sim/host";
+import { TransportError, type HttpMethod, type HttpResponse } from "../../../modules/http/index.js";
 import { Client, PSK_SUITES, X509_SUITES, suiteNamed, type HttpClientOptions, type OriginCredentials } from "../../../modules/transport/index.js";
 
 interface Spec {
@@ -39,7 +39,7 @@ function credentials(origin: string): OriginCredentials | undefined {
 }
 
 let nonce = 0;
-const options: HttpClientOptions = { tcp: TCP as never, resolver: new Resolver(), credentials, timeout: spec.timeout ?? 5000, cnonce: () => `n${++nonce}` };
+const options: HttpClientOptions = { timers, tcp: TCP as never, resolver: new Resolver(), credentials, timeout: spec.timeout ?? 5000, cnonce: () => `n${++nonce}` };
 if (spec.development) options.development = true;
 if (spec.highWater) options.highWater = spec.highWater;
 const client = new Client(options);

@@ -3,7 +3,7 @@
 // {status, headers, body} (body as text), or {error, kind}. SPEC: { requests: [{ method, target,
 // headers?, body?, chunked? }], user?, password?, timeout? , psk?: { identity, key } }.
 import TCP from "embedded:io/socket/tcp";
-import { argv, exit } from "embedded:sim/host";
+import { argv, exit, timers } from "embedded:sim/host";
 import { HttpConnection, HttpError, SecureSocket, type SocketCallbacks, type StreamSocket } from "../../../modules/transport/index.js";
 
 interface Spec {
@@ -27,7 +27,7 @@ function connect(callbacks: SocketCallbacks): StreamSocket {
 }
 
 let counter = 0;
-const options = { connect, host: `127.0.0.1:${port}`, timeout: spec.timeout ?? 5000, cnonce: () => `cnonce${++counter}`, bodyPiece: 7, ...(spec.user !== undefined ? { credentials: { user: spec.user, password: spec.password ?? "" } } : {}) };
+const options = { connect, timers, host: `127.0.0.1:${port}`, timeout: spec.timeout ?? 5000, cnonce: () => `cnonce${++counter}`, bodyPiece: 7, ...(spec.user !== undefined ? { credentials: { user: spec.user, password: spec.password ?? "" } } : {}) };
 const connection = new HttpConnection(options);
 
 function next(i: number): void {

@@ -106,3 +106,9 @@ export function random(into: Uint8Array): Uint8Array {
 	hostRandom(into);
 	return into;
 }
+
+/** The host's one-shot timers, in the shape modules/ take them (modules/time). */
+export const timers = Object.freeze({
+	set: (ms: number, fn: () => void): unknown => setTimeout(fn, ms),
+	clear: (handle: unknown): void => clearTimeout(handle as number | undefined),
+});

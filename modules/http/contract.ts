@@ -1,5 +1,7 @@
-// What the session and its commands need from HTTP: the narrow contract between dm/ and
-// modules/transport (which implements it over TCP or mbedTLS). Nothing in dm/ sees a socket.
+// What the session and its commands need from HTTP: the narrow contract between dm/ (which uses
+// it) and modules/transport (which implements it over TCP or mbedTLS). It lives in a room of its
+// own that imports nothing, so neither side depends on the other: nothing in dm/ sees a socket,
+// and transport knows nothing of DM.
 //
 // Bodies stream both ways with back-pressure and nothing held whole: a request body is written
 // by an async producer that waits on drain() when write() says the send buffer is full; a

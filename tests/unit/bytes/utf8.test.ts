@@ -1,6 +1,6 @@
 // UTF-8 without TextEncoder (codec/utf8.ts): the same answers on Node (a JS loop) and on XS (the
 // engine's own conversions, with the loop as the fallback for surrogates), and linear on both.
-import { decodeUtf8, encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");

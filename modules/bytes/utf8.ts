@@ -1,4 +1,5 @@
-// UTF-8 for JS strings, without TextEncoder (which XS on the device may not have).
+// UTF-8: strings to bytes and back without TextEncoder (which XS on the device may not have), and
+// the one strict validator every room uses.
 //
 // XS keeps strings as UTF-8 and, unlike the spec, counts a character above U+FFFF as ONE unit:
 // "😀".length is 1 and charCodeAt(0) is 0x1F600 there, 2 and 0xD83D on Node. Every loop over a
@@ -99,22 +100,74 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 	return out;
 }
 
-/** Whether the bytes are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
-function isUtf8(bytes: Uint8Array): boolean {
-	for (let i = 0, n = bytes.length; i < n;) {
-		const b = bytes[i]!;
-		if (b < 0x80) { i++; continue; }
-		let need: number, low = 0x80, high = 0xbf;
-		if (b >= 0xc2 && b <= 0xdf) need = 1;
-		else if (b >= 0xe0 && b <= 0xef) { need = 2; if (b === 0xe0) low = 0xa0; if (b === 0xed) high = 0x9f; }
-		else if (b >= 0xf0 && b <= 0xf4) { need = 3; if (b === 0xf0) low = 0x90; if (b === 0xf4) high = 0x8f; }
-		else return false;
-		for (let k = 1; k <= need; k++) {
-			const c = bytes[i + k];
-			if (c === undefined || c < low || c > high) return false;
+// ---- the validator (RFC 3629) ----
+//
+// One loop for every room: whole values (isUtf8, decodeUtf8) and values that arrive in pieces
+// (Utf8Validator: an HGET body, a leaf streamed to flash). Its state between pieces is one number:
+// the continuation bytes still due (bits 0-1) and the bounds of the next one (low bits 8-15, high
+// bits 16-23), which is how overlong forms (E0 80.., F0 80..), encoded surrogates (ED A0..) and
+// code points above U+10FFFF (F4 90..) are refused at the second byte. C0, C1 and F5-FF never lead.
+
+const BETWEEN = 0;    // no sequence open
+const INVALID = -1;
+
+function scanUtf8(bytes: Uint8Array, start: number, end: number, state: number): number {
+	let i = start, need = state & 3, low = (state >> 8) & 0xff, high = (state >> 16) & 0xff;
+	for (;;) {
+		// the continuation bytes of the open sequence (one cut by the last piece's end, at first)
+		for (; need && i < end; i++, need--) {
+			const c = bytes[i]!;
+			if (c < low || c > high) return INVALID;
 			low = 0x80; high = 0xbf;
 		}
-		i += need + 1;
+		if (need) return need | (low << 8) | (high << 16);
+		// ASCII runs first: most text is ASCII, and this loop is what a key or a value costs
+		let b = 0;
+		while (i < end && (b = bytes[i]!) < 0x80) i++;
+		if (i >= end) return BETWEEN;
+		i++;
+		if (b >= 0xc2 && b <= 0xdf) { need = 1; low = 0x80; high = 0xbf; }
+		else if (b >= 0xe0 && b <= 0xef) { need = 2; low = b === 0xe0 ? 0xa0 : 0x80; high = b === 0xed ? 0x9f : 0xbf; }
+		else if (b >= 0xf0 && b <= 0xf4) { need = 3; low = b === 0xf0 ? 0x90 : 0x80; high = b === 0xf4 ? 0x8f : 0xbf; }
+		else return INVALID;
 	}
-	return true;
+}
+
+/** Whether the bytes are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
+export function isUtf8(bytes: Uint8Array): boolean {
+	return scanUtf8(bytes, 0, bytes.length, BETWEEN) === BETWEEN;
+}
+
+export const enum Utf8Verdict {
+	/** every sequence so far is whole and valid */
+	Valid = 0,
+	/** valid so far, but the last sequence is cut at the piece's end: the next piece continues it */
+	Incomplete = 1,
+	/** not UTF-8; stays so until reset() */
+	Invalid = 2,
+}
+
+/** Strict UTF-8 over bytes that arrive in pieces split anywhere, a sequence included. */
+export class Utf8Validator {
+	private state = BETWEEN;
+
+	/** Checks the next piece (or bytes[start..end) of it). */
+	feed(bytes: Uint8Array, start = 0, end = bytes.length): Utf8Verdict {
+		if (this.state !== INVALID) this.state = scanUtf8(bytes, start, end, this.state);
+		return this.verdict();
+	}
+
+	/** The verdict at the end of input: a sequence still cut there is Invalid. */
+	end(): Utf8Verdict.Valid | Utf8Verdict.Invalid {
+		if (this.state !== BETWEEN) this.state = INVALID;
+		return this.state === BETWEEN ? Utf8Verdict.Valid : Utf8Verdict.Invalid;
+	}
+
+	reset(): void {
+		this.state = BETWEEN;
+	}
+
+	private verdict(): Utf8Verdict {
+		return this.state === BETWEEN ? Utf8Verdict.Valid : this.state === INVALID ? Utf8Verdict.Invalid : Utf8Verdict.Incomplete;
+	}
 }
