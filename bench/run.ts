@@ -12,6 +12,13 @@ import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
 
+/** modules/crypto's natives per call (`npm run bench -- crypto`): SHA-256, HMAC, AES-128 ECB/CBC, CMAC. */
+async function cryptoFigures(): Promise<Record<string, number>> {
+	const r = await runXsdm(compiled("bench/xs/crypto.ts"), [], { timeoutMs: 300000 });
+	if (r.code !== 0) throw new Error(`bench/xs/crypto failed:\n${r.stderr}`);
+	return JSON.parse(r.stdout.trim()) as Record<string, number>;
+}
+
 async function main(): Promise<void> {
 	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
 	const only = process.argv[2];
@@ -25,6 +32,11 @@ async function main(): Promise<void> {
 		report();
 		return;
 	}
+	if (only === "crypto") {
+		Object.assign(figures, await cryptoFigures());
+		report();
+		return;
+	}
 	if (only === "tls") {
 		Object.assign(figures, await tlsFigures());
 		report();
@@ -34,6 +46,8 @@ async function main(): Promise<void> {
 	Object.assign(figures, await sessionHeapLimitFigures());
 	Object.assign(figures, await startFigures());
 	Object.assign(figures, await sessionCpuFigures());
+
+	Object.assign(figures, await cryptoFigures());
 
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);
