@@ -80,7 +80,10 @@ uint32_t iso7816CyclesUs(uint32_t cycles, uint32_t clockHz);
  * drove the line while we sent (a collision), and an echo received with a framing or parity error
  * means the card signalled a parity error in the guard time (T=0: the byte must be sent again).
  */
-#define ISO7816_ECHO_DEPTH 64
+#ifndef ISO7816_ECHO_DEPTH
+	/* the longest write a T=0 exchange makes: a 5-byte header, then up to 255 data bytes */
+	#define ISO7816_ECHO_DEPTH 272
+#endif
 
 typedef struct {
 	uint8_t expected[ISO7816_ECHO_DEPTH];
