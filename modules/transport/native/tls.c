@@ -209,6 +209,12 @@ static const char* alertName(int alert)
 	}
 }
 
+#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
+	#define TLS11_NOTE "(TLS 1.1 only when the account allows it, in X.509 mode)"
+#else
+	#define TLS11_NOTE "(this build's mbedTLS has no TLS 1.1)"
+#endif
+
 /* The ServerHello chose a version or suite the client did not offer. mbedTLS 3 replaced the
    BAD_HS_* codes with generic ones: BAD_PROTOCOL_VERSION, and ILLEGAL_PARAMETER for a suite,
    which other messages raise too, hence the state check. */
@@ -233,7 +239,7 @@ static void describe(TLSRecord* tls, int error, const char* during)
 		if ((alert == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) || (alert == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) || (alert == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY))
 			hint = ": check the PSK identity and key the account gives this server";
 		else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
-			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers (TLS 1.1 only when the account allows it, in X.509 mode)";
+			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers " TLS11_NOTE;
 		else if ((alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) || (alert == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY))
 			hint = tls->tls11 ? ": no cipher suite in common (9.2.2's for TLS 1.2, AES-128 CBC SHA-1 for TLS 1.1; never below TLS 1.1), or the server refused the credentials" : ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
 		snprintf(out, size, "TLS %s failed: the server sent alert %d (%s)%s", during, alert, alertName(alert), hint);
