@@ -1,6 +1,7 @@
 // npm run bench: runs the XS benchmarks on the simulator host, prints a table, and writes
 // bench/out/figures.json (one object: snake_case name → number; times in µs, heap in bytes,
 // ratios measured within one run). Nothing here gates CI.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,20 @@ import { startFigures } from "./start.js";
 import { tlsFigures } from "./tls.js";
 
 const figures: Record<string, number> = {};
+
+/** The ISO 7816-3 line core's timing figures (`npm run bench -- iso7816`): rates, etu, waiting times, activation, echo filter cost. */
+function iso7816Figures(): Record<string, number> {
+	const r = spawnSync(join(root, "build/sim/iso7816-line-test"), ["--bench"], { encoding: "utf8", timeout: 120000 });
+	if (r.status !== 0) throw new Error(`build/sim/iso7816-line-test --bench failed: ${r.stderr || r.error?.message}`);
+	return JSON.parse(r.stdout.trim()) as Record<string, number>;
+}
+
+/** modules/crypto's natives per call (`npm run bench -- crypto`): SHA-256, HMAC, AES-128 ECB/CBC, CMAC. */
+async function cryptoFigures(): Promise<Record<string, number>> {
+	const r = await runXsdm(compiled("bench/xs/crypto.ts"), [], { timeoutMs: 300000 });
+	if (r.code !== 0) throw new Error(`bench/xs/crypto failed:\n${r.stderr}`);
+	return JSON.parse(r.stdout.trim()) as Record<string, number>;
+}
 
 async function main(): Promise<void> {
 	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
@@ -25,6 +40,16 @@ async function main(): Promise<void> {
 		report();
 		return;
 	}
+	if (only === "iso7816") {
+		Object.assign(figures, iso7816Figures());
+		report();
+		return;
+	}
+	if (only === "crypto") {
+		Object.assign(figures, await cryptoFigures());
+		report();
+		return;
+	}
 	if (only === "tls") {
 		Object.assign(figures, await tlsFigures());
 		report();
@@ -34,6 +59,9 @@ async function main(): Promise<void> {
 	Object.assign(figures, await sessionHeapLimitFigures());
 	Object.assign(figures, await startFigures());
 	Object.assign(figures, await sessionCpuFigures());
+
+	Object.assign(figures, await cryptoFigures());
+	Object.assign(figures, iso7816Figures());
 
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);

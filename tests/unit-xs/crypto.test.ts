@@ -67,6 +67,19 @@ describe("native HMAC-SHA-256 (RFC 4231)", () => {
 			assert.bytes(hmacSha256(key, data), hmac(nobleSha256, key, data));
 		}
 	});
+	it("takes an empty key, one-shot and incremental (PSA refuses empty key material: the binding gives the same HMAC key as one zero byte)", () => {
+		const data = ascii("empty key");
+		const expected = hmac(nobleSha256, new Uint8Array(0), data);
+		assert.bytes(hmacSha256(new Uint8Array(0), data), expected);
+		assert.bytes(createHmacSha256(new Uint8Array(0)).update(data).digest(), expected);
+		assert.bytes(hmacSha256(new Uint8Array(1), data), expected, "RFC 2104 pads short keys with zeros");
+	});
+	it("survives more unfinished incremental HMACs than the crypto library has key slots (dropped ones are collected)", () => {
+		const key = ascii("key"), data = ascii("data");
+		for (let n = 0; n < 100; n++) createHmacSha256(key).update(data);
+		assert.bytes(createHmacSha256(key).update(data).digest(), hmac(nobleSha256, key, data));
+		assert.bytes(aesCmac(new Uint8Array(16), new Uint8Array(0)), aesCmac(new Uint8Array(16), new Uint8Array(0)));
+	});
 });
 
 describe("native AES-128 (FIPS-197, SP 800-38A)", () => {

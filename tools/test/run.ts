@@ -4,6 +4,8 @@
 //   3. every tests/unit file, and the XS-only tests/unit-xs files (those that need the host's
 //      natives), on XS through build/sim/xsdm
 //   4. the smoke subset (tests/unit/smoke32.json) on the 32-bit build/sim/xsdm32
+//   and, after the type check, every native C file compiled with -Wall -Wextra -Werror, 64- and 32-bit,
+//   and the C tests of C cores (tests/native, built by hosts/sim's Makefile)
 // Options: --grep TEXT limits files to those whose path contains TEXT; --no-node, --no-xs.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -44,6 +46,35 @@ function testFiles(dir: string): string[] {
 function typecheck(): void {
 	const r = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.modules.json")], { stdio: "inherit" });
 	record("typecheck modules/ (XS globals)", { passed: r.status === 0 ? 1 : 0, failed: r.status === 0 ? 0 : 1, skipped: 0 });
+}
+
+/** Every C file of ours (module natives, the sim host) compiled 64- and 32-bit with -Wall -Wextra -Werror (hosts/sim/Makefile). */
+function nativeWarnings(): void {
+	const r = spawnSync("make", ["-s", "-C", join(root, "hosts/sim"), "check-warnings", `ONLY=${grep}`], { encoding: "utf8" });
+	const ok = (r.stdout.match(/^ok /gm) ?? []).length;
+	const failed = (r.stdout.match(/^FAIL /gm) ?? []).length;
+	if (failed || r.status !== 0) process.stderr.write(r.stdout.split("\n").filter((l) => !l.startsWith("ok ")).join("\n") + r.stderr);
+	if (ok + failed === 0 && !grep) {
+		record("natives -Wall -Wextra -Werror", { passed: 0, failed: 1, skipped: 0 });
+		return;
+	}
+	if (ok + failed) record("natives -Wall -Wextra -Werror", { passed: ok, failed: failed + (r.status === 0 ? 0 : 1), skipped: 0 });
+}
+
+/** The C tests of C cores (tests/native), 64- and 32-bit: each prints "N passed, N failed". */
+function nativeTests(): void {
+	if (!"tests/native/iso7816-line.test.c".includes(grep)) return;
+	for (const [suite, binary] of [["ISO 7816 line core (C, 64-bit)", "build/sim/iso7816-line-test"], ["ISO 7816 line core (C, 32-bit)", "build/sim/iso7816-line-test32"]] as const) {
+		const r = spawnSync(join(root, binary), [], { encoding: "utf8", timeout: 60000 });
+		const failures = (r.stdout ?? "").split("\n").filter((l) => l.startsWith("not ok"));
+		if (failures.length) console.error(failures.join("\n"));
+		const m = /^(\d+) passed, (\d+) failed$/m.exec(r.stdout ?? "");
+		if (!m || (r.status !== 0 && Number(m[2]) === 0)) {
+			console.error(`✗ ${binary}: exit ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ""}${m ? "" : ", no totals line"}`);
+			record(suite, { passed: m ? Number(m[1]) : 0, failed: (m ? Number(m[2]) : 0) + 1, skipped: 0 });
+		}
+		else record(suite, { passed: Number(m[1]), failed: Number(m[2]), skipped: 0 });
+	}
 }
 
 async function mocha(files: string[]): Promise<void> {
@@ -95,6 +126,8 @@ async function xs(suite: string, binary: string, files: string[], timeoutMs: num
 
 async function main(): Promise<void> {
 	typecheck();
+	nativeWarnings();
+	nativeTests();
 	const unit = testFiles("tests/unit");
 	if (runNode) await mocha([...unit, ...testFiles("tests/host"), ...testFiles("tests/e2e")]);
 	if (runXs) {

@@ -14,6 +14,11 @@
  * client's private key is parsed straight from the caller's buffer into mbedTLS's pk context,
  * which mbedtls_pk_free wipes. No error text ever contains key or session bytes.
  *
+ * mbedTLS generations: 2.28 (Debian, the sim host) and 4.x (ESP-IDF v6, with TF-PSA-Crypto), and
+ * 3.x in between. The differences are kept to the small #if blocks below, each saying what changed;
+ * tools/esp32/check-natives compiles this file against 4.x headers. mbedTLS 4 has no TLS 1.1 and
+ * of the seven PSK suites of 9.2.2 only PSK and ECDHE-PSK (README.md, "TLS").
+ *
  * Modes (interpretation 11): PSK, or X.509 with the server verified against the account's trust
  * anchors and for the server name (MBEDTLS_SSL_VERIFY_REQUIRED), the client's certificate sent
  * when the account has one. The validity dates are checked against the host's clock: on the
@@ -22,9 +27,9 @@
 #include "xsmc.h"
 #include "tls.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
+#include <psa/crypto.h>
 #include <mbedtls/error.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/ssl.h>
@@ -32,6 +37,17 @@
 #include <mbedtls/version.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/x509_crt.h>
+
+/* mbedTLS 4 draws every random byte from PSA's generator (psa_crypto_init seeds it): the
+   ctr_drbg/entropy API is private there, mbedtls_ssl_conf_rng is gone and mbedtls_pk_parse_key
+   takes no RNG. Before 4, the TLS layer needs a generator of ours. */
+#if MBEDTLS_VERSION_NUMBER < 0x04000000
+	#define TLS_OWN_DRBG 1
+	#include <mbedtls/ctr_drbg.h>
+	#include <mbedtls/entropy.h>
+#else
+	#define TLS_OWN_DRBG 0
+#endif
 
 #ifndef MODDEF_TLS_RXBUF
 	#define MODDEF_TLS_RXBUF (2048)		/* bytes of ciphertext fed but not yet taken by mbedTLS */
@@ -52,6 +68,13 @@
 	#define PRIV(F) F
 #endif
 
+/* mbedTLS 3 renamed the client's NewSessionTicket state (TLS 1.3 has its own) */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	#define TLS_STATE_NEW_SESSION_TICKET MBEDTLS_SSL_NEW_SESSION_TICKET
+#else
+	#define TLS_STATE_NEW_SESSION_TICKET MBEDTLS_SSL_SERVER_NEW_SESSION_TICKET
+#endif
+
 enum { kHandshake = 1, kOpen, kClosed, kFailed };
 
 typedef struct {
@@ -62,7 +85,9 @@ typedef struct {
 	mbedtls_x509_crt own;
 	mbedtls_pk_context ownKey;
 	int suites[TLS_MAX_SUITES + 1];
+#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
 	int suitesTls11[TLS_MAX_SUITES + 4];	/* what the ClientHello offers when TLS 1.1 is allowed */
+#endif
 	uint8_t state;
 	uint8_t resumed;
 	uint8_t transportEnded;	/* the TCP socket reported onError: no more ciphertext will come */
@@ -82,11 +107,13 @@ typedef struct {
 	uint8_t bytes[];
 } TLSSessionRecord;
 
+#if TLS_OWN_DRBG
 /* One random generator for every connection: seeding costs an entropy poll, and on the ESP32 the
    Moddable SDK keeps a single one too. It holds no secret of any connection. */
 static mbedtls_entropy_context gEntropy;
 static mbedtls_ctr_drbg_context gDrbg;
 static int gDrbgReady;
+#endif
 
 static void tlsDestructor(void* data);
 const xsHostHooks xsTlsHooks = { tlsDestructor, NULL, NULL };
@@ -182,6 +209,25 @@ static const char* alertName(int alert)
 	}
 }
 
+#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
+	#define TLS11_NOTE "(TLS 1.1 only when the account allows it, in X.509 mode)"
+#else
+	#define TLS11_NOTE "(this build's mbedTLS has no TLS 1.1)"
+#endif
+
+/* The ServerHello chose a version or suite the client did not offer. mbedTLS 3 replaced the
+   BAD_HS_* codes with generic ones: BAD_PROTOCOL_VERSION, and ILLEGAL_PARAMETER for a suite,
+   which other messages raise too, hence the state check. */
+static int serverHelloRefused(TLSRecord* tls, int error)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return (error == MBEDTLS_ERR_SSL_BAD_PROTOCOL_VERSION)
+		|| ((error == MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER) && (tls->ssl.PRIV(state) == MBEDTLS_SSL_SERVER_HELLO));
+#else
+	return (error == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO) || (error == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION);
+#endif
+}
+
 /* What went wrong, in words that say what to check. Never includes secret bytes. */
 static void describe(TLSRecord* tls, int error, const char* during)
 {
@@ -193,12 +239,12 @@ static void describe(TLSRecord* tls, int error, const char* during)
 		if ((alert == MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR) || (alert == MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC) || (alert == MBEDTLS_SSL_ALERT_MSG_UNKNOWN_PSK_IDENTITY))
 			hint = ": check the PSK identity and key the account gives this server";
 		else if (alert == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
-			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers (TLS 1.1 only when the account allows it, in X.509 mode)";
+			hint = tls->tls11 ? ": the server speaks neither TLS 1.2 nor TLS 1.1, the versions the client offers" : ": the server does not speak TLS 1.2, the only version the client offers " TLS11_NOTE;
 		else if ((alert == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE) || (alert == MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY))
 			hint = tls->tls11 ? ": no cipher suite in common (9.2.2's for TLS 1.2, AES-128 CBC SHA-1 for TLS 1.1; never below TLS 1.1), or the server refused the credentials" : ": no cipher suite of section 9.2.2 in common (is the server limited to TLS 1.0/1.1? they have none of them; the client speaks TLS 1.2 only), or the server refused the credentials";
 		snprintf(out, size, "TLS %s failed: the server sent alert %d (%s)%s", during, alert, alertName(alert), hint);
 	}
-	else if ((error == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO) || (error == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION))
+	else if (serverHelloRefused(tls, error))
 		snprintf(out, size, "TLS %s failed: the server chose a version or cipher suite the client did not offer (%s)", during, tls->tls11 ? "TLS 1.2 with the suites of section 9.2.2, or TLS 1.1" : "only TLS 1.2 with the suites of section 9.2.2");
 	else if (error == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
 		uint32_t flags = mbedtls_ssl_get_verify_result(&tls->ssl);
@@ -233,8 +279,12 @@ static void fail(xsMachine* the, TLSRecord* tls, int error, const char* during)
 
 /* ---- construction ---- */
 
+/* PSA first: mbedTLS 3 with MBEDTLS_USE_PSA_CRYPTO and every mbedTLS 4 need it before a handshake
+   (it is idempotent, and modules/crypto calls it too). */
 static int seedRandom(void)
 {
+	if (psa_crypto_init() != PSA_SUCCESS) return -1;
+#if TLS_OWN_DRBG
 	if (gDrbgReady) return 0;
 	mbedtls_entropy_init(&gEntropy);
 	mbedtls_ctr_drbg_init(&gDrbg);
@@ -242,6 +292,9 @@ static int seedRandom(void)
 	int error = mbedtls_ctr_drbg_seed(&gDrbg, mbedtls_entropy_func, &gEntropy, personal, sizeof(personal) - 1);
 	if (!error) gDrbgReady = 1;
 	return error;
+#else
+	return 0;
+#endif
 }
 
 /* Copies a string or buffer property out of the XS heap into a malloc'd block the caller wipes. */
@@ -274,7 +327,9 @@ static void freeSecret(uint8_t* data, size_t length)
 	}
 }
 
-/* Takes the suites as IANA numbers; each must be one this mbedTLS knows and allows for TLS 1.2. */
+/* Takes the suites as IANA numbers and keeps those this mbedTLS has built in: mbedTLS 4 has only
+   PSK and ECDHE-PSK of 9.2.2's PSK suites and only ECDHE-ECDSA of its X.509 ones (README.md,
+   "TLS"), so the same list serves every build. None left is an error that names them. */
 static void readSuites(xsMachine* the, xsSlot* options, int* suites)
 {
 	xsmcGet(xsVar(0), *options, xsID("suites"));
@@ -282,18 +337,20 @@ static void readSuites(xsMachine* the, xsSlot* options, int* suites)
 	xsmcGet(xsVar(1), xsVar(0), xsID("length"));
 	int count = xsmcToInteger(xsVar(1));
 	if ((count < 1) || (count > TLS_MAX_SUITES)) xsRangeError("suites: 1..%d of them, not %d", TLS_MAX_SUITES, count);
+	int kept = 0;
+	char missing[8 * TLS_MAX_SUITES] = "";
 	for (int i = 0; i < count; i++) {
 		xsmcGetIndex(xsVar(1), xsVar(0), i);
 		int id = xsmcToInteger(xsVar(1));
-		const mbedtls_ssl_ciphersuite_t* info = mbedtls_ssl_ciphersuite_from_id(id);
-		if (!info) xsRangeError("cipher suite 0x%04x is not built into this mbedTLS", id);
-		suites[i] = id;
+		if (mbedtls_ssl_ciphersuite_from_id(id)) suites[kept++] = id;
+		else snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%04x", i ? " " : "", (unsigned)id & 0xffff);
 	}
-	suites[count] = 0;
+	if (!kept) xsRangeError("no cipher suite offered is built into this mbedTLS: choose others (%s)", missing);
+	suites[kept] = 0;
 }
 
 /* Parses the DER certificates of an array (or one buffer) into chain; a RangeError names the bad one. */
-static int parseCertificates(xsMachine* the, xsSlot* list, mbedtls_x509_crt* chain, const char* name)
+static int parseCertificates(xsMachine* the, xsSlot* list, mbedtls_x509_crt* chain)
 {
 	int count = 1;
 	int isArray = xsmcIsInstanceOf(*list, xsArrayPrototype);
@@ -318,26 +375,46 @@ static int parseCertificates(xsMachine* the, xsSlot* list, mbedtls_x509_crt* cha
    lowest version allowed, so that list is 9.2.2's suites followed by these; the TLS 1.2 list stays
    9.2.2's alone, and mbedTLS checks the ServerHello against the list of the version chosen: a TLS 1.2
    server that picks one of these is refused, never used. */
+#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
 static const int gTls11Suites[] = {
 	0xc009,	/* TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA */
 	0x0033,	/* TLS_DHE_RSA_WITH_AES_128_CBC_SHA */
 	0x002f,	/* TLS_RSA_WITH_AES_128_CBC_SHA */
 	0
 };
+#endif
+
+/* TLS 1.2 and nothing else. mbedTLS 3.2 replaced the (major, minor) pair with one version number;
+   4.x has only the new call. */
+static void onlyTls12(mbedtls_ssl_config* conf)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+	mbedtls_ssl_conf_min_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+	mbedtls_ssl_conf_max_tls_version(conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+	mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+}
 
 /* X.509 mode: trust anchors required, own certificate and key together or not at all. */
 static void configureX509(xsMachine* the, TLSRecord* tls, xsSlot* x509)
 {
 	xsmcGet(xsVar(1), *x509, xsID("trustAnchors"));
 	if (!xsmcTest(xsVar(1))) xsTypeError("x509.trustAnchors required: the DER certificates the server's must chain to (Ext/TrustAnchor)");
-	int error = parseCertificates(the, &xsVar(1), &tls->trust, "trustAnchors");
+	int error = parseCertificates(the, &xsVar(1), &tls->trust);
 	if (error) {
 		char text[96];
 		mbedtls_strerror(error, text, sizeof(text));
 		xsRangeError("x509.trustAnchors: not DER certificates (%s)", text);
 	}
 	xsmcGet(xsVar(1), *x509, xsID("allowTls11"));
+#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
 	tls->tls11 = xsmcTest(xsVar(1)) ? 1 : 0;
+#else
+	/* mbedTLS 3 and later have no TLS 1.1: an account that allows it still gets TLS 1.2 only */
+	tls->tls11 = 0;
+#endif
 	xsmcGet(xsVar(1), *x509, xsID("certificate"));
 	xsmcGet(xsVar(2), *x509, xsID("key"));
 	if (xsmcTest(xsVar(1)) != xsmcTest(xsVar(2))) xsTypeError("x509.certificate and x509.key go together (Auth/Trsp/Data and Secret)");
@@ -347,10 +424,11 @@ static void configureX509(xsMachine* the, TLSRecord* tls, xsSlot* x509)
 		xsmcGetBufferReadable(xsVar(1), &data, &length);
 		if (mbedtls_x509_crt_parse_der(&tls->own, data, length)) xsRangeError("x509.certificate: not a DER certificate");
 		xsmcGetBufferReadable(xsVar(2), &data, &length);
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-		error = mbedtls_pk_parse_key(&tls->ownKey, data, length, NULL, 0, mbedtls_ctr_drbg_random, &gDrbg);
-#else
+#if MBEDTLS_VERSION_NUMBER >= 0x04000000 || MBEDTLS_VERSION_NUMBER < 0x03000000
+		/* 2.x had no RNG argument; 3.x added one (blinding), 4.x uses PSA's */
 		error = mbedtls_pk_parse_key(&tls->ownKey, data, length, NULL, 0);
+#else
+		error = mbedtls_pk_parse_key(&tls->ownKey, data, length, NULL, 0, mbedtls_ctr_drbg_random, &gDrbg);
 #endif
 		if (error) xsRangeError("x509.key: not a DER private key (PKCS#8 or PKCS#1/SEC1)");
 	}
@@ -413,15 +491,17 @@ void xs_tls_constructor(xsMachine* the)
 	int error = mbedtls_ssl_config_defaults(&tls->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
 	if (!error) {
 		/* every suite of 9.2.2 is TLS 1.2 only (interpretation 8) */
-		mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-		mbedtls_ssl_conf_max_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+		onlyTls12(&tls->conf);
 		mbedtls_ssl_conf_ciphersuites(&tls->conf, tls->suites);
+#if TLS_OWN_DRBG
 		mbedtls_ssl_conf_rng(&tls->conf, mbedtls_ctr_drbg_random, &gDrbg);
+#endif
 		mbedtls_ssl_conf_session_tickets(&tls->conf, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
 		if (x509) {
 			/* the server proves itself with a certificate chaining to a trust anchor, for this host name */
 			mbedtls_ssl_conf_authmode(&tls->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 			mbedtls_ssl_conf_ca_chain(&tls->conf, &tls->trust, NULL);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_1)
 			if (tls->tls11) {
 				mbedtls_ssl_conf_min_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
 				mbedtls_ssl_conf_max_version(&tls->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
@@ -431,6 +511,7 @@ void xs_tls_constructor(xsMachine* the)
 				tls->suitesTls11[n] = 0;
 				mbedtls_ssl_conf_ciphersuites_for_version(&tls->conf, tls->suitesTls11, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_2);
 			}
+#endif
 			if (tls->own.version) error = mbedtls_ssl_conf_own_cert(&tls->conf, &tls->own, &tls->ownKey);
 		}
 		else {
@@ -517,7 +598,7 @@ void xs_tls_step(xsMachine* the)
 		/* a resumed handshake goes from ServerHello straight to the server's ChangeCipherSpec
 		   (or its NewSessionTicket): no certificate, no key exchange */
 		if ((before == MBEDTLS_SSL_SERVER_HELLO) && (tls->ssl.PRIV(state) != MBEDTLS_SSL_SERVER_HELLO))
-			tls->resumed = (tls->ssl.PRIV(state) == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) || (tls->ssl.PRIV(state) == MBEDTLS_SSL_SERVER_NEW_SESSION_TICKET);
+			tls->resumed = (tls->ssl.PRIV(state) == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC) || (tls->ssl.PRIV(state) == TLS_STATE_NEW_SESSION_TICKET);
 	}
 	xsmcSetBoolean(xsResult, tls->state != kHandshake);
 }
