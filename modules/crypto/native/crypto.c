@@ -1,5 +1,5 @@
 /*
- * SHA-256, HMAC-SHA-256, AES-128 (ECB, CBC) and AES-CMAC for XS, through mbedTLS.
+ * SHA-256, HMAC-SHA-256, AES-128/192/256 (ECB, CBC) and AES-CMAC for XS, through mbedTLS.
  * The same file builds into the simulator host (Debian's mbedTLS 2.28) and the ESP32 build
  * (ESP-IDF's mbedTLS 3.x); the few calls whose names changed between them are wrapped below.
  * Keys and intermediate state are wiped before their memory is given back.
@@ -177,25 +177,24 @@ void xs_crypto_hmac_finish(xsMachine* the)
 	setResult(the, mac, sizeof(mac));
 }
 
-/* ---- AES-128 ---- */
+/* ---- AES-128/192/256 (SCP03 allows all three static key lengths, GP Amendment D) ---- */
 
-static uint8_t* aesKey(xsMachine* the, xsSlot* slot)
+static uint8_t* aesKey(xsMachine* the, xsSlot* slot, size_t* length)
 {
-	size_t length;
-	uint8_t* key = copyArgument(the, slot, &length);
-	if (length != 16) {
-		freeSecret(key, length);
-		xsRangeError("AES-128 key must be 16 bytes, not %u", (unsigned)length);
+	uint8_t* key = copyArgument(the, slot, length);
+	if (*length != 16 && *length != 24 && *length != 32) {
+		freeSecret(key, *length);
+		xsRangeError("AES key must be 16, 24 or 32 bytes, not %u", (unsigned)*length);
 	}
 	return key;
 }
 
-static uint8_t* blocks(xsMachine* the, xsSlot* slot, size_t* length, uint8_t* key)
+static uint8_t* blocks(xsMachine* the, xsSlot* slot, size_t* length, uint8_t* key, size_t keyLength)
 {
 	uint8_t* data = copyArgument(the, slot, length);
 	if (*length % AES_BLOCK) {
 		freeSecret(data, *length);
-		freeSecret(key, 16);
+		freeSecret(key, keyLength);
 		xsRangeError("AES data must be a multiple of 16 bytes, not %u (no padding is applied)", (unsigned)*length);
 	}
 	return data;
@@ -204,17 +203,19 @@ static uint8_t* blocks(xsMachine* the, xsSlot* slot, size_t* length, uint8_t* ke
 /* aesEcb(key, data, encrypt) → ArrayBuffer */
 void xs_crypto_aes_ecb(xsMachine* the)
 {
-	uint8_t* key = aesKey(the, &xsArg(0));
+	size_t keyLength;
+	uint8_t* key = aesKey(the, &xsArg(0), &keyLength);
 	size_t length;
-	uint8_t* data = blocks(the, &xsArg(1), &length, key);
+	uint8_t* data = blocks(the, &xsArg(1), &length, key, keyLength);
 	int encrypt = xsmcToBoolean(xsArg(2));
 	mbedtls_aes_context aes;
 	mbedtls_aes_init(&aes);
-	int failed = encrypt ? mbedtls_aes_setkey_enc(&aes, key, 128) : mbedtls_aes_setkey_dec(&aes, key, 128);
+	unsigned bits = (unsigned)keyLength * 8;
+	int failed = encrypt ? mbedtls_aes_setkey_enc(&aes, key, bits) : mbedtls_aes_setkey_dec(&aes, key, bits);
 	for (size_t at = 0; !failed && at < length; at += AES_BLOCK)
 		failed = mbedtls_aes_crypt_ecb(&aes, encrypt ? MBEDTLS_AES_ENCRYPT : MBEDTLS_AES_DECRYPT, data + at, data + at);
 	mbedtls_aes_free(&aes);
-	freeSecret(key, 16);
+	freeSecret(key, keyLength);
 	if (failed) { freeSecret(data, length); xsUnknownError("aes failed"); }
 	setResult(the, data, length);
 	freeSecret(data, length);
@@ -223,24 +224,26 @@ void xs_crypto_aes_ecb(xsMachine* the)
 /* aesCbc(key, iv, data, encrypt) → ArrayBuffer */
 void xs_crypto_aes_cbc(xsMachine* the)
 {
-	uint8_t* key = aesKey(the, &xsArg(0));
+	size_t keyLength;
+	uint8_t* key = aesKey(the, &xsArg(0), &keyLength);
 	size_t ivLength;
 	uint8_t* iv = copyArgument(the, &xsArg(1), &ivLength);
 	if (ivLength != AES_BLOCK) {
-		freeSecret(key, 16);
+		freeSecret(key, keyLength);
 		freeSecret(iv, ivLength);
 		xsRangeError("AES-CBC IV must be 16 bytes, not %u", (unsigned)ivLength);
 	}
 	size_t length;
-	uint8_t* data = blocks(the, &xsArg(2), &length, key);
+	uint8_t* data = blocks(the, &xsArg(2), &length, key, keyLength);
 	int encrypt = xsmcToBoolean(xsArg(3));
 	mbedtls_aes_context aes;
 	mbedtls_aes_init(&aes);
-	int failed = encrypt ? mbedtls_aes_setkey_enc(&aes, key, 128) : mbedtls_aes_setkey_dec(&aes, key, 128);
+	unsigned bits = (unsigned)keyLength * 8;
+	int failed = encrypt ? mbedtls_aes_setkey_enc(&aes, key, bits) : mbedtls_aes_setkey_dec(&aes, key, bits);
 	if (!failed)
 		failed = mbedtls_aes_crypt_cbc(&aes, encrypt ? MBEDTLS_AES_ENCRYPT : MBEDTLS_AES_DECRYPT, length, iv, data, data);
 	mbedtls_aes_free(&aes);
-	freeSecret(key, 16);
+	freeSecret(key, keyLength);
 	freeSecret(iv, AES_BLOCK);
 	if (failed) { freeSecret(data, length); xsUnknownError("aes failed"); }
 	setResult(the, data, length);
@@ -250,12 +253,14 @@ void xs_crypto_aes_cbc(xsMachine* the)
 /* aesCmac(key, data) → ArrayBuffer(16), NIST SP 800-38B */
 void xs_crypto_aes_cmac(xsMachine* the)
 {
-	uint8_t* key = aesKey(the, &xsArg(0));
+	size_t keyLength;
+	uint8_t* key = aesKey(the, &xsArg(0), &keyLength);
 	size_t length;
 	uint8_t* data = copyArgument(the, &xsArg(1), &length);
 	uint8_t mac[AES_BLOCK];
-	int failed = mbedtls_cipher_cmac(mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_128_ECB), key, 128, data, length, mac);
-	freeSecret(key, 16);
+	mbedtls_cipher_type_t type = keyLength == 32 ? MBEDTLS_CIPHER_AES_256_ECB : keyLength == 24 ? MBEDTLS_CIPHER_AES_192_ECB : MBEDTLS_CIPHER_AES_128_ECB;
+	int failed = mbedtls_cipher_cmac(mbedtls_cipher_info_from_type(type), key, (unsigned)keyLength * 8, data, length, mac);
+	freeSecret(key, keyLength);
 	freeSecret(data, length);
 	if (failed) xsUnknownError("cmac failed");
 	setResult(the, mac, sizeof(mac));
