@@ -27,7 +27,7 @@ export interface BootstrapObject {
 
 export interface BootstrapOptions {
 	profile: Profile;
-	/** ASCII digits; asked for only when the DODF marks the object private or modifiable */
+	/** ASCII digits; presented (once, see verifyOnce) only when the DODF marks the object private or modifiable */
 	pin?: Uint8Array;
 	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel */
 	chunk?: number;
@@ -140,10 +140,7 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 			if (object) break;
 		}
 		if (!object) throw new CardError("absent", "no DODF holds a DM bootstrap object (OID 2.23.43.7.1): this card carries no DM bootstrap");
-		if (object.needsPin) {
-			if (!o.pin) throw new CardError("status", `the bootstrap object "${object.label}" is private: a PIN is needed`);
-			await files.verify(o.pin);
-		}
+		if (object.needsPin) await verifyOnce(files, object, o, appPath);
 		const size = (await selectInApp(files, object.path)).size;
 		let length = 0;
 		await files.readBinary(0, size, (chunk) => {
@@ -158,6 +155,22 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 		secure?.close();
 		if (channel) await mf.closeChannel(channel).catch(() => undefined);
 	}
+}
+
+/**
+ * Cardholder verification before the bootstrap is read (G.2.4: CHV1 on a SIM; G.3.4: the PIN of
+ * the PKCS#15 ADF, key reference 01 on this reader, on a UICC). The retry counter is read first
+ * without spending a try (3G: VERIFY without data; 2G: the GSM response of the PKCS#15 DF): a
+ * blocked PIN is not presented at all, and the last try is never spent automatically, since the
+ * same wrong PIN given at every start would otherwise block the card after a few starts.
+ */
+async function verifyOnce(files: CardFiles, object: BootstrapObject, o: BootstrapOptions, appPath: Uint8Array): Promise<void> {
+	if (!o.pin) throw new CardError("pin-required", `the bootstrap object "${object.label}" is private: give the card PIN`);
+	const tries = o.profile === "2g" ? (await files.selectPath(appPath)).pinTries : await files.pinTries();
+	if (tries === "verified") return;
+	if (tries === 0) throw new CardError("pin-blocked", "the card PIN is blocked: unblock it with the PUK; the PIN was not presented", undefined, 0);
+	if (tries === 1) throw new CardError("pin-last-try", "one card PIN try left: not spent automatically; verify the PIN on a phone first", undefined, 1);
+	await files.verify(o.pin);
 }
 
 /** PKCS#15 paths inside the application are FIDs relative to it (or absolute from 3F00). */
