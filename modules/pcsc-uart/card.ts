@@ -24,8 +24,15 @@ const NOTHING: Selected = Object.freeze({ size: 0, recordLength: 0 });
 
 /** The largest READ BINARY: 256 under plain T=0 (Le 00). */
 export const CHUNK_MAX = 256;
-/** The largest plaintext a short APDU carries under SCP03 level 33: 255 - 8 (MAC), padded to 16 with at least one byte. */
-export const SECURE_CHUNK_MAX = 239;
+/**
+ * The largest plaintext a short APDU carries under SCP03 level 33, either way: the response data
+ * (at most 256) holds the R-ENC cryptogram and the 8-byte R-MAC, the cryptogram is whole 16-byte
+ * blocks of plaintext padded with 80 00.. (at least one byte), so 15 blocks minus the pad byte.
+ * (A command: 255 - 8 bytes of C-MAC leaves the same 15 blocks.)
+ */
+export const SECURE_CHUNK_MAX = Math.floor((256 - 8) / 16) * 16 - 1;
+/** READ BINARY B0 addresses offsets 0..7FFF (P1 bit 8 set means an SFI). */
+export const OFFSET_MAX = 0x7fff;
 
 export class CardFiles {
 	readonly profile: cmd.Profile;
@@ -76,6 +83,7 @@ export class CardFiles {
 	/** Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`. */
 	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void): Promise<void> {
 		for (let at = offset; at < offset + length;) {
+			if (at > OFFSET_MAX) throw new CardError("format", `the file goes on past ${OFFSET_MAX + 1} bytes, where READ BINARY (B0) stops: this reader reads no further`);
 			const n = Math.min(this.#chunk, offset + length - at);
 			const r = await this.send(cmd.readBinary(this.profile, this.channel, at, n), "READ BINARY");
 			if (r.data.length === 0) throw new CardError("format", `READ BINARY at ${at} returned no data`);

@@ -98,6 +98,16 @@ describe("pcsc-uart PKCS#15 bootstrap on xsdm ↔ UICC simulator (pty)", () => {
 		assert.equal(r.text, text);
 	});
 
+	it("a document that runs past 32 KiB: a typed error at offset 32768, no READ BINARY beyond what B0 addresses", async () => {
+		const { file } = bigBootstrap(33000);
+		const { steps, peer } = await withUicc(SCRIPT, ["--bootstrap", file], ["3g", "-", "-", "1", "count"]);
+		assert.equal(steps[0]!.error, "format", JSON.stringify(steps[0]));
+		assert.match(String(steps[0]!.message), /past 32768 bytes, where READ BINARY \(B0\) stops/);
+		const reads = peer.slice(peer.indexOf("select 5208")).filter((l) => l.startsWith("apdu 01B0"));
+		assert.equal(reads.length, 128, "32 KiB in 256-byte reads, then nothing");
+		assert.ok(reads.every((l) => parseInt(l.slice(9, 11), 16) < 0x80), "no offset with P1 bit 8 (an SFI) was sent");
+	});
+
 	it("a card without the PKCS#15 application says so", async () => {
 		// TA1 11 and a bare card: the 2G profile with a DIR record that is not PKCS#15 is simulated by a wrong profile
 		const { steps } = await withUicc(SCRIPT, ["--profile", "2g", "--bootstrap", FIXTURE], ["3g"]);
