@@ -11,6 +11,7 @@ export const PKCS15_AID: Uint8Array = Uint8Array.of(0xa0, 0x00, 0x00, 0x00, 0x63
 /** 2.23.43.7.1 in DER (G.4.2) */
 const BOOTSTRAP_OID: Uint8Array = Uint8Array.of(0x67, 0x2b, 0x07, 0x01);
 const EF_DIR = 0x2f00;
+const EF_DIR_PATH: Uint8Array = Uint8Array.of(0x3f, 0x00, 0x2f, 0x00);
 const EF_ODF = 0x5031;
 /** Bounds on the directory files held in memory at once. */
 const ODF_MAX = 512;
@@ -108,14 +109,27 @@ function pathOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
  */
 export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (chunk: Uint8Array) => void): Promise<BootstrapResult> {
 	const mf = new CardFiles(t, o.profile, 0, o.chunk);
-	await mf.selectFid(0x3f00, "none");
-	const dir = await mf.selectFid(EF_DIR);
+	// 3G: EF.DIR selected by path from the MF (wherever the basic channel stands) without its FCP:
+	// READ RECORD 1 asks 256 bytes and the card's 6Cxx names the record length, one 7-byte round
+	// trip instead of SELECT's GET RESPONSE. 2G: a SIM answers a wrong length with 67xx (TS 51.011
+	// 9.4.6), not ISO's 6Cxx, which T=0 does not re-issue: the GSM response gives the record length.
+	let records = DIR_RECORDS_MAX;
+	let recordLength = 256;
+	if (o.profile === "3g") await mf.selectPath(EF_DIR_PATH, "none");
+	else {
+		await mf.selectFid(0x3f00, "none");
+		const dir = await mf.selectFid(EF_DIR);
+		if (dir.recordLength) {
+			recordLength = dir.recordLength;
+			records = Math.min(dir.size / dir.recordLength, DIR_RECORDS_MAX);
+		}
+	}
 	let appPath: Uint8Array | undefined;
-	const records = dir.recordLength ? Math.min(dir.size / dir.recordLength, DIR_RECORDS_MAX) : DIR_RECORDS_MAX;
 	for (let n = 1; n <= records && !appPath; n++) {
-		const r = await mf.readRecord(n, dir.recordLength || 256);
+		const r = await mf.readRecord(n, recordLength);
 		if (r.sw === 0x6a83) break; // no more records
 		if (r.sw !== 0x9000) throw new CardError("status", "READ RECORD of EF.DIR refused", r.sw);
+		if (r.data.length) recordLength = r.data.length; // linear fixed: every record as long as the first
 		appPath = pkcs15Path(r.data);
 	}
 	if (!appPath) throw new CardError("absent", "EF.DIR names no PKCS#15 application: this card carries no DM bootstrap");

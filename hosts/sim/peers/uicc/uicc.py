@@ -218,9 +218,10 @@ class Line:
                 self.stash, self.stash_sw = out, sw
                 out, sw = b"", (0x9F00 if two_g else 0x6100) | (len(out) & 0xFF)
             elif out and len(out) != le:
-                # case 2 with a wrong Le: tell the exact length (6Cxx), the reader re-issues
+                # case 2 with a wrong Le: tell the exact length (ISO 6Cxx, the reader re-issues;
+                # a SIM says 67xx, "incorrect parameter P3", TS 51.011 9.4.6)
                 self.stash = b""
-                out, sw = b"", 0x6C00 | (len(out) & 0xFF)
+                out, sw = b"", (0x6700 if two_g else 0x6C00) | (len(out) & 0xFF)
         self.log(f"apdu {bytes(self.header).hex().upper()}{data.hex().upper()} sw {sw:04X}")
         if out:
             proc, _ = self.procedure(ins, len(out))
@@ -238,7 +239,7 @@ class Line:
         if not self.stash:
             return b"", 0x6985
         if le > len(self.stash):
-            return b"", 0x6C00 | (len(self.stash) & 0xFF)
+            return b"", (0x6700 if self.card.profile == "2g" else 0x6C00) | (len(self.stash) & 0xFF)
         out, self.stash = self.stash[:le], self.stash[le:]
         return out, (0x6100 | (len(self.stash) & 0xFF)) if self.stash else self.stash_sw
 
