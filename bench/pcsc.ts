@@ -1,5 +1,6 @@
 // Figures for modules/pcsc-uart (issue 8): a 2 KiB DM bootstrap read under SCP03 after PPS, xsdm
-// against the UICC simulator on a pty. APDUs, bytes on the line against payload, XS CPU time per
+// against the UICC simulator on a pty (`npm run bench -- pcsc` runs only these), and the same
+// read plainly from the 3G and the 2G profile. APDUs, bytes on the line against payload, XS CPU time per
 // APDU (rusage of xsdm, less a run that stops after its first APDU), peak heap on the 32-bit host
 // (whole, and above the same modules loaded idle, since xsdm holds code in RAM that the ESP32 keeps in flash),
 // and the wire time the same bytes take at Fi/Di 512/32 with a 4 MHz clock (12 etu a character).
@@ -32,10 +33,11 @@ function cpuRun(binary: string, args: string[]): Promise<Read> {
 	});
 }
 
-async function read(binary: string, options: string[], profile: string, file: string, size = 4200): Promise<{ r: Read; line: Record<string, number | string> }> {
-	const peer = await startUicc(["--bootstrap", file, "--bootstrap-size", String(size), "--scp03", KEYS]);
+/** A read by `profile` from a card of `card` profile (3G unless given), under SCP03 unless `plain`. */
+async function read(binary: string, options: string[], profile: string, file: string, size = 4200, o: { card?: string; plain?: boolean } = {}): Promise<{ r: Read; line: Record<string, number | string> }> {
+	const peer = await startUicc(["--profile", o.card ?? "3g", "--bootstrap", file, "--bootstrap-size", String(size), ...(o.plain ? [] : ["--scp03", KEYS])]);
 	try {
-		const r = await cpuRun(binary, [...options, SCRIPT, peer.slave, peer.fifo, profile, "-", KEYS, "1", "count"]);
+		const r = await cpuRun(binary, [...options, SCRIPT, peer.slave, peer.fifo, profile, "-", o.plain ? "-" : KEYS, "1", "count"]);
 		return { r, line: JSON.parse(r.stdout.trim().split("\n").pop()!) };
 	} finally {
 		await peer.stop();
@@ -62,6 +64,16 @@ export async function pcscFigures(): Promise<Record<string, number>> {
 	const heap = await read(xsdm32, ["--heap-report"], "3g", file);
 	const loaded = await cpuRun(xsdm32, ["--heap-report", compiled("bench/xs/pcsc-load.ts")]);
 	const peak = heapReport(heap.r.stderr).peakTotalBytes;
+	// the same document read plainly (no SCP03: the simulator's 2G profile, a SIM, offers none)
+	const plain: Record<string, number> = {};
+	for (const profile of ["3g", "2g"]) {
+		const p = await read(xsdm64, [], profile, file, 4200, { card: profile, plain: true });
+		if (p.line.error || p.line.length !== 2048) throw new Error(`pcsc bench: ${profile} plain read failed: ${p.r.stdout}`);
+		const bytes = (p.line.bytesOut as number) + (p.line.bytesIn as number);
+		plain[`pcsc_bootstrap_2k_${profile}_plain_apdus`] = p.line.apdus as number;
+		plain[`pcsc_bootstrap_2k_${profile}_plain_line_bytes`] = bytes;
+		plain[`pcsc_bootstrap_2k_${profile}_plain_payload_per_line_byte`] = 2048 / bytes;
+	}
 	const apdus = full.line.apdus as number;
 	const line = (full.line.bytesOut as number) + (full.line.bytesIn as number);
 	return {
@@ -76,5 +88,6 @@ export async function pcscFigures(): Promise<Record<string, number>> {
 		pcsc_bootstrap_2k_scp03_peak_heap_above_loaded_32bit_bytes: peak - heapReport(loaded.stderr).peakTotalBytes,
 		// 512 / (32 × 4 MHz) = 4 µs an etu, 12 etu a character
 		pcsc_bootstrap_2k_scp03_wire_ms_512_32_at_4mhz: line * 12 * 4 / 1000,
+		...plain,
 	};
 }

@@ -28,7 +28,7 @@ async function cryptoFigures(): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
+	// `npm run bench -- pcsc` runs only the card line's figures, `-- tls` only the transport's, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
 	const only = process.argv[2];
 	if (only === "session-heap") {
 		Object.assign(figures, await sessionHeapLimitFigures());
@@ -47,6 +47,11 @@ async function main(): Promise<void> {
 	}
 	if (only === "crypto") {
 		Object.assign(figures, await cryptoFigures());
+		report();
+		return;
+	}
+	if (only === "pcsc") {
+		Object.assign(figures, await pcscFigures());
 		report();
 		return;
 	}

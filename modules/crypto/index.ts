@@ -1,5 +1,5 @@
-// Hashes and ciphers for every room: SHA-256, HMAC-SHA-256, AES-128 ECB/CBC and AES-CMAC through
-// the host's mbedTLS (native/crypto.c), MD5 for HTTP Digest. On xsdm the native names are
+// Hashes and ciphers for every room: SHA-256, HMAC-SHA-256, AES (128/192/256-bit keys) ECB/CBC and
+// AES-CMAC through the host's mbedTLS (native/crypto.c), MD5 for HTTP Digest. On xsdm the native names are
 // registered by hosts/sim; on the ESP32 the Moddable build binds the same names to the same C.
 // Where the host has no native (Node, a host built without it) SHA-256 and MD5 come from
 // @noble/hashes, in JavaScript: on XS that is 280-360 times slower than the native (bench
@@ -124,7 +124,7 @@ export function createHmacSha256(key: Bytes): Digest {
 	return new HmacSha256(key);
 }
 
-/** AES-128 in ECB mode over whole 16-byte blocks (RangeError otherwise; no padding). */
+/** AES (16-, 24- or 32-byte key) in ECB mode over whole 16-byte blocks (RangeError otherwise; no padding). */
 export function aesEcbEncrypt(key: Bytes, data: Bytes): Uint8Array {
 	return new Uint8Array(aesEcb(key, data, true));
 }
@@ -133,7 +133,7 @@ export function aesEcbDecrypt(key: Bytes, data: Bytes): Uint8Array {
 	return new Uint8Array(aesEcb(key, data, false));
 }
 
-/** AES-128 in CBC mode with a 16-byte IV over whole blocks (no padding: SCP03 pads itself). */
+/** AES (16-, 24- or 32-byte key) in CBC mode with a 16-byte IV over whole blocks (no padding: SCP03 pads itself). */
 export function aesCbcEncrypt(key: Bytes, iv: Bytes, data: Bytes): Uint8Array {
 	return new Uint8Array(aesCbc(key, iv, data, true));
 }
@@ -142,7 +142,7 @@ export function aesCbcDecrypt(key: Bytes, iv: Bytes, data: Bytes): Uint8Array {
 	return new Uint8Array(aesCbc(key, iv, data, false));
 }
 
-/** AES-CMAC with a 128-bit key (NIST SP 800-38B), the full 16-byte tag. */
+/** AES-CMAC with a 128-, 192- or 256-bit key (NIST SP 800-38B), the full 16-byte tag. */
 export function aesCmac(key: Bytes, data: Bytes): Uint8Array {
 	return new Uint8Array(aesCmacOnce(key, data));
 }

@@ -16,14 +16,23 @@ export interface Selected {
 	readonly size: number;
 	/** record length of a linear fixed EF, 0 otherwise */
 	readonly recordLength: number;
+	/** 2G DF: CHV1's remaining tries from the GSM response (TS 51.011 9.2.1 byte 19), when initialised */
+	readonly pinTries?: number;
 }
 
 const NOTHING: Selected = Object.freeze({ size: 0, recordLength: 0 });
 
 /** The largest READ BINARY: 256 under plain T=0 (Le 00). */
 export const CHUNK_MAX = 256;
-/** The largest plaintext a short APDU carries under SCP03 level 33: 255 - 8 (MAC), padded to 16 with at least one byte. */
-export const SECURE_CHUNK_MAX = 239;
+/**
+ * The largest plaintext a short APDU carries under SCP03 level 33, either way: the response data
+ * (at most 256) holds the R-ENC cryptogram and the 8-byte R-MAC, the cryptogram is whole 16-byte
+ * blocks of plaintext padded with 80 00.. (at least one byte), so 15 blocks minus the pad byte.
+ * (A command: 255 - 8 bytes of C-MAC leaves the same 15 blocks.)
+ */
+export const SECURE_CHUNK_MAX = Math.floor((256 - 8) / 16) * 16 - 1;
+/** READ BINARY B0 addresses offsets 0..7FFF (P1 bit 8 set means an SFI). */
+export const OFFSET_MAX = 0x7fff;
 
 export class CardFiles {
 	readonly profile: cmd.Profile;
@@ -74,6 +83,7 @@ export class CardFiles {
 	/** Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`. */
 	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void): Promise<void> {
 		for (let at = offset; at < offset + length;) {
+			if (at > OFFSET_MAX) throw new CardError("format", `the file goes on past ${OFFSET_MAX + 1} bytes, where READ BINARY (B0) stops: this reader reads no further`);
 			const n = Math.min(this.#chunk, offset + length - at);
 			const r = await this.send(cmd.readBinary(this.profile, this.channel, at, n), "READ BINARY");
 			if (r.data.length === 0) throw new CardError("format", `READ BINARY at ${at} returned no data`);
@@ -97,15 +107,37 @@ export class CardFiles {
 		return this.#t.transmit(cmd.readRecord(this.profile, this.channel, record, length));
 	}
 
-	/** VERIFY PIN; the PIN bytes are wiped from the command afterwards. */
+	/**
+	 * The PIN's retry counter without spending a try (3G: VERIFY without data): the tries left, 0
+	 * when blocked, "verified" when the card already accepted it, undefined when the card does not say.
+	 */
+	async pinTries(): Promise<number | "verified" | undefined> {
+		if (this.profile === "2g") return undefined;
+		const r = await this.#t.transmit(cmd.pinStatus(this.channel));
+		if (r.sw === 0x9000) return "verified";
+		if ((r.sw & 0xfff0) === 0x63c0) return r.sw & 0x0f;
+		if (r.sw === 0x6983) return 0;
+		return undefined;
+	}
+
+	/**
+	 * VERIFY the PIN once: never again after a refusal (a retry loop would block the card). Typed
+	 * faults pin-wrong (with the tries left) and pin-blocked; the PIN bytes are wiped from the
+	 * command afterwards and are in no message.
+	 */
 	async verify(pin: Uint8Array): Promise<void> {
 		const c = cmd.verifyPin(this.profile, this.channel, pin);
+		let sw: number;
 		try {
-			const r = await this.#t.transmit(c);
-			if (r.sw !== 0x9000) throw new CardError("status", "PIN verification failed", r.sw);
+			sw = (await this.#t.transmit(c)).sw;
 		} finally {
 			c.data!.fill(0);
 		}
+		if (sw === 0x9000) return;
+		if (sw === 0x6983 || sw === 0x9840 || sw === 0x63c0) throw new CardError("pin-blocked", "the card PIN is now blocked: unblock it with the PUK", sw, 0);
+		if ((sw & 0xfff0) === 0x63c0) throw new CardError("pin-wrong", `wrong card PIN, not retried: ${sw & 0x0f} tries left; give the right PIN`, sw, sw & 0x0f);
+		if (sw === 0x9804) throw new CardError("pin-wrong", "wrong card PIN (CHV1), not retried: give the right PIN", sw);
+		throw new CardError("status", "VERIFY PIN refused", sw);
 	}
 
 	async openChannel(): Promise<number> {
@@ -124,7 +156,9 @@ export class CardFiles {
 			// TS 51.011 9.2.1: file size in bytes 3-4, structure in 14, record length in 15
 			if (d.length < 7) return NOTHING;
 			const isEf = d[6] === 0x04;
-			return { size: isEf ? (d[2]! << 8) | d[3]! : 0, recordLength: isEf && d.length >= 15 && d[13] !== 0 ? d[14]! : 0 };
+			// a DF's byte 19 (index 18): b8 CHV1 initialised, b4-b1 false presentations remaining
+			if (!isEf) return d.length >= 19 && d[18]! & 0x80 ? { size: 0, recordLength: 0, pinTries: d[18]! & 0x0f } : NOTHING;
+			return { size: (d[2]! << 8) | d[3]!, recordLength: d.length >= 15 && d[13] !== 0 ? d[14]! : 0 };
 		}
 		if (d.length === 0) return NOTHING;
 		const fcp = readTlv(d, 0);

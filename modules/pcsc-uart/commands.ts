@@ -54,12 +54,23 @@ export function readRecord(profile: Profile, channel: number, record: number, le
 	return { cla: classByte(profile, channel), ins: 0xb2, p1: record, p2: 0x04, le: length };
 }
 
-/** VERIFY: the PIN as ASCII digits padded with FF to 8 bytes; key reference 01 (CHV1 / PIN1). */
+/**
+ * VERIFY (ISO 7816-4 11.5.6): the PIN as ASCII digits padded with FF to 8 bytes, the format of
+ * CHV1 on a SIM (TS 51.011 9.2.9, 2G) and of PINs on a UICC (TS 102 221 9.5.1, 3G); key reference
+ * 01 (CHV1, or PIN Appl 1: the PKCS#15 ADF's application PIN). The message never holds the PIN.
+ */
 export function verifyPin(profile: Profile, channel: number, pin: Uint8Array, reference = 0x01): Command {
-	if (pin.length < 4 || pin.length > 8) throw new CardError("command", "a PIN has 4 to 8 digits");
+	let digits = pin.length >= 4 && pin.length <= 8;
+	for (const b of pin) if (b < 0x30 || b > 0x39) digits = false;
+	if (!digits) throw new CardError("command", "a card PIN has 4 to 8 decimal digits: give it as such");
 	const data = new Uint8Array(8).fill(0xff);
 	data.set(pin);
 	return { cla: classByte(profile, channel), ins: 0x20, p1: 0x00, p2: reference, data };
+}
+
+/** VERIFY without data (3G, TS 102 221 11.1.9): the retry counter (63Cx), or 9000 when verified; spends no try. */
+export function pinStatus(channel: number, reference = 0x01): Command {
+	return { cla: classByte("3g", channel), ins: 0x20, p1: 0x00, p2: reference };
 }
 
 export function openChannel(): Command {

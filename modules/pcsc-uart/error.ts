@@ -20,18 +20,30 @@ export type CardFault =
 	    object): unlike every other fault, a definite answer about the card's content */
 	| "absent"
 	/** secure channel: cryptogram, MAC or counter check failed */
-	| "security";
+	| "security"
+	/** the bootstrap object is PIN-protected (G.2.4, G.3.4) and no PIN was given */
+	| "pin-required"
+	/** the card refused the PIN (63Cx, 9804); `triesLeft` says how many tries remain when the card told */
+	| "pin-wrong"
+	/** the PIN is blocked (6983, 9840, 63C0): only the issuer's unblocking (PUK) mends that */
+	| "pin-blocked"
+	/** one PIN try is left: the reader does not spend it without being asked to (a wrong PIN given
+	    at every start would otherwise block the card) */
+	| "pin-last-try";
 
 export class CardError extends Error {
 	readonly fault: CardFault;
 	/** the status word, when the card answered one (fault "status") */
 	readonly sw: number | undefined;
+	/** PIN faults: the tries the card says remain, when it says */
+	readonly triesLeft: number | undefined;
 
-	constructor(fault: CardFault, message: string, sw?: number) {
+	constructor(fault: CardFault, message: string, sw?: number, triesLeft?: number) {
 		super(sw === undefined ? message : `${message} (SW ${hex16(sw)})`);
 		this.name = "CardError";
 		this.fault = fault;
 		this.sw = sw;
+		this.triesLeft = triesLeft;
 	}
 }
 

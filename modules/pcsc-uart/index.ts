@@ -10,6 +10,6 @@ export { RESPONSE_MAX, Step, T0, T0Exchange } from "./t0.js";
 export { choosePps, ppsAccepted, ppsLength, ppsRequest } from "./pps.js";
 export { CardLink, type Activation, type CardPort, type LinkOptions, type PortEvents, type PpsOutcome } from "./link.js";
 export { findTlv, readTlv, type Tlv } from "./der.js";
-export { classByte, closeChannel, openChannel, readBinary, readRecord, selectAid, selectFid, selectPath, verifyPin, type Profile, type SelectAnswer } from "./commands.js";
-export { CHUNK_MAX, SECURE_CHUNK_MAX, CardFiles, type Selected, type Transmitter } from "./card.js";
+export { classByte, closeChannel, openChannel, pinStatus, readBinary, readRecord, selectAid, selectFid, selectPath, verifyPin, type Profile, type SelectAnswer } from "./commands.js";
+export { CHUNK_MAX, OFFSET_MAX, SECURE_CHUNK_MAX, CardFiles, type Selected, type Transmitter } from "./card.js";
 export { PKCS15_AID, dodfPaths, findBootstrap, pkcs15Path, readBootstrap, type BootstrapObject, type BootstrapOptions, type BootstrapResult } from "./pkcs15.js";

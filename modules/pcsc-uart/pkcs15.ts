@@ -12,6 +12,7 @@ export const PKCS15_AID: Uint8Array = Uint8Array.of(0xa0, 0x00, 0x00, 0x00, 0x63
 /** 2.23.43.7.1 in DER (G.4.2) */
 const BOOTSTRAP_OID: Uint8Array = Uint8Array.of(0x67, 0x2b, 0x07, 0x01);
 const EF_DIR = 0x2f00;
+const EF_DIR_PATH: Uint8Array = Uint8Array.of(0x3f, 0x00, 0x2f, 0x00);
 const EF_ODF = 0x5031;
 /** Bounds on the directory files held in memory at once. */
 const ODF_MAX = 512;
@@ -28,7 +29,7 @@ export interface BootstrapObject {
 
 export interface BootstrapOptions {
 	profile: Profile;
-	/** ASCII digits; asked for only when the DODF marks the object private or modifiable */
+	/** ASCII digits; presented (once, see verifyOnce) only when the DODF marks the object private or modifiable */
 	pin?: Uint8Array;
 	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel */
 	chunk?: number;
@@ -109,14 +110,27 @@ function pathOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
  */
 export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (chunk: Uint8Array) => void): Promise<BootstrapResult> {
 	const mf = new CardFiles(t, o.profile, 0, o.chunk);
-	await mf.selectFid(0x3f00, "none");
-	const dir = await mf.selectFid(EF_DIR);
+	// 3G: EF.DIR selected by path from the MF (wherever the basic channel stands) without its FCP:
+	// READ RECORD 1 asks 256 bytes and the card's 6Cxx names the record length, one 7-byte round
+	// trip instead of SELECT's GET RESPONSE. 2G: a SIM answers a wrong length with 67xx (TS 51.011
+	// 9.4.6), not ISO's 6Cxx, which T=0 does not re-issue: the GSM response gives the record length.
+	let records = DIR_RECORDS_MAX;
+	let recordLength = 256;
+	if (o.profile === "3g") await mf.selectPath(EF_DIR_PATH, "none");
+	else {
+		await mf.selectFid(0x3f00, "none");
+		const dir = await mf.selectFid(EF_DIR);
+		if (dir.recordLength) {
+			recordLength = dir.recordLength;
+			records = Math.min(dir.size / dir.recordLength, DIR_RECORDS_MAX);
+		}
+	}
 	let appPath: Uint8Array | undefined;
-	const records = dir.recordLength ? Math.min(dir.size / dir.recordLength, DIR_RECORDS_MAX) : DIR_RECORDS_MAX;
 	for (let n = 1; n <= records && !appPath; n++) {
-		const r = await mf.readRecord(n, dir.recordLength || 256);
+		const r = await mf.readRecord(n, recordLength);
 		if (r.sw === 0x6a83) break; // no more records
 		if (r.sw !== 0x9000) throw new CardError("status", "READ RECORD of EF.DIR refused", r.sw);
+		if (r.data.length) recordLength = r.data.length; // linear fixed: every record as long as the first
 		appPath = pkcs15Path(r.data);
 	}
 	if (!appPath) throw new CardError("absent", "EF.DIR names no PKCS#15 application: this card carries no DM bootstrap");
@@ -141,10 +155,7 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 			if (object) break;
 		}
 		if (!object) throw new CardError("absent", "no DODF holds a DM bootstrap object (OID 2.23.43.7.1): this card carries no DM bootstrap");
-		if (object.needsPin) {
-			if (!o.pin) throw new CardError("status", `the bootstrap object "${object.label}" is private: a PIN is needed`);
-			await files.verify(o.pin);
-		}
+		if (object.needsPin) await verifyOnce(files, object, o, appPath);
 		const size = (await selectInApp(files, object.path)).size;
 		let length = 0;
 		await files.readBinary(0, size, (chunk) => {
@@ -159,6 +170,22 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 		secure?.close();
 		if (channel) await mf.closeChannel(channel).catch(() => undefined);
 	}
+}
+
+/**
+ * Cardholder verification before the bootstrap is read (G.2.4: CHV1 on a SIM; G.3.4: the PIN of
+ * the PKCS#15 ADF, key reference 01 on this reader, on a UICC). The retry counter is read first
+ * without spending a try (3G: VERIFY without data; 2G: the GSM response of the PKCS#15 DF): a
+ * blocked PIN is not presented at all, and the last try is never spent automatically, since the
+ * same wrong PIN given at every start would otherwise block the card after a few starts.
+ */
+async function verifyOnce(files: CardFiles, object: BootstrapObject, o: BootstrapOptions, appPath: Uint8Array): Promise<void> {
+	if (!o.pin) throw new CardError("pin-required", `the bootstrap object "${object.label}" is private: give the card PIN`);
+	const tries = o.profile === "2g" ? (await files.selectPath(appPath)).pinTries : await files.pinTries();
+	if (tries === "verified") return;
+	if (tries === 0) throw new CardError("pin-blocked", "the card PIN is blocked: unblock it with the PUK; the PIN was not presented", undefined, 0);
+	if (tries === 1) throw new CardError("pin-last-try", "one card PIN try left: not spent automatically; verify the PIN on a phone first", undefined, 1);
+	await files.verify(o.pin);
 }
 
 /** PKCS#15 paths inside the application are FIDs relative to it (or absolute from 3F00). */

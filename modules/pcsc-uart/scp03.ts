@@ -1,4 +1,5 @@
-// GlobalPlatform SCP03 (Card Specification 2.3 Amendment D) with AES-128, as Appendix H asks:
+// GlobalPlatform SCP03 (Card Specification 2.3 Amendment D) with AES-128, -192 or -256 static keys
+// (the session keys are as long as the static ones), as Appendix H asks:
 // INITIALIZE UPDATE, the card cryptogram checked, EXTERNAL AUTHENTICATE at C-MAC + C-DECRYPTION +
 // R-MAC + R-ENCRYPTION (33), then every command wrapped and every answer unwrapped. AES and CMAC
 // are mbedTLS through modules/crypto. Any failed check closes the session and wipes its keys; the
@@ -9,10 +10,21 @@ import type { Command, Response } from "./apdu.js";
 import { SECURE_CHUNK_MAX, type Transmitter } from "./card.js";
 import { CardError } from "./error.js";
 
+/** The card's static keys: all three AES keys of one length, 16, 24 or 32 bytes (Amendment D 6.1). */
 export interface StaticKeys {
 	readonly enc: Uint8Array;
 	readonly mac: Uint8Array;
 	readonly dek: Uint8Array;
+}
+
+export type KdfBits = 64 | 128 | 192 | 256;
+
+/** The key length in bits all three static keys share; CardError("command") otherwise. */
+export function staticKeyBits(keys: StaticKeys): 128 | 192 | 256 {
+	const n = keys.enc.length;
+	if ((n !== 16 && n !== 24 && n !== 32) || keys.mac.length !== n || keys.dek.length !== n)
+		throw new CardError("command", "give SCP03 keys ENC, MAC and DEK of one AES length: 16, 24 or 32 bytes each");
+	return (n * 8) as 128 | 192 | 256;
 }
 
 export interface Scp03Options {
@@ -32,16 +44,26 @@ export const PLAIN_MAX = SECURE_CHUNK_MAX;
 
 const enum Kdf { CardCryptogram = 0x00, HostCryptogram = 0x01, SEnc = 0x04, SMac = 0x06, SRmac = 0x07 }
 
-/** NIST SP 800-108 KDF in counter mode, PRF = AES-CMAC, laid out as Amendment D 6.2.2 says. */
-export function scp03Kdf(key: Uint8Array, constant: number, bits: 64 | 128, context: Uint8Array): Uint8Array {
+/**
+ * NIST SP 800-108 KDF in counter mode, PRF = AES-CMAC, laid out as Amendment D 6.2.2 says: L is
+ * the output length in bits (64 for a cryptogram, the static key length for a session key) and a
+ * 192- or 256-bit output takes two PRF blocks, counters 01 and 02.
+ */
+export function scp03Kdf(key: Uint8Array, constant: number, bits: KdfBits, context: Uint8Array): Uint8Array {
 	const input = new Uint8Array(16 + context.length);
 	input[11] = constant;
 	input[13] = bits >> 8;
 	input[14] = bits & 0xff;
-	input[15] = 1;
 	input.set(context, 16);
-	const out = aesCmac(key, input);
-	return bits === 128 ? out : out.slice(0, 8);
+	const out = new Uint8Array(bits > 128 ? 32 : 16);
+	for (let i = 0; i * 16 < out.length; i++) {
+		input[15] = i + 1;
+		out.set(aesCmac(key, input), i * 16);
+	}
+	if (out.length === bits / 8) return out;
+	const cut = out.slice(0, bits / 8);
+	out.fill(0);
+	return cut;
 }
 
 /** Constant-time comparison: how long it takes says nothing about where bytes differ. */
@@ -83,6 +105,7 @@ export class Scp03Session implements Transmitter {
 	static async open(t: Transmitter, o: Scp03Options): Promise<Scp03Session> {
 		const channel = o.channel ?? 0;
 		if (!Number.isInteger(channel) || channel < 0 || channel > 3) throw new CardError("command", "SCP03 runs here on logical channels 0..3");
+		const bits = staticKeyBits(o.keys);
 		const hostChallenge = o.random(new Uint8Array(8));
 		const init = await t.transmit({ cla: 0x80 | channel, ins: 0x50, p1: o.kvn ?? 0, p2: 0, data: hostChallenge, le: 256 });
 		if (init.sw !== 0x9000) throw new CardError("security", "INITIALIZE UPDATE refused: the card has no SCP03 keys of that version", init.sw);
@@ -93,9 +116,9 @@ export class Scp03Session implements Transmitter {
 		context.set(hostChallenge, 0);
 		context.set(r.subarray(13, 21), 8);
 		const session = new Scp03Session(t, channel,
-			scp03Kdf(o.keys.enc, Kdf.SEnc, 128, context),
-			scp03Kdf(o.keys.mac, Kdf.SMac, 128, context),
-			scp03Kdf(o.keys.mac, Kdf.SRmac, 128, context));
+			scp03Kdf(o.keys.enc, Kdf.SEnc, bits, context),
+			scp03Kdf(o.keys.mac, Kdf.SMac, bits, context),
+			scp03Kdf(o.keys.mac, Kdf.SRmac, bits, context));
 		if (!constantTimeEqual(scp03Kdf(session.#mac, Kdf.CardCryptogram, 64, context), r.subarray(21, 29))) {
 			session.close();
 			throw new CardError("security", "card cryptogram mismatch: the card does not hold our keys; secure channel aborted");

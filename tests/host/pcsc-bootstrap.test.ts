@@ -50,19 +50,40 @@ describe("pcsc-uart PKCS#15 bootstrap on xsdm ↔ UICC simulator (pty)", () => {
 	});
 
 	for (const profile of ["3g", "2g"]) {
-		it(`${profile}: a private bootstrap object needs the PIN; without it a typed error, with a wrong one the SW`, async () => {
+		it(`${profile}: a private bootstrap object needs the PIN: none given, a wrong one (tries left, never retried), the right one`, async () => {
 			const args = ["--profile", profile, "--bootstrap", FIXTURE, "--pin", "1234"];
-			const none = (await withUicc(SCRIPT, args, [profile])).steps[0]!;
-			assert.equal(none.error, "status");
-			assert.ok(/PIN is needed/.test(String(none.message)));
-			const wrong = (await withUicc(SCRIPT, args, [profile, "9999"])).steps[0]!;
-			assert.equal(wrong.error, "status");
-			assert.equal(wrong.sw, profile === "2g" ? 0x9804 : 0x63c2);
-			assert.ok(!String(wrong.message).includes("9999"), "the PIN is not in the message");
+			const none = await withUicc(SCRIPT, args, [profile]);
+			assert.equal(none.steps[0]!.error, "pin-required");
+			assert.ok(!none.peer.some((l) => /^apdu (A0|0[0-3])20/.test(l)), "no VERIFY without a PIN");
+			// two attempts allowed by the script: the wrong PIN is still presented only once
+			const wrong = await withUicc(SCRIPT, args, [profile, "9999", "-", "2"]);
+			for (const step of wrong.steps) {
+				assert.equal(step.error, "pin-wrong", JSON.stringify(step));
+				assert.ok(!String(step.message).includes("9999"), "the PIN is not in the message");
+			}
+			assert.equal(wrong.steps[0]!.sw, profile === "2g" ? 0x9804 : 0x63c2);
+			assert.equal(wrong.steps[0]!.triesLeft, profile === "2g" ? undefined : 2);
+			// the second attempt (after a reset) found 2 tries left and presented the PIN again: one per read
+			assert.deepEqual(wrong.peer.filter((l) => l.startsWith("pin wrong")), ["pin wrong 2", "pin wrong 1"]);
 			const good = await withUicc(SCRIPT, args, [profile, "1234"]);
 			assert.equal(good.steps[0]!.text, fixture);
 			assert.equal(good.steps[0]!.needsPin, true);
 			assert.ok(good.peer.includes("pin ok"));
+			assert.ok(!good.peer.some((l) => l.includes("31323334") && !/^apdu (A0|0[0-3])20/.test(l)), "the PIN crosses the line only in VERIFY");
+		});
+
+		it(`${profile}: a blocked PIN is not presented; nor is the last try spent automatically`, async () => {
+			const args = ["--profile", profile, "--bootstrap", FIXTURE, "--pin", "1234"];
+			const blocked = await withUicc(SCRIPT, [...args, "--pin-tries", "0"], [profile, "1234"]);
+			assert.equal(blocked.steps[0]!.error, "pin-blocked", JSON.stringify(blocked.steps[0]));
+			assert.equal(blocked.steps[0]!.triesLeft, 0);
+			assert.ok(!blocked.peer.some((l) => l.includes("31323334")), "the PIN never went to the card");
+			assert.ok(!String(blocked.steps[0]!.message).includes("1234"));
+			const last = await withUicc(SCRIPT, [...args, "--pin-tries", "1"], [profile, "1234"]);
+			assert.equal(last.steps[0]!.error, "pin-last-try", JSON.stringify(last.steps[0]));
+			assert.ok(!last.peer.some((l) => l.includes("31323334")), "the last try was not spent");
+			const two = await withUicc(SCRIPT, [...args, "--pin-tries", "2"], [profile, "1234"]);
+			assert.equal(two.steps[0]!.text, fixture, "two tries left: the right PIN is presented and reads");
 		});
 	}
 
@@ -75,6 +96,16 @@ describe("pcsc-uart PKCS#15 bootstrap on xsdm ↔ UICC simulator (pty)", () => {
 		assert.equal(r.length, 4096);
 		assert.equal(r.chunks, 16);
 		assert.equal(r.text, text);
+	});
+
+	it("a document that runs past 32 KiB: a typed error at offset 32768, no READ BINARY beyond what B0 addresses", async () => {
+		const { file } = bigBootstrap(33000);
+		const { steps, peer } = await withUicc(SCRIPT, ["--bootstrap", file], ["3g", "-", "-", "1", "count"]);
+		assert.equal(steps[0]!.error, "format", JSON.stringify(steps[0]));
+		assert.match(String(steps[0]!.message), /past 32768 bytes, where READ BINARY \(B0\) stops/);
+		const reads = peer.slice(peer.indexOf("select 5208")).filter((l) => l.startsWith("apdu 01B0"));
+		assert.equal(reads.length, 128, "32 KiB in 256-byte reads, then nothing");
+		assert.ok(reads.every((l) => parseInt(l.slice(9, 11), 16) < 0x80), "no offset with P1 bit 8 (an SFI) was sent");
 	});
 
 	it("a card without the PKCS#15 application says so", async () => {

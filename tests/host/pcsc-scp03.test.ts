@@ -15,6 +15,12 @@ const SCRIPT = "tests/xs/host/pcsc-bootstrap.ts";
 const FIXTURE = join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json");
 const KEYS = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E5F:606162636465666768696A6B6C6D6E6F";
 const WRONG = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E50:606162636465666768696A6B6C6D6E6F";
+/** static keys of each AES length GP Amendment D allows */
+const KEYS_BY_LENGTH: Record<string, string> = {
+	"AES-128": KEYS,
+	"AES-192": "404142434445464748494A4B4C4D4E4F5051525354555657:505152535455565758595A5B5C5D5E5F6061626364656667:606162636465666768696A6B6C6D6E6F7071727374757677",
+	"AES-256": "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F:505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F:606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F",
+};
 
 function bootstrapOf(size: number): { file: string; text: string } {
 	const doc = JSON.parse(readFileSync(FIXTURE, "utf8"));
@@ -33,6 +39,28 @@ describe("pcsc-uart SCP03 on xsdm ↔ UICC simulator (pty)", () => {
 		const { vectors } = await import(compiled("tests/unit-xs/pcsc-uart/scp03-vectors.ts")) as { vectors: unknown };
 		assert.deepEqual(vectors, JSON.parse(py.stdout));
 	});
+
+	it("the simulator's SCP03 (Python cryptography) reproduces osmocom/pysim's published AES-128/192/256 transcripts", async () => {
+		const { published } = await import(compiled("tests/unit-xs/pcsc-uart/scp03-published-vectors.ts")) as { published: { name: string }[] };
+		const py = spawnSync("python3", [join(root, "tests/host/scp03-published.py")], { input: JSON.stringify(published), encoding: "utf8" });
+		assert.equal(py.status, 0, py.stderr);
+		assert.deepEqual(py.stdout.trim().split("\n"), published.map((t) => `ok ${t.name}`));
+	});
+
+	for (const [name, keys] of Object.entries(KEYS_BY_LENGTH)) {
+		it(`${name} static keys: the bootstrap comes through level 33; the other lengths' keys are refused`, async () => {
+			const { file, text } = bootstrapOf(700);
+			const { steps, peer } = await withUicc(SCRIPT, ["--bootstrap", file, "--scp03", keys], ["3g", "-", keys]);
+			assert.equal(steps[0]!.error, undefined, String(steps[0]!.message));
+			assert.equal(steps[0]!.text, text);
+			assert.ok(peer.includes("scp03 authenticated 33"), peer.join("\n"));
+			// keys of another length (same bytes, cut or extended) fail the card cryptogram, typed
+			const other = Object.values(KEYS_BY_LENGTH).find((k) => k !== keys)!;
+			const wrong = await withUicc(SCRIPT, ["--bootstrap", file, "--scp03", keys], ["3g", "-", other]);
+			assert.equal(wrong.steps[0]!.error, "security");
+			assert.ok(/card cryptogram/.test(String(wrong.steps[0]!.message)));
+		});
+	}
 
 	it("reads a 4 KiB bootstrap through SCP03 level 33 after PPS", async () => {
 		const { file, text } = bootstrapOf(4096);

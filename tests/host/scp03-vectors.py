@@ -22,6 +22,13 @@ out["kdf"] = [
     {"key": ENC.hex(), "constant": c, "bits": b, "context": ctx.hex(), "out": kdf(ENC, c, b, ctx).hex()}
     for c, b in ((0x04, 128), (0x06, 128), (0x07, 128), (0x00, 64), (0x01, 64))
 ]
+# AES-192 and AES-256 static keys: session keys as long as the static key (L = 00C0 / 0100, two PRF blocks)
+KEY192 = bytes.fromhex("8899AABBCCDDEEFF00112233445566770F1E2D3C4B5A6978")
+KEY256 = bytes.fromhex("00112233445566778899AABBCCDDEEFF0F1E2D3C4B5A69788796A5B4C3D2E1F0")
+out["kdf"] += [
+    {"key": k.hex(), "constant": c, "bits": b, "context": ctx.hex(), "out": kdf(k, c, b, ctx).hex()}
+    for k in (KEY192, KEY256) for c, b in ((0x04, len(k) * 8), (0x07, len(k) * 8), (0x00, 64))
+]
 
 card = Card("3g", b'{"bootstrap":"vector"}', 64, log=lambda t: None, scp=Scp03(ENC, MAC, DEK, aid=AID, log=lambda t: None))
 card.channels[1] = card.channels[0].__class__(card.mf)

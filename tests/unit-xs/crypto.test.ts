@@ -103,12 +103,31 @@ describe("native AES-128 (FIPS-197, SP 800-38A)", () => {
 		assert.bytes(iv, "000102030405060708090a0b0c0d0e0f", "the caller's IV is not modified");
 	});
 	it("refuses a wrong key length, a wrong IV length, and data that is not whole blocks", () => {
-		assert.throws(() => aesEcbEncrypt(new Uint8Array(15), new Uint8Array(16)), /16 bytes/);
-		assert.throws(() => aesEcbEncrypt(new Uint8Array(24), new Uint8Array(16)), RangeError);
+		assert.throws(() => aesEcbEncrypt(new Uint8Array(15), new Uint8Array(16)), /16, 24 or 32 bytes/);
+		assert.throws(() => aesEcbEncrypt(new Uint8Array(20), new Uint8Array(16)), RangeError);
+		assert.throws(() => aesCmac(new Uint8Array(33), new Uint8Array(16)), RangeError);
 		assert.throws(() => aesCbcEncrypt(key, new Uint8Array(8), new Uint8Array(16)), /IV/);
 		assert.throws(() => aesCbcEncrypt(key, new Uint8Array(16), new Uint8Array(17)), /multiple of 16/);
 		assert.throws(() => aesCmac(new Uint8Array(0), new Uint8Array(1)), RangeError);
 		assert.throws(() => sha256("abc" as unknown as Uint8Array), Error);
+	});
+});
+
+describe("native AES-192 and AES-256 (SCP03's longer static keys)", () => {
+	it("FIPS-197 C.2 and C.3 blocks", () => {
+		const p = h("00112233445566778899aabbccddeeff");
+		const k192 = h("000102030405060708090a0b0c0d0e0f1011121314151617"), k256 = h("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+		assert.bytes(aesEcbEncrypt(k192, p), "dda97ca4864cdfe06eaf70a0ec0d7191");
+		assert.bytes(aesEcbDecrypt(k192, h("dda97ca4864cdfe06eaf70a0ec0d7191")), p);
+		assert.bytes(aesEcbEncrypt(k256, p), "8ea2b7ca516745bfeafc49904b496089");
+		assert.bytes(aesCbcDecrypt(k256, new Uint8Array(16), h("8ea2b7ca516745bfeafc49904b496089")), p, "CBC with a zero IV on one block is ECB");
+	});
+	it("SP 800-38B D.3 / D.4 CMAC examples", () => {
+		const k192 = h("8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b");
+		const k256 = h("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4");
+		assert.bytes(aesCmac(k192, new Uint8Array(0)), "d17ddf46adaacde531cac483de7a9367");
+		assert.bytes(aesCmac(k256, new Uint8Array(0)), "028962f61b7bf89efc6b551f4667d983");
+		assert.bytes(aesCmac(k256, h("6bc1bee22e409f96e93d7e117393172a")), "28a7023f452e8f82bd4bf28d8c37c35c");
 	});
 });
 

@@ -27,7 +27,9 @@
 //                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
 //   --card TTY:FIFO[:2g|3g]  read the DM bootstrap from the UICC on that serial line (RST through
 //                         FIFO) at start (8.1); a changed card's accounts each get a BootstrapComplete
-//                         session; --card-keys ENC:MAC:DEK (hex) reads it through SCP03 (Appendix H)
+//                         session; --card-keys ENC:MAC:DEK (hex, AES-128/192/256) reads it through SCP03
+//                         (Appendix H); --card-pin PIN (digits) for a PIN-protected bootstrap object (G.2.4),
+//                         presented at most once per read and never logged
 //   --card-policy off|secure|any  8.1's device policy (modules/dm/bootstrap/card-policy.ts): off never
 //                         touches the card; secure reads only through SCP03; any reads plainly when
 //                         there are no keys. Default: secure with --card-keys, any without (a device
@@ -54,7 +56,7 @@ import Serial from "embedded:io/serial";
 import { demoSensor } from "./demo-mo.js";
 import { Client, TLSSession, WapPushListener, parseUrl, type TcpConstructor, type UdpConstructor } from "../../../modules/transport/index.js";
 
-interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; cardPolicy?: CardPolicy; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean; keepGoing: boolean; backoffMs?: number; raiseAlert: boolean; cpuTrace: boolean }
+interface Args { connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; cardPin?: string; cardPolicy?: CardPolicy; factory?: string; session?: string; notifyPort?: number; once: boolean; log: "text" | "json" | "none"; development: boolean; sessions: number; heapTrace: boolean; keepGoing: boolean; backoffMs?: number; raiseAlert: boolean; cpuTrace: boolean }
 
 function parse(list: string[]): Args {
 	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, heapTrace: false, once: false, keepGoing: false, raiseAlert: false, cpuTrace: false };
@@ -64,6 +66,7 @@ function parse(list: string[]): Args {
 		else if (v === "--card") a.card = list[++i];
 		else if (v === "--bootstrap") a.bootstrap = list[++i];
 		else if (v === "--card-keys") a.cardKeys = list[++i];
+		else if (v === "--card-pin") a.cardPin = list[++i];
 		else if (v === "--card-policy") {
 			const p = list[++i];
 			const policy = CARD_POLICIES.find((c) => c === p);
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
 		if (args.session === undefined && args.notifyPort === undefined && args.card === undefined) exit(0);
 	}
 	if (args.card !== undefined) {
-		const card = cardSource(args.card, args.cardKeys);
+		const card = cardSource(args.card, args.cardKeys, args.cardPin);
 		let outcome: CardStart;
 		try {
 			outcome = await cardAtStart(client, args.cardPolicy ?? (args.cardKeys ? "secure" : "any"), card);
@@ -291,7 +294,7 @@ function cardLine(o: CardStart): string {
 
 /** The UICC on a serial line (8E2, RST through a FIFO on the sim host), read per Appendix G. The
     line is opened and the card activated at the first read, never under policy off; close() ends it. */
-function cardSource(spec: string, keys: string | undefined): CardReader & { close(): void } {
+function cardSource(spec: string, keys: string | undefined, pin: string | undefined): CardReader & { close(): void } {
 	const [path, resetPath, profile] = spec.split(":");
 	if (!path || !resetPath) { console.error("dm-device: --card TTY:FIFO[:2g|3g]"); exit(2); }
 	const unhex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
@@ -311,6 +314,7 @@ function cardSource(spec: string, keys: string | undefined): CardReader & { clos
 				await link.activate();
 			}
 			const o: BootstrapOptions = { profile: (profile === "2g" ? "2g" : "3g") as Profile };
+			if (pin !== undefined) o.pin = Uint8Array.from(pin, (c) => c.charCodeAt(0));
 			if (channel === "scp03") {
 				if (!keys) throw new Error("no SCP03 keys for this card");
 				const [enc, mac, dek] = keys.split(":").map(unhex);

@@ -1,5 +1,5 @@
 /*
- * SHA-256, HMAC-SHA-256, AES-128 (ECB, CBC) and AES-CMAC for XS, through the PSA Crypto API.
+ * SHA-256, HMAC-SHA-256, AES-128/192/256 (ECB, CBC) and AES-CMAC for XS, through the PSA Crypto API.
  * PSA is the one crypto API that every mbedTLS the project meets provides: Debian's 2.28 (the
  * sim host), 3.x, and ESP-IDF v6's mbedTLS 4 / TF-PSA-Crypto, where the legacy mbedtls_sha256_*,
  * mbedtls_aes_*, mbedtls_md_hmac_* and mbedtls_cipher_cmac_* calls no longer exist.
@@ -16,7 +16,6 @@
 #include <mbedtls/platform_util.h>
 
 #define AES_BLOCK 16
-#define AES_KEY_BYTES 16
 #define SHA256_BYTES 32
 
 /* psa_crypto_init is idempotent and cheap once done; every entry point calls it, so the host
@@ -229,25 +228,24 @@ void xs_crypto_hmac_finish(xsMachine* the)
 	setResult(the, mac, sizeof(mac));
 }
 
-/* ---- AES-128 ---- */
+/* ---- AES-128/192/256 (SCP03 allows all three static key lengths, GP Amendment D) ---- */
 
-static uint8_t* aesKey(xsMachine* the, xsSlot* slot)
+static uint8_t* aesKey(xsMachine* the, xsSlot* slot, size_t* length)
 {
-	size_t length;
-	uint8_t* key = copyArgument(the, slot, &length);
-	if (length != AES_KEY_BYTES) {
-		freeSecret(key, length);
-		xsRangeError("AES-128 key must be 16 bytes, not %u", (unsigned)length);
+	uint8_t* key = copyArgument(the, slot, length);
+	if (*length != 16 && *length != 24 && *length != 32) {
+		freeSecret(key, *length);
+		xsRangeError("AES key must be 16, 24 or 32 bytes, not %u", (unsigned)*length);
 	}
 	return key;
 }
 
-static uint8_t* blocks(xsMachine* the, xsSlot* slot, size_t* length, uint8_t* key)
+static uint8_t* blocks(xsMachine* the, xsSlot* slot, size_t* length, uint8_t* key, size_t keyLength)
 {
 	uint8_t* data = copyArgument(the, slot, length);
 	if (*length % AES_BLOCK) {
 		freeSecret(data, *length);
-		freeSecret(key, AES_KEY_BYTES);
+		freeSecret(key, keyLength);
 		xsRangeError("AES data must be a multiple of 16 bytes, not %u (no padding is applied)", (unsigned)*length);
 	}
 	return data;
@@ -255,10 +253,10 @@ static uint8_t* blocks(xsMachine* the, xsSlot* slot, size_t* length, uint8_t* ke
 
 /* One cipher pass over whole blocks with an optional IV. data is both input and output: PSA
    does not promise in-place operation, so the result goes to a second buffer copied back. */
-static psa_status_t aesCrypt(xsMachine* the, psa_algorithm_t alg, int encrypt, const uint8_t* key, const uint8_t* iv, uint8_t* data, size_t length)
+static psa_status_t aesCrypt(xsMachine* the, psa_algorithm_t alg, int encrypt, const uint8_t* key, size_t keyLength, const uint8_t* iv, uint8_t* data, size_t length)
 {
 	mbedtls_svc_key_id_t id;
-	psa_status_t status = importKey(the, PSA_KEY_TYPE_AES, alg, encrypt ? PSA_KEY_USAGE_ENCRYPT : PSA_KEY_USAGE_DECRYPT, key, AES_KEY_BYTES, &id);
+	psa_status_t status = importKey(the, PSA_KEY_TYPE_AES, alg, encrypt ? PSA_KEY_USAGE_ENCRYPT : PSA_KEY_USAGE_DECRYPT, key, keyLength, &id);
 	if (status != PSA_SUCCESS) return status;
 	uint8_t* out = malloc(length ? length : 1);
 	if (!out) { psa_destroy_key(id); return PSA_ERROR_INSUFFICIENT_MEMORY; }
@@ -281,12 +279,13 @@ static psa_status_t aesCrypt(xsMachine* the, psa_algorithm_t alg, int encrypt, c
 void xs_crypto_aes_ecb(xsMachine* the)
 {
 	cryptoReady(the);
-	uint8_t* key = aesKey(the, &xsArg(0));
+	size_t keyLength;
+	uint8_t* key = aesKey(the, &xsArg(0), &keyLength);
 	size_t length;
-	uint8_t* data = blocks(the, &xsArg(1), &length, key);
+	uint8_t* data = blocks(the, &xsArg(1), &length, key, keyLength);
 	int encrypt = xsmcToBoolean(xsArg(2));
-	psa_status_t status = length ? aesCrypt(the, PSA_ALG_ECB_NO_PADDING, encrypt, key, NULL, data, length) : PSA_SUCCESS;
-	freeSecret(key, AES_KEY_BYTES);
+	psa_status_t status = length ? aesCrypt(the, PSA_ALG_ECB_NO_PADDING, encrypt, key, keyLength, NULL, data, length) : PSA_SUCCESS;
+	freeSecret(key, keyLength);
 	if (status != PSA_SUCCESS) { freeSecret(data, length); xsUnknownError("aes failed (PSA status %d)", (int)status); }
 	setResult(the, data, length);
 	freeSecret(data, length);
@@ -296,11 +295,12 @@ void xs_crypto_aes_ecb(xsMachine* the)
 void xs_crypto_aes_cbc(xsMachine* the)
 {
 	cryptoReady(the);
-	uint8_t* key = aesKey(the, &xsArg(0));
+	size_t keyLength;
+	uint8_t* key = aesKey(the, &xsArg(0), &keyLength);
 	size_t ivLength;
 	uint8_t* iv = copyArgument(the, &xsArg(1), &ivLength);
 	if (ivLength != AES_BLOCK) {
-		freeSecret(key, AES_KEY_BYTES);
+		freeSecret(key, keyLength);
 		freeSecret(iv, ivLength);
 		xsRangeError("AES-CBC IV must be 16 bytes, not %u", (unsigned)ivLength);
 	}
@@ -308,13 +308,13 @@ void xs_crypto_aes_cbc(xsMachine* the)
 	uint8_t* data = copyArgument(the, &xsArg(2), &length);
 	if (length % AES_BLOCK) {
 		freeSecret(data, length);
-		freeSecret(key, AES_KEY_BYTES);
+		freeSecret(key, keyLength);
 		freeSecret(iv, AES_BLOCK);
 		xsRangeError("AES data must be a multiple of 16 bytes, not %u (no padding is applied)", (unsigned)length);
 	}
 	int encrypt = xsmcToBoolean(xsArg(3));
-	psa_status_t status = length ? aesCrypt(the, PSA_ALG_CBC_NO_PADDING, encrypt, key, iv, data, length) : PSA_SUCCESS;
-	freeSecret(key, AES_KEY_BYTES);
+	psa_status_t status = length ? aesCrypt(the, PSA_ALG_CBC_NO_PADDING, encrypt, key, keyLength, iv, data, length) : PSA_SUCCESS;
+	freeSecret(key, keyLength);
 	freeSecret(iv, AES_BLOCK);
 	if (status != PSA_SUCCESS) { freeSecret(data, length); xsUnknownError("aes failed (PSA status %d)", (int)status); }
 	setResult(the, data, length);
@@ -325,10 +325,11 @@ void xs_crypto_aes_cbc(xsMachine* the)
 void xs_crypto_aes_cmac(xsMachine* the)
 {
 	cryptoReady(the);
-	uint8_t* key = aesKey(the, &xsArg(0));
+	size_t keyLength;
+	uint8_t* key = aesKey(the, &xsArg(0), &keyLength);
 	mbedtls_svc_key_id_t id;
-	psa_status_t status = importKey(the, PSA_KEY_TYPE_AES, PSA_ALG_CMAC, PSA_KEY_USAGE_SIGN_MESSAGE, key, AES_KEY_BYTES, &id);
-	freeSecret(key, AES_KEY_BYTES);
+	psa_status_t status = importKey(the, PSA_KEY_TYPE_AES, PSA_ALG_CMAC, PSA_KEY_USAGE_SIGN_MESSAGE, key, keyLength, &id);
+	freeSecret(key, keyLength);
 	if (status != PSA_SUCCESS) xsUnknownError("cmac key refused (PSA status %d)", (int)status);
 	void* data;
 	xsUnsignedValue length;

@@ -42,6 +42,48 @@ export const vectors = {
 			"bits": 64,
 			"context": "000102030405060708090a0b0c0d0e0f",
 			"out": "69fedcd61ab63489"
+		},
+		{
+			"key": "8899aabbccddeeff00112233445566770f1e2d3c4b5a6978",
+			"constant": 4,
+			"bits": 192,
+			"context": "000102030405060708090a0b0c0d0e0f",
+			"out": "8c92c35b1b0aa0964c75e3ec4ed1f4d8488efa24f373757c"
+		},
+		{
+			"key": "8899aabbccddeeff00112233445566770f1e2d3c4b5a6978",
+			"constant": 7,
+			"bits": 192,
+			"context": "000102030405060708090a0b0c0d0e0f",
+			"out": "4b77ae03c6e294ce8b5824894e69d8f3c5e993d6483f88e9"
+		},
+		{
+			"key": "8899aabbccddeeff00112233445566770f1e2d3c4b5a6978",
+			"constant": 0,
+			"bits": 64,
+			"context": "000102030405060708090a0b0c0d0e0f",
+			"out": "7fcd4d73f91a6d2d"
+		},
+		{
+			"key": "00112233445566778899aabbccddeeff0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+			"constant": 4,
+			"bits": 256,
+			"context": "000102030405060708090a0b0c0d0e0f",
+			"out": "fda0e6762eb8ab2facfab97c334ab52d549a74e680aaf72aa51b46fbc82d9201"
+		},
+		{
+			"key": "00112233445566778899aabbccddeeff0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+			"constant": 7,
+			"bits": 256,
+			"context": "000102030405060708090a0b0c0d0e0f",
+			"out": "ed88846c46c5ee63cdebf3dcbffc439abb6f5f4f69e3b94f609731613c0c2165"
+		},
+		{
+			"key": "00112233445566778899aabbccddeeff0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+			"constant": 0,
+			"bits": 64,
+			"context": "000102030405060708090a0b0c0d0e0f",
+			"out": "c759149c48594ba1"
 		}
 	],
 	"session": [

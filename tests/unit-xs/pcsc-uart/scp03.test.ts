@@ -10,8 +10,9 @@
 //                                   ◀─────── enc(FCP) ‖ R-MAC 9000
 import { aesCmac } from "../../../modules/crypto/index.js";
 import { CardError, type Command, type Response, type Transmitter } from "../../../modules/pcsc-uart/index.js";
-import { PLAIN_MAX, Scp03Session, scp03Kdf } from "../../../modules/pcsc-uart/scp03.js";
+import { PLAIN_MAX, Scp03Session, scp03Kdf, type KdfBits } from "../../../modules/pcsc-uart/scp03.js";
 import { assert, describe, it } from "../../harness/index.js";
+import { published } from "./scp03-published-vectors.js";
 import { vectors } from "./scp03-vectors.js";
 
 const { fromHex: h, toHex } = assert;
@@ -50,7 +51,76 @@ describe("pcsc-uart: SCP03 KDF (NIST SP 800-108, AES-CMAC)", () => {
 	});
 
 	it("agrees with Python cryptography for S-ENC, S-MAC, S-RMAC and both cryptograms", () => {
-		for (const v of vectors.kdf) assert.bytes(scp03Kdf(h(v.key), v.constant, v.bits as 64 | 128, h(v.context)), v.out, `constant ${v.constant}`);
+		for (const v of vectors.kdf) assert.bytes(scp03Kdf(h(v.key), v.constant, v.bits as KdfBits, h(v.context)), v.out, `constant ${v.constant}, ${v.key.length * 4}-bit key`);
+	});
+
+	it("a 192- or 256-bit session key is two PRF blocks (counters 01, 02) with L = 00C0 / 0100", () => {
+		const key = h("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+		const ctx = h("000102030405060708090a0b0c0d0e0f");
+		const block = (l: string, counter: string) => aesCmac(key, h("0000000000000000000000 04 00" + l + counter + toHex(ctx)));
+		const k256 = scp03Kdf(key, 0x04, 256, ctx);
+		assert.bytes(k256.subarray(0, 16), block("0100", "01"));
+		assert.bytes(k256.subarray(16), block("0100", "02"));
+		const k192 = scp03Kdf(key, 0x04, 192, ctx);
+		assert.equal(k192.length, 24);
+		assert.bytes(k192, toHex(block("00c0", "01")) + toHex(block("00c0", "02").subarray(0, 8)));
+	});
+});
+
+/** One APDU in hex (as pysim's vectors write it) as a Command; the trailing Le byte, if any, is kept as le. */
+function parseApdu(hex: string): Command {
+	const b = h(hex);
+	const c = { cla: b[0]!, ins: b[1]!, p1: b[2]!, p2: b[3]! };
+	if (b.length === 4) return c;
+	if (b.length === 5) return { ...c, le: b[4] || 256 };
+	const data = b.subarray(5, 5 + b[4]!);
+	return b.length > 5 + data.length ? { ...c, data, le: b[5 + data.length] || 256 } : { ...c, data };
+}
+
+/** CLA INS P1 P2 Lc data of a wrapped command, as it crosses a T=0 line (no Le for cases 3 and 4). */
+const headerAndData = (hex: string): string => encode(parseApdu(hex));
+
+describe("pcsc-uart: SCP03 against osmocom/pysim's published transcripts (AES-128, -192, -256, level 33)", () => {
+	for (const t of published) {
+		it(`${t.name}: card cryptogram accepted, EXTERNAL AUTHENTICATE, wrapped commands and the encrypted answer byte-exact`, async () => {
+			const init = parseApdu(t.initUpdateCommand);
+			const sent: string[] = [];
+			let step = 0;
+			const card: Transmitter = {
+				async transmit(c: Command): Promise<Response> {
+					sent.push(encode(c));
+					const i = step++;
+					if (i === 0) return { data: h(t.initUpdateResponse), sw: 0x9000 };
+					if (i === 2) return { data: h(t.getEid[2]), sw: 0x9000 };
+					// pysim publishes no answers to the case 1-4 commands: an error status comes back bare
+					return { data: new Uint8Array(0), sw: i === 1 ? 0x9000 : 0x6a88 };
+				},
+			};
+			const s = await Scp03Session.open(card, {
+				keys: { enc: h(t.enc), mac: h(t.mac), dek: h(t.dek) }, kvn: init.p1,
+				random: (into) => { into.set(init.data!); return into; },
+			});
+			assert.equal(sent[0], encode(init), "INITIALIZE UPDATE");
+			assert.equal(sent[1], headerAndData(t.externalAuthenticate), "EXTERNAL AUTHENTICATE: host cryptogram and C-MAC");
+			const eid = await s.transmit(parseApdu(t.getEid[0]));
+			assert.equal(sent[2], headerAndData(t.getEid[1]), "GET DATA wrapped (C-DECRYPTION + C-MAC)");
+			assert.equal(eid.sw, 0x9000);
+			assert.bytes(eid.data, t.getEid[3], "R-MAC checked, R-ENC decrypted");
+			for (const [i, [plain, wrapped]] of t.cases.entries()) {
+				await s.transmit(parseApdu(plain));
+				assert.equal(sent[3 + i], headerAndData(wrapped), `case ${i + 1} wrapped`);
+			}
+			s.close();
+		});
+	}
+
+	it("refuses static keys of mixed or non-AES lengths before anything is sent", async () => {
+		const sent: Command[] = [];
+		const card: Transmitter = { async transmit(c) { sent.push(c); return { data: new Uint8Array(0), sw: 0x6a88 }; } };
+		const k16 = new Uint8Array(16), k24 = new Uint8Array(24);
+		await assert.rejects(Scp03Session.open(card, { keys: { enc: k16, mac: k24, dek: k16 }, random: (b) => b }), (e: unknown) => e instanceof CardError && e.fault === "command" && /16, 24 or 32/.test(e.message));
+		await assert.rejects(Scp03Session.open(card, { keys: { enc: new Uint8Array(20), mac: new Uint8Array(20), dek: new Uint8Array(20) }, random: (b) => b }), /16, 24 or 32/);
+		assert.equal(sent.length, 0);
 	});
 });
 

@@ -50,7 +50,7 @@ async function attempt(): Promise<boolean> {
 		return true;
 	} catch (e) {
 		if (!(e instanceof CardError)) throw e;
-		console.log(JSON.stringify({ error: e.fault, message: e.message, sw: e.sw }));
+		console.log(JSON.stringify({ error: e.fault, message: e.message, sw: e.sw, triesLeft: e.triesLeft }));
 		return false;
 	}
 }

@@ -63,15 +63,18 @@ class Channel:
 
 
 class Card:
-    def __init__(self, profile="3g", bootstrap=b"[]", size=0, pin=None, log=print, scp=None):
+    PIN_TRIES = 3
+
+    def __init__(self, profile="3g", bootstrap=b"[]", size=0, pin=None, log=print, scp=None, pin_tries=PIN_TRIES):
         self.profile, self.pin, self.log, self.scp = profile, pin, log, scp
         self.mf = build_files(bootstrap, size, pin is not None, profile)
+        # the retry counter lives in the card's non-volatile memory: a reset does not restore it
+        self.pin_tries = pin_tries
         self.reset()
 
     def reset(self):
         self.channels = {0: Channel(self.mf)}
         self.pin_verified = False
-        self.pin_tries = 3
         if self.scp:
             self.scp.end()
 
@@ -198,7 +201,10 @@ class Card:
     def gsm_response(self, f):
         # TS 51.011 9.2.1: RFU(2) size(2) FID(2) type(1) ... ; EF: structure at 13, record length at 14
         if isinstance(f, DF):
-            return bytes(2) + bytes(2) + f.fid.to_bytes(2, "big") + bytes([0x02]) + bytes(15)
+            # bytes 14-22: file characteristics, DF/EF/CHV counts, then CHV1 status (b8 initialised,
+            # b4-b1 false presentations remaining) at byte 19
+            chv1 = (0x80 | self.pin_tries) if self.pin is not None else 0
+            return bytes(2) + bytes(2) + f.fid.to_bytes(2, "big") + bytes([0x02]) + bytes(5) + bytes([9, 0x13, 0, 0, 0, 0, chv1, 0, 0, 0])
         structure = 0x01 if f.record_length else 0x00
         return bytes(2) + len(f.data).to_bytes(2, "big") + f.fid.to_bytes(2, "big") + bytes([0x04, 0, 0x11, 0xFF, 0xFF, 0x01, 0x02, structure, f.record_length])
 
@@ -233,16 +239,28 @@ class Card:
         return bytes(ef.data[start:start + min(le, ef.record_length)]), 0x9000
 
     def verify(self, p1, p2, data):
-        if self.pin is None:
-            return b"", 0x6A88
-        if self.pin_tries == 0:
-            return b"", 0x6983
+        """VERIFY CHV1 (TS 51.011 9.2.9: P3 = 08 always, 9804 / 9840) or PIN Appl 1 (TS 102 221
+        11.1.9: 63CX, 6983; without data the retry counter, spending no try)."""
+        two_g = self.profile == "2g"
+        if p1 != 0x00:
+            return b"", 0x6B00 if two_g else 0x6A86
+        if self.pin is None or p2 != 0x01:
+            return b"", 0x9404 if two_g else 0x6A88
+        if not data and not two_g:
+            if self.pin_tries == 0:
+                return b"", 0x6983
+            return b"", 0x9000 if self.pin_verified else 0x63C0 | self.pin_tries
         if len(data) != 8:
             return b"", 0x6700
+        if self.pin_tries == 0:
+            return b"", 0x9840 if two_g else 0x6983
         if data == self.pin.ljust(8, b"\xff"):
-            self.pin_tries, self.pin_verified = 3, True
+            self.pin_tries, self.pin_verified = self.PIN_TRIES, True
             self.log("pin ok")
             return b"", 0x9000
         self.pin_tries -= 1
+        self.pin_verified = False
         self.log(f"pin wrong {self.pin_tries}")
-        return b"", (0x9804 if self.profile == "2g" else 0x63C0 | self.pin_tries)
+        if two_g:
+            return b"", 0x9840 if self.pin_tries == 0 else 0x9804
+        return b"", 0x63C0 | self.pin_tries

@@ -1,4 +1,5 @@
-# The card's side of GlobalPlatform SCP03 (Amendment D) with AES-128, written against the Python
+# The card's side of GlobalPlatform SCP03 (Amendment D) with AES-128, -192 or -256 static keys
+# (session keys as long as the static ones, L in the KDF = their length in bits), written against the Python
 # `cryptography` package (Debian python3-cryptography): an implementation independent of the
 # reader's, which uses mbedTLS through modules/crypto. INITIALIZE UPDATE, EXTERNAL AUTHENTICATE,
 # then every command C-MAC + C-DECRYPTION checked and every 9000/62xx/63xx answer R-ENC + R-MAC.
@@ -54,7 +55,10 @@ class Scp03:
     I_PARAM = 0x70  # pseudo-random card challenge, R-MAC and R-ENC supported
 
     def __init__(self, enc, mac, dek, kvn=0x30, aid=b"", log=print, faults=None):
+        if len(enc) not in (16, 24, 32) or len(mac) != len(enc) or len(dek) != len(enc):
+            raise ValueError("SCP03 static keys: ENC, MAC and DEK of one AES length (16, 24 or 32 bytes)")
         self.enc, self.mac, self.dek, self.kvn, self.aid, self.log = enc, mac, dek, kvn, aid, log
+        self.bits = len(enc) * 8
         self.faults = faults or {}
         self.sequence = 0
         self.end()
@@ -76,9 +80,9 @@ class Scp03:
         context = bytes(data) + card_challenge
         s = {
             "channel": channel,
-            "enc": kdf(self.enc, 0x04, 128, context),
-            "mac": kdf(self.mac, 0x06, 128, context),
-            "rmac": kdf(self.mac, 0x07, 128, context),
+            "enc": kdf(self.enc, 0x04, self.bits, context),
+            "mac": kdf(self.mac, 0x06, self.bits, context),
+            "rmac": kdf(self.mac, 0x07, self.bits, context),
             "context": context, "auth": False, "chain": bytes(16), "counter": 0,
         }
         cryptogram = kdf(s["mac"], 0x00, 64, context)

@@ -53,6 +53,7 @@ class Line:
         self.state = "off"
         self.apdus = 0
         self.stash = b""  # response waiting for GET RESPONSE
+        self.stash_sw = 0x9000  # the command's own status, which the last GET RESPONSE ends with
         self.faults = dict(f.split(":") for f in args.fault)  # kind -> APDU number
 
     def log(self, text):
@@ -212,13 +213,15 @@ class Line:
             out, sw = self.card.process(cla, ins, p1, p2, data, le if not data else 256)
             self.stash = b""
             if data and out:
-                # case 4: the response waits for GET RESPONSE (61xx, or 9Fxx on a 2G card)
-                self.stash = out
+                # case 4: the response waits for GET RESPONSE (61xx, or 9Fxx on a 2G card); a
+                # warning (62xx/63xx, e.g. 63Cx under R-MAC) comes with the data at its end
+                self.stash, self.stash_sw = out, sw
                 out, sw = b"", (0x9F00 if two_g else 0x6100) | (len(out) & 0xFF)
             elif out and len(out) != le:
-                # case 2 with a wrong Le: tell the exact length (6Cxx), the reader re-issues
+                # case 2 with a wrong Le: tell the exact length (ISO 6Cxx, the reader re-issues;
+                # a SIM says 67xx, "incorrect parameter P3", TS 51.011 9.4.6)
                 self.stash = b""
-                out, sw = b"", 0x6C00 | (len(out) & 0xFF)
+                out, sw = b"", (0x6700 if two_g else 0x6C00) | (len(out) & 0xFF)
         self.log(f"apdu {bytes(self.header).hex().upper()}{data.hex().upper()} sw {sw:04X}")
         if out:
             proc, _ = self.procedure(ins, len(out))
@@ -236,9 +239,9 @@ class Line:
         if not self.stash:
             return b"", 0x6985
         if le > len(self.stash):
-            return b"", 0x6C00 | (len(self.stash) & 0xFF)
+            return b"", (0x6700 if self.card.profile == "2g" else 0x6C00) | (len(self.stash) & 0xFF)
         out, self.stash = self.stash[:le], self.stash[le:]
-        return out, (0x6100 | (len(self.stash) & 0xFF)) if self.stash else 0x9000
+        return out, (0x6100 | (len(self.stash) & 0xFF)) if self.stash else self.stash_sw
 
 
 def main():
@@ -253,7 +256,8 @@ def main():
     p.add_argument("--bootstrap", help="JSON file for EF DM_Bootstrap")
     p.add_argument("--no-bootstrap", action="store_true", help="a readable card that carries no DM bootstrap (no PKCS#15 application)")
     p.add_argument("--bootstrap-size", type=int, default=0, help="file size; FF padding after the JSON")
-    p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object")
+    p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object (private in the DODF)")
+    p.add_argument("--pin-tries", type=int, default=3, help="PIN tries left at power-on (0: blocked)")
     p.add_argument("--scp03", help="static keys ENC:MAC:DEK in hex: the card offers SCP03 (Appendix H)")
     p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof, null-flood; mute-atr:0, bad-tck:0, pps-garbage:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
     args = p.parse_args()
@@ -279,7 +283,7 @@ def main():
         enc, mac, dek = (bytes.fromhex(k) for k in args.scp03.split(":"))
         faults = dict(f.split(":") for f in args.fault)
         scp = Scp03(enc, mac, dek, aid=bytes.fromhex("A000000063504B43532D3135"), log=log, faults=faults)
-    card = Card(args.profile, bootstrap, args.bootstrap_size, args.pin.encode() if args.pin else None, log=log, scp=scp)
+    card = Card(args.profile, bootstrap, args.bootstrap_size, args.pin.encode() if args.pin else None, log=log, scp=scp, pin_tries=args.pin_tries)
     line = Line(args, card, master, slave)
     try:
         while True:
