@@ -6,11 +6,11 @@
 import { DmError } from "../error.js";
 import { decodeJson } from "../codec/json-value.js";
 import { encodeUtf8 } from "../codec/utf8.js";
-import type { Store } from "../store/index.js";
+import { SUBSCRIPTION_PREFIX, type Store } from "../store/index.js";
 import type { Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
 
-const PREFIX = "b";
+const PREFIX = SUBSCRIPTION_PREFIX;
 /** most subscriptions kept; each costs a key in the store's index */
 export const SUBSCRIPTIONS_MAX = 32;
 
@@ -24,7 +24,7 @@ export interface Subscription {
 }
 
 function ids(store: Store): string[] {
-	return store.keys(PREFIX).filter((k) => /^b\d{10}$/.test(k)).sort();
+	return store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && /^\d{10}$/.test(k.slice(PREFIX.length))).sort();
 }
 
 export function listSubscriptions(store: Store): Subscription[] {
@@ -62,7 +62,7 @@ export function saveSubscription(store: Store, s: Omit<Subscription, "id">, id?:
 	if (key === undefined) {
 		if (existing.length >= SUBSCRIPTIONS_MAX) throw new DmError(500, `${SUBSCRIPTIONS_MAX} subscriptions exist already`);
 		const last = ids(store).pop();
-		key = PREFIX + String((last ? Number(last.slice(1)) : 0) + 1).padStart(10, "0");
+		key = PREFIX + String((last ? Number(last.slice(PREFIX.length)) : 0) + 1).padStart(10, "0");
 	}
 	store.transact((t) => t.put(key, encodeUtf8(JSON.stringify({ c: s.clientUri, s: s.serverUri, a: s.srvId, v: s.seen }))));
 	return key;
