@@ -469,8 +469,7 @@ export class DmClient {
 	}
 
 	private bytes(miid: string, path: string[]): Uint8Array | undefined {
-		const ref = { moid: MOIDS.dmAcc, miid, path };
-		return this.tree.has(ref) ? this.store.get(this.tree.key(ref)) : undefined;
+		return this.tree.bytes({ moid: MOIDS.dmAcc, miid, path });
 	}
 
 	/** What the transport needs to reach the server of the account at `miid` (SrvID `srvId`). */

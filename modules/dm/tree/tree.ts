@@ -105,6 +105,27 @@ export class Tree implements UriTarget {
 		return this.store.read(this.key(ref), onChunk);
 	}
 
+	/** A leaf's stored value to pull piece by piece (each at most the store's FRAGMENT_MAX bytes),
+	    for writers that wait between pieces, such as a socket; next() is undefined at the end.
+	    undefined if the node is absent, interior or of an unregistered MO. A commit that replaces
+	    the value meanwhile fails the reader with DmError(500) only if compaction erased the old one. */
+	reader(ref: NodeRef): { next(): Uint8Array | undefined } | undefined {
+		const key = this.leafKey(ref);
+		return key === undefined ? undefined : this.store.reader(key);
+	}
+
+	/** A leaf's whole stored value, undefined if absent or interior: for values known to be small
+	    (numbers, booleans, credentials); stream the others with reader() or read(). */
+	bytes(ref: NodeRef): Uint8Array | undefined {
+		const key = this.leafKey(ref);
+		return key === undefined ? undefined : this.store.get(key);
+	}
+
+	private leafKey(ref: NodeRef): string | undefined {
+		const def = this.definition(ref.moid, ref.path);
+		return def && isLeaf(def) ? this.key(ref) : undefined;
+	}
+
 	/** A small leaf's value as text (bin as base64); undefined if absent, interior or over `max` bytes. */
 	text(ref: NodeRef, max = NV_VALUE_MAX): string | undefined {
 		const def = this.definition(ref.moid, ref.path);
