@@ -13,12 +13,23 @@
 // wear even. A put whose earlier fragments were erased that way is incomplete at mount and is
 // skipped: it was superseded by the copy.
 //
+// Mount time follows what changed, not the journal's length: at quiet points (a commit with no
+// other transaction open) the store writes a checkpoint of its index (checkpoint.ts) when the
+// journal written since the last one is long: at least CHECKPOINT_MIN_TAIL_BLOCKS blocks, and at
+// least 1/CHECKPOINT_TAIL_SHARE of the checkpoint's own size, which bounds the checkpoint's writes to
+// that share of the journal's. Compaction counts as journal written (it appends the values it
+// moves); when it takes the checkpoint's head block or blocks, the checkpoint is dropped and the
+// whole log counts as the tail, so the next quiet point writes a new one if there is room. The
+// checkpoint goes into free blocks (two more must stay free): when the log leaves too few, there
+// is none and mount replays the whole journal; size the flash with room for one (16 bytes a key).
+//
 // The record format is in record.ts, mount in mount.ts, transactions in transaction.ts.
 import { DmError } from "../error.js";
 import { decodeUtf8, encodeUtf8 } from "../codec/utf8.js";
 import type { Flash } from "./flash.js";
 import { BLOCK_HEADER, FORMAT_VERSION, FragmentFlags, MAGIC, RECORD_HEADER, RECORD_TRAILER, RecordType } from "./format.js";
 import { KeyIndex, hashKey } from "./key-index.js";
+import { CHECKPOINTS_SUPPORTED, checkpointLength, partsFor, writeCheckpoint } from "./checkpoint.js";
 import { BlockState, emptyLog, mountLog, sameBytes, type LogState } from "./mount.js";
 import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, type Record, type RecordFields } from "./record.js";
 import { FRAGMENT_MAX, Transaction, applyOps, commitRecord, type Journal, type Op } from "./transaction.js";
@@ -28,10 +39,16 @@ export { FRAGMENT_MAX, Transaction } from "./transaction.js";
 
 const MAX_KEY = 255;
 const MAX_RECORD = RECORD_HEADER + MAX_KEY + FRAGMENT_MAX + RECORD_TRAILER;
+/** a checkpoint waits for at least this many blocks of journal after the last one */
+export const CHECKPOINT_MIN_TAIL_BLOCKS = 4;
+/** ... and for a journal tail of at least 1/this of its own size */
+export const CHECKPOINT_TAIL_SHARE = 4;
 
 export interface StoreOptions {
 	/** the largest value a transaction may put (default 64 KiB): sets the blocks kept for compaction */
 	maxValueLength?: number;
+	/** write and use index checkpoints (default true); false: every mount replays the whole journal */
+	checkpoints?: boolean;
 }
 
 export class Store implements Journal {
@@ -43,6 +60,16 @@ export class Store implements Journal {
 	private readonly log: LogState;
 	private compacting = false;
 	private open: Transaction | undefined;
+	private readonly checkpointsOn: boolean;
+	/** the checkpoint on flash that fits the log, if any */
+	private checkpoint: { blocks: number[]; headSeq: number } | undefined;
+	private generation = 1;
+	/** bytes of records a mount would replay after the checkpoint (all of them without one) */
+	private tailBytes = 0;
+	/** checkpoints written since mount */
+	checkpointsWritten = 0;
+	/** whether this mount started from a checkpoint */
+	mountedFromCheckpoint = false;
 	/** what mount found wrong and left out */
 	readonly problems: string[] = [];
 	/** bytes programmed since mount (for write-amplification figures) */
@@ -60,13 +87,18 @@ export class Store implements Journal {
 		this.reserve = Math.ceil((options.maxValueLength ?? 65536) / FRAGMENT_MAX / fragmentsPerBlock) + 2;
 		if (this.blockCount < this.reserve + 2) throw new RangeError(`the store needs at least ${this.reserve + 2} blocks for values of this size`);
 		this.log = emptyLog(this.blockCount);
+		this.checkpointsOn = (options.checkpoints ?? true) && CHECKPOINTS_SUPPORTED;
 		this.index = new KeyIndex((loc, key) => this.keyIsAt(loc, key));
 	}
 
 	/** Reads the journal back into an index. Throws StoreFormatError for a journal of a later format. */
 	static mount(flash: Flash, options: StoreOptions = {}): Store {
 		const store = new Store(flash, options);
-		mountLog(flash, store.log, store.index, store.problems);
+		const m = mountLog(flash, store.log, store.index, store.problems, store.checkpointsOn);
+		store.checkpoint = m.checkpoint;
+		store.mountedFromCheckpoint = m.checkpoint !== undefined;
+		store.generation = m.nextGeneration;
+		store.tailBytes = m.replayed;
 		return store;
 	}
 
@@ -169,7 +201,11 @@ export class Store implements Journal {
 	}
 
 	/** @internal */
-	ended(t: Transaction): void { if (this.open === t) this.open = undefined; }
+	ended(t: Transaction, committed: boolean): void {
+		if (this.open !== t) return;
+		this.open = undefined;
+		if (committed) this.maybeCheckpoint();
+	}
 
 	/** @internal: writes one record, starting a new block when the head is full; returns where it starts. */
 	append(r: RecordFields): number {
@@ -180,6 +216,7 @@ export class Store implements Journal {
 		const at = this.head() * this.blockLength + log.headOffset;
 		this.flash.write(at, record);
 		this.programmed += record.length;
+		this.tailBytes += record.length;
 		log.headOffset += record.length;
 		return at;
 	}
@@ -211,11 +248,14 @@ export class Store implements Journal {
 			if (log.freeCount <= (small ? 1 : this.reserve)) throw new DmError(506, "the device's storage is full");
 		}
 		if (!log.freeCount) throw new DmError(506, "the device's storage is full");
+		// lowest erase count first, the checkpoint's blocks last
 		let chosen = -1;
+		const rank = (b: number): number => (log.states[b] === BlockState.Checkpoint ? 2 ** 32 : 0) + log.eraseCounts[b]!;
 		for (let b = 0; b < this.blockCount; b++) {
-			if (log.states[b] !== BlockState.Log && (chosen < 0 || log.eraseCounts[b]! < log.eraseCounts[chosen]!)) chosen = b;
+			if (log.states[b] !== BlockState.Log && (chosen < 0 || rank(b) < rank(chosen))) chosen = b;
 		}
-		if (log.states[chosen] === BlockState.Dirty) {
+		if (log.states[chosen] === BlockState.Checkpoint) this.dropCheckpoint();
+		if (log.states[chosen] !== BlockState.Erased) {
 			this.flash.eraseBlock(chosen);
 			log.eraseCounts[chosen]!++;
 		}
@@ -235,6 +275,8 @@ export class Store implements Journal {
 		const log = this.log;
 		const victim = this.logAt(0);
 		if (this.open && log.seqs[victim]! >= this.open.startSeq) return false;
+		// a checkpoint whose head block goes no longer fits the log
+		if (this.checkpoint && this.checkpoint.headSeq === log.seqs[victim]) this.dropCheckpoint();
 		// The live values with a record in the victim: a record is live when the index's entry for
 		// its key starts a put of the same transaction (an earlier put of the same key in that
 		// transaction is moved needlessly, never lost).
@@ -286,6 +328,55 @@ export class Store implements Journal {
 		});
 		emit(held, true);
 		return op;
+	}
+
+	// ---- checkpoints ----
+
+	/** At a quiet point: writes a checkpoint when the tail a mount would replay is long (the rule is
+	    in the header) and the free blocks allow it. */
+	private maybeCheckpoint(): void {
+		const log = this.log;
+		if (!this.checkpointsOn || this.open || this.compacting || !log.ringLength) return;
+		const length = checkpointLength(log.ringLength, this.index.length);
+		if (this.tailBytes < Math.max(CHECKPOINT_MIN_TAIL_BLOCKS * this.blockLength, length / CHECKPOINT_TAIL_SHARE)) return;
+		const parts = partsFor(length, this.blockLength);
+		// Any free blocks will do, the reserve's too: the log takes them back whenever it needs them.
+		// Two stay free besides, so that the log's next block does not take the checkpoint at once.
+		if (log.freeCount < parts + 2) return;
+		// free blocks, lowest erase count first, the current checkpoint's last (it stays good if it can)
+		const free: number[] = [];
+		for (let b = 0; b < this.blockCount; b++) if (log.states[b] !== BlockState.Log) free.push(b);
+		const rank = (b: number): number => (log.states[b] === BlockState.Checkpoint ? 2 ** 32 : 0) + log.eraseCounts[b]!;
+		const blocks = free.sort((a, b) => rank(a) - rank(b)).slice(0, parts);
+		if (blocks.some((b) => log.states[b] === BlockState.Checkpoint)) this.dropCheckpoint();
+		for (const b of blocks) {
+			if (log.states[b] !== BlockState.Erased) {
+				this.flash.eraseBlock(b);
+				log.eraseCounts[b]!++;
+			}
+			log.states[b] = BlockState.Dirty;   // until the checkpoint is whole
+		}
+		const seqs: number[] = [], ends: number[] = [];
+		for (let i = 0; i < log.ringLength; i++) { const b = this.logAt(i); seqs.push(log.seqs[b]!); ends.push(this.endOf(b)); }
+		const head = this.head();
+		this.programmed += writeCheckpoint(this.flash, blocks, this.generation++, log.eraseCounts,
+			{ headSeq: log.seqs[head]!, headOffset: log.headOffset, nextTxn: log.nextTxn, seqs, ends }, this.index);
+		if (this.checkpoint) for (const b of this.checkpoint.blocks) log.states[b] = BlockState.Dirty;
+		for (const b of blocks) log.states[b] = BlockState.Checkpoint;
+		this.checkpoint = { blocks, headSeq: log.seqs[head]! };
+		this.tailBytes = 0;
+		this.checkpointsWritten++;
+	}
+
+	/** The checkpoint no longer fits the log, or its blocks are wanted: its blocks are free again,
+	    and a mount would replay the whole log. */
+	private dropCheckpoint(): void {
+		const log = this.log;
+		if (this.checkpoint) for (const b of this.checkpoint.blocks) if (log.states[b] === BlockState.Checkpoint) log.states[b] = BlockState.Dirty;
+		this.checkpoint = undefined;
+		let bytes = 0;
+		for (let i = 0; i < log.ringLength; i++) bytes += this.endOf(this.logAt(i)) - BLOCK_HEADER;
+		this.tailBytes = bytes;
 	}
 
 	/** Calls visit with each fragment's data of the put whose first record is at `first`. */

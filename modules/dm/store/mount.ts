@@ -1,14 +1,24 @@
 // Mount: from the blocks' headers, the log's blocks in sequence order; then their records are
 // replayed in that order into the key index, a transaction's ops applied when its commit record
-// is read. Records of a transaction without a commit never reach the index.
+// is read. Records of a transaction without a commit never reach the index. When a checkpoint of
+// the index is good and fits the log (checkpoint.ts), mount loads it and replays only the records
+// after it: the cost follows what changed since, not the journal's length.
 import { StoreFormatError } from "./error.js";
 import type { Flash } from "./flash.js";
 import { BLOCK_HEADER, FORMAT_VERSION, FragmentFlags, MAGIC, NO_RECORD, RECORD_HEADER, RECORD_TRAILER, RecordType } from "./format.js";
 import { type KeyIndex, hashKey } from "./key-index.js";
+import { CHECKPOINTS_SUPPORTED, CHECKPOINT_MAGIC, CHECKPOINT_VERSION, PART_HEADER, partOf, readCheckpoint, type CheckpointFacts } from "./checkpoint.js";
 import { decodeBlockHeader, forEachRecord } from "./record.js";
 import { applyOps, type Op } from "./transaction.js";
 
-export const enum BlockState { Erased = 0, Dirty = 1, Log = 2 }
+export const enum BlockState {
+	Erased = 0,
+	/** to be erased before use */
+	Dirty = 1,
+	Log = 2,
+	/** holds the current checkpoint: free for the log, taken last (the checkpoint is then gone) */
+	Checkpoint = 3,
+}
 
 /** The journal's blocks: per block, in typed arrays so the RAM they take is fixed and small, the
     log's blocks oldest first in a ring, each block's sequence, erase count, state, and how far its
@@ -36,16 +46,39 @@ export function emptyLog(blockCount: number): LogState {
 	};
 }
 
+/** What mount learnt beyond the log and the index. */
+export interface Mounted {
+	/** the checkpoint mount started from, if one was good: its blocks (part order), head sequence */
+	checkpoint: { blocks: number[]; headSeq: number } | undefined;
+	/** the generation the next checkpoint takes */
+	nextGeneration: number;
+	/** bytes of records replayed (after the checkpoint, or all of them) */
+	replayed: number;
+}
+
 /** Reads the journal on flash into `log` and `index`; what it found wrong and left out goes to
-    `problems`. Throws StoreFormatError for a journal of a later format. */
-export function mountLog(flash: Flash, log: LogState, index: KeyIndex, problems: string[]): void {
+    `problems`. Starts from the newest good checkpoint when `useCheckpoint` and one is there.
+    Throws StoreFormatError for a journal of a later format. */
+export function mountLog(flash: Flash, log: LogState, index: KeyIndex, problems: string[], useCheckpoint: boolean): Mounted {
 	const blockLength = flash.blockLength, blockCount = log.seqs.length;
 	const order: number[] = [];
-	let maxErase = 0;
+	const parts: { block: number; generation: number; part: number; parts: number }[] = [];
+	let maxErase = 0, nextGeneration = 1;
+	const known = new Uint8Array(blockCount);
 	for (let b = 0; b < blockCount; b++) {
 		log.states[b] = BlockState.Dirty;
-		const h = decodeBlockHeader(new Uint8Array(flash.read(b * blockLength, BLOCK_HEADER)), [MAGIC]);
+		const bytes = new Uint8Array(flash.read(b * blockLength, PART_HEADER));
+		const h = decodeBlockHeader(bytes, [MAGIC, CHECKPOINT_MAGIC]);
 		if (!h) continue;
+		if (h.magic === CHECKPOINT_MAGIC) {
+			// free as far as the log goes, its erase count known
+			log.eraseCounts[b] = h.eraseCount;
+			known[b] = 1;
+			maxErase = Math.max(maxErase, h.eraseCount);
+			nextGeneration = Math.max(nextGeneration, h.seq + 1);
+			if (h.version === CHECKPOINT_VERSION) parts.push({ block: b, generation: h.seq, ...partOf(bytes.subarray(BLOCK_HEADER)) });
+			continue;
+		}
 		if (h.version !== FORMAT_VERSION) {
 			if (h.version > FORMAT_VERSION) throw new StoreFormatError(`block ${b} is in journal format ${h.version}, newer than this client's ${FORMAT_VERSION}: update the firmware`);
 			problems.push(`block ${b}: unknown journal format ${h.version}, ignored`);
@@ -60,12 +93,21 @@ export function mountLog(flash: Flash, log: LogState, index: KeyIndex, problems:
 	order.sort((a, b) => log.seqs[a]! - log.seqs[b]!);
 	// a block whose header is unreadable has an unknown erase count: assume the worst
 	for (let b = 0; b < blockCount; b++) {
-		if (log.states[b] === BlockState.Dirty) { log.eraseCounts[b] = maxErase; log.freeCount++; }
+		if (log.states[b] === BlockState.Dirty) { if (!known[b]) log.eraseCounts[b] = maxErase; log.freeCount++; }
 	}
 	const replay = new Replay(index, problems);
-	for (const b of order) {
-		log.ends[b] = replay.block(flash, b, log.seqs[b]!, BLOCK_HEADER);
+	const start = useCheckpoint && CHECKPOINTS_SUPPORTED ? fromCheckpoint(flash, log, index, order, parts) : undefined;
+	let replayed = 0;
+	order.forEach((b, i) => {
 		log.ring[log.ringLength++] = b;
+		if (start && i < start.headAt) return;   // its end came with the checkpoint
+		const from = start && i === start.headAt ? start.facts.headOffset : BLOCK_HEADER;
+		log.ends[b] = replay.block(flash, b, log.seqs[b]!, from);
+		replayed += log.ends[b]! - from;
+	});
+	if (start) {
+		for (const b of start.blocks) log.states[b] = BlockState.Checkpoint;
+		replay.maxTxn = Math.max(replay.maxTxn, start.facts.nextTxn - 1);
 	}
 	if (order.length) {
 		const head = order[order.length - 1]!;
@@ -76,6 +118,41 @@ export function mountLog(flash: Flash, log: LogState, index: KeyIndex, problems:
 		if (rest.some((x) => x !== 0xff)) log.headOffset = blockLength;
 	}
 	log.nextTxn = replay.maxTxn + 1;
+	return { checkpoint: start ? { blocks: start.blocks, headSeq: start.facts.headSeq } : undefined, nextGeneration, replayed };
+}
+
+/** The newest checkpoint that is whole and fits the log (see checkpoint.ts), loaded into the index
+    with the ends of the log's blocks older than its head; undefined (index empty) when none does. */
+function fromCheckpoint(flash: Flash, log: LogState, index: KeyIndex, order: readonly number[],
+	parts: readonly { block: number; generation: number; part: number; parts: number }[]): { facts: CheckpointFacts; headAt: number; blocks: number[] } | undefined {
+	const generations = [...new Set(parts.map((p) => p.generation))].sort((a, b) => b - a);
+	for (const g of generations) {
+		const mine = parts.filter((p) => p.generation === g);
+		const count = mine[0]!.parts;
+		const blocks: number[] = [];
+		for (const p of mine) if (p.parts === count && p.part < count && blocks[p.part] === undefined) blocks[p.part] = p.block;
+		if (mine.length !== count || blocks.length !== count || blocks.includes(undefined as unknown as number)) continue;   // torn
+		const facts = readCheckpoint(flash, blocks, index);
+		if (!facts) continue;
+		const headAt = order.findIndex((b) => log.seqs[b] === facts.headSeq);
+		let fits = headAt >= 0 && facts.headOffset >= BLOCK_HEADER && facts.headOffset <= flash.blockLength;
+		for (let i = 0; fits && i < headAt; i++) {
+			const end = facts.ends.get(log.seqs[order[i]!]!);
+			if (end === undefined || end < BLOCK_HEADER || end > flash.blockLength) fits = false;
+			else log.ends[order[i]!] = end;
+		}
+		if (fits) {
+			// Entries in blocks compacted since (erased, perhaps reused) are dropped: the tail holds
+			// what replaced each (the value's copy, a later put or delete), and a lookup could not
+			// confirm their keys on flash, so replaying it over them would leave them doubled.
+			const covered = new Uint8Array(log.seqs.length);
+			for (let i = 0; i <= headAt; i++) covered[order[i]!] = 1;
+			index.retain((loc) => covered[Math.floor(loc / flash.blockLength)] === 1);
+			return { facts, headAt, blocks };
+		}
+		index.clear();   // stale: its index no longer describes this log
+	}
+	return undefined;
 }
 
 /** Replays records in log order: each transaction's ops wait for its commit record. */

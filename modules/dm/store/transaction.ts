@@ -27,7 +27,8 @@ export interface Journal {
 	append(r: RecordFields): number;
 	/** the transaction committed: its ops reach the index */
 	apply(ops: readonly Op[]): void;
-	ended(t: Transaction): void;
+	/** the transaction has ended, committed or not */
+	ended(t: Transaction, committed: boolean): void;
 }
 
 export class Transaction {
@@ -96,7 +97,7 @@ export class Transaction {
 		this.check();
 		this.run(() => this.journal.append(commitRecord(this.id)));
 		this.journal.apply(this.ops);
-		this.finish();
+		this.finish(true);
 	}
 
 	/** Drops the changes: their records stay uncommitted and are reclaimed by compaction. */
@@ -113,9 +114,9 @@ export class Transaction {
 		}
 	}
 
-	private finish(): void {
+	private finish(committed = false): void {
 		this.done = true;
-		this.journal.ended(this);
+		this.journal.ended(this, committed);
 	}
 
 	private check(fromStream = false): void {
