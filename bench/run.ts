@@ -55,6 +55,11 @@ async function main(): Promise<void> {
 		report();
 		return;
 	}
+	if (only === "store") {
+		Object.assign(figures, await storeFigures());
+		report();
+		return;
+	}
 	if (only === "tls") {
 		Object.assign(figures, await tlsFigures());
 		report();
@@ -110,25 +115,8 @@ async function main(): Promise<void> {
 		}
 	}
 
-	const store = await runXsdm(compiled("bench/xs/store.ts"), [], { timeoutMs: 600000 });
-	if (store.code !== 0) throw new Error(`bench/xs/store failed:\n${store.stderr}`);
-	Object.assign(figures, JSON.parse(store.stdout.trim()));
+	Object.assign(figures, await storeFigures());
 
-	// The store's RAM on the 32-bit host, flash in a file: the index after mount, the peak of a
-	// compaction, for an empty store and for 1,000 keys (the difference is what the keys cost).
-	const flashFile = join(mkdtempSync(join(tmpdir(), "dm-bench-")), "flash.bin");
-	for (const keys of [0, 1000]) {
-		rmSync(flashFile, { force: true });
-		const geometry = ["--flash", flashFile, "--flash-size", String(256 * 4096), "--flash-block", "4096"];
-		const fill = await runXsdm(compiled("bench/xs/store-heap.ts"), ["fill", String(keys)], { width: 32, options: geometry, timeoutMs: 300000 });
-		if (fill.code !== 0) throw new Error(`store-heap fill failed:\n${fill.stderr}`);
-		const compact = await runXsdm(compiled("bench/xs/store-heap.ts"), ["compact"], { width: 32, options: geometry, timeoutMs: 300000 });
-		if (compact.code !== 0) throw new Error(`store-heap compact failed:\n${compact.stderr}`);
-		const r = JSON.parse(compact.stdout.trim()) as { indexBytes: number; peakBytes: number };
-		figures[`store_${keys}_keys_mounted_heap_32bit_bytes`] = r.indexBytes;
-		figures[`store_${keys}_keys_compaction_peak_heap_32bit_bytes`] = r.peakBytes;
-	}
-	figures["store_heap_per_key_32bit_bytes"] = (figures["store_1000_keys_mounted_heap_32bit_bytes"]! - figures["store_0_keys_mounted_heap_32bit_bytes"]!) / 1000;
 
 	// The tree on the 32-bit host (file flash, outside the heap): build, then mount and read everything.
 	const dir = mkdtempSync(join(tmpdir(), "tree-bench-"));
@@ -164,6 +152,29 @@ async function main(): Promise<void> {
 
 	Object.assign(figures, await tlsFigures());
 	report();
+}
+
+/** The journal's figures (`npm run bench -- store`): write amplification, wear, mount time. */
+async function storeFigures(): Promise<Record<string, number>> {
+	const store = await runXsdm(compiled("bench/xs/store.ts"), [], { timeoutMs: 600000 });
+	if (store.code !== 0) throw new Error(`bench/xs/store failed:\n${store.stderr}`);
+	const out = JSON.parse(store.stdout.trim()) as Record<string, number>;
+	// The store's RAM on the 32-bit host, flash in a file: the index after mount, the peak of a
+	// compaction, for an empty store and for 1,000 keys (the difference is what the keys cost).
+	const flashFile = join(mkdtempSync(join(tmpdir(), "dm-bench-")), "flash.bin");
+	for (const keys of [0, 1000]) {
+		rmSync(flashFile, { force: true });
+		const geometry = ["--flash", flashFile, "--flash-size", String(256 * 4096), "--flash-block", "4096"];
+		const fill = await runXsdm(compiled("bench/xs/store-heap.ts"), ["fill", String(keys)], { width: 32, options: geometry, timeoutMs: 300000 });
+		if (fill.code !== 0) throw new Error(`store-heap fill failed:\n${fill.stderr}`);
+		const compact = await runXsdm(compiled("bench/xs/store-heap.ts"), ["compact"], { width: 32, options: geometry, timeoutMs: 300000 });
+		if (compact.code !== 0) throw new Error(`store-heap compact failed:\n${compact.stderr}`);
+		const r = JSON.parse(compact.stdout.trim()) as { indexBytes: number; peakBytes: number };
+		out[`store_${keys}_keys_mounted_heap_32bit_bytes`] = r.indexBytes;
+		out[`store_${keys}_keys_compaction_peak_heap_32bit_bytes`] = r.peakBytes;
+	}
+	out["store_heap_per_key_32bit_bytes"] = (out["store_1000_keys_mounted_heap_32bit_bytes"]! - out["store_0_keys_mounted_heap_32bit_bytes"]!) / 1000;
+	return out;
 }
 
 function report(): void {

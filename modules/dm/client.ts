@@ -12,7 +12,7 @@ import { defaultFor, fingerprint, hget, listSubscriptions, saveSubscription, sel
 import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js";
 import { AlertQueue, Backoff, ReportInbox, chooseConnection, connectionName, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
 import type { ConnectionType } from "./codec/index.js";
-import { Store, type Flash } from "./store/index.js";
+import { OWED_BOOTSTRAP_COMPLETE_PREFIX, Store, type Flash } from "./store/index.js";
 import { AccessControl, DEVICE, DEVICE_WRITES, Tree, type ChangeSet, type MoRegistration } from "./tree/index.js";
 import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
 
@@ -65,7 +65,7 @@ export interface DmClientOptions {
 }
 
 /** Store keys (the bootstrap's "k" prefix) marking an account, by MIID, owed a BootstrapComplete session. */
-const OWED = "kbc/";
+const OWED = OWED_BOOTSTRAP_COMPLETE_PREFIX;
 const OWED_MARK = Uint8Array.of(1);
 
 /** The MIIDs of the DM accounts among the places a bootstrap's items went (bootstrapWriter's
@@ -498,8 +498,7 @@ export class DmClient {
 	}
 
 	private bytes(miid: string, path: string[]): Uint8Array | undefined {
-		const ref = { moid: MOIDS.dmAcc, miid, path };
-		return this.tree.has(ref) ? this.store.get(this.tree.key(ref)) : undefined;
+		return this.tree.bytes({ moid: MOIDS.dmAcc, miid, path });
 	}
 
 	/** What the transport needs to reach the server of the account at `miid` (SrvID `srvId`). */

@@ -15,6 +15,7 @@ import { createSha256 } from "../../crypto/index.js";
 import { placedAccounts, type DmClient } from "../client.js";
 import { decodeJson } from "../codec/json-value.js";
 import { MOIDS } from "../uri/index.js";
+import { CARD_RECORD_KEY } from "../store/index.js";
 
 /** Reads the card's DM_Bootstrap document in pieces; resolves false when the card is readable and
     carries none (a definite answer, unlike a failed read, which rejects). */
@@ -28,7 +29,7 @@ export type CardOutcome =
 	| { changed: true; accounts: string[] };
 
 /** Store key of what the card gave last (the "k" prefix is the bootstrap's). */
-export const CARD_RECORD_KEY = "kcard";
+export { CARD_RECORD_KEY };
 
 interface CardRecord { digest: string; accounts: string[] }
 

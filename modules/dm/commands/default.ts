@@ -3,12 +3,12 @@
 // when an application asks for an MO the tree has no instance of (defaultFor()).
 import { DmError } from "../error.js";
 import { encodeUtf8, decodeUtf8 } from "../../bytes/index.js";
-import type { Store } from "../store/index.js";
+import { DEFAULT_PREFIX, type Store } from "../store/index.js";
 import { normativeMoid } from "../uri/index.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { serverUrl } from "./target.js";
 
-const PREFIX = "d";
+const PREFIX = DEFAULT_PREFIX;
 /** store keys are at most 255 bytes */
 const MOID_MAX = 200;
 

@@ -69,17 +69,16 @@ function* writeNode(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, lev
 }
 
 function* writeLeaf(tree: Tree, ref: NodeRef, def: SchemaNode, w: JsonWriter): Generator<void, void, void> {
-	const key = tree.key(ref);
 	switch (def.format) {
 	case "null": w.null(); return;
 	case "int": case "float": case "bool": {
-		const v = decodeLeaf(def.format, tree.store.get(key) ?? new Uint8Array(0));
+		const v = decodeLeaf(def.format, tree.bytes(ref) ?? new Uint8Array(0));
 		if (typeof v === "number") w.number(v); else w.boolean(v === true);
 		return;
 	}
 	default: break;
 	}
-	const reader = tree.store.reader(key);
+	const reader = tree.reader(ref);
 	if (def.format === "bin") {
 		w.beginBase64();
 		for (let c = reader?.next(); c; c = reader!.next()) { w.base64Chunk(c); yield; }
@@ -93,7 +92,7 @@ function* writeLeaf(tree: Tree, ref: NodeRef, def: SchemaNode, w: JsonWriter): G
 
 /** Writes a leaf's stored bytes as they are (a single-leaf body with the leaf's own MIME). */
 export function* writeRaw(tree: Tree, ref: NodeRef, out: (bytes: Uint8Array) => void): Generator<void, void, void> {
-	const reader = tree.store.reader(tree.key(ref));
+	const reader = tree.reader(ref);
 	for (let c = reader?.next(); c; c = reader!.next()) { out(c); yield; }
 }
 

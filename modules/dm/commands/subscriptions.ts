@@ -10,12 +10,12 @@
 import { DmError } from "../error.js";
 import { JsonWriter, decodeJson } from "../codec/index.js";
 import { encodeUtf8 } from "../../bytes/index.js";
-import { crc32, type Store } from "../store/index.js";
+import { SUBSCRIPTION_PREFIX, crc32, type Store } from "../store/index.js";
 import { Right, type AccessControl, type Tree } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";
 import { runToEnd, writeDmmo } from "./serialize.js";
 
-const PREFIX = "b";
+const PREFIX = SUBSCRIPTION_PREFIX;
 /** most subscriptions kept; each costs a key in the store's index */
 export const SUBSCRIPTIONS_MAX = 32;
 
@@ -29,7 +29,7 @@ export interface Subscription {
 }
 
 function ids(store: Store): string[] {
-	return store.keys(PREFIX).filter((k) => /^b\d{10}$/.test(k)).sort();
+	return store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && /^\d{10}$/.test(k.slice(PREFIX.length))).sort();
 }
 
 export function listSubscriptions(store: Store): Subscription[] {
@@ -75,7 +75,7 @@ export function saveSubscription(store: Store, s: Omit<Subscription, "id">, id?:
 	if (key === undefined) {
 		if (existing.length >= SUBSCRIPTIONS_MAX) throw new DmError(500, `${SUBSCRIPTIONS_MAX} subscriptions exist already`);
 		const last = ids(store).pop();
-		key = PREFIX + String((last ? Number(last.slice(1)) : 0) + 1).padStart(10, "0");
+		key = PREFIX + String((last ? Number(last.slice(PREFIX.length)) : 0) + 1).padStart(10, "0");
 	}
 	store.transact((t) => t.put(key, encodeUtf8(JSON.stringify({ c: s.clientUri, s: s.serverUri, a: s.srvId, v: s.seen }))));
 	return key;

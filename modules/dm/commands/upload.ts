@@ -40,7 +40,7 @@ function request(tree: Tree, method: HttpMethod, url: string, selections: readon
 	const ref = selections[0]!.refs[0]!;
 	return {
 		method, url, headers: [...headers],
-		bodyLength: tree.store.size(tree.key(ref)) ?? 0,
+		bodyLength: tree.size(ref) ?? 0,
 		body: async (out) => { const s = new BodySink(out); await s.run(writeRaw(tree, ref, s.sink)); },
 	};
 }

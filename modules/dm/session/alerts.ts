@@ -18,10 +18,10 @@ import { DmError } from "../error.js";
 import { decodeJson } from "../codec/json-value.js";
 import { encodeUtf8 } from "../../bytes/index.js";
 import type { GenericAlert } from "../codec/package3.js";
-import type { Store } from "../store/index.js";
+import { ALERT_NEXT_KEY, ALERT_PREFIX, type Store } from "../store/index.js";
 
-const PREFIX = "q";
-const NEXT_KEY = "qn";
+const PREFIX = ALERT_PREFIX;
+const NEXT_KEY = ALERT_NEXT_KEY;
 const MARKS = ["fatal", "critical", "minor", "warning", "informational", "harmless", "indeterminate"];
 
 export interface QueueLimits {
@@ -133,6 +133,6 @@ export class AlertQueue {
 	}
 
 	private ids(): string[] {
-		return this.store.keys(PREFIX).filter((k) => /^q\d{10}$/.test(k)).sort();
+		return this.store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && /^\d{10}$/.test(k.slice(PREFIX.length))).sort();
 	}
 }

@@ -8,11 +8,11 @@
 // parked value meanwhile, which fails the open reader (the store says so with a DmError). The
 // reader is then opened again at the same byte.
 import { DmError } from "../error.js";
-import type { Store } from "../store/index.js";
+import { PARKED_BODY_KEY, type Store } from "../store/index.js";
 import type { HttpResponse } from "../../http/index.js";
 
 /** Store key of the parked body (one per device: one session runs at a time). */
-export const PARKED_KEY = "p";
+export const PARKED_KEY = PARKED_BODY_KEY;
 
 export class BodySpool {
 	private reader: { next(): Uint8Array | undefined } | undefined;

@@ -17,7 +17,7 @@ import { DmError, type DmStatus } from "../error.js";
 import { Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer, makeBoundary, writePackage1, type CommandItem, type GenericAlert, type SupportedMo } from "../codec/index.js";
 import { AlertTypes, serverInitiatedAlert } from "../codec/package1.js";
 import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommand, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
-import type { Store } from "../store/index.js";
+import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
@@ -73,7 +73,7 @@ export type SessionOutcome =
 	| { ok: true; packages: number }
 	| { ok: false; reason: string; httpStatus?: number };
 
-const SPOOL = "g";
+const SPOOL = GET_SPOOL_PREFIX;
 
 class Abort extends Error {
 	constructor(message: string, readonly httpStatus?: number) { super(message); }

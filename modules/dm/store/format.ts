@@ -7,6 +7,8 @@
 //   0  type (u8)   1  flags (u8)   2  key length (u16)   4  data length (u16)   6  fragment index (u16)
 //   8  transaction (u32)   12 key (UTF-8)   12+k data   12+k+d CRC
 // An erased byte (0xFF) where a record type is expected ends the block's records.
+// A block with the magic "DMC" instead holds a part of an index checkpoint (checkpoint.ts): it is not
+// in the log, and firmware that predates checkpoints treats it as a free block (a bad header).
 export const MAGIC = [0x44, 0x4d, 0x4a] as const;   // "DMJ"
 export const FORMAT_VERSION = 1;
 export const BLOCK_HEADER = 16;

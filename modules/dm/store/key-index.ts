@@ -72,6 +72,46 @@ export class KeyIndex {
 		this.count--;
 	}
 
+	/** The entries' four columns (hashes, locations, sizes, parent hashes) as bytes in the host's
+	    order, views of the index's own arrays: what a checkpoint writes. */
+	columns(): Uint8Array[] {
+		return [this.hashes, this.locs, this.sizes, this.parents].map((a) => new Uint8Array(a.buffer, a.byteOffset, this.count * 4));
+	}
+
+	/** Replaces the entries with `count` whose columns `fill` writes (a checkpoint's, in columns()
+	    order and sorted as this index keeps them). The arrays grow as set() would grow them. */
+	load(count: number, fill: (columns: Uint8Array[]) => void): void {
+		let capacity = 16;
+		while (capacity < count) capacity *= 2;
+		this.hashes = new Uint32Array(capacity);
+		this.locs = new Uint32Array(capacity);
+		this.sizes = new Uint32Array(capacity);
+		this.parents = new Uint32Array(capacity);
+		this.count = count;
+		fill(this.columns());
+	}
+
+	/** Keeps only the entries whose record location passes `keep`, in order. */
+	retain(keep: (loc: number) => boolean): void {
+		let to = 0;
+		for (let i = 0; i < this.count; i++) {
+			if (!keep(this.locs[i]!)) continue;
+			if (to !== i) {
+				this.hashes[to] = this.hashes[i]!;
+				this.locs[to] = this.locs[i]!;
+				this.sizes[to] = this.sizes[i]!;
+				this.parents[to] = this.parents[i]!;
+			}
+			to++;
+		}
+		this.count = to;
+	}
+
+	/** Forgets every entry (a checkpoint that failed its check half way through loading). */
+	clear(): void {
+		this.load(0, () => { /* nothing to fill */ });
+	}
+
 	private lowerBound(hash: number): number {
 		let lo = 0, hi = this.count;
 		while (lo < hi) {

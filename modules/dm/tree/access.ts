@@ -21,7 +21,8 @@
 import { DmError } from "../error.js";
 import { MOIDS, resolveClientUri, type ClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
 import { Access as Ddf, isLeaf, type SchemaNode } from "./schema.js";
-import type { ChangeSet, Tree, WriteGuard, WriteOp } from "./tree.js";
+import type { ChangeSet, WriteGuard, WriteOp } from "./change-set.js";
+import type { Tree } from "./tree.js";
 
 export type Principal =
 	| { readonly kind: "device" }

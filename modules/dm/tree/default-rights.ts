@@ -11,7 +11,7 @@
 // DACMO itself is never a target (rights on it follow from the instances it controls).
 import { MOIDS, type NodeRef } from "../uri/index.js";
 import { Right } from "./access.js";
-import type { ChangeSet } from "./tree.js";
+import type { ChangeSet } from "./change-set.js";
 
 /** The DACMO entry name a default grant is written under; numbered when taken. */
 const ENTRY = "default";

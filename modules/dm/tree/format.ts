@@ -12,6 +12,9 @@ import { DmError } from "../error.js";
 import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64 } from "../../bytes/index.js";
 import type { Format } from "./schema.js";
 
+/** Largest leaf compared for nv= (6.1.2); longer values never match. */
+export const NV_VALUE_MAX = 1024;
+
 export type LeafInput = string | number | boolean | null | Uint8Array;
 
 const INT_MIN = -2147483648, INT_MAX = 4294967295;

@@ -3,7 +3,9 @@
 // instance's cache validator (11); every other interior node's value is empty, a leaf's is its value.
 // Short tags instead of MOIDs keep keys short: the store indexes every key in RAM.
 
-export const GENERATION_KEY = "t#generation";
+import { TREE_PREFIX } from "../store/index.js";
+
+export const GENERATION_KEY = `${TREE_PREFIX}#generation`;
 
 function escape(name: string): string {
 	return name.indexOf("%") < 0 && name.indexOf("/") < 0 ? name : name.replace(/%/g, "%25").replace(/\//g, "%2F");
@@ -14,11 +16,11 @@ function unescape(name: string): string {
 }
 
 export function instancePrefix(tag: string): string {
-	return `t${tag}/`;
+	return `${TREE_PREFIX}${tag}/`;
 }
 
 export function nodeKey(tag: string, miid: string, path: readonly string[]): string {
-	let k = `t${tag}/${escape(miid)}`;
+	let k = `${TREE_PREFIX}${tag}/${escape(miid)}`;
 	for (const p of path) k += "/" + escape(p);
 	return k;
 }

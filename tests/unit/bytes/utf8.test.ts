@@ -1,4 +1,4 @@
-// UTF-8 without TextEncoder (codec/utf8.ts): the same answers on Node (a JS loop) and on XS (the
+// UTF-8 without TextEncoder (modules/bytes/utf8.ts): the same answers on Node (a JS loop) and on XS (the
 // engine's own conversions, with the loop as the fallback for surrogates), and linear on both.
 import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { assert, describe, it } from "../../harness/index.js";

@@ -34,14 +34,14 @@ describe("HGET", () => {
 		assert.equal((await runCommand(ctx, HGET("https://repo.example.com/val", `${TEST_MOID}/inst/Val`))).status, 200);
 		assert.equal(tree.text(at("Val")), "AB123CES121XX90TPOWQESEFSE33");
 		assert.equal((await runCommand(ctx, HGET("https://repo.example.com/blob", `${TEST_MOID}/inst/Blob`))).status, 200);
-		assert.deepEqual(Array.from(tree.store.get(tree.key(at("Blob")))!), [0, 1, 2, 255]);
+		assert.deepEqual(Array.from(tree.bytes(at("Blob"))!), [0, 1, 2, 255]);
 	});
 
 	it("re-provisions a No-Get secret it may write but never read (I.2, interpretation 10)", async () => {
 		const { ctx, tree } = setup(() => ({ status: 200, headers: { "Content-Type": "text/plain" }, body: "AB123CES121XX90TPOWQESEFSE33" }));
 		const r = await runCommand(ctx, HGET("https://www.dms.com/new_secret?DevID=[DevID]", "urn:oma:mo:oma-dm-dmacc:2.0/(x)/Auth/Noti/Secret?nv=(x)/SrvID:dms1"));
 		assert.equal(r.status, 200);
-		const stored = tree.store.get(tree.key({ moid: MOIDS.dmAcc, miid: "dms1", path: ["Auth", "Noti", "Secret"] }))!;
+		const stored = tree.bytes({ moid: MOIDS.dmAcc, miid: "dms1", path: ["Auth", "Noti", "Secret"] })!;
 		assert.equal(decodeUtf8(stored), "AB123CES121XX90TPOWQESEFSE33", "a bin leaf keeps the body's bytes");
 		const other = await runCommand(ctx, HGET("https://www.dms.com/s", "urn:oma:mo:oma-dm-dmacc:2.0/dms2/Auth/Noti/Secret"));
 		assert.equal(other.status, 403, "another server's account");
@@ -82,7 +82,7 @@ describe("HGET", () => {
 		const { ctx, tree, at } = setup(() => dmmo({ ClientURI: "x", MOData: { inst: { Val: long, Num: 1, Blob: b64, Items: {} } } }));
 		assert.equal((await runCommand(ctx, HGET("https://repo.example.com/x", `${TEST_MOID}/inst/`))).status, 200);
 		assert.equal(tree.text(at("Val"), 10000), long);
-		assert.deepEqual(Array.from(tree.store.get(tree.key(at("Blob")))!), Array.from(bytes));
+		assert.deepEqual(Array.from(tree.bytes(at("Blob"))!), Array.from(bytes));
 		assert.equal(tree.has(at("Secret")), true, "a No-Get node the server could not send stays");
 		assert.equal(tree.has(at("Run")), true, "a node the MO does not let servers delete stays");
 		assert.equal(tree.has(at("Items", "i1")), false, "an exposed, deletable node left out goes");

@@ -1,5 +1,6 @@
 // The journaled store on a RAM NOR flash: transactions, streaming, compaction, wear, full flash,
-// corruption, and a power cut at every program/erase of a 200-transaction workload.
+// corruption, index checkpoints (torn, stale, the room they take), and a power cut at every
+// program/erase of a 200-transaction workload that writes checkpoints too.
 import { DmError } from "../../../modules/dm/error.js";
 import { FRAGMENT_MAX, Store, StoreFormatError, crc32 } from "../../../modules/dm/store/index.js";
 import { PowerCut, RamNorFlash } from "../../fixtures/nor-flash.js";
@@ -259,6 +260,80 @@ describe("store: damaged flash", () => {
 	});
 });
 
+describe("store: index checkpoints", () => {
+	const options = { maxValueLength: 4096 };
+	/** 600 keys in 30 transactions, then `updates` small overwrites: a journal with checkpoints */
+	function filled(updates = 0, blocks = 64, blockLength = 2048): { flash: RamNorFlash; store: Store } {
+		const flash = fresh(blocks, blockLength);
+		const store = Store.mount(flash, options);
+		for (let i = 0; i < 600; i += 20) store.transact((t) => { for (let k = i; k < i + 20; k++) t.put(`m/n${k}`, new Uint8Array(8 + (k % 5)).fill(k & 0xff)); });
+		for (let i = 0; i < updates; i++) store.transact((t) => { t.put(`m/n${(i * 7) % 600}`, new Uint8Array(30).fill(i & 0xff)); if (i % 9 === 0) t.delete(`m/n${(i * 13) % 600}`); });
+		return { flash, store };
+	}
+	const contents = (s: Store): string => s.keys().sort().map((k) => `${k}=${s.get(k)!.join(".")}`).join(" ");
+
+	it("mounts from the checkpoint and the journal after it, to the state a whole replay gives", () => {
+		const { flash, store } = filled(300);
+		assert.ok(store.checkpointsWritten > 0, "the workload wrote checkpoints");
+		const fast = Store.mount(flash, options);
+		const full = Store.mount(flash, { ...options, checkpoints: false });
+		assert.equal(fast.mountedFromCheckpoint, true);
+		assert.equal(full.mountedFromCheckpoint, false);
+		assert.equal(contents(fast), contents(store));
+		assert.equal(contents(fast), contents(full));
+		assert.deepEqual(fast.children("m").length, full.children("m").length);
+		assert.equal(fast.indexBytes, full.indexBytes, "the checkpoint costs the index no RAM");
+		// and it keeps working: a commit after a checkpoint mount is seen by the next mount
+		fast.transact((t) => t.put("m/after", ascii("x")));
+		assert.equal(text(Store.mount(flash, options).get("m/after")), "x");
+	});
+
+	it("ignores a torn checkpoint (a flipped byte anywhere in it) and replays the whole journal", () => {
+		const { flash, store } = filled(40);
+		const cpBlocks: number[] = [];
+		for (let b = 0; b < 64; b++) if (flash.bytes[b * 2048] === 0x44 && flash.bytes[b * 2048 + 1] === 0x4d && flash.bytes[b * 2048 + 2] === 0x43) cpBlocks.push(b);
+		assert.ok(cpBlocks.length > 0, "a checkpoint on flash");
+		for (const b of cpBlocks) flash.bytes[b * 2048 + 2047 - 0] &= 0x7f;   // the last byte of each checkpoint block
+		for (const b of cpBlocks) flash.bytes[b * 2048 + 100] ^= 0x01;       // and one in the middle
+		const again = Store.mount(flash, options);
+		assert.equal(again.mountedFromCheckpoint, false);
+		assert.equal(contents(again), contents(store));
+		assert.deepEqual(again.problems, []);
+	});
+
+	it("ignores a checkpoint the log has moved past (its head block compacted away, or its blocks reused)", () => {
+		const flash = fresh(24, 2048);
+		const s = Store.mount(flash, options);
+		for (let i = 0; i < 200; i++) s.transact((t) => t.put(`k${i % 30}`, new Uint8Array(60).fill(i & 0xff)));
+		assert.ok(s.checkpointsWritten > 0 && Store.mount(flash, options).mountedFromCheckpoint, "a good checkpoint first");
+		// a firmware that writes no checkpoints goes on: compaction turns the whole log over
+		const later = Store.mount(flash, { ...options, checkpoints: false });
+		const erasesBefore = flash.erases.reduce((a, b) => a + b, 0);
+		for (let i = 0; i < 1500; i++) later.transact((t) => t.put(`k${i % 30}`, new Uint8Array(60).fill((i * 3) & 0xff)));
+		assert.ok(flash.erases.reduce((a, b) => a + b, 0) - erasesBefore > 24, "the log turned over");
+		const again = Store.mount(flash, options);
+		assert.equal(again.mountedFromCheckpoint, false, "the old checkpoint is not used");
+		assert.equal(contents(again), contents(later));
+	});
+
+	it("never costs the journal room: a full store holds as much with checkpoints as without", () => {
+		const fill = (checkpoints: boolean): number => {
+			const flash = fresh(16, 2048);
+			const s = Store.mount(flash, { maxValueLength: 2048, checkpoints });
+			let stored = 0;
+			try {
+				for (;; stored++) s.transact((t) => t.put(`k${stored}`, new Uint8Array(150).fill(stored & 0xff)));
+			} catch (e) {
+				if (!(e instanceof DmError) || e.status !== 506) throw e;
+			}
+			const again = Store.mount(flash, { maxValueLength: 2048, checkpoints });
+			assert.equal(again.keys().length, stored);
+			return stored;
+		};
+		assert.equal(fill(true), fill(false));
+	});
+});
+
 describe("store: power cut at every program and erase (RAM flash)", () => {
 	const steps = workload(engine === "xs" ? 120 : 200);
 	const options = { maxValueLength: 4608 };
@@ -266,8 +341,11 @@ describe("store: power cut at every program and erase (RAM flash)", () => {
 
 	it(`finds the state before or after the interrupted transaction, at every cut (${engine === "xs" ? 120 : 200} transactions)`, () => {
 		const reference = geometry();
-		run(Store.mount(reference, options), steps);
+		const written = Store.mount(reference, options);
+		run(written, steps);
 		const total = reference.operations;
+		assert.ok(written.checkpointsWritten >= 5, `${written.checkpointsWritten} checkpoints written: the cuts must land in them too`);
+		let fromCheckpoint = 0;
 		assert.ok(reference.erases.some((c) => c > 1), "the workload must compact (blocks reused)");
 		let checked = 0;
 		const stride = engine === "xs" ? 4 : 1;   // XS interprets: every fourth cut point there, all of them on Node
@@ -282,12 +360,17 @@ describe("store: power cut at every program and erase (RAM flash)", () => {
 				if (!(e instanceof PowerCut)) throw e;
 			}
 			flash.cutAt = 0;
-			const state = observed(Store.mount(flash, options));
+			const mounted = Store.mount(flash, options);
+			if (mounted.mountedFromCheckpoint) fromCheckpoint++;
+			const state = observed(mounted);
+			// the reference path: a whole replay, which must agree with the checkpoint's mount
+			assert.ok(sameState(state, observed(Store.mount(flash, { ...options, checkpoints: false }))), `cut ${cut}: the checkpoint's mount and a whole replay differ`);
 			const before = expected(steps, committed), after = expected(steps, committed + 1);
 			assert.ok(sameState(state, before) || sameState(state, after), `cut ${cut} during transaction ${committed + 1}: ${JSON.stringify([...state])}`);
 			checked++;
 		}
 		assert.equal(checked, Math.ceil(total / stride), `${checked} cut points checked of ${total} operations`);
+		assert.ok(fromCheckpoint > checked / 4, `${fromCheckpoint} of ${checked} mounts started from a checkpoint`);
 		assert.ok(total > 200, `${total} operations`);
 	});
 });

@@ -52,6 +52,29 @@ describe("tree: instances and nodes", () => {
 		assert.deepEqual([total, largest <= FRAGMENT_MAX, ok], [65536, true, true]);
 	});
 
+	it("hands out a leaf's bytes whole or piece by piece, and nothing for an interior or absent node", () => {
+		const { tree } = freshTree(96);
+		const cs = tree.change();
+		cs.createInstance(TEST_MOID, "a");
+		cs.put(T("a", "Val"), "v");
+		const w = cs.putStream(T("a", "Blob"));
+		for (let i = 0; i < 3; i++) w.write(new Uint8Array(700).fill(i + 1));
+		w.end();
+		cs.commit();
+		assert.deepEqual(Array.from(tree.bytes(T("a", "Val"))!), [0x76]);
+		const reader = tree.reader(T("a", "Blob"))!;
+		const pieces: Uint8Array[] = [];
+		for (let c = reader.next(); c; c = reader.next()) pieces.push(c);
+		assert.ok(pieces.length >= 3 && pieces.every((p) => p.length > 0 && p.length <= FRAGMENT_MAX), `${pieces.length} pieces`);
+		const joined = pieces.flatMap((p) => Array.from(p));
+		assert.deepEqual([joined.length, joined[0], joined[700], joined[2099]], [2100, 1, 2, 3]);
+		assert.equal(tree.bytes(T("a", "Blob"))!.length, 2100);
+		assert.equal(tree.reader(T("a", "Items")), undefined, "interior");
+		assert.equal(tree.bytes(T("a")), undefined, "the instance root (its cache validator is not a leaf value)");
+		assert.equal(tree.reader(T("b", "Val")), undefined, "absent");
+		assert.equal(tree.bytes({ moid: "urn:oma:mo:none:1.0", miid: "x", path: ["Y"] }), undefined, "no such MO");
+	});
+
 	it("refuses a malformed streamed value and keeps nothing of it", () => {
 		const { tree, store } = freshTree();
 		const cs0 = tree.change(); cs0.createInstance(TEST_MOID, "a"); cs0.put(T("a", "Val"), "v"); cs0.commit();

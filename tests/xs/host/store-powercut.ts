@@ -1,7 +1,8 @@
 // xsdm --flash F --flash-size S --flash-block B [--powercut N] store-powercut.js run COUNT
 //   runs the store workload on the file flash, printing "committed k" after each transaction;
 // xsdm --flash F ... store-powercut.js check
-//   mounts the store and prints its state and problems as JSON (tests/host/store-powercut.test.ts).
+//   mounts the store and prints its state (and the state a whole replay finds, and whether mount
+//   started from a checkpoint) and problems as JSON (tests/host/store-powercut.test.ts).
 import Flash from "embedded:storage/flash";
 import { argv } from "embedded:sim/host";
 import { Store } from "../../../modules/dm/store/index.js";
@@ -13,5 +14,10 @@ const store = Store.mount(new Flash(), STORE_OPTIONS);
 if (mode === "run") {
 	run(store, workload(Number(count)), (k) => console.log(`committed ${k}`));
 	console.log(`operations ${Flash.operations}`);
+	console.log(`checkpoints ${store.checkpointsWritten}`);
 }
-else console.log(JSON.stringify({ state: [...observed(store)], problems: store.problems }));
+else {
+	// the state as mounted (from a checkpoint when one is good) and by a whole replay
+	const full = Store.mount(new Flash(), { ...STORE_OPTIONS, checkpoints: false });
+	console.log(JSON.stringify({ state: [...observed(store)], replayed: [...observed(full)], fromCheckpoint: store.mountedFromCheckpoint, problems: store.problems }));
+}
