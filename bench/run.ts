@@ -13,10 +13,16 @@ import { tlsFigures } from "./tls.js";
 const figures: Record<string, number> = {};
 
 async function main(): Promise<void> {
-	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
+	// `npm run bench -- tls` runs only the transport's figures, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap, `-- session-peak` its peak heap with a 20-session soak
 	const only = process.argv[2];
 	if (only === "session-heap") {
 		Object.assign(figures, await sessionHeapLimitFigures());
+		report();
+		return;
+	}
+	if (only === "session-peak") {
+		// the peak heap of one I.1 session over the modules alone, with a short soak (the full run soaks 1000)
+		Object.assign(figures, await sessionFigures(20));
 		report();
 		return;
 	}

@@ -1,30 +1,30 @@
-// DmClient: the DM client as a product, over IO the host hands it (DESIGN.md, "The boundary
+// DmClient: the DM client's front door, over IO the host hands it (DESIGN.md, "The boundary
 // between modules and hosts"): flash, randomness, a monotonic clock, the device's network facts,
 // and a factory of HTTP clients (the host's transport, given each account's TLS credentials).
-// It keeps the tree, the alert queue and the backoff between failed sessions; it runs sessions on
-// triggers (the application, a verified Package#0, a bootstrap), reports subscribed changes
-// (SUB), and fetches DEFAULT configuration for local applications.
+// It keeps the tree, the alert queue and the per-server backoff; it runs one session at a time on
+// the triggers it is given (the application, a verified Package#0, a bootstrap) and reports
+// subscribed changes. The pieces live in their rooms: the bootstraps in bootstrap/, notification
+// screening, held notifications, SUB reports, DEFAULT and credentials in device/. The lifecycle
+// that decides when to call all this (start sequence, listening, schedule) is device/device.ts.
 import { DmError } from "./error.js";
-import { bootstrapCredentials, trspCredentials, type TlsCredentials } from "./credentials.js";
-import { DmmoReader, NotificationFilter, screenPackage0, type DropReason, type GenericAlert } from "./codec/index.js";
-import { DmmoApplier } from "./commands/apply.js";
-import { changedSince, defaultFor, hget, listSubscriptions, saveSubscription, send, validatorsOf, type CommandContext, type CommandHooks } from "./commands/index.js";
+import type { AccountCredentials } from "./credentials.js";
+import { NotificationFilter, type DropReason, type GenericAlert } from "./codec/index.js";
+import type { CommandContext, CommandHooks } from "./commands/index.js";
 import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js";
-import { AlertQueue, Backoff, ReportInbox, chooseConnection, connectionName, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
-import type { ConnectionType } from "./codec/index.js";
+import { AlertQueue, ReportInbox, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
 import { Store, type Flash } from "./store/index.js";
-import { AccessControl, DEVICE, DEVICE_WRITES, Tree, type ChangeSet, type MoRegistration } from "./tree/index.js";
-import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
-import { Right } from "./tree/index.js";
+import { AccessControl, DEVICE, DEVICE_WRITES, Tree, accountOf, srvIdOf, type ChangeSet, type MoRegistration } from "./tree/index.js";
+import { MOIDS, type DeviceInfoProvider } from "./uri/index.js";
+import { applyBootstrap, bootstrapWriter, clientBootstrap, isOwed, owedAccounts, serverBootstrap, settleOwed, type BootstrapWriter } from "./bootstrap/index.js";
+import { accountCredentials } from "./device/account-credentials.js";
+import { ServerBackoffs } from "./device/backoffs.js";
+import { configureFromDefault } from "./device/default.js";
+import { HeldNotifications } from "./device/held.js";
+import { screenNotification } from "./device/notifications.js";
+import { reportChanges } from "./device/subscriptions.js";
 
-/** What the transport needs of an account to reach its server (Auth/Trsp, or Auth/Bootstrap for
-    its bootstrap server; interpretation 11). */
-export interface AccountCredentials {
-	readonly srvId: string;
-	readonly srvUri: string;
-	/** undefined when the account has no TLS credentials (a plain-http development server) */
-	readonly tls: TlsCredentials | undefined;
-}
+export type { AccountCredentials } from "./credentials.js";
+export { placedAccounts } from "./bootstrap/index.js";
 
 export type ClientEvent =
 	| SessionEvent
@@ -59,25 +59,11 @@ export interface DmClientOptions {
 	network?: Network;
 	ddf?(moid: string): string | undefined;
 	development?: boolean;
+	/** spacing of the triggers for a server after a failed session (interpretations 13, 21) */
 	backoff?: BackoffPolicy;
 	/** seconds a Package#0 TIMESTAMP may be off (default 600, interpretation 15) */
 	notificationWindow?: number;
 	log?(e: ClientEvent): void;
-}
-
-/** Store keys (the bootstrap's "k" prefix) marking an account, by MIID, owed a BootstrapComplete session. */
-const OWED = "kbc/";
-const OWED_MARK = Uint8Array.of(1);
-
-/** The MIIDs of the DM accounts among the places a bootstrap's items went (bootstrapWriter's
-    result), each once, in order. */
-export function placedAccounts(placed: readonly string[]): string[] {
-	const accounts: string[] = [];
-	for (const uri of placed) {
-		const u = parseClientUri(uri);
-		if (u.moid === MOIDS.dmAcc && u.instance.kind === "miid" && !accounts.includes(u.instance.miid)) accounts.push(u.instance.miid);
-	}
-	return accounts;
 }
 
 export class DmClient {
@@ -85,15 +71,14 @@ export class DmClient {
 	readonly tree: Tree;
 	readonly alerts: AlertQueue;
 	private readonly reports: ReportInbox;
-	private readonly backoff: Backoff;
+	private readonly backoffs: ServerBackoffs;
 	private readonly filter = new NotificationFilter(32);
 	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
 	private readonly device: DeviceInfoProvider;
+	private readonly held: HeldNotifications;
 	private busy = false;
 	/** update()s waiting for the running session to end */
 	private readonly idle: (() => void)[] = [];
-	/** accepted notifications waiting for a preferred connection: the latest per server */
-	private readonly held = new Map<string, { preferred: readonly ConnectionType[]; run: () => Promise<SessionOutcome> }>();
 
 	constructor(private readonly o: DmClientOptions) {
 		this.store = Store.mount(o.flash);
@@ -109,153 +94,77 @@ export class DmClient {
 			mcc: () => host.mcc(), mnc: () => host.mnc(), cmcc: () => host.cmcc(), cmnc: () => host.cmnc(), spName: () => host.spName(),
 		};
 		this.reports = new ReportInbox(this.alerts, (alert, e) => o.log?.({ event: "report-dropped", alertType: alert.AlertType, reason: e instanceof Error ? e.message : String(e) }));
-		this.backoff = new Backoff(() => {
+		this.backoffs = new ServerBackoffs(() => {
 			const b = o.random(4);
 			return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 4294967296;
 		}, o.backoff);
+		this.held = new HeldNotifications(o.network, (e) => o.log?.(e));
 	}
 
 	/** SrvIDs of the DM accounts on the device. */
 	servers(): string[] {
-		return this.tree.instances(MOIDS.dmAcc).map((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) ?? m);
+		return this.tree.instances(MOIDS.dmAcc).map((m) => srvIdOf(this.tree, m));
+	}
+
+	/** Whether a session is running (or a bootstrap holds the device). */
+	get running(): boolean {
+		return this.busy;
+	}
+
+	/** ms until a session with `srvId` may start (its backoff after a failure), 0 if it may now. */
+	waitFor(srvId: string): number {
+		return this.backoffs.waitFrom(srvId, this.o.now());
 	}
 
 	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. A
 	    factory bootstrap is the state the device ships in: it owes no BootstrapComplete. */
 	applyBootstrap(chunks: Iterable<Uint8Array>): string[] {
-		const writer = this.bootstrapWriter([], { owe: false });
-		try {
-			for (const c of chunks) writer.write(c);
-		} catch (e) {
-			writer.abort();
-			throw e;
-		}
-		return writer.end();
+		return applyBootstrap(this.context(new AccessControl(this.tree, DEVICE), ""), chunks);
 	}
 
-	/** A bootstrap applied as it arrives (a smartcard read, 8.1), as the device and in one change
-	    set that end() commits: first the `replace` instances are deleted (the accounts an earlier
-	    bootstrap from the same source gave), then the document is applied. Returns where each item
-	    went. Nothing is written if the document is refused. Each account it gives is owed a
-	    BootstrapComplete session (8), recorded in the same commit so that neither a power cut nor
-	    an unreachable server loses it: owedBootstrapComplete() lists them until one succeeds. */
-	bootstrapWriter(replace: readonly { moid: string; miid: string }[] = [], o: { owe?: boolean } = {}): { write(chunk: Uint8Array): void; end(): string[]; abort(): void } {
-		const access = new AccessControl(this.tree, DEVICE);
-		const ctx = this.context(access, "");
-		const cs = this.tree.change(access.guard());
-		let reader: DmmoReader;
-		let applier: DmmoApplier;
-		try {
-			for (const r of replace) if (cs.has({ ...r, path: [] })) cs.delete({ ...r, path: [] });
-			applier = new DmmoApplier(ctx, cs, undefined);
-			reader = new DmmoReader(applier);
-		} catch (e) {
-			cs.abort();
-			throw e;
-		}
-		const refused = (): DmError => reader.toDmError() ?? new DmError(400, "the bootstrap is not dmmo+json");
-		return {
-			write: (chunk) => {
+	/** A bootstrap applied as it arrives (bootstrap/writer.ts): the smartcard's (8.1), a bootstrap
+	    server's (8.3). Each account it gives is owed a BootstrapComplete session unless `owe` is false. */
+	bootstrapWriter(replace: readonly { moid: string; miid: string }[] = [], o: { owe?: boolean } = {}): BootstrapWriter {
+		return bootstrapWriter(this.context(new AccessControl(this.tree, DEVICE), ""), replace, o);
+	}
+
+	/** Client-initiated bootstrap (8.3, bootstrap/client-initiated.ts) from the bootstrap server
+	    the account `srvId` names. Returns the SrvIDs of the accounts it gave, each owed a
+	    BootstrapComplete session. */
+	clientBootstrap(srvId: string): Promise<string[]> {
+		return clientBootstrap({
+			tree: this.tree, device: this.device, development: this.o.development ?? false,
+			http: (a) => this.o.http(a), writer: () => this.bootstrapWriter(),
+		}, srvId);
+	}
+
+	/** Server-initiated bootstrap (8.4, bootstrap/server-initiated.ts), then the BootstrapComplete sessions. */
+	private async serverBootstrap(srvId: string, notificationId: number | undefined): Promise<SessionOutcome> {
+		const refused = this.refusal(srvId);
+		if (refused) return { ok: false, reason: refused };
+		return serverBootstrap({
+			fetch: async () => {
+				this.busy = true;
 				try {
-					if (reader.feed(chunk) < 0) throw refused();
+					if (notificationId !== undefined) this.filter.admit(srvId, notificationId);
+					return await this.clientBootstrap(srvId);
 				} catch (e) {
-					cs.abort();
+					this.backoffs.failed(srvId, this.o.now());
 					throw e;
-				}
-			},
-			end: () => {
-				try {
-					if (reader.feed(new Uint8Array(0), true) < 0) throw refused();
-					if (o.owe ?? true) {
-						const given = placedAccounts(applier.placed);
-						for (const r of replace) if (r.moid === MOIDS.dmAcc && !given.includes(r.miid)) cs.record(OWED + r.miid, undefined);
-						for (const miid of given) cs.record(OWED + miid, OWED_MARK);
-					}
-					cs.commit();
-					return applier.placed;
 				} finally {
-					cs.abort();
+					this.release();
 				}
 			},
-			abort: () => cs.abort(),
-		};
-	}
-
-	/** Client-initiated bootstrap (8.3): fetches the DM Bootstrap from the bootstrap server an
-	    account names in Auth/Bootstrap, authenticated both ways by TLS with the Auth/Bootstrap
-	    credentials (9.3.2; PSK or X.509, see credentials.ts), and applies it
-	    as HGET without a ClientURI does (8.5), in one commit. Returns the SrvIDs of the accounts the
-	    bootstrap gave, each owed a BootstrapComplete session. Figure 12 is missing from the spec: the
-	    bootstrap is an HTTP GET of Auth/Bootstrap/ServerURI (ServerURI substitutions applied) that
-	    answers application/dmmo+json; anything else changes nothing. */
-	async clientBootstrap(srvId: string): Promise<string[]> {
-		const miid = this.accountOf(srvId);
-		if (miid === undefined) throw new DmError(404, `no DM account with SrvID ${srvId}`);
-		const serverUri = this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["Auth", "Bootstrap", "ServerURI"] });
-		const at = (leaf: string): Uint8Array | undefined => this.bytes(miid, ["Auth", "Bootstrap", leaf]);
-		const tls = bootstrapCredentials(at("ClientPubKey"), at("ClientSecretKey"), at("ServerPubKey"));
-		if (!serverUri || !tls) throw new DmError(404, `the account ${srvId} has no Auth/Bootstrap server and credentials for both ends (9.3.2)`);
-		const url = substituteServerUri(serverUri, this.device);
-		if (!url.startsWith("https:") && !this.o.development) throw new DmError(419, "a bootstrap travels only over TLS (9.3): Auth/Bootstrap/ServerURI must be https");
-		const http = this.o.http({ srvId: `${srvId}#bootstrap`, srvUri: url, tls });
-		try {
-			const response = await http.request({ method: "GET", url, headers: [["Accept", "application/dmmo+json"]] });
-			if (response.status !== 200) throw new DmError(419, `the bootstrap server answered HTTP ${response.status}`);
-			const type = (response.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-			if (type !== "application/dmmo+json") throw new DmError(415, `the bootstrap server sent ${JSON.stringify(type)}, not application/dmmo+json`);
-			const writer = this.bootstrapWriter();
-			let placed: string[];
-			try {
-				for (let chunk = await response.read(); chunk; chunk = await response.read()) writer.write(chunk);
-				placed = writer.end();
-			} catch (e) {
-				writer.abort();
-				throw e;
-			}
-			return placedAccounts(placed).map((miid) => this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid);
-		} finally {
-			http.close?.();
-		}
-	}
-
-	/** Server-initiated bootstrap (8.4), once a Package#0 from the bootstrap server an account names
-	    was accepted. Figure 13 is missing from the spec; the server pushes the trigger, and the DM
-	    Bootstrap itself travels as in 8.3, which gives what 8.4 and 9.3 demand: it is accepted only
-	    from the server the account trusts as its bootstrap server, over TLS that authenticates both
-	    sides with the Auth/Bootstrap credentials (9.3.2). A server that fails that handshake, answers
-	    anything but dmmo+json, or sends a document that does not fit the MOs changes nothing; the
-	    refusal is logged and counts as a failed session for the backoff. Then a BootstrapComplete
-	    session with each account the bootstrap gave (8). */
-	private async serverBootstrap(srvId: string): Promise<SessionOutcome> {
-		if (this.busy) return { ok: false, reason: "a session is running" };
-		const now = this.o.now();
-		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
-		this.busy = true;
-		let accounts: string[];
-		try {
-			accounts = await this.clientBootstrap(srvId);
-		} catch (e) {
-			const reason = e instanceof Error ? e.message : String(e);
-			this.o.log?.({ event: "bootstrap-refused", from: srvId, reason });
-			this.backoff.failed(this.o.now());
-			return { ok: false, reason: `bootstrap refused: ${reason}` };
-		} finally {
-			this.release();
-		}
-		this.o.log?.({ event: "bootstrap", from: srvId, accounts });
-		return this.completeBootstrap(accounts);
+			refused: (reason) => this.o.log?.({ event: "bootstrap-refused", from: srvId, reason }),
+			given: (accounts) => this.o.log?.({ event: "bootstrap", from: srvId, accounts }),
+			complete: (srvIds) => this.completeBootstrap(srvIds),
+		});
 	}
 
 	/** SrvIDs of the accounts a bootstrap gave whose BootstrapComplete session has not yet
-	    succeeded (8): the host runs completeBootstrap() for them at start and on its schedule. */
+	    succeeded (8): the device runs completeBootstrap() for them at start. */
 	owedBootstrapComplete(): string[] {
-		const out: string[] = [];
-		for (const key of this.store.children(OWED.slice(0, -1))) {
-			const miid = key.slice(OWED.length);
-			const srvId = this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] });
-			if (srvId !== undefined) out.push(srvId);
-		}
-		return out.sort();
+		return owedAccounts(this.store, this.tree);
 	}
 
 	/** After a bootstrap, a session with each server it gave an account, carrying the
@@ -275,20 +184,26 @@ export class DmClient {
 		return this.alerts.raise(alert);
 	}
 
-	/** Runs a session with a server. Refused while another runs, or while backing off after a
-	    failure (interpretation 13): the outcome says so and how long to wait. */
+	/** Why a session with `srvId` may not start now, or undefined when it may. */
+	private refusal(srvId: string): string | undefined {
+		if (this.busy) return "a session is running";
+		const wait = this.backoffs.waitFrom(srvId, this.o.now());
+		return wait > 0 ? `backing off after a failed session: ${wait} ms to wait` : undefined;
+	}
+
+	/** Runs a session with a server. Refused while another runs, or while that server's backoff
+	    after a failure lasts (interpretations 13, 21): the outcome says so and how long to wait. A
+	    notification's ID is recorded as seen only here, when its session starts (interpretation 20). */
 	async session(srvId: string, trigger: Trigger = { kind: "client" }): Promise<SessionOutcome> {
-		if (this.busy) return { ok: false, reason: "a session is running" };
-		const now = this.o.now();
-		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
-		const miid = this.accountOf(srvId);
+		const refused = this.refusal(srvId);
+		if (refused) return { ok: false, reason: refused };
+		const miid = accountOf(this.tree, srvId);
 		if (miid === undefined) return { ok: false, reason: `no DM account with SrvID ${srvId}` };
-		const credentials = this.credentials(miid, srvId);
-		const owed = OWED + miid;
 		// the first session the device starts with a freshly bootstrapped server says so (8)
-		if (trigger.kind === "client" && this.store.has(owed)) trigger = { kind: "bootstrap" };
+		if (trigger.kind === "client" && isOwed(this.store, miid)) trigger = { kind: "bootstrap" };
+		if (trigger.kind === "server" && trigger.notificationId !== undefined) this.filter.admit(srvId, trigger.notificationId);
 		this.busy = true;
-		const http = this.o.http(credentials);
+		const http = this.o.http(accountCredentials(this.tree, miid, srvId));
 		try {
 			const outcome = await runSession({
 				tree: this.tree, store: this.store, http, alerts: this.alerts, reports: this.reports, device: this.device,
@@ -299,12 +214,10 @@ export class DmClient {
 				...(this.o.log ? { log: (e: SessionEvent) => this.o.log!(e) } : {}),
 			});
 			if (outcome.ok) {
-				this.backoff.succeeded();
-				if (trigger.kind === "bootstrap" && this.store.has(owed)) {
-					this.store.transact((t) => t.delete(owed));
-				}
+				this.backoffs.succeeded(srvId);
+				if (trigger.kind === "bootstrap") settleOwed(this.store, miid);
 			}
-			else this.backoff.failed(this.o.now());
+			else this.backoffs.failed(srvId, this.o.now());
 			return outcome;
 		} finally {
 			http.close?.();
@@ -333,17 +246,7 @@ export class DmClient {
 	    over the connection it prefers (5.2.1.2). Undefined when it was dropped, or is held until a
 	    preferred connection comes up. */
 	async notification(bytes: Uint8Array): Promise<SessionOutcome | undefined> {
-		let notified: { miid: string; srvId: string; bootstrap: boolean } | undefined;
-		const verdict = screenPackage0(bytes, {
-			account: (serverId) => {
-				notified = this.notifiedAccount(serverId);
-				if (!notified) return undefined;
-				const secret = this.bytes(notified.miid, ["Auth", "Noti", "Secret"]);
-				const data = this.bytes(notified.miid, ["Auth", "Noti", "Data"]);
-				return { serverId: notified.srvId, ...(secret ? { secret } : {}), ...(data ? { authData: data } : {}) };
-			},
-			filter: this.filter, now: this.o.wallClock?.(), windowSeconds: this.o.notificationWindow ?? 600,
-		});
+		const { verdict, notified } = screenNotification(this.tree, bytes, { filter: this.filter, now: this.o.wallClock?.(), windowSeconds: this.o.notificationWindow ?? 600 });
 		if (!verdict.accept) {
 			this.o.log?.({ event: "notification", accepted: false, reason: verdict.reason });
 			return undefined;
@@ -352,90 +255,37 @@ export class DmClient {
 		const n = verdict.notification;
 		const srvId = verdict.serverId;
 		const run = notified?.bootstrap
-			? () => this.serverBootstrap(srvId)
+			? () => this.serverBootstrap(srvId, n.notificationId)
 			: () => this.session(srvId, { kind: "server", requestMos: n.requestMos, ...(n.notificationId !== undefined ? { notificationId: n.notificationId } : {}) });
-		this.held.delete(srvId);
-		return this.overPreferred(srvId, n.preferredConnections ?? [], run);
+		return this.held.run(srvId, n.preferredConnections ?? [], run);
 	}
 
 	/** The host's links changed: notifications held for a preferred connection that is now up run,
 	    one after the other. Returns their outcomes. */
-	async networkChanged(): Promise<SessionOutcome[]> {
-		const outcomes: SessionOutcome[] = [];
-		for (const [srvId, h] of [...this.held]) {
-			if (this.held.get(srvId) !== h) continue;	// replaced by a newer notification meanwhile
-			this.held.delete(srvId);
-			const outcome = await this.overPreferred(srvId, h.preferred, h.run);
-			if (outcome) outcomes.push(outcome);
-		}
-		return outcomes;
-	}
-
-	/** Runs a notification's session over the first of its preferred connections that is up, or
-	    holds it (undefined) until networkChanged() finds one up (5.2.1.2). */
-	private async overPreferred(srvId: string, preferred: readonly ConnectionType[], run: () => Promise<SessionOutcome>): Promise<SessionOutcome | undefined> {
-		const network = this.o.network;
-		if (!network || !preferred.length) return run();
-		const choice = chooseConnection(preferred, network.available());
-		if (choice.kind === "wait") {
-			this.held.set(srvId, { preferred, run });
-			this.o.log?.({ event: "connection", serverId: srvId, waitingFor: choice.for.map(connectionName) });
-			return undefined;
-		}
-		if (choice.kind === "use") {
-			this.o.log?.({ event: "connection", serverId: srvId, using: connectionName(choice.type) });
-			await network.use?.(choice.type);
-		}
-		return run();
+	networkChanged(): Promise<SessionOutcome[]> {
+		return this.held.changed();
 	}
 
 	/** SUB (5.3.11): PUTs each subscribed sub-tree that changed since it was last reported. Returns
 	    how many reports were sent; a failed one is tried again next time. */
-	async reportChanges(): Promise<number> {
-		let sent = 0;
-		for (const s of listSubscriptions(this.store)) {
-			if (!changedSince(this.tree, s)) continue;
-			const miid = this.accountOf(s.srvId);
-			if (miid === undefined) continue;
-			const credentials = this.credentials(miid, s.srvId);
-			const access = new AccessControl(this.tree, { kind: "server", srvId: s.srvId });
-			const http = this.o.http(credentials);
-			let status: number;
-			try {
-				const uri = parseClientUri(s.clientUri);
-				const refs = access.resolve(uri, Right.Read, uri.level);
-				const url = substituteServerUri(s.serverUri, this.device);
-				status = (await send(http, this.tree, "PUT", url, [{ refs, level: uri.level }], undefined)).status;
-				if (status === 200) { saveSubscription(this.store, { ...s, seen: validatorsOf(this.tree, refs) }, s.id); sent++; }
-			} catch (e) {
-				status = e instanceof DmError ? e.status : 500;
-			} finally {
-				http.close?.();
-			}
-			this.o.log?.({ event: "subscription", clientUri: s.clientUri, status });
-		}
-		return sent;
+	reportChanges(): Promise<number> {
+		return reportChanges({ tree: this.tree, store: this.store, device: this.device, http: (a) => this.o.http(a), ...(this.o.log ? { log: this.o.log } : {}) });
 	}
 
 	/** DEFAULT (5.3.10): an application needs an MO the tree has no instance of; if a server left a
 	    ServerURI for it, the data is fetched as HGET does, placed by the client. */
 	async configure(moid: string): Promise<boolean> {
-		if (this.tree.instances(moid).length) return true;
-		const serverUri = defaultFor(this.store, moid);
-		if (serverUri === undefined || this.busy) return false;
-		const http = this.o.http({ srvId: "", srvUri: serverUri, tls: undefined });
+		if (this.busy && !this.tree.instances(moid).length) return false;
 		this.reports.hold();
 		try {
-			return (await hget(this.context(new AccessControl(this.tree, DEVICE), "", http), serverUri)).status === 200;
-		} catch {
-			return false;
+			return await configureFromDefault({
+				tree: this.tree, store: this.store, http: (a) => this.o.http(a),
+				context: (http) => this.context(new AccessControl(this.tree, DEVICE), "", http),
+			}, moid);
 		} finally {
 			this.reports.release();
-			http.close?.();
 		}
 	}
-
-	// ---- helpers ----
 
 	/** The session or bootstrap that held the client ended: update()s waiting for it go on. */
 	private release(): void {
@@ -447,39 +297,6 @@ export class DmClient {
 		return {
 			tree: this.tree, store: this.store, access, srvId, http: http ?? { request: () => Promise.reject(new DmError(500, "no HTTP here")) },
 			device: this.device, report: this.reports.push, hooks: this.o.hooks ?? {}, development: this.o.development ?? false,
-		};
-	}
-
-	/** The account a Package#0 is for (5.2.1.2): by SrvID; without a SERVER-ID the only account, if
-	    there is one; or the one account whose Auth/Bootstrap/ServerURI the SERVER-ID is (a bootstrap
-	    server has no SrvID of its own on the device: it is known by its URI). Several accounts naming
-	    the same bootstrap server would make the trigger's credentials ambiguous: none is chosen. */
-	private notifiedAccount(serverId: string | undefined): { miid: string; srvId: string; bootstrap: boolean } | undefined {
-		const all = this.tree.instances(MOIDS.dmAcc);
-		const srvIdOf = (m: string): string => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) ?? m;
-		if (serverId === undefined) return all.length === 1 ? { miid: all[0]!, srvId: srvIdOf(all[0]!), bootstrap: false } : undefined;
-		const miid = this.accountOf(serverId);
-		if (miid !== undefined) return { miid, srvId: serverId, bootstrap: false };
-		const naming = all.filter((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["Auth", "Bootstrap", "ServerURI"] }) === serverId);
-		return naming.length === 1 ? { miid: naming[0]!, srvId: srvIdOf(naming[0]!), bootstrap: true } : undefined;
-	}
-
-	private accountOf(srvId: string): string | undefined {
-		return this.tree.instances(MOIDS.dmAcc).find((m) => this.tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
-	}
-
-	private bytes(miid: string, path: string[]): Uint8Array | undefined {
-		const ref = { moid: MOIDS.dmAcc, miid, path };
-		return this.tree.has(ref) ? this.store.get(this.tree.key(ref)) : undefined;
-	}
-
-	/** What the transport needs to reach the server of the account at `miid` (SrvID `srvId`). */
-	private credentials(miid: string, srvId: string): AccountCredentials {
-		const anchors = (this.tree.childNames({ moid: MOIDS.dmAcc, miid, path: ["Ext", "TrustAnchor"] }) ?? [])
-			.map((x) => this.bytes(miid, ["Ext", "TrustAnchor", x])).filter((b): b is Uint8Array => b !== undefined);
-		return {
-			srvId, srvUri: this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] }) ?? "",
-			tls: trspCredentials(this.bytes(miid, ["Auth", "Trsp", "Data"]), this.bytes(miid, ["Auth", "Trsp", "Secret"]), anchors),
 		};
 	}
 }

@@ -11,7 +11,7 @@
 // MIIDs of its accounts) is written after that commit: a power cut between the two leaves the old
 // record, the next start sees a different hash and applies the same content again.
 import { sha256 } from "@noble/hashes/sha2.js";
-import { placedAccounts, type DmClient } from "../client.js";
+import { placedAccounts, type BootstrapTarget } from "./writer.js";
 import { decodeJson } from "../codec/json-value.js";
 import { encodeUtf8 } from "../codec/utf8.js";
 import { MOIDS } from "../uri/index.js";
@@ -38,7 +38,7 @@ function hex(bytes: Uint8Array): string {
 	return s;
 }
 
-export function cardRecord(client: DmClient): CardRecord | undefined {
+export function cardRecord(client: Pick<BootstrapTarget, "store">): CardRecord | undefined {
 	const bytes = client.store.get(CARD_RECORD_KEY);
 	if (!bytes) return undefined;
 	const v = decodeJson(bytes) as unknown as CardRecord;
@@ -58,7 +58,7 @@ export class CardUnreadable extends Error {
     when the card cannot be read and with the DmError of a refused document; either way nothing
     changed, and the accounts stay until the card says otherwise. Any other rejection is the
     store's (flash), which the store's own journal makes atomic. */
-export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSource): Promise<CardOutcome> {
+export async function bootstrapFromCard(client: BootstrapTarget, card: CardBootstrapSource): Promise<CardOutcome> {
 	const hash = sha256.create();
 	const present = await card.read((chunk) => { hash.update(chunk); }).catch((e: unknown) => { throw new CardUnreadable(e); });
 	const digest = present ? hex(hash.digest()) : "none";
