@@ -136,6 +136,11 @@ export class Device {
 		return this.o.listen !== undefined || (this.o.pollSeconds ?? 0) > 0;
 	}
 
+	/** Whether a job runs or waits (a host that sleeps between jobs asks this). */
+	get busy(): boolean {
+		return this.state.phase !== Phase.Idle || this.queue.length > 0;
+	}
+
 	/** The start sequence (see the head of this file). Resolves when the device is Idle; a card or
 	    bootstrap that fails is reported and the device carries on with the accounts it has. Rejects
 	    only for a fault of the flash or the host. */
