@@ -11,7 +11,7 @@
 // notification, a host's request, a poll) → Idle. A notification that arrives while Busy waits in
 // a bounded queue; a poll that falls due while Busy runs when the device is next Idle.
 import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index.js";
-import { DmClient, type DmClientOptions } from "../client.js";
+import { DmClient, type DmClientOptions } from "./client.js";
 import type { AccountCredentials } from "../credentials.js";
 import type { DeviceDescription } from "../mo/index.js";
 import type { BackoffPolicy, Bearer, HttpClient, Network, SessionOutcome } from "../session/index.js";

@@ -2,7 +2,7 @@
 // the client's events (sessions, notifications, reports) and the lifecycle's own. Never a secret:
 // events carry SrvIDs, URIs, statuses and reasons, never a key or a value.
 import type { CardStart } from "../bootstrap/index.js";
-import type { ClientEvent } from "../client.js";
+import type { ClientEvent } from "./client.js";
 import type { SessionOutcome } from "../session/index.js";
 
 /** What made a session run. */

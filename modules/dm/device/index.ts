@@ -2,6 +2,7 @@
 // Package#0 listening, the management schedule, per-server backoff) and the rules that decide
 // which credentials go where. A host hands Device its IO and facts; DmClient is the front door
 // the lifecycle drives (and an application may call).
+export { DmClient, type ClientEvent, type DmClientOptions } from "./client.js";
 export { Device, type DeviceOptions, type StartReport, type Timers } from "./device.js";
 export { eventLine, isMilestone, type Cause, type DeviceEvent } from "./events.js";
 export { cardReader, type CardLine } from "./card-line.js";

@@ -2,7 +2,9 @@
 // a factory bootstrap applied as the device, a session, backoff after a failed one, a queued
 // alert surviving a failed session and a remount to go out in the next, SUB reports of changed
 // sub-trees (once per change, across a remount), and DEFAULT configuration for a local request.
-import { DmClient, type AccountCredentials } from "../../../modules/dm/client.js";
+// DmClient from its own file: the device room's index also loads the native transport, which Node has not
+import { DmClient } from "../../../modules/dm/device/client.js";
+import type { AccountCredentials } from "../../../modules/dm/credentials.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
 import { ConnectionType, encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
