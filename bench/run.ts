@@ -28,10 +28,16 @@ async function cryptoFigures(): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-	// `npm run bench -- pcsc` runs only the card line's figures, `-- tls` only the transport's, `-- session-cpu` only issue 10's CPU split, `-- session-heap` only its smallest heap
+	// `npm run bench -- PART` runs one part (the parts are listed in README.md)
 	const only = process.argv[2];
 	if (only === "session-heap") {
 		Object.assign(figures, await sessionHeapLimitFigures());
+		report();
+		return;
+	}
+	if (only === "session-peak") {
+		// the peak heap of one I.1 session over the modules alone, with a short soak (the full run soaks 1000)
+		Object.assign(figures, await sessionFigures(20));
 		report();
 		return;
 	}

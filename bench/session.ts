@@ -26,6 +26,10 @@ function i1(port: number): Command[][] {
 	] as Command[][];
 }
 
+/** dm-device itself; its test driver (same flags, plus the traces) when a run asks for one */
+const DEVICE = compiled("hosts/sim/dm-device/main.ts");
+const DRIVER = compiled("hosts/sim/dm-device/test-driver.ts");
+
 async function run(sessions: number, extra: string[]): Promise<{ stdout: string; stderr: string; wire: number; ms: number }> {
 	const scripts: Command[][][] = [];
 	const server = new DmServer({ psk, sessions: scripts, omadmAccept: "text/plain, application/dmmo+json;q=0.5" });
@@ -34,7 +38,7 @@ async function run(sessions: number, extra: string[]): Promise<{ stdout: string;
 	const dir = mkdtempSync(join(tmpdir(), "dm-bench-session-"));
 	try {
 		const started = Date.now();
-		const r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--factory-json", factory(port), "--session", "dms1", "--sessions", String(sessions), "--log", "none", ...extra],
+		const r = await runXsdm(extra.length ? DRIVER : DEVICE, ["--factory-json", factory(port), "--session", "dms1", "--sessions", String(sessions), "--log", "none", ...extra],
 			{ width: 32, options: ["--heap-report", "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 900000 });
 		const ms = Date.now() - started;
 		if (r.code !== 0) throw new Error(`dm-device failed:\n${r.stdout}\n${r.stderr}`);
@@ -60,7 +64,7 @@ async function smallestHeap(args: string[], want: number, script?: (port: number
 			if (script) scripts.push(script(port));
 			rmSync(join(dir, "flash.bin"), { force: true });
 			const filled = args.map((a) => (a === "FACTORY" ? factory(port) : a));
-			const r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), filled,
+			const r = await runXsdm(DEVICE, filled,
 				{ width: 32, options: ["--heap-limit", String(limit), "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 60000 });
 			return r.code === want;
 		};
@@ -91,7 +95,7 @@ const median = (values: number[]): number => { const s = [...values].sort((a, b)
 
 /** Issue 10's measure: CPU time of the DM logic vs the TLS handshake, I.1 on xsdm32, one process.
     mbedTLS's calls are timed by the host (hosts/sim/src/mbedtls-cpu.c); the session's own total
-    by dm-device --cpu-trace. The first session does a full handshake, the others resume it. "DM
+    by dm-device's test driver --cpu-trace. The first session does a full handshake, the others resume it. "DM
     logic" is the rest of the session's CPU: codecs, commands, tree, store, and the HTTP and socket
     glue in JavaScript (the host's system calls included). */
 export async function sessionCpuFigures(sessions = 41): Promise<Record<string, number>> {
@@ -117,7 +121,7 @@ export async function sessionCpuFigures(sessions = 41): Promise<Record<string, n
 }
 
 export async function sessionFigures(soak = 1000): Promise<Record<string, number>> {
-	const baseline = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--modules-only"], { width: 32, options: ["--heap-report"], timeoutMs: 60000 });
+	const baseline = await runXsdm(DEVICE, ["--modules-only"], { width: 32, options: ["--heap-report"], timeoutMs: 60000 });
 	const one = await run(1, []);
 	const many = await run(soak, ["--heap-trace"]);
 	const trace = many.stdout.split("\n").filter((l) => l.startsWith("heap ")).map((l) => Number(l.split(" ")[2]));

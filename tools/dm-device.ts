@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
   dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K] [--card-policy P]]
-            (--session SRVID | --notify-port N [--once])
+            (--session SRVID | --notify-port N [--once] [--poll-interval S])
             [--heap-report] [--log text|json] [--development] [--sessions N]
 
   --flash FILE          NOR flash image (created erased if missing); the DM tree lives here
@@ -26,6 +26,8 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         one whose SERVER-ID is an account's Auth/Bootstrap/ServerURI starts a
                         server-initiated bootstrap (8.4) from that server, then BootstrapComplete sessions
   --once                with --notify-port: exit after the first session, with its status
+  --poll-interval S     with --notify-port: poll each account every S seconds unless its
+                        Ext/PollInterval says otherwise (the management schedule; default: none)
   --sessions N          run N sessions in a row (a soak)
   --connections LIST    the links the simulated device has up, by preference: cellular, wlan,
                         wireline (default wireline). A Package#0's PREFERRED-CON-TYPE picks the first
@@ -59,7 +61,7 @@ const { values } = parseArgs({
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
-		connections: { type: "string" },
+		connections: { type: "string" }, "poll-interval": { type: "string" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
@@ -86,6 +88,7 @@ const args = [
 	...(values.sessions ? ["--sessions", values.sessions] : []),
 	...(values.development ? ["--development"] : []),
 	...(values.connections ? ["--connections", values.connections] : []),
+	...(values["poll-interval"] ? ["--poll-interval", values["poll-interval"]] : []),
 ];
 const child = spawn(xsdm, args, { stdio: "inherit" });
 child.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

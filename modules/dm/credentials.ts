@@ -6,6 +6,8 @@
 // and in X.509 mode ServerPubKey is the certificate the bootstrap server's chain must end in (its
 // own, self-signed, or its CA's). The mode is X.509 when Data / ClientPubKey is a DER certificate.
 // SecMode has no defined encoding in 12.2 and is not read: the key material says what it is.
+import type { Tree } from "./tree/index.js";
+import { MOIDS } from "./uri/index.js";
 
 /** How TLS authenticates both ends of a connection to an account's server. Never log the keys. */
 export type TlsCredentials =
@@ -39,4 +41,20 @@ export function bootstrapCredentials(clientPubKey: Uint8Array | undefined, clien
 	if (!isDerCertificate(clientPubKey)) return { mode: "psk", identity: clientPubKey, key: clientSecretKey };
 	if (!serverPubKey || !isDerCertificate(serverPubKey)) return undefined;
 	return { mode: "x509", trustAnchors: [serverPubKey], certificate: clientPubKey, key: clientSecretKey };
+}
+
+/** What the transport needs of an account to reach its server (Auth/Trsp, or Auth/Bootstrap for
+    its bootstrap server; interpretation 11). */
+export interface AccountCredentials {
+	readonly srvId: string;
+	readonly srvUri: string;
+	/** undefined when the account has no TLS credentials (a plain-http development server) */
+	readonly tls: TlsCredentials | undefined;
+}
+
+/** The bytes of a leaf of the DMAcc instance at `miid`, undefined when absent. Until Tree hands out
+    a leaf's bytes itself (the store room's reader), this is the one place outside tree/ that reads
+    the store under a tree key. */
+export function accountLeaf(tree: Tree, miid: string, path: string[]): Uint8Array | undefined {
+	return tree.bytes({ moid: MOIDS.dmAcc, miid, path });
 }

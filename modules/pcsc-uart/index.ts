@@ -1,7 +1,7 @@
 // ISO 7816-3 T=0 over a UART: ATR, PPS, procedure bytes; APDUs, logical channels; the PKCS#15
 // DM bootstrap file (Appendix G). IO only through the serial port the host gives.
-// SCP03 (Appendix H) is its own entry, ./scp03.js: it needs the host's native AES/CMAC, and
-// everything here also runs (and is unit-tested) without them.
+// SCP03 (Appendix H) needs the host's native AES/CMAC when it runs; modules/crypto binds them
+// lazily, so everything here also loads (and is unit-tested) where they are absent.
 export { CardError, type CardFault } from "./error.js";
 export { convert, inverseByte, type Convention } from "./convention.js";
 export { ATR_MAX, NEED_MORE, TA1_DEFAULT, baudFor, fiDi, parseAtr, scanAtr, workWaitingMs, type Atr } from "./atr.js";
@@ -13,3 +13,4 @@ export { findTlv, readTlv, type Tlv } from "./der.js";
 export { classByte, closeChannel, openChannel, pinStatus, readBinary, readRecord, selectAid, selectFid, selectPath, verifyPin, type Profile, type SelectAnswer } from "./commands.js";
 export { CHUNK_MAX, OFFSET_MAX, SECURE_CHUNK_MAX, CardFiles, type Selected, type Transmitter } from "./card.js";
 export { PKCS15_AID, dodfPaths, findBootstrap, pkcs15Path, readBootstrap, type BootstrapObject, type BootstrapOptions, type BootstrapResult } from "./pkcs15.js";
+export { LEVEL_FULL, PLAIN_MAX, Scp03Session, scp03Kdf, staticKeyBits, type KdfBits, type Scp03Options, type StaticKeys } from "./scp03.js";

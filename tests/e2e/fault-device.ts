@@ -1,4 +1,4 @@
-// The device the fault tests drive (dm-device --keep-going): its factory account on dm-server,
+// The device the fault tests drive (dm-device's test driver, --keep-going): its factory account on dm-server,
 // whose Name leaf an HGET rewrites each session, and what it prints about each session.
 export const psk = { identity: "device-1", key: Buffer.from("00112233445566778899aabbccddeeff", "hex") };
 const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0";

@@ -1,5 +1,5 @@
 // Issue 10: a DM session whose connection drops at every byte offset, with the real transport.
-// xsdm's dm-device runs sessions back to back (--keep-going) through a TCP proxy on loopback that
+// dm-device's test driver (hosts/sim/dm-device/test-driver.ts) runs sessions back to back (--keep-going) through a TCP proxy on loopback that
 // forwards to dm-server (TLS-PSK end to end: the proxy sees ciphertext) and cuts the k-th connection
 // after k bytes in one direction, by FIN or by RST.
 //
@@ -66,7 +66,7 @@ async function sweep(o: Sweep): Promise<{ sessions: number; whole: number; twoCo
 	dirs.push(dir);
 	let r;
 	try {
-		r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"),
+		r = await runXsdm(compiled("hosts/sim/dm-device/test-driver.ts"),
 			["--factory-json", factory(proxyPort), "--session", "dms1", "--sessions", String(total), "--keep-going", "--backoff-ms", "2", "--raise-alert"],
 			{ options: ["--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 170000 });
 	} finally {

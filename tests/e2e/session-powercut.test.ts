@@ -25,7 +25,7 @@ async function session(port: number, o: { hget: boolean; cut?: number; raise?: b
 	});
 	await server.listen(port);
 	try {
-		const run = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), [
+		const run = await runXsdm(compiled("hosts/sim/dm-device/test-driver.ts"), [
 			...(o.factory ? ["--factory-json", factory(port)] : []), "--session", "dms1", "--keep-going", "--sessions", "1", ...(o.raise ? ["--raise-alert"] : []),
 		], { options: flash(o.file, o.cut), timeoutMs: 30000 });
 		const alerts = server.sessions.flatMap((s) => s.received.flatMap((r) => (r.kind === "package1" || r.kind === "package3" ? r.body.Alert ?? [] : [])))

@@ -7,9 +7,9 @@
 // SCP03 fail (a swapped card, a line that corrupts the handshake) downgrade the read to one where
 // the bootstrap's credentials cross the line in clear. So with keys, "any" reads exactly as
 // "secure" does; it differs only for a device without keys, which "secure" never lets read.
-import type { DmClient } from "../client.js";
 import { DmError, type DmStatus } from "../error.js";
 import { bootstrapFromCard, CardUnreadable } from "./card.js";
+import type { BootstrapTarget } from "./writer.js";
 
 /** off: the card is not read and the accounts it gave stay as they are; secure: read only through
     SCP03 (Appendix H); any: through SCP03 when the device holds the card's keys, plainly otherwise. */
@@ -50,7 +50,7 @@ export function cardChannel(policy: CardPolicy, keys: boolean): CardChannel | { 
 /** The card bootstrap of a start (8.1) under the policy. Never rejects for the card's sake: a card
     that cannot be read or a document that is refused leaves the tree as it was and says why. A
     rejection is the flash's (the store keeps the tree either as before or as after). */
-export async function cardAtStart(client: DmClient, policy: CardPolicy, card: CardReader): Promise<CardStart> {
+export async function cardAtStart(client: BootstrapTarget, policy: CardPolicy, card: CardReader): Promise<CardStart> {
 	if (policy === "off") return { kind: "off" };
 	const channel = cardChannel(policy, card.keys);
 	if (typeof channel !== "string") return { kind: "unread", reason: channel.none };

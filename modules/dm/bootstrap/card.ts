@@ -12,7 +12,7 @@
 // record, the next start sees a different hash and applies the same content again.
 import { encodeUtf8, toHex } from "../../bytes/index.js";
 import { createSha256 } from "../../crypto/index.js";
-import { placedAccounts, type DmClient } from "../client.js";
+import { placedAccounts, type BootstrapTarget } from "./writer.js";
 import { decodeJson } from "../codec/json-value.js";
 import { MOIDS } from "../uri/index.js";
 import { CARD_RECORD_KEY } from "../store/index.js";
@@ -33,7 +33,7 @@ export { CARD_RECORD_KEY };
 
 interface CardRecord { digest: string; accounts: string[] }
 
-export function cardRecord(client: DmClient): CardRecord | undefined {
+export function cardRecord(client: Pick<BootstrapTarget, "store">): CardRecord | undefined {
 	const bytes = client.store.get(CARD_RECORD_KEY);
 	if (!bytes) return undefined;
 	const v = decodeJson(bytes) as unknown as CardRecord;
@@ -53,7 +53,7 @@ export class CardUnreadable extends Error {
     when the card cannot be read and with the DmError of a refused document; either way nothing
     changed, and the accounts stay until the card says otherwise. Any other rejection is the
     store's (flash), which the store's own journal makes atomic. */
-export async function bootstrapFromCard(client: DmClient, card: CardBootstrapSource): Promise<CardOutcome> {
+export async function bootstrapFromCard(client: BootstrapTarget, card: CardBootstrapSource): Promise<CardOutcome> {
 	const hash = createSha256();
 	const present = await card.read((chunk) => { hash.update(chunk); }).catch((e: unknown) => { throw new CardUnreadable(e); });
 	const digest = present ? toHex(hash.digest()) : "none";

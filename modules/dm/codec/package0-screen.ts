@@ -19,7 +19,8 @@ export interface NotificationAccount {
 export interface ScreenContext {
 	/** The account by the notification's SERVER-ID, or, when it has none, the one the client can discover (5.2.1.2), if any. */
 	account(serverId: string | undefined): NotificationAccount | undefined;
-	filter: NotificationFilter;
+	/** the duplicate check; `admit` may only look (interpretation 20: the device records a pair when its session starts) */
+	filter: Pick<NotificationFilter, "admit">;
 	/** POSIX seconds; undefined while the wall clock is not set, which skips the TIMESTAMP check */
 	now: number | undefined;
 	/** seconds either side of now; DEFAULT_TIMESTAMP_WINDOW when absent */

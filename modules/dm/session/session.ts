@@ -18,7 +18,7 @@ import { Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer, make
 import { AlertTypes, serverInitiatedAlert } from "../codec/package1.js";
 import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommand, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
 import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
-import { AccessControl, DEVICE_WRITES, type Tree } from "../tree/index.js";
+import { AccessControl, DEVICE_WRITES, accountOf, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
 import { TransportError, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
@@ -84,11 +84,6 @@ function command(item: CommandItem): { name: string; target: string } {
 	if (!c) return { name: "?", target: "" };
 	const target = "clientUri" in c && c.clientUri !== undefined ? c.clientUri : "clientUris" in c ? c.clientUris.join(" ") : "serverUri" in c ? c.serverUri : "";
 	return { name: c.name, target };
-}
-
-/** The account of a server, as the device sees it. */
-function account(tree: Tree, srvId: string): string | undefined {
-	return tree.instances(MOIDS.dmAcc).find((m) => tree.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
 }
 
 /** MOS (5.2.2): MOIDs the account's Perm provisioned, each with the instances the server may touch. */
@@ -198,7 +193,7 @@ export class DmSession {
 
 	private prepare(): void {
 		const { tree } = this.o;
-		const miid = account(tree, this.o.srvId);
+		const miid = accountOf(tree, this.o.srvId);
 		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
 		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
 		const url = this.o.url ?? srvUri;

@@ -43,6 +43,6 @@ export const KEY_SPACES: readonly KeySpace[] = Object.freeze([
 	{ prefix: ALERT_NEXT_KEY, owner: "dm/session/alerts", holds: "the alert queue's next sequence number" },
 	{ prefix: SUBSCRIPTION_PREFIX, owner: "dm/commands/subscriptions", holds: "SUB subscriptions and the fingerprint of the report last sent" },
 	{ prefix: DEFAULT_PREFIX, owner: "dm/commands/default", holds: "the ServerURI a DEFAULT set for an MOID" },
-	{ prefix: OWED_BOOTSTRAP_COMPLETE_PREFIX, owner: "dm/client (bootstrap)", holds: "a mark per DM account owed a BootstrapComplete session" },
+	{ prefix: OWED_BOOTSTRAP_COMPLETE_PREFIX, owner: "dm/bootstrap/owed", holds: "a mark per DM account owed a BootstrapComplete session" },
 	{ prefix: CARD_RECORD_KEY, owner: "dm/bootstrap/card", holds: "the digest and accounts of what the smartcard gave last" },
 ]);

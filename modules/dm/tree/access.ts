@@ -20,6 +20,7 @@
 //   Delegate; a MAID delegated to a server whose Perm lacks the MOID is refused (12.3) with 403.
 import { DmError } from "../error.js";
 import { MOIDS, resolveClientUri, type ClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
+import { accountOf } from "./account.js";
 import { Access as Ddf, isLeaf, type SchemaNode } from "./schema.js";
 import type { ChangeSet, WriteGuard, WriteOp } from "./change-set.js";
 import type { Tree } from "./tree.js";
@@ -58,10 +59,6 @@ function bootstrapOnly(path: readonly string[]): boolean {
 	return path[0] === "Perm" || (path[0] === "Auth" && path[1] === "Bootstrap");
 }
 
-/** The DMAcc instance of a server, found by SrvID. */
-function accountOf(view: { instances(moid: string): string[]; text(ref: NodeRef): string | undefined }, srvId: string): string | undefined {
-	return view.instances(MOIDS.dmAcc).find((m) => view.text({ moid: MOIDS.dmAcc, miid: m, path: ["SrvID"] }) === srvId);
-}
 
 export class AccessControl {
 	private readonly entries = new Map<string, Entry[]>();
@@ -78,7 +75,7 @@ export class AccessControl {
 		if (this.principal.kind !== "server") return true;
 		if (!this.provisionedMoids) {
 			this.provisionedMoids = new Set();
-			const account = accountOf({ instances: (m) => this.tree.instances(m), text: (r) => this.tree.text(r) }, this.principal.srvId);
+			const account = accountOf(this.tree, this.principal.srvId);
 			if (account !== undefined) {
 				for (const x of this.tree.childNames({ moid: MOIDS.dmAcc, miid: account, path: ["Perm"] }) ?? []) {
 					const moid = this.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Perm", x, "MOID"] });

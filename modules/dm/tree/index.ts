@@ -7,3 +7,4 @@ export { ChangeSet, DEVICE_WRITES, NAME_MAX, type WriteGuard, type WriteOp } fro
 export { AccessControl, DEVICE, Right, type Principal } from "./access.js";
 export { notModified } from "./cache.js";
 export { grantBootstrapRights, grantDeviceInstance } from "./default-rights.js";
+export { accountOf, srvIdOf, type AccountView } from "./account.js";

@@ -1,7 +1,7 @@
 // Smartcard bootstrap logic (8.1, DM-BOOT-012) and the device's card policy over DmClient on a RAM
 // flash, with power cut at every flash operation. The card is a document handed out in pieces here;
 // the bytes on a real pty come in tests/e2e (xsdm ↔ the UICC simulator).
-import { DmClient } from "../../../modules/dm/client.js";
+import { DmClient } from "../../../modules/dm/device/client.js";	// not the room's index: it loads the native transport
 import { bootstrapFromCard, cardRecord, CARD_RECORD_KEY, CardUnreadable, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
 import { cardAtStart, cardChannel, type CardChannel, type CardReader } from "../../../modules/dm/bootstrap/card-policy.js";
 import { Store } from "../../../modules/dm/store/index.js";

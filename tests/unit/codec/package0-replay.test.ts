@@ -70,8 +70,8 @@ describe("screenPackage0: the checks in order", () => {
 		signed: { serverId: "signed", secret, authData },
 		open: { serverId: "open" },
 	};
-	const context = (over: Partial<ScreenContext> = {}): ScreenContext => ({
-		account: (id) => (id === undefined ? accounts.open : accounts[id]), filter: new NotificationFilter(8), now: NOW, ...over,
+	const context = (over: Partial<ScreenContext> = {}): ScreenContext & { filter: NotificationFilter } => ({
+		account: (id) => (id === undefined ? accounts.open : accounts[id]), now: NOW, ...over, filter: new NotificationFilter(8),
 	});
 	const signedPackage = (n: Partial<Notification>, key = secret): Uint8Array =>
 		signPackage0(encodePackage0({ serverId: "signed", notificationId: 1, timestamp: NOW, requestMos: false, withDigest: true, ...n }), key, authData);

@@ -2,7 +2,9 @@
 // a factory bootstrap applied as the device, a session, backoff after a failed one, a queued
 // alert surviving a failed session and a remount to go out in the next, SUB reports of changed
 // sub-trees (once per change, across a remount), and DEFAULT configuration for a local request.
-import { DmClient, type AccountCredentials } from "../../../modules/dm/client.js";
+// DmClient from its own file: the device room's index also loads the native transport, which Node has not
+import { DmClient } from "../../../modules/dm/device/client.js";
+import type { AccountCredentials } from "../../../modules/dm/credentials.js";
 import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { ConnectionType, encodePackage0, signPackage0 } from "../../../modules/dm/codec/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
@@ -261,5 +263,32 @@ describe("DmClient", () => {
 		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:42");
 		const cv = c.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!);
 		assert.equal(make().tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv, "an unchanged description writes nothing");
+	});
+
+	it("failures are per server: one server's backoff never delays another, and a notification it refused is not remembered (interpretations 20, 21)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const clock = { t: 0 };
+		let dms2up = false;
+		const now = 1_700_000_000;
+		const http = new ScriptedHttp((req) => (req.url.includes("dms2") && !dms2up ? "drop" : cmds(["END"])));
+		const c = new DmClient({
+			flash, device: DEVICE, random: (len) => new Uint8Array(len).fill(0x80), now: () => clock.t, wallClock: () => now,
+			http: () => http, mos: [{ tag: "x", schema: TEST_MO }], backoff: { baseMs: 1000, maxMs: 8000 },
+		});
+		const dms2 = { ClientURI: `${MOIDS.dmAcc}/dms2/`, MOData: { dms2: { SrvID: "dms2", SrvURI: "https://dms2.example.com/dm", Name: "two", Perm: { "1": { MOID: MOIDS.devInfo } }, Auth: { Noti: { Type: 0, Data: "ZGF0YQ==", Secret: "c2VjcmV0" } } } } };
+		c.applyBootstrap([encodeUtf8(JSON.stringify([...(JSON.parse(FACTORY) as object[]), dms2]))]);
+		assert.equal((await c.session("dms2")).ok, false, "dms2 is unreachable");
+		assert.equal(c.waitFor("dms2"), 501, "a jitter of 0x80808080 / 2^32 of the first ceiling");
+		assert.equal(c.waitFor("dms1"), 0, "dms1 is not backing off");
+		assert.deepEqual(await c.session("dms1"), { ok: true, packages: 1 }, "dms1's session runs at once");
+		const p0 = signPackage0(encodePackage0({ serverId: "dms2", notificationId: 5, timestamp: now, requestMos: false, withDigest: true }), encodeUtf8("secret"), encodeUtf8("data"));
+		const refused = await c.notification(p0);
+		assert.ok(refused && !refused.ok && /backing off/.test(refused.reason), "refused by dms2's backoff");
+		clock.t = 501;
+		dms2up = true;
+		const retransmitted = await c.notification(p0);
+		assert.deepEqual(retransmitted, { ok: true, packages: 1 }, "the server's retransmission of the same NOTIFICATION-ID is not a duplicate");
+		assert.deepEqual(JSON.parse(http.sent[http.sent.length - 1]!.text).Alert[0].Data, { "NOTIFICATION-ID": 5 });
+		assert.equal(await c.notification(p0), undefined, "once its session started, the pair is a duplicate");
 	});
 });

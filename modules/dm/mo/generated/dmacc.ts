@@ -100,6 +100,7 @@ export const DMACC = defineSchema("urn:oma:mo:oma-dm-dmacc:1.2", {
 			access: 21,
 			occurrence: "ZeroOrOne",
 			children: [
+				{ name: "PollInterval", format: "int", access: 53, occurrence: "ZeroOrOne", mime: "text/plain" },
 				{
 					name: "TrustAnchor",
 					format: "node",

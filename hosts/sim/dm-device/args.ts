@@ -1,0 +1,83 @@
+// dm-device's command line on xsdm: xsdm [--flash FILE ...] build/js/hosts/sim/dm-device/main.js [options].
+// The npm bin `dm-device` (tools/dm-device.ts) starts it with the flash options and passes files as text.
+//   --factory-json TEXT   dmmo+json applied as a factory bootstrap when the tree has no account yet
+//   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
+//   --sessions N          with --session: N sessions in a row (a soak)
+//   --notify-port N       listen for Package#0 in WAP push datagrams (E.1) and run a session per
+//                         accepted notification; --once: exit after the first such session. A
+//                         Package#0 whose SERVER-ID is an account's Auth/Bootstrap/ServerURI starts a
+//                         server-initiated bootstrap (8.4) and the BootstrapComplete sessions after it
+//   --poll-interval S     with --notify-port: poll each account every S seconds (the management
+//                         schedule; an account's Ext/PollInterval overrides it; default: none)
+//   --connections LIST    the links the device has up, by preference (cellular,wlan,wireline; default
+//                         wireline): a Package#0's PREFERRED-CON-TYPE picks among them, or waits
+//   --log text|json|none  one line per package sent or received and per command applied; never a secret;
+//                         in text, "DM accounts: SrvID=SrvURI ..." after the card bootstrap
+//   --development         allow plain http SrvURIs (interpretation 12)
+//   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
+//   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
+//                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
+//   --card TTY:FIFO[:2g|3g]  read the DM bootstrap from the UICC on that serial line (RST through
+//                         FIFO) at start (8.1); a changed card's accounts each get a BootstrapComplete
+//                         session; --card-keys ENC:MAC:DEK (hex, AES-128/192/256) reads it through SCP03
+//                         (Appendix H); --card-pin PIN (digits) for a PIN-protected bootstrap object (G.2.4),
+//                         presented at most once per read and never logged
+//   --card-policy off|secure|any  8.1's device policy (modules/dm/bootstrap/card-policy.ts): off never
+//                         touches the card; secure reads only through SCP03; any reads plainly when
+//                         there are no keys. Default: secure with --card-keys, any without
+// Exit codes: 0 done; 1 a session failed (or an unexpected fault); 2 bad options; with --card and
+// nothing after it: 3 the card could not be read (removed, mute, SCP03 refused, policy allows no
+// channel), 4 its document was refused (the DM status is logged). Either way nothing changed, and
+// with --session or --notify-port the device carries on with the accounts it has.
+// The test driver (test-driver.ts) takes these and its own instrumentation flags.
+import { exit } from "embedded:sim/host";
+import { CARD_POLICIES, type CardPolicy } from "../../../modules/dm/bootstrap/index.js";
+import { ConnectionType } from "../../../modules/dm/codec/index.js";
+
+export interface Args {
+	connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; cardPin?: string; cardPolicy?: CardPolicy; factory?: string;
+	session?: string; sessions: number; notifyPort?: number; once: boolean; pollSeconds?: number; log: "text" | "json" | "none";
+	development: boolean; backoffMs?: number;
+}
+
+/** dm-device: MESSAGE, exit 2 */
+export function usage(message: string): never {
+	console.error(`dm-device: ${message}`);
+	return exit(2);
+}
+
+/** Parses the flags above; `more(flag, next)` takes a caller's own flag (true) or leaves it (false). */
+export function parse(list: readonly string[], more: (flag: string, next: () => string) => boolean = () => false): Args {
+	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, once: false };
+	for (let i = 0; i < list.length; i++) {
+		const v = list[i]!;
+		const next = (): string => list[++i] ?? usage(`${v} takes a value`);
+		if (v === "--factory-json") a.factory = next();
+		else if (v === "--card") a.card = next();
+		else if (v === "--bootstrap") a.bootstrap = next();
+		else if (v === "--card-keys") a.cardKeys = next();
+		else if (v === "--card-pin") a.cardPin = next();
+		else if (v === "--card-policy") {
+			const p = next();
+			a.cardPolicy = CARD_POLICIES.find((c) => c === p) ?? usage(`--card-policy ${CARD_POLICIES.join("|")}, not ${p}`);
+		}
+		else if (v === "--session") a.session = next();
+		else if (v === "--sessions") a.sessions = Number(next());
+		else if (v === "--log") { const l = next(); a.log = l === "json" || l === "none" ? l : "text"; }
+		else if (v === "--notify-port") a.notifyPort = Number(next());
+		else if (v === "--once") a.once = true;
+		else if (v === "--poll-interval") a.pollSeconds = Number(next());
+		else if (v === "--modules-only") exit(0);   // the heap of the loaded modules alone (bench baseline)
+		else if (v === "--development") a.development = true;
+		else if (v === "--connections") a.connections = connections(next());
+		else if (v === "--backoff-ms") a.backoffMs = Number(next());
+		else if (!more(v, next)) usage(`unknown option ${v}`);
+	}
+	return a;
+}
+
+/** --connections cellular,wlan,wireline: the links the simulated device has up (PREFERRED-CON-TYPE). */
+function connections(text: string): ConnectionType[] {
+	const names: Record<string, ConnectionType> = { cellular: ConnectionType.Cellular, wlan: ConnectionType.Wlan, wireline: ConnectionType.Wireline };
+	return text.split(",").filter((n) => n).map((n) => names[n] ?? usage(`--connections takes cellular, wlan and wireline, not ${n}`));
+}

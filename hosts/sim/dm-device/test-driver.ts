@@ -1,0 +1,88 @@
+// dm-device as the e2e tests and bench/ drive it: every flag of main.ts (args.ts), plus
+//   --keep-going   with --sessions: a failed session is reported and the next one follows, once
+//                  the backoff allows it; each prints "session I: ok|failed", then "connections: N"
+//                  (TCP connections it opened), "queue: ..." (the Data.session of each alert still
+//                  waiting) and "name: ..." (its account's Name leaf, which the fault tests write by
+//                  HGET); at the end "flash operations N" (the --powercut points the run spans)
+//   --raise-alert  queue a Generic Alert {"session": I} before session I, unless 3 wait already
+//                  (the queue is bounded; a run of failures would fill it)
+//   --cpu-trace    after each session, print "cpu <i> <ms> <tls handshake ms> <tls records ms>
+//                  <handshakes>": CPU time of the session and the parts mbedTLS took of it
+//   --heap-trace   after each session, collect garbage and print "heap <n> <bytes in use>"
+import TCP from "embedded:io/socket/tcp";
+import Flash from "embedded:storage/flash";
+import { argv, collectGarbage, cpuTime, exit, heap, tlsCpu } from "embedded:sim/host";
+import type { Device } from "../../../modules/dm/device/index.js";
+import { accountOf } from "../../../modules/dm/tree/index.js";
+import { MOIDS } from "../../../modules/dm/uri/index.js";
+import type { TcpConstructor } from "../../../modules/transport/index.js";
+import { parse } from "./args.js";
+import { fault, run } from "./run.js";
+
+const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false };
+const args = parse(argv(), (flag) => {
+	if (flag === "--keep-going") traces.keepGoing = true;
+	else if (flag === "--raise-alert") traces.raiseAlert = true;
+	else if (flag === "--cpu-trace") traces.cpu = true;
+	else if (flag === "--heap-trace") traces.heap = true;
+	else return false;
+	return true;
+});
+
+/** TCP connections opened, for --keep-going's report of how many each session made. */
+let opened = 0;
+const CountedTCP = function (this: unknown, o: unknown): unknown {
+	opened++;
+	return new TCP(o as ConstructorParameters<typeof TCP>[0]);
+} as unknown as TcpConstructor;
+
+/** CPU time from now on, and mbedTLS's share of it: what the returned function prints. */
+function cpuMark(): () => string {
+	const start = cpuTime(), tls = tlsCpu();
+	return () => {
+		const now = tlsCpu();
+		return `${(cpuTime() - start).toFixed(3)} ${(now.handshakeMs - tls.handshakeMs).toFixed(3)} ${(now.recordMs - tls.recordMs).toFixed(3)} ${now.handshakes - tls.handshakes}`;
+	};
+}
+
+/** --sessions N with the traces asked for; --keep-going: N triggers in a row whatever their
+    outcome, each after the backoff of the last failure has passed (never sooner: a refused session
+    would be a trigger lost, not a fault found). */
+async function sessions(device: Device, srvId: string): Promise<void> {
+	const client = device.client;
+	const account = accountOf(client.tree, srvId);
+	const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+	let failed = false;
+	for (let i = 1; i <= args.sessions; i++) {
+		if (traces.keepGoing && failed) await sleep((args.backoffMs ?? 30000) + 1);
+		if (traces.keepGoing) console.log(`session ${i} begins`);
+		if (traces.raiseAlert && client.alerts.pending().length < 3) {
+			client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } }, srvId);
+			console.log(`raised ${i}`);
+		}
+		const cpu = cpuMark();
+		const before = opened;
+		const outcome = await device.session(srvId);
+		failed = !outcome.ok;
+		if (traces.keepGoing) {
+			console.log(`connections: ${opened - before}`);
+			console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
+		}
+		if (traces.cpu) console.log(`cpu ${i} ${cpu()}`);
+		if (!traces.keepGoing && !outcome.ok) exit(1);
+		if (traces.heap) {
+			collectGarbage();
+			const h = heap();
+			console.log(`heap ${i} ${h.chunks + h.slots}`);
+		}
+		if (traces.keepGoing) {
+			const queued = client.alerts.pending().map((q) => (q.alert.Data as { session?: number } | undefined)?.session ?? "?");
+			console.log(`queue: ${queued.join(" ")}`);
+			if (account !== undefined) console.log(`name: ${JSON.stringify(client.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Name"] }) ?? null)}`);
+		}
+	}
+	// the range of --powercut points this run covers (xsdm counts program and erase operations)
+	if (traces.keepGoing) console.log(`flash operations ${Flash.operations}`);
+}
+
+run(args, { tcp: CountedTCP, sessions }).catch(fault);

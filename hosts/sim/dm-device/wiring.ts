@@ -1,0 +1,68 @@
+// The sim host's IO and facts for modules/dm/device: xsdm's TCP, UDP, resolver, flash, the card's
+// serial line on a pty, its clock, timers and random, and the console as the log.
+import TCP from "embedded:io/socket/tcp";
+import UDP from "embedded:io/socket/udp";
+import Resolver from "embedded:network/dns/resolver";
+import Serial from "embedded:io/serial";
+import Flash from "embedded:storage/flash";
+import { monotonic, random, timers, wall } from "embedded:sim/host";
+import { ConnectionType } from "../../../modules/dm/codec/index.js";
+import { eventLine, isMilestone, type CardLine, type DeviceEvent, type DeviceOptions } from "../../../modules/dm/device/index.js";
+import { encodeUtf8 } from "../../../modules/bytes/index.js";
+import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
+import { usage, type Args } from "./args.js";
+import { demoSensor } from "./demo-mo.js";
+
+const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
+
+/** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
+	let inUse = args.connections[0] ?? ConnectionType.Wireline;
+	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
+	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
+	return {
+		tcp: o.tcp ?? TCP, udp: UDP as unknown as UdpConstructor, resolver: new Resolver(), flash: new Flash(),
+		now: monotonic, wallClock: () => Math.floor(wall() / 1000), random: bytes,
+		timers,
+		// the simulated links all run over the host's one route; SessionInfo says which one the session chose
+		network: { available: () => args.connections, use: (t) => { inUse = t; } },
+		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
+		development: args.development,
+		...(args.factory !== undefined ? { factory: encodeUtf8(args.factory) } : {}),
+		...(args.bootstrap !== undefined ? { bootstrapFrom: args.bootstrap } : {}),
+		...(args.card !== undefined ? { card: cardLine(args.card, args.cardKeys, args.cardPin) } : {}),
+		...(args.cardPolicy ? { cardPolicy: args.cardPolicy } : {}),
+		...(args.notifyPort !== undefined ? { listen: { port: args.notifyPort, address: "127.0.0.1" } } : {}),
+		...(args.pollSeconds !== undefined ? { pollSeconds: args.pollSeconds } : {}),
+		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
+		mos: demo.mos, hooks: demo.hooks, log: o.log, demo,
+	};
+}
+
+/** --card TTY:FIFO[:2g|3g] with --card-keys ENC:MAC:DEK: the UICC on a pty, RST through a FIFO. */
+function cardLine(spec: string, keys: string | undefined, pin: string | undefined): CardLine {
+	const [path, resetPath, profile] = spec.split(":");
+	if (!path || !resetPath) usage("--card TTY:FIFO[:2g|3g]");
+	const unhex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+	const [enc, mac, dek] = (keys ?? "").split(":").map(unhex);
+	return {
+		profile: profile === "2g" ? "2g" : "3g",
+		...(keys !== undefined ? { keys: { enc: enc!, mac: mac ?? new Uint8Array(0), dek: dek ?? new Uint8Array(0) } } : {}),
+		...(pin !== undefined ? { pin: Uint8Array.from(pin, (c) => c.charCodeAt(0)) } : {}),
+		open: (baud, events) => new Serial({
+			path, resetPath, baud, dataBits: 8, parity: "even", stopBits: 2,
+			onReadable: (n: number) => events.onReadable(n), onError: () => events.onError(),
+		}),
+	};
+}
+
+/** The console as the device's log: milestones always, the rest as --log says; never a secret. */
+export function consoleLog(args: Args): (e: DeviceEvent) => void {
+	return (e) => {
+		if (e.event === "done" || (e.event === "accounts" && args.log !== "text")) return;
+		if (args.log === "json" && !isMilestone(e)) { console.log(JSON.stringify(e)); return; }
+		if (args.log === "none" && !isMilestone(e)) return;
+		const line = eventLine(e);
+		if (line !== undefined) console.log(line);
+	};
+}

@@ -1,0 +1,333 @@
+// The device lifecycle every host shares (DESIGN.md, "The boundary between modules and hosts"). A
+// host constructs it with its IO (TCP, UDP, resolver, flash, the card line, clock, timers, random)
+// and its facts (DevInfo, links and bearer, card policy and keys, factory document, development
+// mode, log sink), then calls start():
+//   factory bootstrap on an empty tree (8.2) → a client-initiated bootstrap if the host asks (8.3)
+//   → the card under the card policy (8.1) and BootstrapComplete sessions for what it gave (8)
+//   → when the device serves (listens or polls): the BootstrapComplete sessions still owed,
+//     Package#0 listening (WAP push over UDP, E.1) and the management schedule (schedule.ts).
+// Sessions run one at a time. The lifecycle is a small state machine with one transition spot
+// (enter): Idle (the schedule's timer armed for the next poll, if any) → Busy (one job: a
+// notification, a host's request, a poll) → Idle. A notification that arrives while Busy waits in
+// a bounded queue; a poll that falls due while Busy runs when the device is next Idle.
+import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index.js";
+import { DmClient, type DmClientOptions } from "./client.js";
+import type { AccountCredentials } from "../credentials.js";
+import type { DeviceDescription } from "../mo/index.js";
+import type { BackoffPolicy, Bearer, HttpClient, Network, SessionOutcome } from "../session/index.js";
+import type { Flash } from "../store/index.js";
+import type { DeviceInfoProvider } from "../uri/index.js";
+import { MOIDS } from "../uri/index.js";
+import { Client, TLSSession, WapPushListener, type Resolver, type TcpConstructor, type UdpConstructor } from "../../transport/index.js";
+import { cardReader, type CardLine } from "./card-line.js";
+import type { Cause, DeviceEvent } from "./events.js";
+import { credentialsForOrigin } from "./origin-credentials.js";
+import { Schedule } from "./schedule.js";
+import type { Timers } from "../../time/index.js";
+
+
+export interface DeviceOptions {
+	// ---- IO ----
+	/** embedded:io/socket/tcp */
+	tcp: TcpConstructor;
+	/** embedded:io/socket/udp: needed to listen for Package#0 */
+	udp?: UdpConstructor;
+	/** embedded:network/dns/resolver: for SrvURIs with host names */
+	resolver?: Resolver;
+	flash: Flash;
+	/** the ISO 7816 line to the UICC, and what the device knows of the card */
+	card?: CardLine;
+	/** monotonic milliseconds */
+	now(): number;
+	/** POSIX seconds, undefined while the wall clock is unset (Package#0 TIMESTAMP window) */
+	wallClock?(): number | undefined;
+	timers: Timers;
+	random(length: number): Uint8Array;
+	/** a host (or a test) that brings its own HTTP client instead of transport's over `tcp` */
+	http?(account: AccountCredentials): HttpClient & { close?(): void };
+
+	// ---- facts ----
+	/** the network facts ServerURI substitution asks (6.2); DevID defaults to DevInfo/DevID */
+	device?: DeviceInfoProvider;
+	/** DevInfo (12.1) as the device describes itself */
+	description?: DeviceDescription;
+	network?: Network;
+	bearer?(): Bearer;
+	/** 8.1's device policy (default: secure when the card line has keys, any without) */
+	cardPolicy?: CardPolicy;
+	/** dmmo+json applied when the tree has no DM account (8.2) */
+	factory?: Uint8Array;
+	/** a client-initiated bootstrap (8.3) from this account's bootstrap server at start */
+	bootstrapFrom?: string;
+	/** plain http SrvURIs allowed (interpretation 12) */
+	development?: boolean;
+	/** listen for Package#0 on this UDP port (0: any free one; E.1's is 2948) */
+	listen?: { port: number; address?: string };
+	/** seconds between polls of an account without Ext/PollInterval; 0 or absent: none */
+	pollSeconds?: number;
+	/** the backoff after a failed session (interpretations 13, 21) */
+	backoff?: BackoffPolicy;
+	/** ms an HTTP exchange may go without progress (default 15000) */
+	httpTimeoutMs?: number;
+	/** notifications waiting while a session runs (default 4); more are dropped */
+	queueLimit?: number;
+	mos?: DmClientOptions["mos"];
+	hooks?: DmClientOptions["hooks"];
+	ddf?: DmClientOptions["ddf"];
+	log?(e: DeviceEvent): void;
+}
+
+/** What start() did, for a host that decides what comes next (a CLI's exit code). */
+export interface StartReport {
+	factory?: string[];
+	/** the client-initiated bootstrap and its BootstrapComplete sessions */
+	bootstrap?: SessionOutcome;
+	card?: CardStart;
+}
+
+const enum Phase { Created = 1, Starting, Idle, Busy, Stopped }
+
+type Job =
+	| { kind: "notification"; bytes: Uint8Array }
+	| { kind: "request"; srvId: string; done: (o: SessionOutcome) => void }
+	| { kind: "poll"; srvId: string }
+	| { kind: "network" };
+
+type State =
+	| { phase: Phase.Created | Phase.Starting | Phase.Stopped }
+	/** `timer` is armed for the next poll when there is one */
+	| { phase: Phase.Idle; timer: unknown; armed: boolean }
+	| { phase: Phase.Busy; job: Job };
+
+export class Device {
+	readonly client: DmClient;
+	private state: State = { phase: Phase.Created };
+	private readonly queue: Job[] = [];
+	private readonly tlsSessions = new Map<string, TLSSession>();
+	private schedule: Schedule | undefined;
+	private listener: WapPushListener | undefined;
+
+	constructor(private readonly o: DeviceOptions) {
+		const log = o.log;
+		this.client = new DmClient({
+			flash: o.flash, random: o.random, now: o.now,
+			device: o.device ?? { devId: () => "unknown", mcc: () => undefined, mnc: () => undefined, cmcc: () => undefined, cmnc: () => undefined, spName: () => undefined },
+			http: o.http ?? ((a) => this.http(a)),
+			...(o.wallClock ? { wallClock: o.wallClock } : {}),
+			...(o.description ? { description: o.description } : {}),
+			...(o.network ? { network: o.network } : {}),
+			...(o.bearer ? { bearer: o.bearer } : {}),
+			...(o.development !== undefined ? { development: o.development } : {}),
+			...(o.backoff ? { backoff: o.backoff } : {}),
+			...(o.mos ? { mos: o.mos } : {}),
+			...(o.hooks ? { hooks: o.hooks } : {}),
+			...(o.ddf ? { ddf: o.ddf } : {}),
+			...(log ? { log } : {}),
+		});
+	}
+
+	/** Whether the device runs on after start (listens or polls: its schedule then follows each
+	    account's Ext/PollInterval) rather than serving one request and stopping. */
+	get serves(): boolean {
+		return this.o.listen !== undefined || (this.o.pollSeconds ?? 0) > 0;
+	}
+
+	/** Whether a job runs or waits (a host that sleeps between jobs asks this). */
+	get busy(): boolean {
+		return this.state.phase !== Phase.Idle || this.queue.length > 0;
+	}
+
+	/** The start sequence (see the head of this file). Resolves when the device is Idle; a card or
+	    bootstrap that fails is reported and the device carries on with the accounts it has. Rejects
+	    only for a fault of the flash or the host. */
+	async start(): Promise<StartReport> {
+		if (this.state.phase !== Phase.Created) throw new Error("start the device once");
+		this.enter({ phase: Phase.Starting });
+		const report: StartReport = {};
+		const c = this.client;
+		if (this.o.factory && c.servers().length === 0) {
+			report.factory = c.applyBootstrap([this.o.factory]);
+			this.emit({ event: "factory", placed: report.factory });
+		}
+		if (this.o.bootstrapFrom !== undefined) report.bootstrap = await this.bootstrapFrom(this.o.bootstrapFrom);
+		if (this.o.card) report.card = await this.cardAtStart(this.o.card);
+		if (this.serves) {
+			// a BootstrapComplete an earlier start could not deliver is still owed (8)
+			const owed = c.owedBootstrapComplete();
+			if (owed.length) this.failed(await c.completeBootstrap(owed));
+			this.schedule = new Schedule(this.o.now(), this.o.pollSeconds ?? 0);
+			if (this.o.listen) this.listen(this.o.listen);
+		}
+		this.enter({ phase: Phase.Idle, timer: undefined, armed: false });
+		this.pump();
+		return report;
+	}
+
+	/** A session with the server, queued behind the running one (the host's or the application's request). */
+	session(srvId: string): Promise<SessionOutcome> {
+		return new Promise((done) => this.submit({ kind: "request", srvId, done }));
+	}
+
+	/** A Package#0 from any transport (the WAP push listener calls this): screened when its turn comes. */
+	notify(bytes: Uint8Array): void {
+		const waiting = this.queue.filter((j) => j.kind === "notification").length;
+		if (waiting >= (this.o.queueLimit ?? 4)) return;	// a burst: the servers send again
+		this.submit({ kind: "notification", bytes: bytes.slice() });
+	}
+
+	/** The host's links changed: notifications held for a connection now up run (5.2.1.2). */
+	networkChanged(): void {
+		this.submit({ kind: "network" });
+	}
+
+	/** Stops listening and polling; a running session finishes. */
+	stop(): void {
+		if (this.state.phase === Phase.Idle && this.state.armed) this.o.timers.clear(this.state.timer);
+		this.listener?.close();
+		this.listener = undefined;
+		this.queue.length = 0;
+		this.enter({ phase: Phase.Stopped });
+	}
+
+	// ---- the state machine ----
+
+	private enter(next: State): void {
+		this.state = next;
+	}
+
+	private submit(job: Job): void {
+		if (this.state.phase === Phase.Stopped) {
+			if (job.kind === "request") job.done({ ok: false, reason: "the device is stopped" });
+			return;
+		}
+		this.queue.push(job);
+		this.pump();
+	}
+
+	/** Idle: take the next job (queued first, then a poll that is due), or arm the timer for the next poll. */
+	private pump(): void {
+		const s = this.state;
+		if (s.phase !== Phase.Idle) return;
+		if (s.armed) this.o.timers.clear(s.timer);
+		let job = this.queue.shift();
+		if (!job && this.schedule) {
+			const now = this.o.now();
+			const due = this.schedule.next(this.client.tree, now, (srvId) => this.client.waitFor(srvId));
+			if (due && due.at <= now) job = { kind: "poll", srvId: due.srvId };
+			else if (due) {
+				this.enter({ phase: Phase.Idle, timer: this.o.timers.set(Math.min(due.at - now, 0x7fffffff), () => this.tick()), armed: true });
+				return;
+			}
+		}
+		if (!job) { this.enter({ phase: Phase.Idle, timer: undefined, armed: false }); return; }
+		this.enter({ phase: Phase.Busy, job });
+		this.run(job).then((o) => this.finished(job, o), (e: unknown) => {
+			this.emit({ event: "failed", reason: `the device faulted: ${e instanceof Error ? e.message : String(e)}` });
+			this.finished(job, { ok: false, reason: "the device faulted" });
+		});
+	}
+
+	private tick(): void {
+		if (this.state.phase !== Phase.Idle) return;
+		this.enter({ phase: Phase.Idle, timer: undefined, armed: false });
+		this.pump();
+	}
+
+	private run(job: Job): Promise<SessionOutcome | undefined> {
+		switch (job.kind) {
+		case "notification": return this.client.notification(job.bytes);
+		case "request": case "poll": return this.client.session(job.srvId);
+		case "network": return this.client.networkChanged().then((all) => all.find((x) => !x.ok) ?? all[0]);
+		}
+	}
+
+	private finished(job: Job, outcome: SessionOutcome | undefined): void {
+		const srvId = job.kind === "request" || job.kind === "poll" ? job.srvId : undefined;
+		if (srvId !== undefined) this.schedule?.ran(srvId, this.o.now());
+		const cause: Cause = job.kind === "poll" ? "schedule" : job.kind;
+		this.emit({ event: "done", cause, ...(srvId !== undefined ? { srvId } : {}), outcome });
+		this.failed(outcome);
+		if (job.kind === "request") job.done(outcome ?? { ok: false, reason: "no session" });
+		if (this.state.phase === Phase.Stopped) return;
+		this.enter({ phase: Phase.Idle, timer: undefined, armed: false });
+		this.pump();
+	}
+
+	// ---- the start's steps ----
+
+	private async bootstrapFrom(srvId: string): Promise<SessionOutcome> {
+		let accounts: string[];
+		try {
+			accounts = await this.client.clientBootstrap(srvId);
+		} catch (e) {
+			const outcome = { ok: false as const, reason: `bootstrap from ${srvId}'s bootstrap server: ${e instanceof Error ? e.message : String(e)}` };
+			this.failed(outcome);
+			return outcome;
+		}
+		this.emit({ event: "client-bootstrap", accounts });
+		return this.failed(await this.client.completeBootstrap(accounts));
+	}
+
+	/** 8.1 under the policy; a successful bootstrap is followed by a session with each server it
+	    gave; one that fails stays owed and is tried again at the next start (8). */
+	private async cardAtStart(line: CardLine): Promise<CardStart> {
+		const card = cardReader(line, this.o.timers, (into) => { into.set(this.o.random(into.length)); return into; });
+		let outcome: CardStart;
+		try {
+			outcome = await cardAtStart(this.client, this.o.cardPolicy ?? (line.keys ? "secure" : "any"), card);
+		} finally {
+			card.close();
+		}
+		this.emit({ event: "card", outcome });
+		this.emit({ event: "accounts", accounts: this.accountsLine() });
+		const tree = this.client.tree;
+		const given = outcome.kind === "applied" ? outcome.accounts.map((miid) => tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid) : [];
+		this.failed(await this.client.completeBootstrap(given));
+		return outcome;
+	}
+
+	private listen(at: { port: number; address?: string }): void {
+		if (!this.o.udp) throw new Error("give the device a UDP socket class to listen for Package#0");
+		this.listener = new WapPushListener({
+			udp: this.o.udp, port: at.port, ...(at.address !== undefined ? { address: at.address } : {}),
+			onNotification: (p0) => this.notify(p0),
+		});
+		this.emit({ event: "listening", port: this.listener.port ?? at.port });
+	}
+
+	// ---- helpers ----
+
+	/** The transport for one account's session: its credentials go to its own origin only (origin-credentials.ts). */
+	private http(account: AccountCredentials): Client {
+		return new Client({
+			tcp: this.o.tcp,
+			...(this.o.resolver ? { resolver: this.o.resolver } : {}),
+			timeout: this.o.httpTimeoutMs ?? 15000,
+			development: this.o.development ?? false,
+			timers: this.o.timers,
+			credentials: (origin) => {
+				const c = credentialsForOrigin(account, origin);
+				if (!c) return undefined;
+				let session = this.tlsSessions.get(account.srvId);
+				if (!session) { session = new TLSSession(); this.tlsSessions.set(account.srvId, session); }
+				return { ...c, session };
+			},
+		});
+	}
+
+	/** SrvID=SrvURI of each DM account, sorted */
+	private accountsLine(): string {
+		const tree = this.client.tree;
+		const at = (miid: string, node: string): string => tree.text({ moid: MOIDS.dmAcc, miid, path: [node] }) ?? "?";
+		return tree.instances(MOIDS.dmAcc).map((miid) => `${at(miid, "SrvID")}=${at(miid, "SrvURI")}`).sort().join(" ") || "(none)";
+	}
+
+	private failed<T extends SessionOutcome | undefined>(outcome: T): T {
+		if (outcome && !outcome.ok) this.emit({ event: "failed", reason: outcome.reason });
+		return outcome;
+	}
+
+	private emit(e: DeviceEvent): void {
+		this.o.log?.(e);
+	}
+}
