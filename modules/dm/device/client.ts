@@ -204,10 +204,10 @@ export class DmClient {
 
 	/** A session for each report waiting for a URL other than its server's own SrvURI (an EXEC's
 	    ServerURI, 5.3.5: "in a new DM Session"): the device's schedule runs these. */
-	async deliverReports(): Promise<SessionOutcome[]> {
+	async deliverReports(srvId?: string): Promise<SessionOutcome[]> {
 		const outcomes: SessionOutcome[] = [];
 		for (const to of this.alerts.destinations()) {
-			if (to.url === undefined) continue;
+			if (to.url === undefined || (srvId !== undefined && to.srvId !== srvId)) continue;
 			const miid = accountOf(this.tree, to.srvId);
 			if (miid === undefined || this.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] }) === to.url) continue;
 			outcomes.push(await this.session(to.srvId, { kind: "client" }, to.url));

@@ -236,7 +236,8 @@ export class Device {
 	private run(job: Job): Promise<SessionOutcome | undefined> {
 		switch (job.kind) {
 		case "notification": return this.client.notification(job.bytes);
-		case "request": case "poll": return this.client.session(job.srvId);
+		// a report waiting for another URL of the same server (an EXEC's ServerURI) goes in a session of its own after
+		case "request": case "poll": return this.client.session(job.srvId).then(async (o) => { await this.client.deliverReports(job.srvId); return o; });
 		case "network": return this.client.networkChanged().then((all) => all.find((x) => !x.ok) ?? all[0]);
 		}
 	}
