@@ -43,12 +43,12 @@ interface Outcome { run: Run; hget: number | undefined; name: string | undefined
 let n = 0;
 /** One session: the server's Package#2 is `script` (an HGET of `url` into Name by default); the
     device prints the HGET's status and its account's Name after. */
-async function session(url: string, args: string[], ext: object = {}, script?: Command[][]): Promise<Outcome> {
-	const dm = new DmServer({ psk, sessions: [script ?? [[["HGET", url, `${DMACC}/dms1/Name`]]]] });
+async function session(url: string, args: string[], ext: object = {}, script?: Command[][], sessions = 1): Promise<Outcome> {
+	const dm = new DmServer({ psk, sessions: Array.from({ length: sessions }, () => script ?? [[["HGET", url, `${DMACC}/dms1/Name`]]]) });
 	const port = await dm.listen();
 	try {
 		const run = await runXsdm(compiled("hosts/sim/dm-device/test-driver.ts"),
-			["--factory-json", factory(port, ext), "--session", "dms1", "--sessions", "1", "--keep-going", ...args],
+			["--factory-json", factory(port, ext), "--session", "dms1", "--keep-going", ...(args.includes("--sessions") ? [] : ["--sessions", "1"]), ...args],
 			{ options: ["--flash", join(dir, `flash-${++n}.bin`), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 60000 });
 		const hget = /^command 0 HGET .*: (\d+)$/m.exec(run.stdout);
 		const name = /^name: (.*)$/m.exec(run.stdout);
@@ -174,6 +174,12 @@ describe("other HTTPS origins (interpretation 19)", () => {
 			const on = await session(`https://localhost:${port}/name`, ca(pki.ca.cert), { TLS11: true });
 			assert.equal(on.hget, 200, on.run.stdout);
 			assert.equal(on.name, "over TLS 1.1");
+			assert.ok(!/notice: /.test(on.run.stdout), "no notice where TLS 1.1 exists");
+			// a build whose TLS has no TLS 1.1 (mbedTLS 4): the switch has no effect, said once over two sessions
+			const without = await session(`https://localhost:${port}/name`, [...ca(pki.ca.cert), "--no-tls11", "--sessions", "2"], { TLS11: true }, undefined, 2);
+			assert.equal(without.hget, 419, without.run.stdout);
+			assert.equal(without.name, "before");
+			assert.equal(without.run.stdout.match(/^notice: Ext\/TLS11 of dms1 has no effect: this build's TLS has no TLS 1\.1/gm)?.length, 1, without.run.stdout);
 		} finally {
 			await repo.close();
 		}

@@ -17,7 +17,7 @@ import { demoSensor } from "./demo-mo.js";
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
 /** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
-export function simDevice(args: Args, o: { tcp?: TcpConstructor; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
@@ -29,6 +29,8 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; log(e: DeviceEv
 		network: { available: () => args.connections, use: (t) => { inUse = t; } },
 		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
+		// xsdm's mbedTLS 2.28 has TLS 1.1; the test driver can say otherwise, as an mbedTLS 4 build would
+		...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}),
 		...(args.ca.length ? { trustStore: trustStore(args.ca) } : {}),
 		...(args.factory !== undefined ? { factory: encodeUtf8(args.factory) } : {}),
 		...(args.bootstrap !== undefined ? { bootstrapFrom: args.bootstrap } : {}),
