@@ -6,14 +6,15 @@
 // lists it under Ext/TrustedOrigins, answers its 401 with Ext/HttpAuth only, and falls back to
 // TLS 1.1 only when Ext/TLS11 says so. A refused origin is logged and its HGET answers 419 with
 // nothing applied.
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
 import type { Command } from "../../hosts/sim/peers/dm-server/packages.js";
 import { Repository, type RepositoryOptions } from "../../hosts/sim/peers/repository.js";
 import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
-import { compiled, runXsdm, type Run } from "../host/xsdm.js";
+import { compiled, root, runXsdm, type Run } from "../host/xsdm.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
 const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2";
@@ -155,6 +156,31 @@ describe("other HTTPS origins (interpretation 19)", () => {
 				assertNoPsk(repo);
 			}));
 	}
+
+	it("origins: the npm bin's dm-device --ca FILE reads a PEM file into the trust store; a file that holds no certificate is a bad option (exit 2)", () => withRepository({}, async (repo, port) => {
+		const dm = new DmServer({ psk, sessions: [[[["HGET", `https://localhost:${port}/name`, `${DMACC}/dms1/Name`]]]] });
+		const dmPort = await dm.listen();
+		const write = (name: string, text: string): string => { const f = join(dir, name); writeFileSync(f, text); return f; };
+		const bin = (caFile: string): Promise<{ code: number | null; out: string }> => new Promise((resolve, reject) => {
+			const child = spawn(process.execPath, [join(root, "build/js/tools/dm-device.js"), "--flash", join(dir, `flash-${++n}.bin`), "--factory", write(`factory-${n}.json`, factory(dmPort)), "--session", "dms1", "--ca", caFile], { stdio: ["ignore", "pipe", "pipe"] });
+			let out = "";
+			child.stdout.on("data", (d: Buffer) => { out += d; });
+			child.stderr.on("data", (d: Buffer) => { out += d; });
+			child.on("error", reject);
+			child.on("close", (code) => resolve({ code, out }));
+		});
+		try {
+			const good = await bin(write("ca.pem", pki.ca.cert));
+			assert.equal(good.code, 0, good.out);
+			assert.match(good.out, /^command 0 HGET .*: 200$/m);
+			assert.deepEqual(repo.requests.map((q) => q.path), ["/name"]);
+			const bad = await bin(write("not-a-ca.pem", "hello\n"));
+			assert.equal(bad.code, 2, bad.out);
+			assert.match(bad.out, /--ca 1: give a PEM or DER CA certificate file: no CERTIFICATE block found/);
+		} finally {
+			await dm.close();
+		}
+	}));
 
 	it("origins: Ext/TLS11 lets an X.509 connection fall back to a TLS 1.1 repository (DM-SEC-006); without it the repository is refused", async () => {
 		let repo: Repository;
