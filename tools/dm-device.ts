@@ -36,6 +36,9 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         ClientURI, status); secrets are never printed
   --heap-report         print xsdm's peak XS heap at exit
   --development         allow plain http SrvURIs (interpretation 12)
+  --ca FILE             CA certificates (PEM, one or several, or DER) the device trusts for HTTPS
+                        origins other than an account's own server (repositories, CONT, SUB reports,
+                        DEFAULT), with the account's Ext/TrustAnchor; may be repeated
 
   --bootstrap SRVID     client-initiated bootstrap (8.3): fetch the DM Bootstrap from the bootstrap
                         server in that account's Auth/Bootstrap (TLS-PSK with its credentials),
@@ -61,7 +64,7 @@ const { values } = parseArgs({
 		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
-		connections: { type: "string" }, "poll-interval": { type: "string" },
+		connections: { type: "string" }, "poll-interval": { type: "string" }, ca: { type: "string", multiple: true },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
@@ -89,6 +92,8 @@ const args = [
 	...(values.development ? ["--development"] : []),
 	...(values.connections ? ["--connections", values.connections] : []),
 	...(values["poll-interval"] ? ["--poll-interval", values["poll-interval"]] : []),
+	// the XS program cannot read files: each CA file goes as its bytes in base64 (PEM or DER alike)
+	...(values.ca ?? []).flatMap((file) => ["--ca", readFileSync(file).toString("base64")]),
 ];
 const child = spawn(xsdm, args, { stdio: "inherit" });
 child.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

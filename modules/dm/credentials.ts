@@ -50,6 +50,30 @@ export interface AccountCredentials {
 	readonly srvUri: string;
 	/** undefined when the account has no TLS credentials (a plain-http development server) */
 	readonly tls: TlsCredentials | undefined;
+	/** what the account says about origins other than its SrvURI's (interpretation 19); absent: nothing */
+	readonly reach?: AccountReach;
+}
+
+/** HTTP Basic/Digest credentials for one origin (Ext/HttpAuth/<x>). Never log the secret. */
+export interface HttpAuth {
+	/** "scheme://host:port", as transport's parseUrl writes an origin */
+	readonly origin: string;
+	readonly user: string;
+	/** the password (UTF-8) */
+	readonly secret: string;
+	/** the one scheme answered; undefined: whichever the server offers (Digest first) */
+	readonly scheme: "Basic" | "Digest" | undefined;
+}
+
+/** DMAcc/<x>/Ext beyond the account's own server (interpretations 8, 19). */
+export interface AccountReach {
+	/** Ext/TrustAnchor: DER certificates, trusted for every https origin of this account's sessions */
+	readonly trustAnchors: readonly Uint8Array[];
+	/** Ext/TrustedOrigins, as origins ("scheme://host:port"): they get Auth/Trsp too */
+	readonly trustedOrigins: readonly string[];
+	readonly httpAuth: readonly HttpAuth[];
+	/** Ext/TLS11: an X.509 connection may fall back to TLS 1.1 */
+	readonly tls11: boolean;
 }
 
 /** The bytes of a leaf of the DMAcc instance at `miid`, undefined when absent. Until Tree hands out

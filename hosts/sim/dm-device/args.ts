@@ -14,6 +14,9 @@
 //   --log text|json|none  one line per package sent or received and per command applied; never a secret;
 //                         in text, "DM accounts: SrvID=SrvURI ..." after the card bootstrap
 //   --development         allow plain http SrvURIs (interpretation 12)
+//   --ca BASE64           the bytes of a CA certificate file (PEM, one or more certificates, or DER)
+//                         in base64, for the device's trust store (interpretation 19); may be repeated.
+//                         (the npm bin takes --ca FILE and passes its bytes so)
 //   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
 //   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
 //                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
@@ -38,6 +41,8 @@ export interface Args {
 	connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; cardPin?: string; cardPolicy?: CardPolicy; factory?: string;
 	session?: string; sessions: number; notifyPort?: number; once: boolean; pollSeconds?: number; log: "text" | "json" | "none";
 	development: boolean; backoffMs?: number;
+	/** --ca: each CA file's bytes, base64 */
+	ca: string[];
 }
 
 /** dm-device: MESSAGE, exit 2 */
@@ -48,7 +53,7 @@ export function usage(message: string): never {
 
 /** Parses the flags above; `more(flag, next)` takes a caller's own flag (true) or leaves it (false). */
 export function parse(list: readonly string[], more: (flag: string, next: () => string) => boolean = () => false): Args {
-	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, once: false };
+	const a: Args = { connections: [ConnectionType.Wireline], log: "text", development: false, sessions: 1, once: false, ca: [] };
 	for (let i = 0; i < list.length; i++) {
 		const v = list[i]!;
 		const next = (): string => list[++i] ?? usage(`${v} takes a value`);
@@ -71,6 +76,7 @@ export function parse(list: readonly string[], more: (flag: string, next: () => 
 		else if (v === "--development") a.development = true;
 		else if (v === "--connections") a.connections = connections(next());
 		else if (v === "--backoff-ms") a.backoffMs = Number(next());
+		else if (v === "--ca") a.ca.push(next());
 		else if (!more(v, next)) usage(`unknown option ${v}`);
 	}
 	return a;

@@ -9,6 +9,8 @@ import { consoleLog, simDevice } from "./wiring.js";
 
 export interface RunOptions {
 	tcp?: TcpConstructor;
+	/** the host's TLS has TLS 1.1 (default: xsdm's mbedTLS 2.28 does) */
+	tls11?: boolean;
 	/** runs --session's sessions; the default runs --sessions N of them, exit 1 at the first failure */
 	sessions?(device: Device, srvId: string): Promise<void>;
 }
@@ -20,7 +22,7 @@ export async function run(args: Args, o: RunOptions = {}): Promise<never> {
 		if (e.event === "done" && e.cause === "notification" && e.outcome && args.once) exit(e.outcome.ok ? 0 : 1);
 		print(e);
 	};
-	const options = simDevice(args, { log, ...(o.tcp ? { tcp: o.tcp } : {}) });
+	const options = simDevice(args, { log, ...(o.tcp ? { tcp: o.tcp } : {}), ...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}) });
 	const device = new Device(options);
 	options.demo.attach(device.client);
 	const started = await device.start();

@@ -9,6 +9,8 @@
 //   --cpu-trace    after each session, print "cpu <i> <ms> <tls handshake ms> <tls records ms>
 //                  <handshakes>": CPU time of the session and the parts mbedTLS took of it
 //   --heap-trace   after each session, collect garbage and print "heap <n> <bytes in use>"
+//   --no-tls11     run as a build whose TLS has no TLS 1.1 (mbedTLS 4): an account's Ext/TLS11 then
+//                  has no effect, and the device says so once
 import TCP from "embedded:io/socket/tcp";
 import Flash from "embedded:storage/flash";
 import { argv, collectGarbage, cpuTime, exit, heap, tlsCpu } from "embedded:sim/host";
@@ -19,12 +21,13 @@ import type { TcpConstructor } from "../../../modules/transport/index.js";
 import { parse } from "./args.js";
 import { fault, run } from "./run.js";
 
-const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false };
+const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false, noTls11: false };
 const args = parse(argv(), (flag) => {
 	if (flag === "--keep-going") traces.keepGoing = true;
 	else if (flag === "--raise-alert") traces.raiseAlert = true;
 	else if (flag === "--cpu-trace") traces.cpu = true;
 	else if (flag === "--heap-trace") traces.heap = true;
+	else if (flag === "--no-tls11") traces.noTls11 = true;
 	else return false;
 	return true;
 });
@@ -85,4 +88,4 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 	if (traces.keepGoing) console.log(`flash operations ${Flash.operations}`);
 }
 
-run(args, { tcp: CountedTCP, sessions }).catch(fault);
+run(args, { tcp: CountedTCP, sessions, ...(traces.noTls11 ? { tls11: false } : {}) }).catch(fault);

@@ -7,8 +7,8 @@ import Serial from "embedded:io/serial";
 import Flash from "embedded:storage/flash";
 import { monotonic, random, timers, wall } from "embedded:sim/host";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
-import { eventLine, isMilestone, type CardLine, type DeviceEvent, type DeviceOptions } from "../../../modules/dm/device/index.js";
-import { encodeUtf8 } from "../../../modules/bytes/index.js";
+import { eventLine, isMilestone, parseTrustStore, type CardLine, type DeviceEvent, type DeviceOptions } from "../../../modules/dm/device/index.js";
+import { decodeBase64, encodeUtf8 } from "../../../modules/bytes/index.js";
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
@@ -16,7 +16,7 @@ import { demoSensor } from "./demo-mo.js";
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
 /** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
-export function simDevice(args: Args, o: { tcp?: TcpConstructor; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
@@ -28,6 +28,9 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; log(e: DeviceEv
 		network: { available: () => args.connections, use: (t) => { inUse = t; } },
 		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
+		// xsdm's mbedTLS 2.28 has TLS 1.1; the test driver can say otherwise, as an mbedTLS 4 build would
+		...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}),
+		...(args.ca.length ? { trustStore: trustStore(args.ca) } : {}),
 		...(args.factory !== undefined ? { factory: encodeUtf8(args.factory) } : {}),
 		...(args.bootstrap !== undefined ? { bootstrapFrom: args.bootstrap } : {}),
 		...(args.card !== undefined ? { card: cardLine(args.card, args.cardKeys, args.cardPin) } : {}),
@@ -37,6 +40,18 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; log(e: DeviceEv
 		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
 		mos: demo.mos, hooks: demo.hooks, log: o.log, demo,
 	};
+}
+
+/** --ca BASE64 (repeated): the CA files' certificates, DER. A file that is neither PEM nor DER is a bad option. */
+function trustStore(files: readonly string[]): Uint8Array[] {
+	return files.flatMap((b64, i) => {
+		const bytes = decodeBase64(b64) ?? usage(`--ca ${i + 1}: give the file's bytes in base64 (the npm bin's --ca FILE does)`);
+		try {
+			return parseTrustStore(bytes);
+		} catch (e) {
+			return usage(`--ca ${i + 1}: ${(e as Error).message}`);
+		}
+	});
 }
 
 /** --card TTY:FIFO[:2g|3g] with --card-keys ENC:MAC:DEK: the UICC on a pty, RST through a FIFO. */

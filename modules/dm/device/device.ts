@@ -14,16 +14,17 @@ import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index
 import { DmClient, type DmClientOptions } from "./client.js";
 import type { AccountCredentials } from "../credentials.js";
 import type { DeviceDescription } from "../mo/index.js";
-import type { BackoffPolicy, Bearer, HttpClient, Network, SessionOutcome } from "../session/index.js";
+import { TransportError, type BackoffPolicy, type Bearer, type HttpClient, type HttpRequest, type HttpResponse, type Network, type SessionOutcome } from "../session/index.js";
 import type { Flash } from "../store/index.js";
 import type { DeviceInfoProvider } from "../uri/index.js";
 import { MOIDS } from "../uri/index.js";
 import { Client, TLSSession, WapPushListener, type Resolver, type TcpConstructor, type UdpConstructor } from "../../transport/index.js";
 import { cardReader, type CardLine } from "./card-line.js";
 import type { Cause, DeviceEvent } from "./events.js";
-import { credentialsForOrigin } from "./origin-credentials.js";
+import { credentialsForOrigin, originOf, originRole } from "./origin-credentials.js";
 import { Schedule } from "./schedule.js";
 import type { Timers } from "../../time/index.js";
+import { toHex } from "../../bytes/index.js";
 
 
 export interface DeviceOptions {
@@ -61,6 +62,12 @@ export interface DeviceOptions {
 	bootstrapFrom?: string;
 	/** plain http SrvURIs allowed (interpretation 12) */
 	development?: boolean;
+	/** the device's trust store: DER CA certificates every https origin other than an account's
+	    own may chain to, with the account's Ext/TrustAnchor (interpretation 19; trust-store.ts reads PEM or DER) */
+	trustStore?: readonly Uint8Array[];
+	/** the host's TLS has TLS 1.1 (mbedTLS 2.28 does, mbedTLS 4 does not): whether an account's
+	    Ext/TLS11 can take effect (default true) */
+	tls11?: boolean;
 	/** listen for Package#0 on this UDP port (0: any free one; E.1's is 2948) */
 	listen?: { port: number; address?: string };
 	/** seconds between polls of an account without Ext/PollInterval; 0 or absent: none */
@@ -106,6 +113,7 @@ export class Device {
 	private readonly tlsSessions = new Map<string, TLSSession>();
 	private schedule: Schedule | undefined;
 	private listener: WapPushListener | undefined;
+	private tls11Told = false;
 
 	constructor(private readonly o: DeviceOptions) {
 		const log = o.log;
@@ -298,22 +306,44 @@ export class Device {
 
 	// ---- helpers ----
 
-	/** The transport for one account's session: its credentials go to its own origin only (origin-credentials.ts). */
-	private http(account: AccountCredentials): Client {
-		return new Client({
-			tcp: this.o.tcp,
-			...(this.o.resolver ? { resolver: this.o.resolver } : {}),
-			timeout: this.o.httpTimeoutMs ?? 15000,
-			development: this.o.development ?? false,
-			timers: this.o.timers,
+	/** The transport for one account's session: which of its credentials go to which origin is
+	    origin-credentials.ts's rule; a connection that fails is logged with its origin and reason
+	    (transport's messages carry no secret). */
+	private http(account: AccountCredentials): HttpClient & { close(): void } {
+		const o = this.o;
+		if (account.reach?.tls11 && o.tls11 === false && !this.tls11Told) {
+			this.tls11Told = true;
+			this.emit({ event: "notice", message: `Ext/TLS11 of ${account.srvId} has no effect: this build's TLS has no TLS 1.1 (TLS 1.2 only)` });
+		}
+		const reach = account.reach && o.tls11 === false ? { ...account.reach, tls11: false } : account.reach;
+		const shown = reach ? { ...account, reach } : account;
+		const client = new Client({
+			tcp: o.tcp,
+			...(o.resolver ? { resolver: o.resolver } : {}),
+			timeout: o.httpTimeoutMs ?? 15000,
+			development: o.development ?? false,
+			cnonce: () => toHex(o.random(16)),
+			timers: o.timers,
 			credentials: (origin) => {
-				const c = credentialsForOrigin(account, origin);
-				if (!c) return undefined;
+				const c = credentialsForOrigin(shown, origin, o.trustStore ?? []);
+				// the account's TLS session is resumed on its own origin only; others get a fresh one each client
+				if (!c || originRole(shown, origin) !== "own" || (!c.psk && !c.x509)) return c;
 				let session = this.tlsSessions.get(account.srvId);
 				if (!session) { session = new TLSSession(); this.tlsSessions.set(account.srvId, session); }
 				return { ...c, session };
 			},
 		});
+		return {
+			request: async (req: HttpRequest): Promise<HttpResponse> => {
+				try {
+					return await client.request(req);
+				} catch (e) {
+					if (e instanceof TransportError) this.emit({ event: "unreachable", origin: originOf(req.url) ?? "(no origin)", reason: e.message });
+					throw e;
+				}
+			},
+			close: () => client.close(),
+		};
 	}
 
 	/** SrvID=SrvURI of each DM account, sorted */

@@ -21,13 +21,17 @@ export type DeviceEvent =
 	/** a step of the start, or a session, did not succeed: why */
 	| { event: "failed"; reason: string }
 	| { event: "listening"; port: number }
+	/** a request to an origin failed in the transport (refused, TLS, timeout): which origin, why */
+	| { event: "unreachable"; origin: string; reason: string }
+	/** something the host's operator should know once (a setting this build cannot honour) */
+	| { event: "notice"; message: string }
 	/** a job the device ran ended (outcome undefined: a notification dropped or held) */
 	| { event: "done"; cause: Cause; srvId?: string; outcome: SessionOutcome | undefined };
 
 /** Lifecycle milestones: a console shows them whatever its level of detail. */
 export function isMilestone(e: DeviceEvent): boolean {
 	switch (e.event) {
-	case "factory": case "client-bootstrap": case "card": case "failed": case "listening": return true;
+	case "factory": case "client-bootstrap": case "card": case "failed": case "listening": case "unreachable": case "notice": return true;
 	default: return false;
 	}
 }
@@ -60,6 +64,8 @@ export function eventLine(e: DeviceEvent): string | undefined {
 	case "accounts": return `DM accounts: ${e.accounts}`;
 	case "failed": return `failed: ${e.reason}`;
 	case "listening": return `listening for Package#0 on UDP ${e.port}`;
+	case "unreachable": return `unreachable: ${e.origin}: ${e.reason}`;
+	case "notice": return `notice: ${e.message}`;
 	case "done": return undefined;
 	default: return JSON.stringify(e);
 	}

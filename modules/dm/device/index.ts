@@ -11,3 +11,6 @@ export { credentialsForOrigin, originOf } from "./origin-credentials.js";
 export { accountCredentials } from "./account-credentials.js";
 export { POLL_INTERVAL, Schedule, pollInterval, type Due } from "./schedule.js";
 export { ServerBackoffs } from "./backoffs.js";
+export { originRole, type OriginRole } from "./origin-credentials.js";
+export { accountReach } from "./account-credentials.js";
+export { parseTrustStore } from "./trust-store.js";

@@ -9,6 +9,9 @@ import { HttpError, HttpErrorKind } from "./error.js";
 export interface Credentials {
 	user: string;
 	password: string;
+	/** the one scheme these answer (an account's Ext/HttpAuth/<x>/Type): a server that offers only
+	    the other gets its 401 back, so a Digest password is never sent as Basic. Absent: either. */
+	scheme?: "Basic" | "Digest";
 }
 
 export interface DigestChallenge {

@@ -259,14 +259,14 @@ export class HttpConnection {
 		let basic = false;
 		for (const [name, value] of head.headers) {
 			if (name !== "www-authenticate") continue;
-			const digest = parseDigestChallenge(value);
+			const digest = credentials.scheme === "Basic" ? undefined : parseDigestChallenge(value);
 			if (digest) {
 				if (!this.#o.cnonce) throw new HttpError(HttpErrorKind.Unauthorized, "a Digest challenge needs a cnonce source (ConnectionOptions.cnonce)");
 				return digestAuthorization(credentials, digest, request.method, request.target, this.#o.cnonce(), ++this.#nc);
 			}
 			if (/^\s*Basic(\s|$)/i.test(value)) basic = true;
 		}
-		return basic ? basicAuthorization(credentials) : undefined;
+		return basic && credentials.scheme !== "Digest" ? basicAuthorization(credentials) : undefined;
 	}
 
 	#onEnd(): void {

@@ -5,7 +5,8 @@
 // 415: Appendix C's status for data that "is unrecognized" (see tree.ts streamCheck and dmmo.ts).
 import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { bootstrapFromCard, type CardBootstrapSource } from "../../../modules/dm/bootstrap/card.js";
-import { DmClient } from "../../../modules/dm/client.js";
+// DmClient from its own file: the device room's index also loads the native transport, which Node has not
+import { DmClient } from "../../../modules/dm/device/client.js";
 import { runCommand } from "../../../modules/dm/commands/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";

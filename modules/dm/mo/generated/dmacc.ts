@@ -110,6 +110,38 @@ export const DMACC = defineSchema("urn:oma:mo:oma-dm-dmacc:1.2", {
 						{ name: "<x>", unnamed: true, format: "bin", access: 53, occurrence: "ZeroOrN", n: 8, mime: "application/pkix-cert" },
 					],
 				},
+				{ name: "TLS11", format: "bool", access: 53, occurrence: "ZeroOrOne", mime: "text/plain" },
+				{
+					name: "TrustedOrigins",
+					format: "node",
+					access: 21,
+					occurrence: "ZeroOrOne",
+					children: [
+						{ name: "<x>", unnamed: true, format: "chr", access: 53, occurrence: "ZeroOrN", n: 8, mime: "text/plain" },
+					],
+				},
+				{
+					name: "HttpAuth",
+					format: "node",
+					access: 21,
+					occurrence: "ZeroOrOne",
+					children: [
+						{
+							name: "<x>",
+							unnamed: true,
+							format: "node",
+							access: 21,
+							occurrence: "ZeroOrN",
+							n: 8,
+							children: [
+								{ name: "Origin", format: "chr", access: 53, occurrence: "One", mime: "text/plain" },
+								{ name: "User", format: "chr", access: 53, occurrence: "One", mime: "text/plain" },
+								{ name: "Secret", format: "bin", access: 37, occurrence: "One", mime: "application/octet-stream" },
+								{ name: "Type", format: "chr", access: 53, occurrence: "ZeroOrOne", mime: "text/plain" },
+							],
+						},
+					],
+				},
 			],
 		},
 	],
