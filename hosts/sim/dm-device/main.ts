@@ -41,10 +41,11 @@
 import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver";
-import Flash from "embedded:storage/flash";
+import flash, { operations as flashOperations } from "embedded:storage/flash";
 import { argv, collectGarbage, cpuTime, exit, heap, monotonic, random, tlsCpu, wall } from "embedded:sim/host";
 import { DmClient, type AccountCredentials, type ClientEvent } from "../../../modules/dm/client.js";
 import { encodeUtf8 } from "../../../modules/dm/codec/utf8.js";
+import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/flash.js";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
 import { CARD_POLICIES, cardAtStart, type CardPolicy, type CardReader, type CardStart } from "../../../modules/dm/bootstrap/card-policy.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
@@ -159,7 +160,7 @@ const demo = demoSensor({ random: (n) => random(new Uint8Array(n)), log: (line) 
 async function main(): Promise<void> {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	const client = new DmClient({
-		flash: new Flash(),
+		flash: storeFlash(flash.open({ path: STORE_PARTITION })),
 		device: { devId: () => "unknown", mcc: () => undefined, mnc: () => undefined, cmcc: () => undefined, cmnc: () => undefined, spName: () => undefined },
 		random: (n) => random(new Uint8Array(n)),
 		now: monotonic,
@@ -269,7 +270,7 @@ async function keepGoing(client: DmClient, srvId: string): Promise<void> {
 		if (account !== undefined) console.log(`name: ${JSON.stringify(client.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Name"] }) ?? null)}`);
 	}
 	// the range of --powercut points this run covers (xsdm counts program and erase operations)
-	console.log(`flash operations ${Flash.operations}`);
+	console.log(`flash operations ${flashOperations()}`);
 }
 
 /** SrvID=SrvURI of each DM account (neither is a secret), sorted */
