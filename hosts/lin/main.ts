@@ -14,6 +14,13 @@ import { Client, TLSSession, parseUrl, type TcpConstructor } from "../../modules
 import { ramPartition } from "./ram-flash.js";
 import { exit, log, random } from "./host.js";
 
+log("lin device: start");
+// The SDK's simulator ends quietly on an XS abort; say why on the terminal (MODDEF_XS_ABORTHOOK)
+(globalThis as { abort?: unknown }).abort = (why: string, exception: unknown) => {
+	log(`lin device: XS abort: ${why}${exception === undefined ? "" : `: ${String(exception)}`}`);
+	exit(3);
+};
+
 interface LinConfig { server: string; srvId: string; pskIdentity: string; pskHex: string; devId: string; flashSize: number }
 const c = config as unknown as LinConfig;
 

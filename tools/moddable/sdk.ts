@@ -34,9 +34,9 @@ export function sdkEnv(sdk: Sdk): NodeJS.ProcessEnv {
 	return { ...process.env, MODDABLE: sdk.moddable, PATH: [join(root, "node_modules/.bin"), sdk.tools, process.env.PATH ?? ""].join(":") };
 }
 
-/** The mc.so a lin build wrote (bin/lin/<release|debug>/<project>/mc.so), newest first. */
+/** The mc.so a lin build wrote (bin/lin/mc/<release|debug>/<project>/mc.so), the newest. */
 export function linBinary(debug: boolean): string | undefined {
-	const dir = join(outputDir, "bin/lin", debug ? "debug" : "release");
+	const dir = join(outputDir, "bin/lin/mc", debug ? "debug" : "release");
 	if (!existsSync(dir)) return undefined;
 	const found = readdirSync(dir).map((name) => join(dir, name, "mc.so")).filter((p) => existsSync(p));
 	found.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
