@@ -2,12 +2,13 @@
 // 32-bit host with the flash in a file (so the flash itself is not on the XS heap). `fill N` writes
 // N tree-like keys (one transaction per 20); `mount` and `compact` print the heap the store takes
 // beyond what was in use before: the index after mount, and the peak of a forced compaction.
-import Flash from "embedded:storage/flash";
+import storage from "embedded:storage/flash";
 import { argv, collectGarbage, heap, resetPeak } from "embedded:sim/host";
 import { Store } from "../../modules/dm/store/index.js";
+import { STORE_PARTITION, storeFlash } from "../../modules/dm/store/flash.js";
 
 const [mode, count] = argv();
-const flash = new Flash();
+const flash = storeFlash(storage.open({ path: STORE_PARTITION }));
 const inUse = (): number => { collectGarbage(); const h = heap(); return h.chunks + h.slots; };
 
 const peakOf = (h: { peakChunks: number; peakSlots: number }): number => h.peakChunks + h.peakSlots;

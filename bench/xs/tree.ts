@@ -3,10 +3,11 @@
 // accounts, plus 1,000 extra leaves ("nodes") or one 64 KiB leaf ("value"); "read" mounts it and
 // walks every node, streaming every value; "imports" only loads the modules. bench/run.ts takes the
 // peak heap of each on xsdm32.
-import Flash from "embedded:storage/flash";
+import storage from "embedded:storage/flash";
 import { argv } from "embedded:sim/host";
 import { STANDARD_MOS } from "../../modules/dm/mo/index.js";
 import { Store } from "../../modules/dm/store/index.js";
+import { STORE_PARTITION, storeFlash } from "../../modules/dm/store/flash.js";
 import { Access, defineSchema, Tree } from "../../modules/dm/tree/index.js";
 import { provision } from "../../tests/fixtures/tree.js";
 
@@ -22,7 +23,7 @@ const BENCH = defineSchema(BENCH_MOID, {
 
 const [phase, variant] = argv();
 // "imports": the modules alone, which on xsdm are compiled into the heap (preloaded to ROM on the device)
-const store = phase === "imports" ? undefined! : Store.mount(new Flash(), { maxValueLength: 65536 });
+const store = phase === "imports" ? undefined! : Store.mount(storeFlash(storage.open({ path: STORE_PARTITION })), { maxValueLength: 65536 });
 const tree = phase === "imports" ? undefined! : new Tree(store, [...STANDARD_MOS, { tag: "b", schema: BENCH }]);
 
 if (phase === "imports") console.log("{}");

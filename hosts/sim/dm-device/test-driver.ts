@@ -12,7 +12,7 @@
 //   --no-tls11     run as a build whose TLS has no TLS 1.1 (mbedTLS 4): an account's Ext/TLS11 then
 //                  has no effect, and the device says so once
 import TCP from "embedded:io/socket/tcp";
-import Flash from "embedded:storage/flash";
+import { operations as flashOperations } from "embedded:storage/flash";
 import { argv, collectGarbage, cpuTime, exit, heap, tlsCpu } from "embedded:sim/host";
 import type { Device } from "../../../modules/dm/device/index.js";
 import { accountOf } from "../../../modules/dm/tree/index.js";
@@ -85,7 +85,7 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 		}
 	}
 	// the range of --powercut points this run covers (xsdm counts program and erase operations)
-	if (traces.keepGoing) console.log(`flash operations ${Flash.operations}`);
+	if (traces.keepGoing) console.log(`flash operations ${flashOperations()}`);
 }
 
 run(args, { tcp: CountedTCP, sessions, ...(traces.noTls11 ? { tls11: false } : {}) }).catch(fault);

@@ -4,11 +4,12 @@ import TCP from "embedded:io/socket/tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver";
 import Serial from "embedded:io/serial";
-import Flash from "embedded:storage/flash";
+import flash from "embedded:storage/flash";
 import { monotonic, random, timers, wall } from "embedded:sim/host";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
 import { eventLine, isMilestone, parseTrustStore, type CardLine, type DeviceEvent, type DeviceOptions } from "../../../modules/dm/device/index.js";
 import { decodeBase64, encodeUtf8 } from "../../../modules/bytes/index.js";
+import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/index.js";
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
@@ -21,7 +22,7 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
 	return {
-		tcp: o.tcp ?? TCP, udp: UDP as unknown as UdpConstructor, resolver: new Resolver(), flash: new Flash(),
+		tcp: o.tcp ?? TCP, udp: UDP as unknown as UdpConstructor, resolver: new Resolver(), flash: storeFlash(flash.open({ path: STORE_PARTITION })),
 		now: monotonic, wallClock: () => Math.floor(wall() / 1000), random: bytes,
 		timers,
 		// the simulated links all run over the host's one route; SessionInfo says which one the session chose

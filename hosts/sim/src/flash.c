@@ -1,8 +1,14 @@
 /*
- * NOR flash in a file: erased bytes are 0xFF, programming can only clear bits, and a block
- * is the unit of erase. A program that would set a bit throws and writes nothing, so a store
- * bug shows here instead of on a device. Geometry comes from xsdm's options
- * (--flash FILE --flash-size BYTES --flash-block BYTES) or from the constructor's options.
+ * embedded:storage/flash in the Moddable SDK's shape (its modules/io/flash/esp32): open({path})
+ * names a partition; the partition reads read(byteLength | buffer, byteOffset), programs
+ * write(buffer, byteOffset), erases eraseBlock(start[, end]) (blocks start..end-1), reports
+ * status() {size, blockLength, blocks} and close()s. open({mode: "r"}) gives a read-only one.
+ * xsdm has one data partition, SIM_FLASH_PARTITION ("dmstore", the store's journal, as in
+ * hosts/esp32/partitions.csv): NOR flash in a file (--flash FILE --flash-size BYTES
+ * --flash-block BYTES). Erased bytes are 0xFF, programming can only clear bits, and a block is
+ * the unit of erase. A program that would set a bit throws and writes nothing, so a store bug
+ * shows here instead of on a device. Tests may add { file, byteLength, blockLength } to open()'s
+ * options (xsdm only) to open another file as that partition.
  *
  * The power-cut injector (--powercut N) counts program and erase operations from 1 across the
  * process; the N-th one changes only a prefix of its bytes (length derived from N, 0 included)
@@ -12,8 +18,11 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#define SIM_FLASH_PARTITION "dmstore"
+
 typedef struct {
 	int fd;
+	int readOnly;
 	uint32_t byteLength;
 	uint32_t blockLength;
 } FlashRecord;
@@ -47,18 +56,27 @@ static long optionNumber(xsMachine* the, const char* name, long fallback)
 	return (long)xsmcToNumber(xsVar(0));
 }
 
-/* new Flash({ path?, byteLength?, blockLength? }): defaults from the command line */
-static void xs_flash_constructor(xsMachine* the)
+/* partition.open({ path, mode? } [, file, byteLength, blockLength]), called on the new partition
+   object by embedded:storage/flash's open(): the partition's geometry from the command line unless the (xsdm-only) options say otherwise */
+static void xs_flash_open(xsMachine* the)
 {
-	char path[1024];
-	path[0] = 0;
+	char name[64], path[1024], mode[8];
+	name[0] = path[0] = 0;
+	strcpy(mode, "r+");
+	if ((xsmcArgc < 1) || !xsmcTest(xsArg(0))) xsTypeError("open({ path }): give the partition's name");
+	xsmcVars(1);
+	xsmcGet(xsVar(0), xsArg(0), xsID("path"));
+	if (!xsmcTest(xsVar(0))) xsUnknownError("no path: open({ path: \"" SIM_FLASH_PARTITION "\" })");
+	xsmcToStringBuffer(xsVar(0), name, sizeof(name));
+	if (strcmp(name, SIM_FLASH_PARTITION))
+		xsUnknownError("can't find partition %s: xsdm has " SIM_FLASH_PARTITION " (--flash FILE)", name);
+	xsmcGet(xsVar(0), xsArg(0), xsID("mode"));
+	if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), mode, sizeof(mode));
+	if (strcmp(mode, "r") && strcmp(mode, "r+")) xsRangeError("invalid mode %s: r or r+", mode);
 	if (gSimOptions.flashPath) snprintf(path, sizeof(path), "%s", gSimOptions.flashPath);
-	if ((xsmcArgc > 0) && xsmcTest(xsArg(0))) {
-		xsmcVars(1);
-		xsmcGet(xsVar(0), xsArg(0), xsID("path"));
-		if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), path, sizeof(path));
-	}
-	if (!path[0]) xsUnknownError("no flash file: start xsdm with --flash FILE (or pass { path })");
+	xsmcGet(xsVar(0), xsArg(0), xsID("file"));
+	if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), path, sizeof(path));
+	if (!path[0]) xsUnknownError("no flash file: start xsdm with --flash FILE ");
 	long byteLength = optionNumber(the, "byteLength", gSimOptions.flashSize);
 	long blockLength = optionNumber(the, "blockLength", gSimOptions.flashBlock ? gSimOptions.flashBlock : 4096);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -91,6 +109,7 @@ static void xs_flash_constructor(xsMachine* the)
 	flash->fd = fd;
 	flash->byteLength = (uint32_t)byteLength;
 	flash->blockLength = (uint32_t)blockLength;
+	flash->readOnly = !strcmp(mode, "r");
 	xsmcSetHostData(xsThis, flash);
 }
 
@@ -138,27 +157,39 @@ static void countOperation(xsMachine* the, FlashRecord* flash, const uint8_t* by
 		powerCut(the, flash, bytes, length, offset);
 }
 
-/* read(offset, length) → ArrayBuffer */
+/* read(byteLength, byteOffset) → ArrayBuffer; read(buffer, byteOffset) fills buffer, → its length */
 static void xs_flash_read(xsMachine* the)
 {
 	FlashRecord* flash = getFlash(the);
-	xsIntegerValue offset = xsmcToInteger(xsArg(0));
-	xsIntegerValue length = xsmcToInteger(xsArg(1));
-	if (length < 0) xsRangeError("negative length");
-	checkedRange(the, flash, offset, (xsUnsignedValue)length);
-	xsmcSetArrayBuffer(xsResult, NULL, length);
-	void* data = xsmcToArrayBuffer(xsResult);   /* re-fetched after the allocation */
-	readOrFail(the, flash, data, (uint32_t)length, (uint32_t)offset);
+	xsIntegerValue offset = xsmcToInteger(xsArg(1));
+	int type = xsmcTypeOf(xsArg(0));
+	if ((type == xsIntegerType) || (type == xsNumberType)) {
+		xsIntegerValue length = xsmcToInteger(xsArg(0));
+		if (length < 0) xsRangeError("negative length");
+		checkedRange(the, flash, offset, (xsUnsignedValue)length);
+		xsmcSetArrayBuffer(xsResult, NULL, length);
+		void* data = xsmcToArrayBuffer(xsResult);   /* re-fetched after the allocation */
+		readOrFail(the, flash, data, (uint32_t)length, (uint32_t)offset);
+	}
+	else {
+		void* data;
+		xsUnsignedValue length;
+		xsmcGetBufferWritable(xsArg(0), &data, &length);
+		checkedRange(the, flash, offset, length);
+		readOrFail(the, flash, data, (uint32_t)length, (uint32_t)offset);
+		xsmcSetInteger(xsResult, length);
+	}
 }
 
-/* write(offset, bytes): programs bytes; throws, writing nothing, if it would set a bit */
+/* write(buffer, byteOffset): programs bytes; throws, writing nothing, if it would set a bit */
 static void xs_flash_write(xsMachine* the)
 {
 	FlashRecord* flash = getFlash(the);
-	xsIntegerValue offset = xsmcToInteger(xsArg(0));
+	if (flash->readOnly) xsUnknownError("read-only: open the partition with mode r+");
+	xsIntegerValue offset = xsmcToInteger(xsArg(1));
 	void* source;
 	xsUnsignedValue length;
-	xsmcGetBufferReadable(xsArg(1), &source, &length);
+	xsmcGetBufferReadable(xsArg(0), &source, &length);
 	checkedRange(the, flash, offset, length);
 	uint8_t* bytes = malloc(length ? length : 1);
 	uint8_t* current = malloc(length ? length : 1);
@@ -184,36 +215,52 @@ static void xs_flash_write(xsMachine* the)
 	free(bytes);
 }
 
-/* eraseBlock(n): every byte of block n becomes 0xFF */
+/* eraseBlock(start[, end]): every byte of blocks start..end-1 (end: start + 1) becomes 0xFF, one
+   block at a time (each one program/erase operation for --powercut) */
 static void xs_flash_eraseBlock(xsMachine* the)
 {
 	FlashRecord* flash = getFlash(the);
-	xsIntegerValue block = xsmcToInteger(xsArg(0));
+	if (flash->readOnly) xsUnknownError("read-only: open the partition with mode r+");
+	xsIntegerValue start = xsmcToInteger(xsArg(0));
+	xsIntegerValue end = (xsmcArgc > 1) ? xsmcToInteger(xsArg(1)) : start + 1;
 	uint32_t count = flash->byteLength / flash->blockLength;
-	if ((block < 0) || ((uint32_t)block >= count))
-		xsRangeError("flash block %d is outside 0..%u", (int)block, (unsigned)(count - 1));
+	if ((start < 0) || (end <= start) || ((uint32_t)end > count))
+		xsRangeError("flash blocks %d..%d are outside 0..%u", (int)start, (int)end - 1, (unsigned)(count - 1));
 	uint8_t* erased = malloc(flash->blockLength);
 	if (!erased) xsUnknownError("no memory");
 	memset(erased, 0xFF, flash->blockLength);
-	uint32_t offset = (uint32_t)block * flash->blockLength;
-	countOperation(the, flash, erased, flash->blockLength, offset);
-	ssize_t n = pwrite(flash->fd, erased, flash->blockLength, offset);
+	for (xsIntegerValue block = start; block < end; block++) {
+		uint32_t offset = (uint32_t)block * flash->blockLength;
+		countOperation(the, flash, erased, flash->blockLength, offset);
+		ssize_t n = pwrite(flash->fd, erased, flash->blockLength, offset);
+		if (n != (ssize_t)flash->blockLength) { free(erased); xsUnknownError("flash erase failed: %s", strerror(errno)); }
+	}
 	free(erased);
-	if (n != (ssize_t)flash->blockLength) xsUnknownError("flash erase failed: %s", strerror(errno));
 }
 
-static void xs_flash_get_byteLength(xsMachine* the) { xsmcSetInteger(xsResult, getFlash(the)->byteLength); }
-static void xs_flash_get_blockLength(xsMachine* the) { xsmcSetInteger(xsResult, getFlash(the)->blockLength); }
+/* status() → { size, blockLength, blocks } */
+static void xs_flash_status(xsMachine* the)
+{
+	FlashRecord* flash = getFlash(the);
+	xsmcVars(1);
+	xsmcSetNewObject(xsResult);
+	xsmcSetInteger(xsVar(0), flash->byteLength);
+	xsmcSet(xsResult, xsID("size"), xsVar(0));
+	xsmcSetInteger(xsVar(0), flash->blockLength);
+	xsmcSet(xsResult, xsID("blockLength"), xsVar(0));
+	xsmcSetInteger(xsVar(0), flash->byteLength / flash->blockLength);
+	xsmcSet(xsResult, xsID("blocks"), xsVar(0));
+}
+
 static void xs_flash_operations(xsMachine* the) { xsmcSetNumber(xsResult, gOperations); }
 
 static const simNativeFunction functions[] = {
-	{ "xs_flash_constructor", xs_flash_constructor, 1 },
+	{ "xs_flash_open", xs_flash_open, 1 },
 	{ "xs_flash_close", xs_flash_close, 0 },
 	{ "xs_flash_read", xs_flash_read, 2 },
 	{ "xs_flash_write", xs_flash_write, 2 },
-	{ "xs_flash_erase_block", xs_flash_eraseBlock, 1 },
-	{ "xs_flash_get_byte_length", xs_flash_get_byteLength, 0 },
-	{ "xs_flash_get_block_length", xs_flash_get_blockLength, 0 },
+	{ "xs_flash_erase_block", xs_flash_eraseBlock, 2 },
+	{ "xs_flash_status", xs_flash_status, 0 },
 	{ "xs_flash_operations", xs_flash_operations, 0 },
 };
 static const simNativeClass classes[] = {

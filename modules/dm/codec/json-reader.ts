@@ -53,11 +53,10 @@ export interface JsonLimits {
 type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler, carry: Uint8Array) => number;
 
 // xsdm binds xs_json_scan to native/json-scan.c, as the device build does; Node has no native().
-const nativeScan: Scan | undefined = (() => {
-	const bind = (globalThis as { native?: (name: string) => unknown }).native;
-	if (typeof bind !== "function") return undefined;
-	try { return bind("xs_json_scan") as Scan; } catch { return undefined; }
-})();
+// The literal native("...") form is the one the Moddable SDK's compiler binds at build time (any
+// other call of native throws there); declared here as Node-side programs compile this file too.
+declare const native: ((name: string) => unknown) | undefined;
+const nativeScan: Scan | undefined = typeof native === "function" ? native("xs_json_scan") as Scan : undefined;
 
 /** Whether this host runs the C scanning core (for benches and tests that compare both paths). */
 export const hasNativeScan = nativeScan !== undefined;

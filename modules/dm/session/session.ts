@@ -82,7 +82,7 @@ class Abort extends Error {
 function command(item: CommandItem): { name: string; target: string } {
 	const c = item.command;
 	if (!c) return { name: "?", target: "" };
-	const target = "clientUri" in c && c.clientUri !== undefined ? c.clientUri : "clientUris" in c ? c.clientUris.join(" ") : "serverUri" in c ? c.serverUri : "";
+	const target = "clientUri" in c && c.clientUri !== undefined ? c.clientUri : "clientUris" in c ? c.clientUris.join(" ") : "serverUri" in c ? c.serverUri ?? "" : "";
 	return { name: c.name, target };
 }
 

@@ -23,9 +23,12 @@ export function crc32Reference(bytes: Uint8Array, previous = 0): number {
 	return ~c >>> 0;
 }
 
-// looked up on globalThis so that this file also compiles and runs where `native` does not exist
-const host = globalThis as { native?: (name: string) => (bytes: Uint8Array, previous: number) => number };
-const nativeCrc32 = host.native?.("xs_store_crc32");
+// `native("...")` written out literally: the Moddable SDK's compiler turns exactly that form into a
+// host function at build time (calling `native` any other way throws "invalid native" there, at
+// preload); typeof keeps Node, where `native` does not exist, on the TypeScript loop. Declared
+// here too because Node-side programs (dm-server) compile this file without the XS globals.
+declare const native: ((name: string) => (bytes: Uint8Array, previous: number) => number) | undefined;
+const nativeCrc32 = typeof native === "function" ? native("xs_store_crc32") : undefined;
 
 /** Continues a CRC over more bytes: crc32(b, crc32(a)) === crc32(a ‖ b). Start with 0. */
 export const crc32: (bytes: Uint8Array, previous?: number) => number = nativeCrc32

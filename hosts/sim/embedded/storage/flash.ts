@@ -1,59 +1,82 @@
-// embedded:storage/flash on xsdm — NOR flash in a file, the narrow shape DESIGN.md gives the store:
-// byteLength, blockLength, read(offset, length), write(offset, bytes), eraseBlock(n).
-// Erased bytes are 0xFF; write() may only clear bits (setting one throws a RangeError and writes
-// nothing); eraseBlock(n) sets block n to 0xFF. Under xsdm --powercut N, the N-th write or erase
-// lands only in part and the process exits with status 86.
+// embedded:storage/flash on xsdm, in the Moddable SDK's shape (its modules/io/flash/esp32), so
+// that one device entry opens the store's partition the same way on xsdm, the SDK's Linux port
+// and the ESP32: flash.open({ path: "dmstore" }) → { read(byteLength, byteOffset),
+// write(buffer, byteOffset), eraseBlock(start, end), status(), close() }.
+// xsdm's one partition, "dmstore", is NOR flash in the file of --flash FILE (--flash-size,
+// --flash-block): erased bytes are 0xFF; write() may only clear bits (setting one throws a
+// RangeError and writes nothing); eraseBlock(start, end) sets blocks start..end-1 to 0xFF. Under
+// xsdm --powercut N, the N-th write or block erase lands only in part and the process exits 86.
 
-export interface FlashOptions {
-	/** the backing file; default: xsdm's --flash FILE */
-	path?: string;
-	/** default: --flash-size, or the existing file's size */
+export interface OpenOptions {
+	/** the partition's name; xsdm has "dmstore" */
+	path: string;
+	/** "r+" (default) or "r" (read-only) */
+	mode?: "r" | "r+";
+	/** xsdm only (tests): the backing file instead of --flash FILE */
+	file?: string;
+	/** xsdm only (tests): default --flash-size, or the existing file's size */
 	byteLength?: number;
-	/** default: --flash-block, or 4096 */
+	/** xsdm only (tests): default --flash-block, or 4096 */
 	blockLength?: number;
 }
 
-const construct = native("xs_flash_constructor");
+export interface Status {
+	size: number;
+	blockLength: number;
+	blocks: number;
+}
+
+const openNative = native("xs_flash_open");
 const closeFlash = native("xs_flash_close");
 const readFlash = native("xs_flash_read");
 const writeFlash = native("xs_flash_write");
-const eraseFlashBlock = native("xs_flash_erase_block");
-const getByteLength = native("xs_flash_get_byte_length");
-const getBlockLength = native("xs_flash_get_block_length");
+const eraseFlashBlocks = native("xs_flash_erase_block");
+const statusFlash = native("xs_flash_status");
 const countOperations = native("xs_flash_operations");
 
-export default class Flash extends Native("xs_flash_destructor") {
-	constructor(options: FlashOptions = {}) {
+class Partition extends Native("xs_flash_destructor") {
+	constructor(options: OpenOptions) {
 		super();
-		construct.call(this, options);
+		openNative.call(this, options);
 	}
 
-	get byteLength(): number {
-		return getByteLength.call(this);
+	read(byteLength: number, byteOffset: number): ArrayBuffer;
+	read(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): number;
+	read(what: number | ArrayBuffer | ArrayBufferView, byteOffset: number): ArrayBuffer | number {
+		return readFlash.call(this, what, byteOffset);
 	}
 
-	get blockLength(): number {
-		return getBlockLength.call(this);
+	write(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): void {
+		writeFlash.call(this, buffer, byteOffset);
 	}
 
-	read(offset: number, length: number): ArrayBuffer {
-		return readFlash.call(this, offset, length);
+	eraseBlock(start: number, end: number = start + 1): void {
+		eraseFlashBlocks.call(this, start, end);
 	}
 
-	write(offset: number, bytes: ArrayBuffer | ArrayBufferView): void {
-		writeFlash.call(this, offset, bytes);
-	}
-
-	eraseBlock(block: number): void {
-		eraseFlashBlock.call(this, block);
+	status(): Status {
+		return statusFlash.call(this);
 	}
 
 	close(): void {
 		closeFlash.call(this);
 	}
+}
 
-	/** Program and erase operations this process has performed, on every Flash (the --powercut count). */
-	static get operations(): number {
-		return countOperations();
-	}
+export type FlashPartition = Partition;
+
+const flash = {
+	open(options: OpenOptions): Partition {
+		return new Partition(options);
+	},
+	/** the partition names, as the SDK iterates them (for (const name of flash)) */
+	*[Symbol.iterator](): IterableIterator<string> {
+		yield "dmstore";
+	},
+};
+export default flash;
+
+/** xsdm only: program and erase operations this process has performed on every partition (the --powercut count). */
+export function operations(): number {
+	return countOperations();
 }

@@ -1,0 +1,22 @@
+// The few facts the SDK's Linux port has no module for (native/lin-host.c).
+const fill = native("xs_lin_random");
+const line = native("xs_lin_log");
+const quit = native("xs_lin_exit");
+
+/** length random bytes from the OS (getrandom) */
+export function random(length: number): Uint8Array {
+	const bytes = new Uint8Array(length);
+	fill(bytes);
+	return bytes;
+}
+
+/** one line on the terminal (stderr) */
+export function log(text: string): void {
+	line(text);
+}
+
+/** ends the process with status */
+export function exit(status: number): never {
+	quit(status);
+	throw new Error("exit returned");
+}

@@ -1,0 +1,46 @@
+// Hardware-in-the-loop runner: npm run hil -- --target sim|lin|serial:PATH [--grep TEXT]
+// Runs every scenario (scenarios.ts) on the target's device against a fresh dm-server on
+// loopback, prints "ok|FAIL|skip <target> <scenario>" per scenario and exits 0 only if all passed
+// (2 when the target cannot run here, with the reason).
+import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
+import { PSK, SCENARIOS, withPort } from "./scenarios.js";
+import { target } from "./targets.js";
+
+export interface Outcome { scenario: string; ok: boolean; detail: string }
+
+export async function runScenarios(targetSpec: string, grep = ""): Promise<Outcome[] | string> {
+	const t = target(targetSpec);
+	const why = t.unavailable();
+	if (why) return why;
+	const outcomes: Outcome[] = [];
+	for (const scenario of SCENARIOS.filter((s) => s.name.includes(grep))) {
+		const server = new DmServer({ psk: PSK, ...scenario.server });
+		const port = await server.listen();
+		try {
+			withPort(server, port);
+			const run = await t.session(port);
+			if (run.code !== scenario.exit) throw new Error(`device exit ${run.code}, expected ${scenario.exit}:\n${run.output}`);
+			scenario.check(server, run.output);
+			outcomes.push({ scenario: scenario.name, ok: true, detail: "" });
+		} catch (e) {
+			outcomes.push({ scenario: scenario.name, ok: false, detail: e instanceof Error ? e.message : String(e) });
+		} finally {
+			await server.close();
+		}
+	}
+	return outcomes;
+}
+
+const invoked = process.argv[1]?.endsWith("/tests/hil/run.js");
+if (invoked) {
+	const args = process.argv.slice(2);
+	const spec = args.includes("--target") ? args[args.indexOf("--target") + 1]! : "sim";
+	const grep = args.includes("--grep") ? args[args.indexOf("--grep") + 1]! : "";
+	const result = await runScenarios(spec, grep);
+	if (typeof result === "string") {
+		console.log(`skip ${spec}: ${result}`);
+		process.exit(2);
+	}
+	for (const o of result) console.log(`${o.ok ? "ok  " : "FAIL"} ${spec} ${o.scenario}${o.ok ? "" : `\n${o.detail}`}`);
+	process.exit(result.every((o) => o.ok) && result.length > 0 ? 0 : 1);
+}

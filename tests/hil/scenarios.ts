@@ -1,0 +1,81 @@
+// The e2e scenarios the hardware-in-the-loop runner drives on any target: each one scripts
+// dm-server, asks the target's device for a client-initiated session with it, and judges the run
+// from what the server recorded (never from the device's own console alone).
+import assert from "node:assert/strict";
+import type { Command } from "../../hosts/sim/peers/dm-server/packages.js";
+import type { DmServer, ServerOptions } from "../../hosts/sim/peers/dm-server/server.js";
+
+export const PSK = { identity: "device-1", key: Buffer.from("00112233445566778899aabbccddeeff", "hex") };
+export const DEVID = "IMEI:493005100592800";
+export const SRVID = "dms1";
+
+export interface Scenario {
+	name: string;
+	/** the server's script; PORT in a command's argument becomes the server's port */
+	server: Partial<ServerOptions>;
+	/** the device's exit status the scenario expects */
+	exit: number;
+	/** throws (an AssertionError) when the server's record is not what the spec asks */
+	check(server: DmServer, deviceOutput: string): void;
+}
+
+const noSecret = (server: DmServer): void => {
+	const wire = Buffer.concat(server.wire);
+	assert.equal(wire.indexOf(PSK.key), -1, "the PSK left the device");
+	assert.equal(wire.indexOf(Buffer.from(PSK.key.toString("base64"))), -1, "the PSK (base64) left the device");
+};
+
+export const SCENARIOS: Scenario[] = [
+	{
+		name: "I.1 GET DevInfo (multipart), HPOST FwV, END",
+		server: {
+			omadmAccept: "text/plain, application/dmmo+json;q=0.5",
+			sessions: [[
+				[["GET", "urn:oma:mo:oma-dm-devinfo:1.0//"]],
+				[["HPOST", "https://127.0.0.1:PORT/camera_state?DevID=[DevID]", "urn:oma:mo:oma-dm-devinfo:1.2//FwV"], ["END"]],
+			] as Command[][]],
+		},
+		exit: 0,
+		check(server) {
+			const s = server.sessions[0];
+			assert.ok(s, "no session reached the server");
+			assert.deepEqual(s.violations, []);
+			assert.equal(s.trigger, "urn:oma:at:dm:2.0:ClientInitiatedMgmt");
+			const p3 = s.received[1];
+			assert.ok(p3 && p3.kind === "package3", "no Package#3");
+			assert.deepEqual(p3.body.Status, [{ sc: 200 }]);
+			assert.equal((p3.results[0]![0]!.MOData.devinfo as Record<string, string>).DevID, DEVID);
+			const post = server.repositoryRequests.find((q) => q.path === "/camera_state");
+			assert.ok(post, "no HPOST reached the repository");
+			assert.equal(post.method, "POST");
+			assert.equal(post.body.toString(), "fw-1.0");
+			assert.equal(s.received.length, 2, "END: no further package");
+			noSecret(server);
+		},
+	},
+];
+
+/** The server's script with its own port filled in (known only once it listens). */
+export function withPort(server: DmServer, port: number): void {
+	for (const p of server["options"].sessions?.[0] ?? []) for (const c of p) if (c.length > 1) c[1] = c[1]!.replace("PORT", String(port));
+}
+
+/** The factory bootstrap (8.2) a target's device gets: DevInfo, one account for the server, its rights. */
+export function factory(port: number): string {
+	const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0", SESSIONINFO = "urn:oma:mo:oma-sessioninfomo:1.0";
+	const grant = (moid: string, miid: string, ar: number) => ({
+		ClientURI: `${DACMO}/${encodeURIComponent(moid)}/`,
+		MOData: { [moid]: { [miid]: { dms: { Permissions: { "1": { MAID: `serverid:${SRVID}`, AR: ar } } } } } },
+	});
+	return JSON.stringify([
+		{ ClientURI: `${DEVINFO}/devinfo/`, MOData: { devinfo: { DevID: DEVID, Man: "Vendor", Mod: "DM_Client", DmV: "2.0", Lang: "en", DevType: "sensor", OEM: "", FwV: "fw-1.0", SwV: "sw-1.2", HwV: "" } } },
+		{ ClientURI: `${DMACC}/${SRVID}/`, MOData: { [SRVID]: {
+			SrvID: SRVID, SrvURI: `https://127.0.0.1:${port}/dm`, Name: "dev server",
+			Perm: { "1": { MOID: DEVINFO }, "2": { MOID: DMACC }, "3": { MOID: SESSIONINFO } },
+			Auth: { Trsp: { Data: Buffer.from(PSK.identity).toString("base64"), Secret: PSK.key.toString("base64") } },
+		} } },
+		grant(DEVINFO, "devinfo", 1),
+		grant(DMACC, SRVID, 3),
+		grant(SESSIONINFO, "session", 1),
+	]);
+}

@@ -1,0 +1,80 @@
+// Where the runner's device runs. Each target provisions its device with the factory bootstrap
+// for the given server port, runs one client-initiated session with SRVID and reports its exit
+// status and output.
+//   sim           xsdm (hosts/sim/dm-device), a fresh flash file per run: what CI runs
+//   lin           the Moddable SDK's Linux build (hosts/lin; MODDABLE, xvfb-run), built per port
+//   serial:PATH   a board on a serial console: not implemented (see docs/hil.md)
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compiled, runXsdm } from "../host/xsdm.js";
+import { findSdk, linBinary, outputDir, root, sdkEnv } from "../../tools/moddable/sdk.js";
+import { DEVID, PSK, SRVID, factory } from "./scenarios.js";
+
+export interface DeviceRun { code: number | null; output: string }
+
+export interface Target {
+	name: string;
+	/** why this target cannot run here, or undefined when it can */
+	unavailable(): string | undefined;
+	session(serverPort: number): Promise<DeviceRun>;
+}
+
+const sim: Target = {
+	name: "sim",
+	unavailable: () => existsSync(join(root, "build/sim/xsdm")) ? undefined : "build/sim/xsdm is missing: npm run build",
+	async session(port) {
+		const dir = mkdtempSync(join(tmpdir(), "hil-sim-"));
+		try {
+			const r = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--factory-json", factory(port), "--session", SRVID],
+				{ options: ["--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 60000 });
+			return { code: r.code, output: r.stdout + r.stderr };
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	},
+};
+
+const lin: Target = {
+	name: "lin",
+	unavailable() {
+		const sdk = findSdk();
+		if (typeof sdk === "string") return sdk;
+		if (spawnSync("sh", ["-c", "command -v xvfb-run"]).status !== 0) return "xvfb-run is not installed (apt-get install xvfb)";
+		if (!existsSync(join(sdk.tools, "mcsim"))) return `${sdk.tools}/mcsim is missing: run make in $MODDABLE/build/makefiles/lin`;
+		return undefined;
+	},
+	async session(port) {
+		const sdk = findSdk();
+		if (typeof sdk === "string") throw new Error(sdk);
+		const config = { server: `https://127.0.0.1:${port}/dm`, srvId: SRVID, pskIdentity: PSK.identity, pskHex: PSK.key.toString("hex"), devId: DEVID };
+		const built = spawnSync(join(sdk.tools, "mcconfig"), ["-m", "-p", "lin", "-o", outputDir, "-t", "build", join(root, "manifest.json"), ...Object.entries(config).map(([k, v]) => `${k}=${v}`)],
+			{ cwd: root, env: sdkEnv(sdk), encoding: "utf8", timeout: 1800000 });
+		if (built.status !== 0) return { code: built.status, output: `mcconfig failed:\n${built.stdout}\n${built.stderr}` };
+		const binary = linBinary(false);
+		if (!binary) return { code: null, output: `no mc.so under ${outputDir}` };
+		return new Promise((resolve) => {
+			const child = spawn("xvfb-run", ["-a", join(sdk.tools, "mcsim"), binary], { cwd: root, env: sdkEnv(sdk), stdio: ["ignore", "pipe", "pipe"], detached: true });
+			let output = "";
+			child.stdout.on("data", (d) => { output += d; });
+			child.stderr.on("data", (d) => { output += d; });
+			// xvfb-run starts Xvfb and mcsim in its own process group: end the group, not a name
+			const timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, 120000);
+			child.on("close", (code) => { clearTimeout(timer); resolve({ code, output }); });
+		});
+	},
+};
+
+export function target(spec: string): Target {
+	if (spec === "sim") return sim;
+	if (spec === "lin") return lin;
+	if (spec.startsWith("serial:")) {
+		return {
+			name: spec,
+			unavailable: () => "the serial target is not implemented yet: a board flashed with hosts/esp32 must report its sessions on its console first (docs/hil.md)",
+			session: () => Promise.reject(new Error("not implemented")),
+		};
+	}
+	throw new Error(`unknown target ${spec}: sim, lin or serial:PATH`);
+}
