@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+import { mergeFigures } from "./figures.js";
+import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
 import { startFigures } from "./start.js";
@@ -23,6 +25,18 @@ async function main(): Promise<void> {
 	if (only === "session-cpu") {
 		Object.assign(figures, await sessionCpuFigures());
 		report();
+		return;
+	}
+	if (only === "fleet") {
+		// merged into the figures already there: the fleet takes minutes and does not redo the rest
+		Object.assign(figures, await consoleUpdateFigures());
+		Object.assign(figures, await fleetBenchFigures(Number(process.argv[3] ?? 200)));
+		report(true);
+		return;
+	}
+	if (only === "console") {
+		Object.assign(figures, await consoleUpdateFigures());
+		report(true);
 		return;
 	}
 	if (only === "tls") {
@@ -133,11 +147,12 @@ async function main(): Promise<void> {
 	report();
 }
 
-function report(): void {
+function report(merge = false): void {
 	const rows = Object.entries(figures).map(([k, v]) => [k, Number.isInteger(v) ? String(v) : v.toFixed(2)] as const);
 	const width = Math.max(...rows.map(([k]) => k.length));
 	console.log(`${"figure".padEnd(width)}  value`);
 	for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(10)}`);
+	if (merge) { console.log(`\nmerged into ${mergeFigures(figures)}`); return; }
 	mkdirSync(join(root, "bench/out"), { recursive: true });
 	writeFileSync(join(root, "bench/out/figures.json"), JSON.stringify(figures, null, 2) + "\n");
 	console.log("\nwritten to bench/out/figures.json");

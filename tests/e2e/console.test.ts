@@ -29,6 +29,20 @@ const DEVICE_MAIN = compiled("hosts/sim/dm-device/main.ts");
 const g = globalThis as unknown as { describe: { skip(name: string, body: () => void): void } };
 const suite = CHROMIUM ? describe : (name: string, body: () => void) => g.describe.skip(`${name}: skipped, chromium is not installed (apt-get install chromium)`, body);
 
+/** One request to the DM server's repository as a device would send it (TLS-PSK); its HTTP status. */
+function fetchTls(method: string, path: string, type: string, body: string, port = (): number => dmPortOf()): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const req = request({
+			host: "127.0.0.1", port: port(), path, method, agent: false, headers: { "Content-Type": type },
+			ciphers: "PSK-AES128-GCM-SHA256", minVersion: "TLSv1.2", maxVersion: "TLSv1.2",
+			pskCallback: () => ({ identity: device.psk.identity, psk: device.psk.key }), checkServerIdentity: () => undefined,
+		} as RequestOptions, (res) => { res.resume(); res.on("end", () => resolve(res.statusCode ?? 0)); });
+		req.on("error", reject);
+		req.end(body);
+	});
+}
+let dmPortOf = (): number => 0;
+
 suite("dm-server console in a browser (chromium, puppeteer-core)", () => {
 	let server: DmServer, web: Console, browser: Browser, page: Page, dmPort = 0, webPort = 0, dir = "";
 	const flash = (): string => join(dir, "flash.bin");
@@ -38,6 +52,7 @@ suite("dm-server console in a browser (chromium, puppeteer-core)", () => {
 		dir = mkdtempSync(join(tmpdir(), "dm-console-"));
 		server = new DmServer({ psk: device.psk });
 		dmPort = await server.listen();
+		dmPortOf = () => dmPort;
 		web = new Console({ dm: server, dmOrigin: () => `https://127.0.0.1:${dmPort}`, notify: { serverId: SRV_ID, secret: device.notiSecret, authData: NOTI_DATA } });
 		webPort = await web.listen();
 		browser = await launchBrowser();
@@ -138,12 +153,21 @@ suite("dm-server console in a browser (chromium, puppeteer-core)", () => {
 				res.on("end", () => { res.socket.destroy(); resolve(); });
 			});
 			req.on("error", reject);
-			req.end(JSON.stringify({ Alert: [{ AlertType: "urn:oma:at:dm:2.0:ClientInitiatedMgmt" }] }));
+			req.end(JSON.stringify({ Alert: [{ AlertType: "urn:oma:at:dm:2.0:ClientInitiatedMgmt" }, { AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", Data: { note: HOSTILE } }] }));
 		});
+		// a SUB report arrives at the device's report URL (PUT, dmmo+json), hostile too
+		const report = await fetchTls("PUT", `/console/reports/${encodeURIComponent(device.devId)}`, "application/dmmo+json", JSON.stringify([{ ClientURI: `${DEVINFO}/devinfo/Mod`, MOData: { Mod: HOSTILE } }]));
+		assert.equal(report, 200);
 		await page.waitForSelector("#timeline li[data-session='2'][data-outcome=cut]", { timeout: 10000 });
 		assert.match(await page.$eval("#timeline li[data-session='2'] summary", (e) => e.textContent ?? ""), /failed: the device went away before END/);
 		assert.match(await page.$eval(`${row} [data-outcome]`, (e) => e.textContent ?? ""), /#3 ClientInitiatedMgmt: failed/);
 		await page.waitForSelector("#actions tr[data-state=cut]", { timeout: 5000 });
+		await page.waitForSelector("#feed li[data-kind=report]", { timeout: 5000 });
+		const feed = await page.$$eval("#feed li", (l) => l.map((e) => `${(e as unknown as { dataset: { kind: string } }).dataset.kind} ${e.textContent}`));
+		assert.equal(feed.length, 2, feed.join("\n"));
+		assert.match(feed[0]!, /^report .*SUB report \(PUT, application\/dmmo\+json\): .*<img src=x onerror=/);
+		assert.match(feed[1]!, /^alert .*Generic Alert in session #3: .*urn:oma:at:test:1\.0:Fault.*<img src=x onerror=/);
+		assert.equal(await page.$$eval("#feed img", (l) => l.length), 0);
 		const s = server.sessions[2]!;
 		assert.ok(s.cut && s.over && s.violations.length === 0);
 		await page.screenshot({ path: join(root, "build/console.png") });

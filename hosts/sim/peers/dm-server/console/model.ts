@@ -114,11 +114,12 @@ export class ConsoleModel {
 	queue(devId: string, a: ActionRequest): ActionView {
 		const d = this.devices.get(devId);
 		if (!d) throw new Refused(`no device ${JSON.stringify(devId.slice(0, 80))} has connected`);
-		const hgetPath = `/console/hget/${++this.hgetCount}`;
+		const hgetPath = `/console/hget/${this.hgetCount + 1}`;
 		const places: ActionPlaces = { hgetUrl: `${this.places.base()}${hgetPath}`, reportUrl: `${this.places.base()}${this.reportPath(devId)}` };
 		const command = toDmCommand(a, places);
 		if (d.queue.length >= LIMITS.queuedPerDevice) throw new Refused(`at most ${LIMITS.queuedPerDevice} actions wait for one session: notify the device first`);
 		if (a.kind === "HGET") {
+			this.hgetCount++;
 			this.server.serve(hgetPath, { contentType: "text/plain", body: a.value! });
 			this.hgetPaths.push(hgetPath);
 			// the values of old HGETs are dropped once many more were queued: the repository stays bounded
