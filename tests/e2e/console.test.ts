@@ -11,8 +11,9 @@ import type { Browser, Page } from "puppeteer-core";
 import { Console } from "../../hosts/sim/peers/dm-server/console/web.js";
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
 import { DEVINFO, NOTI_DATA, SRV_ID, factory, simDevice } from "../../tools/fleet/device.js";
-import { compiled, root, runXsdm } from "../host/xsdm.js";
+import { compiled, root, runXsdm, type Run } from "../host/xsdm.js";
 import { CHROMIUM, launchBrowser } from "./browser.js";
+import { CuttingProxy } from "./cutting-proxy.js";
 import { listeningDevice } from "./listening-device.js";
 import { after, assert, before, describe, it } from "../harness/index.js";
 
@@ -24,6 +25,7 @@ type Input = { value: string };
 
 const HOSTILE = "<img src=x onerror=\"window.pwned=1\">";
 const device = simDevice(1, { Mod: HOSTILE, FwV: "fw-<b>2.1</b>" });
+const device2 = simDevice(2);
 const DEVICE_MAIN = compiled("hosts/sim/dm-device/main.ts");
 
 const g = globalThis as unknown as { describe: { skip(name: string, body: () => void): void } };
@@ -50,7 +52,7 @@ suite("dm-server console in a browser (chromium, puppeteer-core)", () => {
 
 	before(async () => {
 		dir = mkdtempSync(join(tmpdir(), "dm-console-"));
-		server = new DmServer({ psk: device.psk });
+		server = new DmServer({ psk: [device.psk, device2.psk] });
 		dmPort = await server.listen();
 		dmPortOf = () => dmPort;
 		web = new Console({ dm: server, dmOrigin: () => `https://127.0.0.1:${dmPort}`, notify: { serverId: SRV_ID, secret: device.notiSecret, authData: NOTI_DATA } });
@@ -170,6 +172,40 @@ suite("dm-server console in a browser (chromium, puppeteer-core)", () => {
 		assert.equal(await page.$$eval("#feed img", (l) => l.length), 0);
 		const s = server.sessions[2]!;
 		assert.ok(s.cut && s.over && s.violations.length === 0);
+	});
+
+	it("shows dm-device's session as failed when the network drops it after the Package#2", async () => {
+		// a second device reaches the server through a proxy that the test cuts
+		const proxy = new CuttingProxy(dmPort, () => undefined);
+		const proxyPort = await proxy.listen();
+		const flash2 = join(dir, "flash2.bin");
+		const run = (): Promise<Run> => runXsdm(DEVICE_MAIN, ["--factory-json", factory(device2, proxyPort), "--session", SRV_ID],
+			{ options: ["--flash", flash2, "--flash-size", String(256 * 1024), "--flash-block", "4096"], timeoutMs: 60000 });
+		const row2 = `#devices tr[data-dev-id="${device2.devId}"]`;
+		try {
+			const first = await run();
+			assert.equal(first.code, 0, first.stdout + first.stderr);
+			await page.waitForSelector(`${row2} [data-outcome=ended]`, { timeout: 10000 });
+			await page.click(row2);
+			await page.waitForFunction((id: string) => document.getElementById("device-id")!.textContent === id, { timeout: 5000 }, device2.devId);
+			await page.type("#action-uri", `${DEVINFO}//DevID`);
+			await page.click("#action-queue");
+			await page.waitForSelector("#actions tr[data-state=queued]", { timeout: 5000 });
+			const stop = server.observe((e) => { if (e.kind === "sent" && e.session.devId === device2.devId && e.commands[0]![0] === "GET") void proxy.close(); });
+			const second = await run();
+			stop();
+			assert.equal(second.code, 1, `the device saw its session fail: ${second.stdout}`);
+			await page.waitForSelector(`${row2} [data-outcome=cut]`, { timeout: 10000 });
+			const s = server.sessions.filter((x) => x.devId === device2.devId)[1]!;
+			assert.ok(s.cut && s.over && s.received.length === 1 && s.sent.length === 1, "Package#1 received, Package#2 sent, no Package#3");
+			assert.match(await page.$eval(`#timeline li[data-session='${s.index}'] summary`, (e) => e.textContent ?? ""), /failed: the device went away before END/);
+			assert.match(await page.$eval("#actions tr[data-state=cut]", (e) => e.textContent ?? ""), /cut: no status/);
+		} finally {
+			await proxy.close().catch(() => undefined);
+		}
+		// the screenshot (README): the first device, the second one's failed session in the list
+		await page.click(row);
+		await page.waitForFunction((id: string) => document.getElementById("device-id")!.textContent === id, { timeout: 5000 }, device.devId);
 		await page.screenshot({ path: join(root, "build/console.png") });
 	});
 
