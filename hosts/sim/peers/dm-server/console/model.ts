@@ -158,8 +158,9 @@ export class ConsoleModel {
 		}
 		if (e.kind === "received" && e.received.kind === "package3") {
 			const commands = s.sent[s.sent.length - 1] ?? [];
-			this.answered(d, s, commands, e.received.body.Status.map((x) => x.sc));
+			// GET data first: the device ran (or spooled) each GET before any later command changed the tree
 			e.received.results.forEach((parts) => { for (const m of parts) this.read(d, m); });
+			this.answered(d, s, commands, e.received.body.Status.map((x) => x.sc));
 			this.alerts(d, s, e.received.body.Alert ?? []);
 		}
 		if (e.kind === "cut") for (const a of d.actions) if (a.session === s.index && a.state === "sent") a.state = "cut";

@@ -34,7 +34,8 @@ export class Console {
 	private readonly http: Server;
 	private readonly streams = new Set<ServerResponse>();
 	private notificationId = 0;
-	private allowedHost = "";
+	private port = "";
+	private host = "";
 
 	constructor(private readonly o: ConsoleOptions) {
 		if (!existsSync(PAGE_DIR)) throw new Error(`the console's page is missing from ${PAGE_DIR}: run from a checkout of the repository`);
@@ -52,7 +53,8 @@ export class Console {
 			this.http.listen(port, host, () => resolve());
 		});
 		const bound = (this.http.address() as AddressInfo).port;
-		this.allowedHost = String(bound);
+		this.port = String(bound);
+		this.host = host;
 		return bound;
 	}
 
@@ -72,10 +74,12 @@ export class Console {
 		res.writeHead(status, { "Content-Type": "application/json", ...SECURITY }).end(JSON.stringify(body));
 	}
 
-	/** The Host must be this console's own (loopback name and port): a rebound DNS name is refused. */
+	/** The Host must be this console's own (a loopback name, or the address it listens on, and its
+	    port): a rebound DNS name is refused. */
 	private hostOk(req: IncomingMessage): boolean {
 		const host = req.headers.host ?? "";
-		return new RegExp(`^(?:127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|localhost|\\[::1\\]):${this.allowedHost}$`).test(host);
+		return host === `${this.host.includes(":") ? `[${this.host}]` : this.host}:${this.port}`
+			|| new RegExp(`^(?:127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|localhost|\\[::1\\]):${this.port}$`).test(host);
 	}
 
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
