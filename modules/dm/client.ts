@@ -8,14 +8,13 @@ import { DmError } from "./error.js";
 import { bootstrapCredentials, trspCredentials, type TlsCredentials } from "./credentials.js";
 import { DmmoReader, NotificationFilter, screenPackage0, type DropReason, type GenericAlert } from "./codec/index.js";
 import { DmmoApplier } from "./commands/apply.js";
-import { changedSince, defaultFor, hget, listSubscriptions, saveSubscription, send, validatorsOf, type CommandContext, type CommandHooks } from "./commands/index.js";
+import { defaultFor, fingerprint, hget, listSubscriptions, saveSubscription, selectFor, send, type CommandContext, type CommandHooks } from "./commands/index.js";
 import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "./mo/index.js";
 import { AlertQueue, Backoff, ReportInbox, chooseConnection, connectionName, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "./session/index.js";
 import type { ConnectionType } from "./codec/index.js";
 import { Store, type Flash } from "./store/index.js";
 import { AccessControl, DEVICE, DEVICE_WRITES, Tree, type ChangeSet, type MoRegistration } from "./tree/index.js";
 import { MOIDS, parseClientUri, substituteServerUri, type DeviceInfoProvider } from "./uri/index.js";
-import { Right } from "./tree/index.js";
 
 /** What the transport needs of an account to reach its server (Auth/Trsp, or Auth/Bootstrap for
     its bootstrap server; interpretation 11). */
@@ -90,6 +89,8 @@ export class DmClient {
 	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
 	private readonly device: DeviceInfoProvider;
 	private busy = false;
+	/** the SUB report pass running, if any */
+	private reporting: Promise<number> | undefined;
 	/** update()s waiting for the running session to end */
 	private readonly idle: (() => void)[] = [];
 	/** accepted notifications waiting for a preferred connection: the latest per server */
@@ -270,14 +271,22 @@ export class DmClient {
 		return { ok: true, packages };
 	}
 
-	/** Queues a Generic Alert for the next session (5.4). */
-	raise(alert: GenericAlert): string {
-		return this.alerts.raise(alert);
+	/** Queues a Generic Alert for the next session with a server (5.4): each server has its own
+	    (interpretation 21). */
+	raise(alert: GenericAlert, srvId: string): string {
+		return this.alerts.raise(alert, { srvId });
 	}
 
-	/** Runs a session with a server. Refused while another runs, or while backing off after a
-	    failure (interpretation 13): the outcome says so and how long to wait. */
+	/** Runs a session with a server, then reports what its commands changed under a SUB (5.3.11).
+	    Refused while another runs, or while backing off after a failure (interpretation 13): the
+	    outcome says so and how long to wait. */
 	async session(srvId: string, trigger: Trigger = { kind: "client" }): Promise<SessionOutcome> {
+		const outcome = await this.runSession(srvId, trigger);
+		if (!this.busy) await this.reportChanges();
+		return outcome;
+	}
+
+	private async runSession(srvId: string, trigger: Trigger): Promise<SessionOutcome> {
 		if (this.busy) return { ok: false, reason: "a session is running" };
 		const now = this.o.now();
 		if (!this.backoff.mayStart(now)) return { ok: false, reason: `backing off after a failed session: ${this.backoff.waitFrom(now)} ms to wait` };
@@ -389,24 +398,41 @@ export class DmClient {
 		return run();
 	}
 
-	/** SUB (5.3.11): PUTs each subscribed sub-tree that changed since it was last reported. Returns
-	    how many reports were sent; a failed one is tried again next time. */
+	/** SUB (5.3.11): PUTs each subscribed sub-tree whose report would differ from the last one sent
+	    (a sub-tree gone, or no longer readable by its server, is reported as an empty document).
+	    Returns how many reports were sent; a failed one is tried again at the next trigger. */
 	async reportChanges(): Promise<number> {
+		// one pass at a time: a second trigger (a session's end and a device update at once) waits
+		// for the running pass, then looks again, so a change is sent once and none is missed
+		const previous = this.reporting;
+		const pass = (async () => {
+			if (previous) await previous.catch(() => 0);
+			return this.reportPass();
+		})();
+		this.reporting = pass;
+		try {
+			return await pass;
+		} finally {
+			if (this.reporting === pass) this.reporting = undefined;
+		}
+	}
+
+	private async reportPass(): Promise<number> {
 		let sent = 0;
 		for (const s of listSubscriptions(this.store)) {
-			if (!changedSince(this.tree, s)) continue;
+			const access = new AccessControl(this.tree, { kind: "server", srvId: s.srvId });
+			const selection = selectFor(access, s.clientUri);
+			const seen = fingerprint(this.tree, selection);
+			if (seen === s.seen) continue;
 			const miid = this.accountOf(s.srvId);
 			if (miid === undefined) continue;
 			const credentials = this.credentials(miid, s.srvId);
-			const access = new AccessControl(this.tree, { kind: "server", srvId: s.srvId });
 			const http = this.o.http(credentials);
 			let status: number;
 			try {
-				const uri = parseClientUri(s.clientUri);
-				const refs = access.resolve(uri, Right.Read, uri.level);
 				const url = substituteServerUri(s.serverUri, this.device);
-				status = (await send(http, this.tree, "PUT", url, [{ refs, level: uri.level }], undefined)).status;
-				if (status === 200) { saveSubscription(this.store, { ...s, seen: validatorsOf(this.tree, refs) }, s.id); sent++; }
+				status = (await send(http, this.tree, "PUT", url, [selection ?? { refs: [], level: undefined }], undefined)).status;
+				if (status >= 200 && status < 300) { saveSubscription(this.store, { ...s, seen }, s.id); sent++; }
 			} catch (e) {
 				status = e instanceof DmError ? e.status : 500;
 			} finally {
@@ -425,14 +451,17 @@ export class DmClient {
 		if (serverUri === undefined || this.busy) return false;
 		const http = this.o.http({ srvId: "", srvUri: serverUri, tls: undefined });
 		this.reports.hold();
+		let placed: boolean;
 		try {
-			return (await hget(this.context(new AccessControl(this.tree, DEVICE), "", http), serverUri)).status === 200;
+			placed = (await hget(this.context(new AccessControl(this.tree, DEVICE), "", http), serverUri)).status === 200;
 		} catch {
-			return false;
+			placed = false;
 		} finally {
 			this.reports.release();
 			http.close?.();
 		}
+		if (placed) await this.reportChanges();
+		return placed;
 	}
 
 	// ---- helpers ----

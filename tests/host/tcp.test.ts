@@ -9,12 +9,12 @@ import { compiled, runXsdm, xsdm64 } from "./xsdm.js";
 const servers: Server[] = [];
 after(() => { for (const s of servers) s.close(); });
 
-function listen(onConnection: (s: Socket) => void): Promise<number> {
+function listen(onConnection: (s: Socket) => void, host = "127.0.0.1"): Promise<number> {
 	return new Promise((resolve) => {
 		// xsdm closes or resets connections on purpose: that is no error of the server's
 		const server = createServer((s) => { s.on("error", () => undefined); onConnection(s); });
 		servers.push(server);
-		server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port));
+		server.listen(0, host, () => resolve((server.address() as { port: number }).port));
 	});
 }
 
@@ -72,6 +72,15 @@ describe("TCP socket on xsdm", () => {
 			if (pauseMs) assert.ok(at150 < size, `${at150} of ${size} bytes written 150 ms into a 300 ms stall`);
 		}, 90000);
 	}
+
+	it("connects to an IPv6 literal (a ServerURI's [::1] host) over IPv6", async () => {
+		let peer = "";
+		const port = await listen((s) => { peer = s.remoteAddress ?? ""; s.pipe(s); }, "::1");
+		const r = await runXsdm(compiled("tests/xs/host/tcp-echo.ts"), [String(port), "5000", "::1"]);
+		assert.equal(r.code, 0, r.stderr + r.stdout);
+		assert.match(r.stdout, /^echoed 5000 /);
+		assert.equal(peer, "::1");
+	});
 
 	it("reports a refused connection through onError, and nothing else", async () => {
 		const r = await runXsdm(compiled("tests/xs/host/tcp-echo.ts"), [String(await refusedPort()), "10"]);

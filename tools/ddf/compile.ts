@@ -98,7 +98,7 @@ export function compileDdf(xml: string, file: string, constName: string, schemaM
 		if (caseEl) {
 			const c = choice(caseEl, ["CS", "CIS"] as const);
 			empty(c);
-			if (c.name === "CIS") out.caseSense = false;
+			out.caseSense = c.name === "CS";	// explicit either way: it is inherited below (6.4)
 		}
 		const typeEl = one(props, "DFType", false);
 		if (typeEl) {
@@ -158,7 +158,7 @@ function emitNode(n: SchemaNodeSource, indent: string): string {
 	if (n.occurrence) parts.push(`occurrence: ${JSON.stringify(n.occurrence)}`);
 	if (n.n !== undefined) parts.push(`n: ${n.n}`);
 	if (n.permanent) parts.push("permanent: true");
-	if (n.caseSense === false) parts.push("caseSense: false");
+	if (n.caseSense !== undefined) parts.push(`caseSense: ${n.caseSense}`);
 	if (n.mime !== undefined) parts.push(`mime: ${JSON.stringify(n.mime)}`);
 	if (n.defaultValue !== undefined) parts.push(`defaultValue: ${JSON.stringify(n.defaultValue)}`);
 	if (n.children && n.children.length) {

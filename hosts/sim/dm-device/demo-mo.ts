@@ -47,6 +47,8 @@ export function demoSensor(o: DemoOptions): DemoSensor {
 	return {
 		mos: [DEMO_MO],
 		hooks: {
+			// the device maker's own AlertType for an EXEC's asynchronous report (interpretation 18)
+			execAlertType: "x-acme:exec-result",
 			exec(ref) {
 				if (ref.moid === DEMO_MOID && ref.path.length === 1 && ref.path[0] === "Calibrate") return calibrate(ref);
 				return { status: 405 };	// the schema allows Exec on Calibrate only: nothing else gets here

@@ -253,8 +253,8 @@ async function keepGoing(client: DmClient, srvId: string): Promise<void> {
 	for (let i = 1; i <= args.sessions; i++) {
 		if (failed) await sleep((args.backoffMs ?? 30000) + 1);
 		console.log(`session ${i} begins`);
-		if (args.raiseAlert && client.alerts.waiting().length < 3) {
-			client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } });
+		if (args.raiseAlert && client.alerts.pending().length < 3) {
+			client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } }, srvId);
 			console.log(`raised ${i}`);
 		}
 		const cpu = cpuMark();

@@ -10,6 +10,8 @@ void simSocketCallback(xsMachine* the, xsSlot* instance, const char* name, int c
 
 /* "127.0.0.1" and port → sockaddr_in; throws a RangeError naming the bad value. */
 void simSocketAddress(xsMachine* the, const char* address, int port, struct sockaddr_in* out);
+/** a numeric IPv4 or IPv6 address (no brackets) for a stream socket; returns the address length */
+socklen_t simStreamAddress(xsMachine* the, const char* address, int port, struct sockaddr_storage* out);
 
 /* Reads options[name] as a string into buffer, or leaves buffer empty. */
 void simOptionString(xsMachine* the, xsSlot* options, const char* name, char* buffer, size_t size);

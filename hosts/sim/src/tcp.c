@@ -39,7 +39,7 @@ typedef struct {
 	uint8_t closed;
 	uint8_t wantWritable;     /* a grant is due: after connect, or after a write */
 	uint16_t remotePort;
-	char remoteAddress[INET_ADDRSTRLEN];
+	char remoteAddress[INET6_ADDRSTRLEN];
 	uint32_t rxStart, rxCount;
 	uint32_t txStart, txCount;
 	uint8_t rx[SIM_TCP_RECEIVE_BUFFER];
@@ -266,8 +266,8 @@ static void xs_tcp_constructor(xsMachine* the)
 	if (xsmcTypeOf(xsVar(0)) == xsUndefinedType) xsRangeError("port required");
 	int port = xsmcToInteger(xsVar(0));
 	if ((port <= 0) || (port > 65535)) xsRangeError("port %d is not 1..65535", port);
-	struct sockaddr_in peer;
-	simSocketAddress(the, address, port, &peer);
+	struct sockaddr_storage peer;
+	socklen_t peerLength = simStreamAddress(the, address, port, &peer);
 	xsmcGet(xsVar(0), xsArg(0), xsID("format"));
 	checkFormat(the, &xsVar(0));
 	getCallback(the, "onReadable", &xsVar(1));
@@ -281,7 +281,7 @@ static void xs_tcp_constructor(xsMachine* the)
 
 	TCPRecord* tcp = calloc(1, sizeof(TCPRecord));
 	if (!tcp) xsUnknownError("no memory for a socket");
-	tcp->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	tcp->fd = socket(peer.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (tcp->fd < 0) {
 		int error = errno;
 		free(tcp);
@@ -290,7 +290,7 @@ static void xs_tcp_constructor(xsMachine* the)
 	if (nodelay >= 0) setsockopt(tcp->fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, sizeof(nodelay));
 	tcp->state = kConnecting;
 	/* a connect that fails at once still reports through onError, later, as lwip does */
-	if (connect(tcp->fd, (struct sockaddr*)&peer, sizeof(peer)) == 0) {
+	if (connect(tcp->fd, (struct sockaddr*)&peer, peerLength) == 0) {
 		tcp->state = kOpen;
 		tcp->wantWritable = 1;
 	}
@@ -307,7 +307,8 @@ static void xs_tcp_constructor(xsMachine* the)
 	tcp->onWritable = xsVar(2);
 	tcp->onError = xsVar(3);
 	tcp->remotePort = (uint16_t)port;
-	inet_ntop(AF_INET, &peer.sin_addr, tcp->remoteAddress, sizeof(tcp->remoteAddress));
+	if (peer.ss_family == AF_INET6) inet_ntop(AF_INET6, &((struct sockaddr_in6*)&peer)->sin6_addr, tcp->remoteAddress, sizeof(tcp->remoteAddress));
+	else inet_ntop(AF_INET, &((struct sockaddr_in*)&peer)->sin_addr, tcp->remoteAddress, sizeof(tcp->remoteAddress));
 	tcp->useCount = 1;
 	xsmcSetHostData(xsThis, tcp);
 	tcp->obj = xsThis;

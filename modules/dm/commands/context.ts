@@ -30,6 +30,9 @@ export interface UiHook {
 
 export interface CommandHooks {
 	exec?: ExecHook;
+	/** the AlertType of an asynchronous EXEC report for an MO that defines none of its own: the
+	    device maker's `x-<vendor>:exec-result` (interpretation 18) */
+	execAlertType?: string;
 	ui?: UiHook;
 }
 
@@ -42,9 +45,9 @@ export interface CommandContext {
 	readonly srvId: string;
 	readonly http: HttpClient;
 	readonly device: DeviceInfoProvider;
-	/** queues a Generic Alert for the server (asynchronous EXEC reports); the caller puts it on
-	    flash once no change set holds the store */
-	readonly report: (alert: GenericAlert) => void;
+	/** queues a Generic Alert for a server, at the URL a command named (asynchronous EXEC reports
+	    go to the EXEC's ServerURI, 5.3.5); the caller puts it on flash once no change set holds the store */
+	readonly report: (alert: GenericAlert, to: { readonly srvId: string; readonly url?: string }) => void;
 	readonly hooks: CommandHooks;
 	/** the server's OMADM-Accept (5.5) from its last Package#2, if it sent one */
 	readonly omadmAccept?: string | undefined;

@@ -1,8 +1,11 @@
 // EXEC (5.3.5, 5.4.1): the host runs the node. Without a ServerURI the client reports the final
 // status synchronously; with one it answers 202 now and reports the final status later in a
-// Generic Alert whose SourceURI is the executed node. An MO that defines its own report gives its
-// AlertType and Data through the hook; otherwise the report is EXEC_REPORT_ALERT with
-// {"sc": status, "ServerURI": ...} (the spec leaves this open: see the project's interpretations).
+// Generic Alert whose SourceURI is the executed node, sent "to the ServerURI in a new DM Session"
+// (5.3.5): queued for the EXEC's server at that URL (interpretation 18). An MO that defines its own
+// report (FUMO's result alerts) gives its AlertType and Data through the hook; otherwise the
+// AlertType is the device maker's (CommandHooks.execAlertType, `x-<vendor>:exec-result`) with
+// {"sc": status}. The spec defines no AlertType of its own for this, and none is made up in its
+// urn:oma namespace.
 import { DmError, type DmStatus } from "../error.js";
 import type { GenericAlert } from "../codec/package3.js";
 import { Right } from "../tree/index.js";
@@ -11,16 +14,18 @@ import type { CommandContext, CommandResult, ExecReport } from "./context.js";
 import { nodeUri } from "./serialize.js";
 import { serverUrl } from "./target.js";
 
-export const EXEC_REPORT_ALERT = "urn:oma:at:dm:2.0:ExecReport";
+/** The AlertType when neither the MO nor the device maker names one: vendor-specific by its "x-"
+    form, and saying plainly that the host should give its own. */
+export const EXEC_RESULT_FALLBACK = "x-unnamed-vendor:exec-result";
 
 function statusOf(e: unknown): DmStatus {
 	return e instanceof DmError ? e.status : 500;
 }
 
-export function execReportAlert(ref: NodeRef, serverUri: string, report: ExecReport): GenericAlert {
+export function execReportAlert(ref: NodeRef, report: ExecReport, alertType = EXEC_RESULT_FALLBACK): GenericAlert {
 	const own = report.alert;
 	if (own) return { ...own, SourceURI: nodeUri(ref) };
-	return { AlertType: EXEC_REPORT_ALERT, SourceURI: nodeUri(ref), DataType: "application/json", Data: { sc: report.status, ServerURI: serverUri } };
+	return { AlertType: alertType, SourceURI: nodeUri(ref), DataType: "application/json", Data: { sc: report.status } };
 }
 
 export async function exec(ctx: CommandContext, clientUri: string, serverUri?: string): Promise<CommandResult> {
@@ -37,8 +42,9 @@ export async function exec(ctx: CommandContext, clientUri: string, serverUri?: s
 			return { status: statusOf(e) };
 		}
 	}
-	serverUrl(ctx, serverUri);   // refused before anything runs
-	const settle = (report: ExecReport): void => ctx.report(execReportAlert(ref, serverUri, report));
+	const url = serverUrl(ctx, serverUri);   // refused before anything runs
+	const to = { srvId: ctx.srvId, url };
+	const settle = (report: ExecReport): void => ctx.report(execReportAlert(ref, report, ctx.hooks.execAlertType), to);
 	let running: Promise<ExecReport> | ExecReport;
 	try {
 		running = hook(ref, clientUri);

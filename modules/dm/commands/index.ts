@@ -18,14 +18,14 @@ import { sub } from "./sub.js";
 import { unsub } from "./unsub.js";
 
 export type { CommandContext, CommandHooks, CommandResult, ExecHook, ExecReport, GetData, UiHook } from "./context.js";
-export { EXEC_REPORT_ALERT, execReportAlert } from "./exec.js";
+export { EXEC_RESULT_FALLBACK, execReportAlert } from "./exec.js";
 export { defaultFor } from "./default.js";
 export { hget, HGET_ACCEPT } from "./hget.js";
 export { send } from "./upload.js";
 export { DMMO } from "./mime.js";
 export { BODY_BUFFER, BodySink, discardBody, jsonBody, mediaType, pullBody } from "./body.js";
 export { isEmptySelection, nodeUri, runToEnd, writeDmmo, type Selection } from "./serialize.js";
-export { changedSince, listSubscriptions, saveSubscription, validatorsOf, type Subscription } from "./subscriptions.js";
+export { fingerprint, listSubscriptions, saveSubscription, selectFor, type Subscription } from "./subscriptions.js";
 
 /** Commands that may change the tree: a GET before one of them in the same package has its data
     taken first (the session spools it), so that it shows the tree as it was when the GET ran. */

@@ -1,14 +1,19 @@
 // Subscriptions of SUB (5.3.11) on flash: "b" + a 10-digit number → {"c": ClientURI, "s":
-// ServerURI, "a": SrvID, "v": {instance: cache validator}}. The validators are those of the MO
-// instances the ClientURI selected when last reported: a commit that changes one of them is a
-// change to report (instance granularity: the tree keeps validators per instance, 11.1), and
-// since they are on flash a change made while the device was off is still reported after reboot.
+// ServerURI, "a": SrvID, "v": fingerprint}. The fingerprint is of the report itself: the length
+// and CRC-32 of the dmmo+json a report would send now, the ClientURI resolved afresh under the
+// server's rights. So a change is reported at the granularity of what the server subscribed to:
+// a sibling of a subscribed leaf changes nothing in its report, a wildcard covers instances made
+// after the SUB, and a node the server may no longer read drops out. Since it is on flash, a change
+// made while the device was off is still reported after a reboot. (CRC-32 is no cryptographic
+// digest: two different reports collide once in 2^32 changes, and then one report is late until
+// the next change; the server only ever loses freshness, never data it may not see.)
 import { DmError } from "../error.js";
-import { decodeJson } from "../codec/json-value.js";
+import { JsonWriter, decodeJson } from "../codec/index.js";
 import { encodeUtf8 } from "../codec/utf8.js";
-import type { Store } from "../store/index.js";
-import type { Tree } from "../tree/index.js";
-import type { NodeRef } from "../uri/index.js";
+import { crc32, type Store } from "../store/index.js";
+import { Right, type AccessControl, type Tree } from "../tree/index.js";
+import { parseClientUri, type NodeRef } from "../uri/index.js";
+import { runToEnd, writeDmmo } from "./serialize.js";
 
 const PREFIX = "b";
 /** most subscriptions kept; each costs a key in the store's index */
@@ -19,8 +24,8 @@ export interface Subscription {
 	readonly clientUri: string;
 	readonly serverUri: string;
 	readonly srvId: string;
-	/** "<moid> <miid>" → the instance's cache validator when last reported */
-	readonly seen: Readonly<Record<string, string>>;
+	/** the fingerprint of the report last sent (or of the selection when subscribed) */
+	readonly seen: string;
 }
 
 function ids(store: Store): string[] {
@@ -32,26 +37,34 @@ export function listSubscriptions(store: Store): Subscription[] {
 	for (const id of ids(store)) {
 		const bytes = store.get(id);
 		if (!bytes) continue;
-		const v = decodeJson(bytes) as { c: string; s: string; a: string; v: Record<string, string> };
-		out.push({ id, clientUri: v.c, serverUri: v.s, srvId: v.a, seen: v.v });
+		const v = decodeJson(bytes) as { c: string; s: string; a: string; v: unknown };
+		// a subscription saved with per-instance validators (an older build) reports once, then has a fingerprint
+		out.push({ id, clientUri: v.c, serverUri: v.s, srvId: v.a, seen: typeof v.v === "string" ? v.v : "" });
 	}
 	return out;
 }
 
-/** The validators of the instances a selection touches, to compare later. */
-export function validatorsOf(tree: Tree, refs: readonly NodeRef[]): Record<string, string> {
-	const seen: Record<string, string> = {};
-	for (const r of refs) seen[`${r.moid} ${r.miid}`] = tree.cacheValidator(r.moid, r.miid) ?? "";
-	return seen;
+/** What a subscription's ClientURI selects now, for its server: undefined when it selects nothing
+    the server may read (the nodes are gone, or its rights are). */
+export function selectFor(access: AccessControl, clientUri: string): { refs: NodeRef[]; level: number | undefined } | undefined {
+	try {
+		const uri = parseClientUri(clientUri);
+		const refs = access.resolve(uri, Right.Read, uri.level);
+		return refs.length ? { refs, level: uri.level } : undefined;
+	} catch (e) {
+		if (e instanceof DmError) return undefined;
+		throw e;
+	}
 }
 
-/** Whether anything a subscription watches changed since it was last reported. */
-export function changedSince(tree: Tree, s: Subscription): boolean {
-	for (const [k, cv] of Object.entries(s.seen)) {
-		const space = k.indexOf(" ");
-		if ((tree.cacheValidator(k.slice(0, space), k.slice(space + 1)) ?? "") !== cv) return true;
-	}
-	return false;
+/** The fingerprint of the report of a selection: "<bytes>:<crc32>" of its dmmo+json, computed as
+    it streams (nothing but a write buffer held). */
+export function fingerprint(tree: Tree, selection: { refs: readonly NodeRef[]; level: number | undefined } | undefined): string {
+	if (!selection) return "none";
+	let crc = 0, length = 0;
+	const w = new JsonWriter((b) => { crc = crc32(b, crc); length += b.length; }, 256);
+	runToEnd(writeDmmo(tree, [selection], w));
+	return `${length}:${(crc >>> 0).toString(16)}`;
 }
 
 /** Adds a subscription, or replaces the one this server has on the same ClientURI. */

@@ -4,9 +4,16 @@
 // session that breaks before that sends it again next time. Delivery is therefore at least once;
 // a server sees a repeat only when its answer was lost on the way back.
 //
+// Each alert belongs to one server (interpretation 21): server A's report is never carried to,
+// nor acknowledged by, server B, and a server that cannot be reached fills only its own share of
+// the queue. An alert may also name the URL it must reach (an EXEC's ServerURI, interpretation 18):
+// then only a session with that URL carries it; otherwise the session with the account's SrvURI.
+//
 // Keys: "q" + a 10-digit sequence number, so the store's listing sorts into arrival order; "qn"
 // holds the next number, written in the same commit as each alert, so numbers never go back even
-// when every alert has been acknowledged.
+// when every alert has been acknowledged. A value is one line of JSON, [SrvID] or [SrvID, URL],
+// then the alert's JSON. (A value that starts with "{" is an alert queued before alerts had
+// owners: any server's own session carries it.)
 import { DmError } from "../error.js";
 import { decodeJson } from "../codec/json-value.js";
 import { encodeUtf8 } from "../codec/utf8.js";
@@ -18,14 +25,24 @@ const NEXT_KEY = "qn";
 const MARKS = ["fatal", "critical", "minor", "warning", "informational", "harmless", "indeterminate"];
 
 export interface QueueLimits {
-	/** most alerts kept (default 32); past it, raise() is DmError(506) */
+	/** most alerts kept for one server (default 32); past it, raise() is DmError(506) */
 	maxAlerts?: number;
 	/** largest alert as JSON (default 2 KiB) */
 	maxAlertBytes?: number;
 }
 
+/** Whom an alert is for. */
+export interface AlertDestination {
+	/** the account (SrvID) whose server receives it */
+	readonly srvId: string;
+	/** the URL a command named for the report (an EXEC's ServerURI); absent: the account's SrvURI */
+	readonly url?: string;
+}
+
 /** An alert read back from flash, with the key that acknowledges it. */
-export interface QueuedAlert { readonly id: string; readonly alert: GenericAlert }
+export interface QueuedAlert { readonly id: string; readonly alert: GenericAlert; readonly to: AlertDestination | undefined }
+
+const NEWLINE = 0x0a;
 
 export class AlertQueue {
 	private next: number;
@@ -43,13 +60,19 @@ export class AlertQueue {
 
 	/** Queues an alert, committed to flash before this returns. DmError 400 for an alert 5.4 does
 	    not allow, 506 when the queue is full (the caller decides what to drop, not the queue). */
-	raise(alert: GenericAlert): string {
+	raise(alert: GenericAlert, to: AlertDestination): string {
 		if (typeof alert.AlertType !== "string" || alert.AlertType === "") throw new DmError(400, "a Generic Alert needs an AlertType");
 		if (alert.Mark !== undefined && !MARKS.includes(alert.Mark)) throw new DmError(400, `Mark must be one of ${MARKS.join(", ")}`);
 		if (alert.Data !== undefined && alert.DataType === undefined) throw new DmError(400, "a Generic Alert with Data needs its DataType (5.4)");
-		const bytes = encodeUtf8(JSON.stringify(alert));
-		if (bytes.length > this.maxAlertBytes) throw new DmError(506, `the alert takes ${bytes.length} bytes, more than the ${this.maxAlertBytes} an alert may`);
-		if (this.ids().length >= this.maxAlerts) throw new DmError(506, `${this.maxAlerts} alerts are waiting for the server already`);
+		if (typeof to.srvId !== "string" || to.srvId === "") throw new DmError(400, "a Generic Alert is queued for a server: give its SrvID");
+		const json = encodeUtf8(JSON.stringify(alert));
+		if (json.length > this.maxAlertBytes) throw new DmError(506, `the alert takes ${json.length} bytes, more than the ${this.maxAlertBytes} an alert may`);
+		if (this.pending().filter((q) => q.to?.srvId === to.srvId).length >= this.maxAlerts) throw new DmError(506, `${this.maxAlerts} alerts are waiting for ${to.srvId} already`);
+		const head = encodeUtf8(JSON.stringify(to.url === undefined ? [to.srvId] : [to.srvId, to.url]));
+		const bytes = new Uint8Array(head.length + 1 + json.length);
+		bytes.set(head);
+		bytes[head.length] = NEWLINE;
+		bytes.set(json, head.length + 1);
 		const id = PREFIX + String(this.next).padStart(10, "0");
 		const counter = new Uint8Array(4);
 		new DataView(counter.buffer).setUint32(0, this.next + 1);
@@ -61,26 +84,46 @@ export class AlertQueue {
 		return id;
 	}
 
-	/** The alerts waiting, oldest first. The store returns whole values or none, and only this
-	    class writes these keys, so each one decodes. */
+	/** The alerts waiting, oldest first, for every server. The store returns whole values or none,
+	    and only this class writes these keys, so each one decodes. */
 	pending(): QueuedAlert[] {
 		const out: QueuedAlert[] = [];
 		for (const id of this.ids()) {
-			const alert = this.read(id);
-			if (alert) out.push({ id, alert });
+			const q = this.entry(id);
+			if (q) out.push(q);
 		}
 		return out;
 	}
 
-	/** The keys of the alerts waiting, oldest first: a package reads them one at a time with
-	    read(), so no more than one alert is in RAM however many wait. */
-	waiting(): string[] {
-		return this.ids();
+	/** The keys of the alerts a session carries, oldest first: those for `srvId` that name
+	    `endpoint`, the URL the session posts to, and, in the session with the account's own SrvURI
+	    (`home`), those that name no URL. A package reads them one at a time with read(), so no more
+	    than one alert is in RAM however many wait. */
+	waiting(srvId: string, endpoint: string, home: boolean): string[] {
+		return this.pending().filter(({ to }) => to === undefined ? home : to.srvId === srvId && (to.url === undefined ? home : to.url === endpoint)).map((q) => q.id);
+	}
+
+	/** Every server and URL some alert waits for, each once, in the order their oldest alert came:
+	    the device runs a session for each (those with a URL: a session with that URL). */
+	destinations(): AlertDestination[] {
+		const out: AlertDestination[] = [];
+		for (const { to } of this.pending()) {
+			if (to && !out.some((d) => d.srvId === to.srvId && d.url === to.url)) out.push(to);
+		}
+		return out;
 	}
 
 	read(id: string): GenericAlert | undefined {
+		return this.entry(id)?.alert;
+	}
+
+	private entry(id: string): QueuedAlert | undefined {
 		const bytes = this.store.get(id);
-		return bytes ? decodeJson(bytes) as unknown as GenericAlert : undefined;
+		if (!bytes) return undefined;
+		if (bytes[0] === 0x7b) return { id, alert: decodeJson(bytes) as unknown as GenericAlert, to: undefined };	// "{": queued before owners
+		const line = bytes.indexOf(NEWLINE);
+		const [srvId, url] = decodeJson(bytes.subarray(0, line)) as unknown as [string, string | undefined];
+		return { id, alert: decodeJson(bytes.subarray(line + 1)) as unknown as GenericAlert, to: url === undefined ? { srvId } : { srvId, url } };
 	}
 
 	/** The server answered the package that carried these: they are gone, all in one commit. */

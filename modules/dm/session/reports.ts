@@ -2,17 +2,17 @@
 // store (a change set keeps the store's one transaction open across its HTTP reads): an EXEC that
 // finishes in the middle of an HGET waits here, in RAM, until that command has committed.
 import type { GenericAlert } from "../codec/package3.js";
-import type { AlertQueue } from "./alerts.js";
+import type { AlertDestination, AlertQueue } from "./alerts.js";
 
 export class ReportInbox {
-	private readonly waiting: GenericAlert[] = [];
+	private readonly waiting: { alert: GenericAlert; to: AlertDestination }[] = [];
 	private holds = 0;
 
 	/** `dropped` hears of a report the queue refused (full, or malformed): it cannot be kept */
 	constructor(private readonly alerts: AlertQueue, private readonly dropped?: (alert: GenericAlert, e: unknown) => void) {}
 
-	readonly push = (alert: GenericAlert): void => {
-		this.waiting.push(alert);
+	readonly push = (alert: GenericAlert, to: AlertDestination): void => {
+		this.waiting.push({ alert, to });
 		if (!this.holds) this.flush();
 	};
 
@@ -28,9 +28,9 @@ export class ReportInbox {
 
 	private flush(): void {
 		while (this.waiting.length) {
-			const alert = this.waiting.shift()!;
+			const { alert, to } = this.waiting.shift()!;
 			try {
-				this.alerts.raise(alert);
+				this.alerts.raise(alert, to);
 			} catch (e) {
 				this.dropped?.(alert, e);
 			}

@@ -37,6 +37,8 @@ export interface Bearer { cbt: 0 | 1 | 2 | 3; roaming: 0 | 1 | 2 }
 export type SessionEvent =
 	| { event: "sent"; package: 1 | 3; url: string; statuses: number; alerts: number; getParts: number }
 	| { event: "received"; package: 2; status: number }
+	/** the DM server moved the session's endpoint (followed once a session) */
+	| { event: "redirected"; status: number; url: string }
 	| { event: "command"; index: number; name: string; target: string; status: DmStatus }
 	| { event: "aborted"; reason: string }
 	| { event: "ended"; packages: number };
@@ -51,6 +53,9 @@ export interface SessionOptions {
 	hooks?: CommandHooks;
 	/** the SrvID of the DMAcc account to talk to */
 	srvId: string;
+	/** where to send the Package#1, when not the account's SrvURI: a URL a command named for a
+	    report (an EXEC's ServerURI, 5.3.5: "in a new DM Session"), which such a session delivers */
+	url?: string;
 	trigger: Trigger;
 	/** random bytes (multipart boundaries) */
 	random: (length: number) => Uint8Array;
@@ -98,6 +103,18 @@ export function supportedMos(tree: Tree, access: AccessControl, ddf?: (moid: str
 	return out;
 }
 
+const UNKNOWN_BEARER: Bearer = Object.freeze({ cbt: 0, roaming: 2 });
+
+/** Redirects that keep the method (RFC 9110 15.4: 307/308 must, 301/302 may), and 303. */
+const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308]);
+
+/** A Location as an absolute http(s) URL: absolute already, or a path on the answering origin. */
+function absoluteLocation(location: string, base: string): string | undefined {
+	if (/^https?:\/\/[^\s/?#]+([/?#]\S*)?$/i.test(location)) return location;
+	if (/^\/(?!\/)\S*$/.test(location)) return originOf(base) + location;
+	return undefined;
+}
+
 const originOf = (url: string): string => (/^https?:\/\/[^/?#]+/i.exec(url)?.[0] ?? url).toLowerCase();
 
 /** The commands' HTTP (HGET, HPUT, HPOST). A request to the DM server's own origin shares the
@@ -131,6 +148,11 @@ class CommandHttp implements HttpClient {
 export class DmSession {
 	private readonly access: AccessControl;
 	private url = "";
+	/** the URL the session started at; it is the account's own SrvURI (`home`) unless a report
+	    session was sent elsewhere: each carries the alerts queued for it */
+	private endpoint = { url: "", home: true };
+	/** a redirect was followed in this session: the next one aborts it */
+	private redirected = false;
 	private devId = "";
 	private omadmAccept: string | undefined;
 	/** alerts carried by the package in flight, removed when its answer arrives whole */
@@ -147,7 +169,7 @@ export class DmSession {
 	async run(): Promise<SessionOutcome> {
 		try {
 			this.prepare();
-			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out), { statuses: 0, alerts: 1 + this.o.alerts.waiting().length, getParts: 0 });
+			let res = await this.post(1, PackageMime.initiation, (out) => this.package1(out), { statuses: 0, alerts: 1 + this.waitingAlerts().length, getParts: 0 });
 			for (;;) {
 				const step = await this.package2(res);
 				if (step.end) {
@@ -169,14 +191,21 @@ export class DmSession {
 
 	private log(e: SessionEvent): void { this.o.log?.(e); }
 
+	/** The alerts this session carries: its server's, for the URL it started at (interpretation 21). */
+	private waitingAlerts(): string[] {
+		return this.o.alerts.waiting(this.o.srvId, this.endpoint.url, this.endpoint.home);
+	}
+
 	private prepare(): void {
 		const { tree } = this.o;
 		const miid = account(tree, this.o.srvId);
 		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
-		const url = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
-		if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url)) throw new Abort(`the account ${this.o.srvId} has no usable SrvURI`);
+		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
+		const url = this.o.url ?? srvUri;
+		if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
 		if (!this.o.development && !/^https:/i.test(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
 		this.url = url;
+		this.endpoint = { url, home: url === srvUri };
 		const devInfo = tree.instances(MOIDS.devInfo)[0];
 		this.devId = (devInfo !== undefined ? tree.text({ moid: MOIDS.devInfo, miid: devInfo, path: ["DevID"] }) : undefined) ?? this.o.device.devId();
 		this.clearSpool();
@@ -184,10 +213,11 @@ export class DmSession {
 		this.updateSessionInfo();
 	}
 
-	/** SessionInfo (12.4) describes this session's bearer; written by the device, only when it changed. */
+	/** SessionInfo (12.4) describes this session's bearer; written by the device, only when it
+	    changed. It exists in every session (interpretation 17): a host that cannot tell its bearer
+	    says 0, "OTHERS/UNKNOWN", as 12.4 has it. */
 	private updateSessionInfo(): void {
-		const b = this.o.bearer;
-		if (!b) return;
+		const b = this.o.bearer ?? UNKNOWN_BEARER;
 		const { tree } = this.o;
 		const cs = tree.change(DEVICE_WRITES);
 		try {
@@ -206,10 +236,16 @@ export class DmSession {
 	}
 
 	private async post(pkg: 1 | 3, contentType: string, body: (out: BodyWriter) => Promise<void>, counts = { statuses: 0, alerts: 0, getParts: 0 }): Promise<HttpResponse> {
-		const res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
+		let res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
 		this.log({ event: "sent", package: pkg, url: this.url, ...counts });
 		this.packages++;
 		this.log({ event: "received", package: 2, status: res.status });
+		if (POST_REDIRECTS.includes(res.status)) {
+			await this.redirect(res);
+			res = await this.o.http.request({ method: "POST", url: this.url, headers: this.headers(contentType), body });
+			this.log({ event: "sent", package: pkg, url: this.url, ...counts });
+			this.log({ event: "received", package: 2, status: res.status });
+		}
 		if (res.status !== 200) {
 			await discardBody(res).catch(() => undefined);
 			throw new Abort(`the server answered HTTP ${res.status}: session aborted (5.6)`, res.status);
@@ -224,13 +260,33 @@ export class DmSession {
 		return res;
 	}
 
+	/** A DM server that moves its endpoint answers a package with a redirect. 5.6 names only 4xx,
+	    5xx and expiry as the end of a session, so the client follows it: once per session (a second
+	    one could be a loop, and aborts), the package sent again to the Location, which the rest of
+	    the session uses (the account's SrvURI is not changed: the move holds for this session). The
+	    account's credentials go only to their own origin (the transport's rule), so a move to another
+	    origin is taken only where that origin proves itself to the device by other means. 303 "See
+	    Other" asks for a GET, which carries no package: the session aborts. */
+	private async redirect(res: HttpResponse): Promise<void> {
+		const location = res.header("Location");
+		await discardBody(res).catch(() => undefined);
+		if (res.status === 303) throw new Abort("the server answered 303 See Other: a package cannot be sent as a GET; session aborted", res.status);
+		if (this.redirected) throw new Abort(`the server redirected the session a second time (HTTP ${res.status}): session aborted`, res.status);
+		const next = location === undefined ? undefined : absoluteLocation(location.trim(), this.url);
+		if (next === undefined) throw new Abort(`the server's ${res.status} redirect has no usable Location: session aborted`, res.status);
+		if (!this.o.development && !/^https:/i.test(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
+		this.redirected = true;
+		this.url = next;
+		this.log({ event: "redirected", status: res.status, url: next });
+	}
+
 	// ---- Package#1 ----
 
 	private async package1(out: BodyWriter): Promise<void> {
 		const t = this.o.trigger;
 		const first: GenericAlert = t.kind === "server" ? serverInitiatedAlert(t.notificationId)
 			: { AlertType: t.kind === "bootstrap" ? AlertTypes.BootstrapComplete : AlertTypes.ClientInitiatedMgmt };
-		this.carried = this.o.alerts.waiting();
+		this.carried = this.waitingAlerts();
 		const mos = t.kind === "server" && t.requestMos ? supportedMos(this.o.tree, this.access, this.o.ddf) : undefined;
 		const sink = new BodySink(out);
 		const alerts = this.o.alerts;
@@ -343,7 +399,7 @@ export class DmSession {
 	// ---- Package#3 ----
 
 	private async package3(results: CommandResult[], gets: GetData[]): Promise<HttpResponse> {
-		const carried = this.o.alerts.waiting();
+		const carried = this.waitingAlerts();
 		this.carried = carried;
 		const counts = { statuses: results.length, alerts: carried.length, getParts: gets.length };
 		const writeStatus = (w: JsonWriter): void => {

@@ -5,3 +5,4 @@ export { decodeBase64, decodeLeaf, encodeBase64, encodeLeaf, leafText, validText
 export { ChangeSet, DEVICE_WRITES, NAME_MAX, NV_VALUE_MAX, Tree, type MoRegistration, type WriteGuard, type WriteOp } from "./tree.js";
 export { AccessControl, DEVICE, Right, type Principal } from "./access.js";
 export { notModified } from "./cache.js";
+export { grantBootstrapRights, grantDeviceInstance } from "./default-rights.js";

@@ -30,7 +30,8 @@ export interface SchemaNode {
 	readonly max: number;
 	/** Scope Permanent: servers cannot create, delete or rename it (6.3.1.2) */
 	readonly permanent: boolean;
-	/** CaseSense: names below compare case-insensitively when false */
+	/** CaseSense (6.4): this node's name and its descendants' names compare case-insensitively when
+	    false. A node without its own CaseSense inherits its parent's; the MO root defaults to CS. */
 	readonly caseSense: boolean;
 	/** DFType MIME of a leaf */
 	readonly mime?: string;
@@ -66,7 +67,7 @@ const OCCURRENCE_RANGE: Readonly<Record<Occurrence, readonly [number, number]>> 
 	One: [1, 1], ZeroOrOne: [0, 1], ZeroOrMore: [0, 0], OneOrMore: [1, 0], ZeroOrN: [0, -1], OneOrN: [1, -1],
 });
 
-function build(s: SchemaNodeSource, where: string): SchemaNode {
+function build(s: SchemaNodeSource, where: string, inheritedCase: boolean): SchemaNode {
 	const path = `${where}/${s.name}`;
 	if (!FORMATS.includes(s.format)) throw new TypeError(`${path}: unknown format ${s.format}`);
 	if (s.format !== "node" && s.children && s.children.length) throw new TypeError(`${path}: a leaf cannot have children`);
@@ -77,18 +78,21 @@ function build(s: SchemaNodeSource, where: string): SchemaNode {
 		if (s.n === undefined || !Number.isInteger(s.n) || s.n < 1) throw new TypeError(`${path}: ${occurrence} needs N ≥ 1`);
 		max = s.n;
 	}
+	const caseSense = s.caseSense ?? inheritedCase;
 	const names = new Set<string>();
 	let unnamedChildren = 0;
 	const children = (s.children ?? []).map((c) => {
+		const child = build(c, path, caseSense);
+		const key = child.caseSense ? c.name : c.name.toLowerCase();
 		if (c.unnamed) unnamedChildren++;
-		else if (names.has(c.name)) throw new TypeError(`${path}: two children named ${c.name}`);
-		names.add(c.name);
-		return build(c, path);
+		else if (names.has(key)) throw new TypeError(`${path}: two children named ${c.name}`);
+		names.add(key);
+		return child;
 	});
 	if (unnamedChildren > 1) throw new TypeError(`${path}: more than one unnamed child`);
 	const node: SchemaNode = {
 		name: s.name, unnamed: s.unnamed ?? false, format: s.format, access: s.access, occurrence, min, max,
-		permanent: s.permanent ?? false, caseSense: s.caseSense ?? true,
+		permanent: s.permanent ?? false, caseSense,
 		...(s.mime !== undefined ? { mime: s.mime } : {}),
 		...(s.defaultValue !== undefined ? { defaultValue: s.defaultValue } : {}),
 		children,
@@ -108,15 +112,16 @@ function deepFreeze<T>(o: T): T {
 export function defineSchema(moid: string, root: SchemaNodeSource): MoSchema {
 	if (!moid) throw new TypeError("a schema needs its MOID");
 	if (root.format !== "node") throw new TypeError(`${moid}: the root of an MO is an interior node`);
-	return deepFreeze({ moid, root: build(root, moid) });
+	return deepFreeze({ moid, root: build(root, moid, true) });
 }
 
-/** The child definition a run-time name falls under: a named one first, else the unnamed one. */
+/** The child definition a run-time name falls under: a named one first (compared as that child's
+    CaseSense says), else the unnamed one. */
 export function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
 	let unnamed: SchemaNode | undefined;
 	for (const c of parent.children) {
 		if (c.unnamed) unnamed = c;
-		else if (parent.caseSense ? c.name === name : c.name.toLowerCase() === name.toLowerCase()) return c;
+		else if (c.caseSense ? c.name === name : c.name.toLowerCase() === name.toLowerCase()) return c;
 	}
 	return unnamed;
 }

@@ -169,9 +169,10 @@ export class Tree implements UriTarget {
 		if (!parent || isLeaf(parent)) return undefined;
 		const def = childSchema(parent, name);
 		if (!def || (!hidden && isHidden(def))) return undefined;
-		if (def.unnamed || parent.caseSense) return this.has({ moid, miid, path: [...path, name] }) ? name : undefined;
+		if (def.caseSense) return this.has({ moid, miid, path: [...path, name] }) ? name : undefined;
+		// CaseSense CIS, the node's own or inherited (6.4): the stored spelling of the same name
 		const lower = name.toLowerCase();
-		return this.childNames({ moid, miid, path: [...path] })?.find((n) => n.toLowerCase() === lower);
+		return this.childNames({ moid, miid, path: [...path] })?.find((n) => n.toLowerCase() === lower && childSchema(parent, n) === def);
 	}
 
 	/** Visits the exposed nodes of a sub-tree depth first (parents before children), at most

@@ -1,8 +1,11 @@
 // ServerURI (6.2): replaces [DevID], [MCC], [MNC], [CMCC], [CMNC], [SPName] with the device's values
 // (percent-encoded, so the result stays one URI), then checks the result is an absolute http(s) URI.
-// A name outside the table, an unbalanced bracket or a missing value is 419 ServerURI Error
-// (Appendix C: "the ServerURI provided causes errors"). Without a mobile network the operator
-// values are "-1", as 6.2 requires; the provider returns undefined for those.
+// 6.2: "All non-supported values MUST be replaced with the integer value '-1'": a parameter name
+// outside the table, and one the device has no value for (the operator values off a mobile network,
+// an empty DevID), become -1. Brackets that enclose the host as an RFC 3986 IP-literal
+// (https://[2001:db8::1]:443/) are the URI's own syntax, not a parameter, and stay. An unbalanced
+// bracket, or a result that is no absolute http(s) URI, is 419 ServerURI Error (Appendix C: "the
+// ServerURI provided causes errors").
 import { DmError } from "../error.js";
 
 export interface DeviceInfoProvider {
@@ -22,8 +25,23 @@ function encodeValue(value: string): string {
 	return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/gi, "@");
 }
 
+/** RFC 3986 IP-literal contents: an IPv6 address (hex groups, "::", an IPv4 tail, a "%25" zone) or
+    IPvFuture ("v" hex "." ...). Checked loosely here: the transport's URL parser is strict. */
+const IP_LITERAL = /^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[\w.~-]+)?|[vV][0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+)$/;
+
+/** Where the host of an absolute URI starts: after "scheme://" and any "userinfo@". */
+function hostStart(template: string): number {
+	const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(template);
+	if (!scheme) return -1;
+	const authorityEnd = template.slice(scheme[0].length).search(/[/?#]/);
+	const authority = template.slice(scheme[0].length, authorityEnd < 0 ? undefined : scheme[0].length + authorityEnd);
+	const at = authority.lastIndexOf("@");
+	return scheme[0].length + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);
+}
+
 export function substituteServerUri(template: string, device: DeviceInfoProvider): string {
 	if (template.length > SERVER_URI_MAX_LENGTH) throw new DmError(419, `ServerURI longer than ${SERVER_URI_MAX_LENGTH} characters`);
+	const host = hostStart(template);
 	let out = "";
 	for (let i = 0; i < template.length;) {
 		const c = template.charAt(i);
@@ -32,6 +50,11 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 		const close = template.indexOf("]", i + 1);
 		if (close < 0) throw new DmError(419, `ServerURI: an unclosed "[" at ${i}`);
 		const name = template.slice(i + 1, close);
+		if (i === host && IP_LITERAL.test(name)) {
+			out += template.slice(i, close + 1);
+			i = close + 1;
+			continue;
+		}
 		let value: string | undefined;
 		switch (name) {
 		case "DevID": value = device.devId(); break;
@@ -40,10 +63,9 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 		case "CMCC": value = device.cmcc() ?? "-1"; break;
 		case "CMNC": value = device.cmnc() ?? "-1"; break;
 		case "SPName": value = device.spName() ?? "-1"; break;
-		default: throw new DmError(419, `ServerURI: unknown parameter [${name.slice(0, 20)}]`);
+		default: value = undefined;	// not supported: -1 (6.2)
 		}
-		if (!value) throw new DmError(419, `ServerURI: the device has no value for [${name}]`);
-		out += encodeValue(value);
+		out += value ? encodeValue(value) : "-1";
 		i = close + 1;
 	}
 	if (!/^https?:\/\/[^\s/?#]+([/?#][^\s]*)?$/i.test(out)) throw new DmError(419, "ServerURI is not an absolute http(s) URI");

@@ -1,7 +1,7 @@
 // DELETE, EXEC, SHOW, CONT, END, DEFAULT, SUB and UNSUB (5.3.4 – 5.3.12): each one's success and
 // error statuses of Appendix C, atomic on flash (a refused command leaves the store as it was),
 // DEFAULT and SUB surviving a remount.
-import { defaultFor, listSubscriptions, runCommand, type ExecReport } from "../../../modules/dm/commands/index.js";
+import { EXEC_RESULT_FALLBACK, defaultFor, listSubscriptions, runCommand, type CommandHooks, type ExecReport } from "../../../modules/dm/commands/index.js";
 import type { DmCommand } from "../../../modules/dm/codec/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { Store } from "../../../modules/dm/store/index.js";
@@ -38,16 +38,29 @@ describe("EXEC", () => {
 		assert.equal((await run(failing.ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` })).status, 507);
 	});
 
-	it("answers 202 with a ServerURI and reports the final status later as a Generic Alert (5.4.1)", async () => {
+	it("answers 202 with a ServerURI and reports the final status later as a Generic Alert for that server at that URI (5.3.5, 5.4.1, interpretation 18)", async () => {
 		let finish: (r: ExecReport) => void = () => undefined;
-		const { ctx, reports } = setup(undefined, { exec: () => new Promise<ExecReport>((resolve) => { finish = resolve; }) });
-		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run`, serverUri: "https://dms.example.com/report" })).status, 202);
+		const { ctx, reports, reportedTo } = setup(undefined, { exec: () => new Promise<ExecReport>((resolve) => { finish = resolve; }), execAlertType: "x-acme:exec-result" });
+		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run`, serverUri: "https://dms.example.com/report/[DevID]" })).status, 202);
 		assert.equal(reports.length, 0);
 		finish({ status: 200 });
 		await Promise.resolve(); await Promise.resolve();
-		assert.equal(reports.length, 1);
-		assert.equal(reports[0]!.SourceURI, `${TEST_MOID}/inst/Run`);
-		assert.deepEqual(reports[0]!.Data, { sc: 200, ServerURI: "https://dms.example.com/report" });
+		assert.deepEqual(reports, [{ AlertType: "x-acme:exec-result", SourceURI: `${TEST_MOID}/inst/Run`, DataType: "application/json", Data: { sc: 200 } }]);
+		assert.deepEqual(reportedTo, [{ srvId: "dms1", url: "https://dms.example.com/report/IMEI:493005100592800" }], "the EXEC's server, at its ServerURI (substituted, 6.2)");
+	});
+
+	it("an MO's own report keeps its AlertType; without one from the MO or the device maker, an x- type, never a urn:oma one", async () => {
+		const cases: [CommandHooks, string][] = [
+			[{ exec: () => ({ status: 500, alert: { AlertType: "org.openmobilealliance.dm.firmwareupdate.update", DataType: "application/json", Data: { result: 410 } } }) }, "org.openmobilealliance.dm.firmwareupdate.update"],
+			[{ exec: () => ({ status: 500 }) }, EXEC_RESULT_FALLBACK],
+		];
+		for (const [hooks, type] of cases) {
+			const { ctx, reports } = setup(undefined, hooks);
+			assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run`, serverUri: "https://dms.example.com/r" })).status, 202);
+			await Promise.resolve(); await Promise.resolve();
+			assert.equal(reports[0]!.AlertType, type);
+			assert.ok(!reports[0]!.AlertType.startsWith("urn:oma:"));
+		}
 	});
 
 	it("405 on a node without Exec, 501 without a hook, 404 absent", async () => {
@@ -84,7 +97,7 @@ describe("DEFAULT", () => {
 		assert.equal(defaultFor(Store.mount(flash), TEST_MOID), "https://prov.example.com/[MCC]/b", "survives a remount");
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/", moid: "urn:oma:mo:oma-mms:1.3" })).status, 404);
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/", moid: MOIDS.dacmo })).status, 403);
-		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/[Nope]", moid: TEST_MOID })).status, 400);
+		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/[DevID", moid: TEST_MOID })).status, 400);
 	});
 });
 

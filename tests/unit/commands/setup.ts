@@ -38,11 +38,13 @@ export function setup(script: (req: Sent, n: number) => Reply | "drop" = () => (
 	cs.commit();
 	const http = new ScriptedHttp(script);
 	const reports: GenericAlert[] = [];
+	/** whom each report is for, in the same order */
+	const reportedTo: { srvId: string; url?: string }[] = [];
 	const ctx: CommandContext & { omadmAccept?: string | undefined } = {
 		tree: f.tree, store: f.store, access: new AccessControl(f.tree, { kind: "server", srvId }), srvId, http, device: DEVICE,
-		report: (a) => reports.push(a), hooks,
+		report: (a, to) => { reports.push(a); reportedTo.push(to); }, hooks,
 	};
-	return { ...f, ctx, http, reports, at };
+	return { ...f, ctx, http, reports, reportedTo, at };
 }
 
 /** A selection as the dmmo+json the client would send, parsed back. */

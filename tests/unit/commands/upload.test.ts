@@ -64,7 +64,7 @@ describe("HPUT and HPOST", () => {
 		assert.equal((await runCommand(ctx, cmd("HPUT", "https://dr.example.com/x", `${TEST_MOID}/inst/Nope`, `${TEST_MOID}/inst/Secret`))).status, 404);
 		const cv = tree.cacheValidator(TEST_MOID, "inst")!;
 		assert.equal((await runCommand(ctx, cmd("HPUT", "https://dr.example.com/x", `${TEST_MOID}/inst/Val?cv=${cv}`))).status, 304);
-		assert.equal((await runCommand(ctx, cmd("HPUT", "https://dr.example.com/[X]", `${TEST_MOID}/inst/Val`))).status, 419);
+		assert.equal((await runCommand(ctx, cmd("HPUT", "https://dr.example.com/X]", `${TEST_MOID}/inst/Val`))).status, 419);
 		assert.equal(http.sent.length, 0);
 		const other = setup(undefined, {}, "dms3");
 		assert.equal((await runCommand(other.ctx, cmd("HPOST", "https://dr.example.com/x", `${MOIDS.devInfo}//`, `${TEST_MOID}/inst/Val`))).status, 403);

@@ -87,7 +87,7 @@ describe("DmClient", () => {
 		let up = false;
 		const first = client(flash, () => (up ? cmds(["END"]) : { status: 500 }), clock);
 		first.c.applyBootstrap([encodeUtf8(FACTORY)]);
-		first.c.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "critical" });
+		first.c.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "critical" }, "dms1");
 		assert.equal((await first.c.session("dms1")).ok, false);
 		const refused = await first.c.session("dms1");
 		assert.ok(!refused.ok && /backing off/.test(refused.reason));
@@ -133,6 +133,49 @@ describe("DmClient", () => {
 		assert.equal(c.tree.text(val), "set on the device");
 		assert.deepEqual(http.sent.map((s) => s.method), ["POST", "PUT"]);
 		assert.equal(await c.update((cs) => cs.put(val, "set on the device")), 0, "an unchanged value is not reported again");
+	});
+
+	it("SUB reports at the granularity subscribed: a sibling's change by the server's HGET says nothing, the leaf's change is reported once (5.3.11)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const repo = (body: string): Reply => ({ status: 200, headers: { "Content-Type": "text/plain" }, body });
+		const sessions = [
+			[["SUB", "https://dr.example.com/sub", `${TEST_MOID}/t1/Val`], ["END"]],
+			[["HGET", "https://repo.example.com/num", `${TEST_MOID}/t1/Num`], ["END"]],
+			[["HGET", "https://repo.example.com/val", `${TEST_MOID}/t1/Val`], ["END"]],
+			[["END"]],
+		];
+		let session = -1;
+		const { c, http } = client(flash, (req) => {
+			if (req.method === "PUT") return { status: 204 };
+			if (req.method === "GET") return repo(req.url.endsWith("/num") ? "7" : "new value");
+			return cmds(...sessions[++session]!);
+		});
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		for (let i = 0; i < sessions.length; i++) assert.ok((await c.session("dms1")).ok);
+		const puts = http.sent.filter((r) => r.method === "PUT");
+		assert.equal(puts.length, 1, puts.map((p) => p.text).join(" | "));
+		assert.deepEqual(JSON.parse(puts[0]!.text), [{ ClientURI: `${TEST_MOID}/t1/Val`, MOData: { Val: "new value" } }]);
+		assert.equal(puts[0]!.url, "https://dr.example.com/sub");
+	});
+
+	it("a wildcard SUB covers instances created after it, and a sub-tree gone is reported as an empty document", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http } = client(flash, (req, n) => req.method === "PUT" ? { status: 200 }
+			: n === 0 ? cmds(["SUB", "https://dr.example.com/any", `${TEST_MOID}/*/Val`], ["END"]) : cmds(["DELETE", `${TEST_MOID}/t1/`], ["DELETE", `${TEST_MOID}/t2/`], ["END"]));
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		assert.ok((await c.session("dms1")).ok);
+		assert.equal(await c.update((cs) => {
+			cs.createInstance(TEST_MOID, "t2");
+			cs.put({ moid: TEST_MOID, miid: "t2", path: ["Val"] }, "second");
+			cs.put({ moid: MOIDS.dacmo, miid: TEST_MOID, path: ["t2", "all", "Permissions", "1", "MAID"] }, "serverid:dms1");
+			cs.put({ moid: MOIDS.dacmo, miid: TEST_MOID, path: ["t2", "all", "Permissions", "1", "AR"] }, 15);
+		}), 1);
+		const puts = (): Sent[] => http.sent.filter((r) => r.method === "PUT");
+		assert.deepEqual((JSON.parse(puts()[0]!.text) as { ClientURI: string }[]).map((i) => i.ClientURI), [`${TEST_MOID}/t1/Val`, `${TEST_MOID}/t2/Val`], "t2 was made after the SUB");
+		assert.equal(await c.update(() => undefined), 0, "nothing changed since");
+		assert.ok((await c.session("dms1")).ok);
+		assert.equal(puts().length, 2);
+		assert.deepEqual(JSON.parse(puts()[1]!.text), [], "both instances deleted: the sub-tree is empty now");
 	});
 
 	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI", async () => {

@@ -45,6 +45,43 @@ function parts(s: Sent): Part[] {
 	});
 }
 
+describe("DM session: a DM server that redirects", () => {
+	const moved = (status: number, location: string): Reply => ({ status, headers: { Location: location }, body: "moved" });
+
+	it("follows a 307/308/301/302 once: the package goes again to the Location, and the rest of the session follows it", async () => {
+		for (const status of [307, 308, 301, 302]) {
+			const s = session((_r, n) => n === 0 ? moved(status, "https://dms1.example.com/dm2?x=1") : n === 1 ? cmds(["GET", "urn:oma:mo:oma-dm-devinfo:1.2//DevID"]) : cmds(["END"]));
+			const outcome = await s.run();
+			assert.ok(outcome.ok, `${status}: ${JSON.stringify(outcome)}`);
+			assert.deepEqual(s.http.sent.map((r) => r.url), ["https://dms1.example.com/dm", "https://dms1.example.com/dm2?x=1", "https://dms1.example.com/dm2?x=1"]);
+			assert.equal(s.http.sent[1]!.text, s.http.sent[0]!.text, "the same Package#1, whole, again");
+			assert.deepEqual(s.events.filter((e) => e.event === "redirected"), [{ event: "redirected", status, url: "https://dms1.example.com/dm2?x=1" }]);
+		}
+	});
+
+	it("resolves a path-only Location against the server's origin", async () => {
+		const s = session((_r, n) => n === 0 ? moved(307, "/v2/dm") : cmds(["END"]));
+		assert.ok((await s.run()).ok);
+		assert.equal(s.http.sent[1]!.url, "https://dms1.example.com/v2/dm");
+	});
+
+	it("aborts on a second redirect, a 303, a missing or relative Location, and a move to plain http", async () => {
+		const cases: [string, (req: Sent, n: number) => Reply][] = [
+			["second", (_r, n) => moved(307, `https://dms1.example.com/hop${n}`)],
+			["303", () => moved(303, "https://dms1.example.com/other")],
+			["no Location", () => ({ status: 307, body: "" })],
+			["relative", () => moved(307, "dm2")],
+			["plain http", () => moved(308, "http://dms1.example.com/dm")],
+		];
+		for (const [what, script] of cases) {
+			const s = session(script);
+			const outcome = await s.run();
+			assert.equal(outcome.ok, false, what);
+			assert.ok(s.http.sent.length <= 2, `${what}: ${s.http.sent.length} requests`);
+		}
+	});
+});
+
 describe("DM session (5.2)", () => {
 	it("Package#1 carries the headers of 5.2.2 and ClientInitiatedMgmt; GET data travels in multipart (Appendix F, interpretation 6)", async () => {
 		const s = session((_r, n) => (n === 0 ? cmds(["GET", "urn:oma:mo:oma-dm-devinfo:1.2//DevID"], ["GET", `${TEST_MOID}/inst/Nope`], ["GET", "urn:oma:mo:oma-dm-devinfo:1.0//Man"]) : cmds(["END"])));
@@ -81,7 +118,7 @@ describe("DM session (5.2)", () => {
 
 	it("an answered package acknowledges its alerts; a failed one keeps them, and nothing is retried (5.6)", async () => {
 		const failing = session(() => ({ status: 503 }));
-		failing.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" });
+		failing.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" }, { srvId: "dms1" });
 		const outcome = await failing.run();
 		assert.deepEqual(outcome, { ok: false, reason: "the server answered HTTP 503: session aborted (5.6)", httpStatus: 503 });
 		assert.equal(failing.http.sent.length, 1, "no retry");
@@ -89,13 +126,13 @@ describe("DM session (5.2)", () => {
 		assert.equal((JSON.parse(failing.http.sent[0]!.text) as { Alert: unknown[] }).Alert.length, 2);
 
 		const ok = session((_r, n) => (n === 0 ? cmds(["GET", `${TEST_MOID}/inst/Val`]) : cmds(["END"])));
-		ok.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+		ok.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" }, { srvId: "dms1" });
 		assert.ok((await ok.run()).ok);
 		assert.equal(ok.alerts.pending().length, 0);
 
 		for (const broken of ["drop", { status: 200, headers: P2, body: "{\"CMD\":[[\"GET\"" }, { status: 200, headers: { "Content-Type": "text/html" }, body: "<html>" }, { status: 200, headers: P2, body: "[1]" }] as (Reply | "drop")[]) {
 			const s = session(() => broken);
-			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" }, { srvId: "dms1" });
 			const r = await s.run();
 			assert.equal(r.ok, false, JSON.stringify(broken));
 			assert.equal(s.http.sent.length, 1);
@@ -130,21 +167,37 @@ describe("DM session (5.2)", () => {
 		assert.deepEqual(s.store.keys("g"), [], "the spool is cleared");
 	});
 
-	it("HGET runs once the Package#2 is read whole; an EXEC's asynchronous report goes out in the next Package#3", async () => {
+	it("HGET runs once the Package#2 is read whole; an EXEC's asynchronous report to the DM server's own URI goes out in the next Package#3", async () => {
 		let finish: (r: ExecReport) => void = () => undefined;
 		const hooks: CommandHooks = { exec: () => new Promise<ExecReport>((resolve) => { finish = resolve; }) };
 		const s = session((r, n) => {
 			if (r.method === "GET") { finish({ status: 200 }); return { status: 200, headers: { "Content-Type": "text/plain" }, body: "fresh" }; }
-			return n === 0 ? cmds(["EXEC", `${TEST_MOID}/inst/Run`, "https://dms1.example.com/report"], ["HGET", "https://repo.example.com/v", `${TEST_MOID}/inst/Val`]) : n === 2 ? cmds(["GET", `${TEST_MOID}/inst/Nope`]) : cmds(["END"]);
+			return n === 0 ? cmds(["EXEC", `${TEST_MOID}/inst/Run`, "https://dms1.example.com/dm"], ["HGET", "https://repo.example.com/v", `${TEST_MOID}/inst/Val`]) : n === 2 ? cmds(["GET", `${TEST_MOID}/inst/Nope`]) : cmds(["END"]);
 		}, { kind: "client" }, hooks);
 		assert.ok((await s.run()).ok);
 		assert.deepEqual(s.http.sent.map((x) => x.method), ["POST", "GET", "POST", "POST"]);
 		const p3 = JSON.parse(s.http.sent[2]!.text) as { Status: unknown[]; Alert: { SourceURI: string; Data: unknown }[] };
 		assert.deepEqual(p3.Status, [{ sc: 202 }, { sc: 200 }]);
 		assert.equal(p3.Alert[0]!.SourceURI, `${TEST_MOID}/inst/Run`);
-		assert.deepEqual(p3.Alert[0]!.Data, { sc: 200, ServerURI: "https://dms1.example.com/report" });
+		assert.deepEqual(p3.Alert[0]!.Data, { sc: 200 });
 		assert.equal(s.tree.text(s.at("Val")), "fresh");
 		assert.equal(s.alerts.pending().length, 0, "acknowledged by the Package#2 that answered it");
+	});
+
+	it("an EXEC report for another ServerURI waits for a session with that URI, which carries it in its Package#1 (5.3.5, interpretation 18)", async () => {
+		const hooks: CommandHooks = { exec: () => ({ status: 200 }), execAlertType: "x-acme:exec-result" };
+		const s = session((_r, n) => n === 0 ? cmds(["EXEC", `${TEST_MOID}/inst/Run`, "https://reports.example.com/in"]) : cmds(["END"]), { kind: "client" }, hooks);
+		assert.ok((await s.run()).ok);
+		await Promise.resolve();
+		assert.deepEqual(s.alerts.destinations(), [{ srvId: "dms1", url: "https://reports.example.com/in" }]);
+		assert.equal((JSON.parse(s.http.sent[1]!.text) as { Alert?: unknown[] }).Alert, undefined, "not in the DM server's own session");
+		const report = session(() => cmds(["END"]), { kind: "client" }, {}, { url: "https://reports.example.com/in", store: s.store, tree: s.tree, alerts: s.alerts } as Partial<SessionOptions>);
+		assert.ok((await report.run()).ok);
+		assert.equal(report.http.sent[0]!.url, "https://reports.example.com/in");
+		const p1 = JSON.parse(report.http.sent[0]!.text) as { Alert: { AlertType: string; SourceURI?: string; Data?: unknown }[] };
+		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:ClientInitiatedMgmt", "x-acme:exec-result"]);
+		assert.deepEqual(p1.Alert[1]!.Data, { sc: 200 });
+		assert.equal(s.alerts.pending().length, 0, "acknowledged once that session's Package#2 arrived");
 	});
 
 	it("the commands after an HGET wait on flash, not in RAM, while the HGET uses the connection", async () => {
@@ -163,12 +216,18 @@ describe("DM session (5.2)", () => {
 		assert.match(p3[1]!.body, /fresh/, "the GET after them saw the HGET's value");
 	});
 
-	it("keeps SessionInfo current and refuses a plain http SrvURI outside development (interpretation 12)", async () => {
+	it("keeps SessionInfo current (CBT 0 when the host cannot tell) and refuses a plain http SrvURI outside development (interpretation 12)", async () => {
 		const s = session(() => cmds(["GET", "urn:oma:mo:oma-sessioninfomo:1.0//"]), { kind: "client" }, {}, { bearer: { cbt: 1, roaming: 1 }, maxPackages: 1 });
 		const r = await s.run();
 		assert.equal(r.ok, false, "a server that never ends is cut off");
 		assert.equal(s.tree.text({ moid: MOIDS.sessionInfo, miid: "session", path: ["CBT"] }), "1");
 		assert.equal(s.tree.text({ moid: MOIDS.sessionInfo, miid: "session", path: ["ROAMING"] }), "1");
+		const unknown = session(() => cmds(["END"]));
+		const before = unknown.tree.change();
+		before.put({ moid: MOIDS.sessionInfo, miid: "session", path: ["CBT"] }, 3);
+		before.commit();
+		assert.ok((await unknown.run()).ok);
+		assert.equal(unknown.tree.text({ moid: MOIDS.sessionInfo, miid: "session", path: ["CBT"] }), "0", "a host that gives no bearer: OTHERS/UNKNOWN (12.4), not the last session's");
 		const p = session(() => cmds(["END"]));
 		const cs = p.tree.change();
 		cs.put({ moid: MOIDS.dmAcc, miid: "dms1", path: ["SrvURI"] }, "http://dms1.example.com/dm");
@@ -186,7 +245,7 @@ describe("DM session (5.2)", () => {
 		];
 		for (let drop = 0; drop < script.length; drop++) {
 			const s = session((_r, n) => (n === drop ? "drop" : script[n]!));
-			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" });
+			s.alerts.raise({ AlertType: "urn:oma:at:test:1.0:Event" }, { srvId: "dms1" });
 			const outcome = await s.run();
 			if (drop === 1) {
 				// the repository's GET failing is HGET's 419, not the session's end

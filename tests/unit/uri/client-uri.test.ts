@@ -149,8 +149,23 @@ describe("ServerURI (6.2)", () => {
 		assert.equal(substituteServerUri("https://s/[DevID]/[MCC]/[MNC]/[CMCC]/[CMNC]/[SPName]", offNetwork), "https://s/dev%201/-1/-1/-1/-1/-1");
 	});
 
-	it("refuses unknown parameters, unbalanced brackets and non-http URIs with 419", () => {
-		for (const bad of ["https://s/[IMSI]", "https://s/[DevID", "https://s/DevID]", "ftp://s/x", "s/x", "https:///x", "https://s/" + "a".repeat(2100)]) {
+	it("replaces an unsupported parameter and a value the device lacks with -1, as 6.2 requires", () => {
+		assert.equal(substituteServerUri("https://s/[IMSI]/[DevID]?x=[]", onNetwork), "https://s/-1/IMEI:493005100592800?x=-1");
+		const noDevId: DeviceInfoProvider = { ...offNetwork, devId: () => "" };
+		assert.equal(substituteServerUri("https://s/[DevID]/[SPName]", noDevId), "https://s/-1/-1");
+		assert.equal(substituteServerUri("https://s/[::1]", onNetwork), "https://s/-1", "brackets outside the host are a parameter");
+	});
+
+	it("keeps an IPv6 or IPvFuture host literal: the URI's own brackets, not a parameter", () => {
+		assert.equal(substituteServerUri("https://[::1]:8443/dm/[DevID]", onNetwork), "https://[::1]:8443/dm/IMEI:493005100592800");
+		assert.equal(substituteServerUri("https://[2001:db8::a:192.0.2.1]/", offNetwork), "https://[2001:db8::a:192.0.2.1]/");
+		assert.equal(substituteServerUri("http://[fe80::1%25eth0]/x", offNetwork), "http://[fe80::1%25eth0]/x");
+		assert.equal(substituteServerUri("https://[v1.fe]/", offNetwork), "https://[v1.fe]/");
+		assert.equal(substituteServerUri("https://[MCC]/", offNetwork), "https://-1/", "a parameter in the host is still a parameter");
+	});
+
+	it("refuses unbalanced brackets and non-http URIs with 419", () => {
+		for (const bad of ["https://s/[DevID", "https://s/DevID]", "ftp://s/x", "s/x", "https:///x", "https://s/" + "a".repeat(2100)]) {
 			assert.equal(status(() => substituteServerUri(bad, onNetwork)), 419, bad);
 		}
 	});

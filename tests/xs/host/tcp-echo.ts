@@ -1,4 +1,4 @@
-// xsdm tcp-echo.js PORT SIZE: connects to a Node echo server on loopback, sends SIZE bytes of a
+// xsdm tcp-echo.js PORT SIZE [ADDRESS]: connects to a Node echo server on loopback, sends SIZE bytes of a
 // pattern as fast as the onWritable grants allow, checks the echo byte by byte, and prints
 // "echoed SIZE grants=G readable=R at150=N", N being how many bytes it had written 150 ms in. Before its first write it checks that one byte more
 // than granted is refused ("would block") and sends nothing. Exit 3 when onError comes first.
@@ -6,12 +6,13 @@ import TCP from "embedded:io/socket/tcp";
 import { argv, exit } from "embedded:sim/host";
 
 const [port, size] = argv().map(Number) as [number, number];
+const address = argv()[2] ?? "127.0.0.1";
 const pattern = (i: number): number => (i * 31 + (i >> 8)) & 0xff;
 let sent = 0, received = 0, grants = 0, readable = 0, at150 = -1;
 setTimeout(() => { at150 = sent; }, 150);
 
 new TCP({
-	address: "127.0.0.1",
+	address,
 	port,
 	nodelay: true,
 	onWritable(count) {

@@ -36,6 +36,9 @@ export interface ServerOptions {
 	repository?: Record<string, RepositoryEntry>;
 	/** the path of the DM endpoint (default /dm) */
 	dmPath?: string;
+	/** a DM endpoint that moved: a package POSTed to the path is answered with the status and
+	    Location (whose path becomes a DM endpoint too) */
+	moved?: Record<string, { status: number; location: string }>;
 	/** told of each thing as it happens (`npm start` prints a line for each); more through DmServer.observe() */
 	observe?(e: ServerEvent): void;
 	/** the Package#2 for a session past its script (the console's queued actions); none: END */
@@ -102,6 +105,7 @@ export class DmServer {
 
 	constructor(private readonly options: ServerOptions) {
 		this.dmPaths = new Set([options.dmPath ?? "/dm"]);
+		for (const m of Object.values(options.moved ?? {})) this.dmPaths.add(new URL(m.location, "https://dm-server").pathname);
 		const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
 		if (options.plain) this.server = createHttpServer(handler);
 		else {
@@ -194,6 +198,11 @@ export class DmServer {
 		this.wire.push(Buffer.concat([Buffer.from(head, "latin1"), body]));
 		this.keep(this.wire);
 		const path = (req.url ?? "/").split("?")[0]!;
+		const moved = this.options.moved?.[path];
+		if (moved) {
+			res.writeHead(moved.status, { Location: moved.location }).end();
+			return;
+		}
 		try {
 			if (this.dmPaths.has(path)) this.dm(req, body, res, port, tcp, path);
 			else this.repository(req, path, body, res);
