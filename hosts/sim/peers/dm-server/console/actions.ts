@@ -3,8 +3,8 @@
 // the client's own Package#2 reader (toCommand), a ServerURI as an http(s) URL on loopback (this
 // project's servers are all on loopback). A refusal carries the reason the page shows.
 import { DmError } from "../../../../../modules/dm/error.js";
-import { toCommand } from "../../../../../modules/dm/codec/package2.js";
-import { parseClientUri } from "../../../../../modules/dm/uri/client-uri.js";
+import { toCommand } from "../../../../../modules/dm/codec/index.js";
+import { parseClientUri } from "../../../../../modules/dm/uri/index.js";
 import type { Command } from "../packages.js";
 
 export const ACTION_KINDS = ["GET", "HGET", "DELETE", "EXEC", "SUB", "UNSUB"] as const;

@@ -2,7 +2,7 @@
 // Session objects and repository requests, the ones the tests read) as its events arrive: what the
 // page shows cannot disagree with what went over the wire. Everything kept per device is bounded
 // (sessions, alerts, reports, tree nodes, queued actions) and so is the number of devices.
-import { parseClientUri } from "../../../../../modules/dm/uri/client-uri.js";
+import { parseClientUri } from "../../../../../modules/dm/uri/index.js";
 import { SESSION_ALERTS, type Alert, type Command, type MoData } from "../packages.js";
 import type { DmServer, RepositoryRequest, ServerEvent, Session } from "../server.js";
 import { Refused, toDmCommand, type ActionPlaces, type ActionRequest } from "./actions.js";
