@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+import { mergeFigures } from "./figures.js";
+import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
 import { startFigures } from "./start.js";
@@ -27,48 +29,28 @@ async function cryptoFigures(): Promise<Record<string, number>> {
 	return JSON.parse(r.stdout.trim()) as Record<string, number>;
 }
 
+/** The parts `npm run bench -- PART` runs alone; each merges into the figures already written. */
+const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = Object.freeze({
+	"session-heap": sessionHeapLimitFigures,
+	"session-cpu": sessionCpuFigures,
+	// the peak heap of one I.1 session over the modules alone, with a short soak (the full run soaks 1000)
+	"session-peak": () => sessionFigures(20),
+	iso7816: async () => iso7816Figures(),
+	crypto: cryptoFigures,
+	pcsc: pcscFigures,
+	store: storeFigures,
+	tls: tlsFigures,
+	console: consoleUpdateFigures,
+	fleet: async () => ({ ...await consoleUpdateFigures(), ...await fleetBenchFigures(Number(process.argv[3] ?? 200)) }),
+});
+
 async function main(): Promise<void> {
-	// `npm run bench -- PART` runs one part (the parts are listed in README.md)
 	const only = process.argv[2];
-	if (only === "session-heap") {
-		Object.assign(figures, await sessionHeapLimitFigures());
-		report();
-		return;
-	}
-	if (only === "session-peak") {
-		// the peak heap of one I.1 session over the modules alone, with a short soak (the full run soaks 1000)
-		Object.assign(figures, await sessionFigures(20));
-		report();
-		return;
-	}
-	if (only === "session-cpu") {
-		Object.assign(figures, await sessionCpuFigures());
-		report();
-		return;
-	}
-	if (only === "iso7816") {
-		Object.assign(figures, iso7816Figures());
-		report();
-		return;
-	}
-	if (only === "crypto") {
-		Object.assign(figures, await cryptoFigures());
-		report();
-		return;
-	}
-	if (only === "pcsc") {
-		Object.assign(figures, await pcscFigures());
-		report();
-		return;
-	}
-	if (only === "store") {
-		Object.assign(figures, await storeFigures());
-		report();
-		return;
-	}
-	if (only === "tls") {
-		Object.assign(figures, await tlsFigures());
-		report();
+	if (only !== undefined) {
+		const part = PARTS[only];
+		if (!part) throw new Error(`no bench part ${only}: one of ${Object.keys(PARTS).join(", ")}`);
+		Object.assign(figures, await part());
+		report(true);
 		return;
 	}
 	Object.assign(figures, await sessionFigures(1000));
@@ -157,6 +139,7 @@ async function main(): Promise<void> {
 	}
 
 	Object.assign(figures, await tlsFigures());
+	Object.assign(figures, await PARTS["fleet"]!());
 	report();
 }
 
@@ -183,11 +166,12 @@ async function storeFigures(): Promise<Record<string, number>> {
 	return out;
 }
 
-function report(): void {
+function report(merge = false): void {
 	const rows = Object.entries(figures).map(([k, v]) => [k, Number.isInteger(v) ? String(v) : v.toFixed(2)] as const);
 	const width = Math.max(...rows.map(([k]) => k.length));
 	console.log(`${"figure".padEnd(width)}  value`);
 	for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(10)}`);
+	if (merge) { console.log(`\nmerged into ${mergeFigures(figures)}`); return; }
 	mkdirSync(join(root, "bench/out"), { recursive: true });
 	writeFileSync(join(root, "bench/out/figures.json"), JSON.stringify(figures, null, 2) + "\n");
 	console.log("\nwritten to bench/out/figures.json");

@@ -17,8 +17,8 @@ const OCCURRENCES: readonly Occurrence[] = ["One", "ZeroOrOne", "ZeroOrMore", "O
 
 export interface CompiledMo { constName: string; moid: string; source: SchemaNodeSource; text: string }
 
-/** `schemaModule`: how the generated file imports modules/dm/tree/schema.js (relative to where it is written). */
-export function compileDdf(xml: string, file: string, constName: string, schemaModule = "../../tree/schema.js"): CompiledMo {
+/** `schemaModule`: how the generated file imports modules/dm/tree/index.js (relative to where it is written). */
+export function compileDdf(xml: string, file: string, constName: string, schemaModule = "../../tree/index.js"): CompiledMo {
 	let doc: XmlElement;
 	try {
 		doc = parseXml(xml);

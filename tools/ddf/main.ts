@@ -13,7 +13,7 @@ export const DDF_DIRS = [
 	"modules/dm/mo",            // the standard MOs of section 12
 	"hosts/sim/dm-device",      // the simulated device's own demonstration MO
 ];
-const SCHEMA_MODULE = "modules/dm/tree/schema.js";
+const SCHEMA_MODULE = "modules/dm/tree/index.js";
 
 export interface Generated { file: string; text: string }
 

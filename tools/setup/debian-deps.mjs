@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 // openssl: the TLS-PSK tests run openssl s_server and make their RSA certificate with it.
 // python3-cryptography: the UICC simulator's SCP03 (hosts/sim/peers/uicc), a second AES/CMAC
 // implementation the tests check ours against.
-const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl", "python3-cryptography"];
+// chromium: the browser tests of dm-server's web console (driven by puppeteer-core, headless).
+const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl", "python3-cryptography", "chromium"];
 
 function installed(pkg) {
 	const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });

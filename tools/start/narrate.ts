@@ -58,6 +58,7 @@ export function narrate(e: ServerEvent, sessions: readonly Session[]): string[] 
 	}
 	case "sent": return [`${n(e.session)}: Package#2: ${e.commands.map(describeCommand).join(", ")}`];
 	case "violation": return [`${n(e.session)}: VIOLATION ${e.message}`];
+	case "cut": return [`${n(e.session)}: the device went away before END: the session is cut`];
 	case "repository": {
 		const r = e.request;
 		if (r.method !== "GET") {

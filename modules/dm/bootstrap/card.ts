@@ -13,7 +13,7 @@
 import { encodeUtf8, toHex } from "../../bytes/index.js";
 import { createSha256 } from "../../crypto/index.js";
 import { placedAccounts, type BootstrapTarget } from "./writer.js";
-import { decodeJson } from "../codec/json-value.js";
+import { decodeJson } from "../codec/index.js";
 import { MOIDS } from "../uri/index.js";
 import { CARD_RECORD_KEY } from "../store/index.js";
 

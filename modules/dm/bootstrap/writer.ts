@@ -2,9 +2,10 @@
 // change set: what the factory (8.2), the smartcard (8.1) and a bootstrap server (8.3, 8.4) give
 // all pass through here, so each is atomic on flash and refused whole with its DM status.
 import { DmmoReader } from "../codec/index.js";
-import { DmmoApplier } from "../commands/apply.js";
+import { DmmoApplier } from "../commands/index.js";
 import type { CommandContext } from "../commands/index.js";
 import { DmError } from "../error.js";
+import { grantBootstrapRights } from "../tree/index.js";
 import { parseClientUri, MOIDS } from "../uri/index.js";
 import { markOwed } from "./owed.js";
 
@@ -63,8 +64,10 @@ export function bootstrapWriter(ctx: CommandContext, replace: readonly { moid: s
 		end: () => {
 			try {
 				if (reader.feed(new Uint8Array(0), true) < 0) throw refused();
+				const given = placedAccounts(applier.placed);
+				// each server the bootstrap gave starts with its default rights, as DACMO entries (interpretation 16)
+				for (const miid of given) grantBootstrapRights(cs, ctx.tree.moids(), miid);
 				if (o.owe ?? true) {
-					const given = placedAccounts(applier.placed);
 					for (const r of replace) if (r.moid === MOIDS.dmAcc && !given.includes(r.miid)) markOwed(cs, r.miid, false);
 					for (const miid of given) markOwed(cs, miid, true);
 				}

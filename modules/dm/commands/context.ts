@@ -2,7 +2,7 @@
 // store, the HTTP client, the host's hooks), never from a global, so that one set of command
 // files serves the session, the tests and the device's own local requests (DEFAULT).
 import type { DmStatus } from "../error.js";
-import type { GenericAlert } from "../codec/package3.js";
+import type { GenericAlert } from "../codec/index.js";
 import type { HttpClient } from "../../http/index.js";
 import type { Store } from "../store/index.js";
 import type { AccessControl, Tree } from "../tree/index.js";

@@ -7,7 +7,7 @@
 // {"sc": status}. The spec defines no AlertType of its own for this, and none is made up in its
 // urn:oma namespace.
 import { DmError, type DmStatus } from "../error.js";
-import type { GenericAlert } from "../codec/package3.js";
+import type { GenericAlert } from "../codec/index.js";
 import { Right } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";
 import type { CommandContext, CommandResult, ExecReport } from "./context.js";

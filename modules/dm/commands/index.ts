@@ -62,3 +62,4 @@ export async function runCommand(ctx: CommandContext, item: CommandItem, fault?:
 		return { status: 500 };
 	}
 }
+export { DmmoApplier } from "./apply.js";

@@ -12,8 +12,8 @@
 // - Ext/TLS11 lets an X.509 connection fall back to TLS 1.1 (interpretation 8); PSK stays TLS 1.2.
 import type { AccountCredentials } from "../credentials.js";
 // from their own files: transport's index brings the TLS natives, which a unit test on Node lacks
-import type { OriginCredentials } from "../../transport/http/client.js";
-import { parseUrl } from "../../transport/http/url.js";
+import type { OriginCredentials } from "../../transport/index.js";
+import { parseUrl } from "../../transport/index.js";
 
 /** "scheme://host:port" of a URL, or undefined when it is no http(s) URL. Host in lower case,
     the scheme's default port written out, so two spellings of one origin compare equal. */

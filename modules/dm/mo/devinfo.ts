@@ -4,8 +4,8 @@
 // that did not change are not written again, so a reboot costs no flash wear and the cache
 // validator (11) changes only when the device really changed (e.g. a firmware update).
 import { DmError } from "../error.js";
-import type { Tree } from "../tree/tree.js";
-import { MOIDS } from "../uri/moid.js";
+import { grantDeviceInstance, type Tree } from "../tree/index.js";
+import { MOIDS } from "../uri/index.js";
 
 export interface DeviceDescription {
 	/** DevID: a unique identifier, e.g. "IMEI:493005100592800" */
@@ -40,7 +40,10 @@ export function syncDevInfo(tree: Tree, d: DeviceDescription): boolean {
 	if (stale.length === 0) return false;
 	const cs = tree.change();
 	try {
-		if (existing.length === 0) cs.createInstance(MOIDS.devInfo, miid);
+		if (existing.length === 0) {
+			cs.createInstance(MOIDS.devInfo, miid);
+			grantDeviceInstance(cs, MOIDS.devInfo, miid);	// readable by the servers whose Perm names it (interpretation 16)
+		}
 		for (const [name, value] of stale) cs.put(at(name), value);
 		cs.commit();
 	} catch (e) {

@@ -1,6 +1,6 @@
 // dm/mo: the standard MOs of section 12 as frozen schemas compiled from the DDFs in ./ddf, and the
 // short store tags the tree files their nodes under (stable across firmware versions: never reuse one).
-import type { MoRegistration } from "../tree/tree.js";
+import type { MoRegistration } from "../tree/index.js";
 import { DACMO } from "./generated/dacmo.js";
 import { DEVINFO } from "./generated/devinfo.js";
 import { DMACC } from "./generated/dmacc.js";

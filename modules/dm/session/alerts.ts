@@ -15,9 +15,9 @@
 // then the alert's JSON. (A value that starts with "{" is an alert queued before alerts had
 // owners: any server's own session carries it.)
 import { DmError } from "../error.js";
-import { decodeJson } from "../codec/json-value.js";
+import { decodeJson } from "../codec/index.js";
 import { encodeUtf8 } from "../../bytes/index.js";
-import type { GenericAlert } from "../codec/package3.js";
+import type { GenericAlert } from "../codec/index.js";
 import { ALERT_NEXT_KEY, ALERT_PREFIX, type Store } from "../store/index.js";
 
 const PREFIX = ALERT_PREFIX;

@@ -3,7 +3,7 @@
 // ANY_AVAILABLE (last when present) takes whatever is up. When none of the listed types is up and
 // ANY_AVAILABLE is absent, the client waits until one comes up (SHOULD): the session is held, not
 // dropped, and runs when the host reports the change. With nothing up at all, even ANY_AVAILABLE waits.
-import { ConnectionType } from "../codec/package0.js";
+import { ConnectionType } from "../codec/index.js";
 
 /** What the host knows of its network links (DmClientOptions.network). */
 export interface Network {

@@ -1,7 +1,7 @@
 // Asynchronous reports (5.4.1) reach the alert queue on flash only while no command holds the
 // store (a change set keeps the store's one transaction open across its HTTP reads): an EXEC that
 // finishes in the middle of an HGET waits here, in RAM, until that command has committed.
-import type { GenericAlert } from "../codec/package3.js";
+import type { GenericAlert } from "../codec/index.js";
 import type { AlertDestination, AlertQueue } from "./alerts.js";
 
 export class ReportInbox {

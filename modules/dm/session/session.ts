@@ -15,10 +15,10 @@
 // first, so that it shows the tree as the GET saw it.
 import { DmError, type DmStatus } from "../error.js";
 import { Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer, makeBoundary, writePackage1, type CommandItem, type GenericAlert, type SupportedMo } from "../codec/index.js";
-import { AlertTypes, serverInitiatedAlert } from "../codec/package1.js";
+import { AlertTypes, serverInitiatedAlert } from "../codec/index.js";
 import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommand, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
 import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
-import { AccessControl, DEVICE_WRITES, accountOf, type Tree } from "../tree/index.js";
+import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
 import { TransportError, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
@@ -217,7 +217,11 @@ export class DmSession {
 		const cs = tree.change(DEVICE_WRITES);
 		try {
 			let miid = tree.instances(MOIDS.sessionInfo)[0];
-			if (miid === undefined) { miid = "session"; cs.createInstance(MOIDS.sessionInfo, miid); }
+			if (miid === undefined) {
+				miid = "session";
+				cs.createInstance(MOIDS.sessionInfo, miid);
+				grantDeviceInstance(cs, MOIDS.sessionInfo, miid);	// readable by the servers whose Perm names it (interpretation 16)
+			}
 			cs.put({ moid: MOIDS.sessionInfo, miid, path: ["CBT"] }, b.cbt);
 			cs.put({ moid: MOIDS.sessionInfo, miid, path: ["ROAMING"] }, b.cbt === 1 ? b.roaming : 2);
 			cs.commit();

@@ -91,7 +91,7 @@ describe("device: the management schedule", () => {
 	it("a queued Generic Alert leaves at the next poll, without a push", async () => {
 		const t = device(() => END);
 		await t.d.start();
-		t.d.client.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" }, "dms1");
+		t.d.client.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" }, "dms2");	// dms2 is polled first
 		await t.runUntil(5000);
 		const p1 = JSON.parse(t.http.sent[0]!.text) as { Alert: { AlertType: string }[] };
 		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:ClientInitiatedMgmt", "urn:oma:at:test:1.0:Event"]);
