@@ -14,7 +14,6 @@ export { HttpConnection } from "./http/connection.js";
 export type { ConnectionOptions, Request, RequestBody, ResponseCallbacks, SocketCallbacks, StreamSocket } from "./http/connection.js";
 export { Client } from "./http/client.js";
 export type { HttpClientOptions, OriginCredentials, Resolver } from "./http/client.js";
-export { parseUrl, resolveLocation } from "./http/url.js";
-export type { HttpUrl, Scheme } from "./http/url.js";
+export { parseUrl, resolveLocation, type HttpUrl, type Scheme } from "../http/index.js";
 export { MAX_PUSH_HEADERS, PushDrop, WAP_PUSH_PORT, WapPushError, WapPushListener, parseWapPush } from "./wap-push.js";
 export type { PushCounts, PushSender, UdpConstructor, UdpSocket, WapPushListenerOptions } from "./wap-push.js";

@@ -13,7 +13,7 @@
 import type { AccountCredentials } from "../credentials.js";
 // from their own files: transport's index brings the TLS natives, which a unit test on Node lacks
 import type { OriginCredentials } from "../../transport/index.js";
-import { parseUrl } from "../../transport/index.js";
+import { parseUrl } from "../../http/index.js";
 
 /** "scheme://host:port" of a URL, or undefined when it is no http(s) URL. Host in lower case,
     the scheme's default port written out, so two spellings of one origin compare equal. */

@@ -24,7 +24,7 @@ import type { Credentials } from "./auth.js";
 import { HttpConnection, type RequestBody, type SocketCallbacks, type StreamSocket } from "./connection.js";
 import { HttpError, HttpErrorKind } from "./error.js";
 import type { ParserLimits, ResponseHead } from "./response-parser.js";
-import { parseUrl, resolveLocation, type HttpUrl } from "./url.js";
+import { parseUrl, resolveLocation, type HttpUrl } from "../../http/index.js";
 import type { Timers } from "../../time/index.js";
 
 /** What the client may use to reach one origin ("https://host:port"). */

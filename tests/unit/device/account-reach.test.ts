@@ -1,7 +1,8 @@
 // What an account says about origins other than its own server (DMAcc/<x>/Ext/TrustedOrigins,
 // HttpAuth, TrustAnchor, TLS11; interpretations 8, 19), as the device reads it from the tree when a
 // session starts: an entry that does not parse narrows where credentials go, never widens it.
-import { DmClient } from "../../../modules/dm/client.js";
+// DmClient from its own file: the device room's index also loads the native transport, which Node has not
+import { DmClient } from "../../../modules/dm/device/client.js";
 import { encodeUtf8 } from "../../../modules/bytes/index.js";
 import { accountReach } from "../../../modules/dm/device/account-credentials.js";
 import { accountOf } from "../../../modules/dm/tree/index.js";

@@ -3,8 +3,7 @@
 import type { AccountCredentials, AccountReach } from "../../../modules/dm/credentials.js";
 import { credentialsForOrigin, originOf, originRole } from "../../../modules/dm/device/origin-credentials.js";
 import { parseTrustStore } from "../../../modules/dm/device/trust-store.js";
-import { encodeUtf8 } from "../../../modules/bytes/index.js";
-import { encodeBase64 } from "../../../modules/bytes/index.js";
+import { encodeBase64, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 /** A DER SEQUENCE { SEQUENCE {…} } of the given total length, as a certificate is shaped. */

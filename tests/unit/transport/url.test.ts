@@ -1,6 +1,6 @@
 // Absolute http(s) URLs as the transport client reads them, on both engines: the parts it connects
 // to and sends, origins that group connections, Location references, and the refusals.
-import { parseUrl, resolveLocation } from "../../../modules/transport/http/url.js";
+import { parseUrl, resolveLocation } from "../../../modules/http/index.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 describe("parseUrl", () => {
