@@ -1,21 +1,9 @@
 // xsdm bench/xs/crypto.js: the native crypto binding (modules/crypto) per call, in µs: SHA-256
 // one-shot and incremental, HMAC-SHA-256, AES-128 ECB/CBC and AES-CMAC at the sizes SCP03 and
 // the DM session use (one block, a 255-byte APDU, 1 KiB, 64 KiB). Prints one JSON line.
-import { monotonic, random } from "embedded:sim/host";
+import { random } from "embedded:sim/host";
 import { aesCbcEncrypt, aesCmac, aesEcbEncrypt, createSha256, hmacSha256, sha256 } from "../../modules/crypto/index.js";
-
-function perOp(fn: () => void, minMs: number): number {
-	fn();   // warm up
-	let runs = 0;
-	const start = monotonic();
-	let elapsed = 0;
-	do {
-		fn();
-		runs++;
-		elapsed = monotonic() - start;
-	} while (elapsed < minMs || runs < 3);
-	return (elapsed * 1000) / runs;
-}
+import { perOp } from "./timing.js";
 
 const figures: Record<string, number> = {};
 const key = random(new Uint8Array(16));

@@ -2,10 +2,11 @@
 // dmmo+json document with our streaming reader (fed in 512-byte pieces; with the C scanning core
 // and with the TypeScript reader alone), with XS's native JSON.parse (whole text), and with
 // @streamparser/json's Tokenizer (512-byte pieces) when its index.js path is given. All in one run.
-import { argv, monotonic } from "embedded:sim/host";
+import { argv } from "embedded:sim/host";
 import { JsonReader, hasNativeScan, type JsonHandler } from "../../modules/dm/codec/json-reader.js";
 import { encodeUtf8 } from "../../modules/bytes/index.js";
 import { installTextShim } from "./text-shim.js";
+import { perOp } from "./timing.js";
 
 /** A Package#2 of GET/HPUT/HGET/EXEC commands (7.2.1.2) of at least `bytes` bytes. */
 function package2(bytes: number): string {
@@ -32,14 +33,6 @@ function dmmo(bytes: number): string {
 const counting: JsonHandler = {
 	startObject() {}, endObject() {}, startArray() {}, endArray() {}, key() {}, string() {}, number() {}, literal() {},
 };
-
-function perOp(fn: () => void, minMs: number): number {
-	fn();
-	let runs = 0;
-	const start = monotonic();
-	do { fn(); runs++; } while (monotonic() - start < minMs || runs < 3);
-	return ((monotonic() - start) * 1000) / runs;
-}
 
 function stream(bytes: Uint8Array, native: boolean): void {
 	const reader = new JsonReader(counting, { maxTotalLength: 1 << 24, native });

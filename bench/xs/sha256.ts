@@ -1,21 +1,9 @@
 // xsdm bench/xs/sha256.js: SHA-256 of 1 KiB and 64 KiB with @noble/hashes (JS on XS) and with the
 // native mbedTLS binding, in the same run. Prints one JSON line of microseconds per digest.
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
-import { monotonic, random } from "embedded:sim/host";
+import { random } from "embedded:sim/host";
 import { sha256 as nativeSha256 } from "../../modules/crypto/index.js";
-
-function perOp(fn: () => void, minMs: number): number {
-	fn();   // warm up
-	let runs = 0;
-	const start = monotonic();
-	let elapsed = 0;
-	do {
-		fn();
-		runs++;
-		elapsed = monotonic() - start;
-	} while (elapsed < minMs || runs < 3);
-	return (elapsed * 1000) / runs;
-}
+import { perOp } from "./timing.js";
 
 const figures: Record<string, number> = {};
 for (const [name, size] of [["1k", 1024], ["64k", 65536]] as const) {
