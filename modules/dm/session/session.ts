@@ -21,7 +21,7 @@ import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
-import { TransportError, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
+import { TransportError, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
@@ -102,13 +102,6 @@ const UNKNOWN_BEARER: Bearer = Object.freeze({ cbt: 0, roaming: 2 });
 
 /** Redirects that keep the method (RFC 9110 15.4: 307/308 must, 301/302 may), and 303. */
 const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308]);
-
-/** A Location as an absolute http(s) URL: absolute already, or a path on the answering origin. */
-function absoluteLocation(location: string, base: string): string | undefined {
-	if (/^https?:\/\/[^\s/?#]+([/?#]\S*)?$/i.test(location)) return location;
-	if (/^\/(?!\/)\S*$/.test(location)) return originOf(base) + location;
-	return undefined;
-}
 
 const originOf = (url: string): string => (/^https?:\/\/[^/?#]+/i.exec(url)?.[0] ?? url).toLowerCase();
 
@@ -271,7 +264,14 @@ export class DmSession {
 		await discardBody(res).catch(() => undefined);
 		if (res.status === 303) throw new Abort("the server answered 303 See Other: a package cannot be sent as a GET; session aborted", res.status);
 		if (this.redirected) throw new Abort(`the server redirected the session a second time (HTTP ${res.status}): session aborted`, res.status);
-		const next = location === undefined ? undefined : absoluteLocation(location.trim(), this.url);
+		let next: string | undefined;
+		try {
+			// absolute, or a path on the answering origin; a relative path is refused (modules/http)
+			const to = location === undefined ? undefined : resolveLocation(location.trim(), parseUrl(this.url));
+			next = to && `${to.scheme}://${to.authority}${to.target}`;
+		} catch {
+			next = undefined;
+		}
 		if (next === undefined) throw new Abort(`the server's ${res.status} redirect has no usable Location: session aborted`, res.status);
 		if (!this.o.development && !/^https:/i.test(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
 		this.redirected = true;
