@@ -67,7 +67,7 @@ export class AlertQueue {
 		if (typeof to.srvId !== "string" || to.srvId === "") throw new DmError(400, "a Generic Alert is queued for a server: give its SrvID");
 		const json = encodeUtf8(JSON.stringify(alert));
 		if (json.length > this.maxAlertBytes) throw new DmError(506, `the alert takes ${json.length} bytes, more than the ${this.maxAlertBytes} an alert may`);
-		if (this.pending().filter((q) => q.to?.srvId === to.srvId).length >= this.maxAlerts) throw new DmError(506, `${this.maxAlerts} alerts are waiting for ${to.srvId} already`);
+		if (this.heads().filter((h) => h.to?.srvId === to.srvId).length >= this.maxAlerts) throw new DmError(506, `${this.maxAlerts} alerts are waiting for ${to.srvId} already`);
 		const head = encodeUtf8(JSON.stringify(to.url === undefined ? [to.srvId] : [to.srvId, to.url]));
 		const bytes = new Uint8Array(head.length + 1 + json.length);
 		bytes.set(head);
@@ -100,14 +100,14 @@ export class AlertQueue {
 	    (`home`), those that name no URL. A package reads them one at a time with read(), so no more
 	    than one alert is in RAM however many wait. */
 	waiting(srvId: string, endpoint: string, home: boolean): string[] {
-		return this.pending().filter(({ to }) => to === undefined ? home : to.srvId === srvId && (to.url === undefined ? home : to.url === endpoint)).map((q) => q.id);
+		return this.heads().filter(({ to }) => to === undefined ? home : to.srvId === srvId && (to.url === undefined ? home : to.url === endpoint)).map((h) => h.id);
 	}
 
 	/** Every server and URL some alert waits for, each once, in the order their oldest alert came:
 	    the device runs a session for each (those with a URL: a session with that URL). */
 	destinations(): AlertDestination[] {
 		const out: AlertDestination[] = [];
-		for (const { to } of this.pending()) {
+		for (const { to } of this.heads()) {
 			if (to && !out.some((d) => d.srvId === to.srvId && d.url === to.url)) out.push(to);
 		}
 		return out;
@@ -118,12 +118,28 @@ export class AlertQueue {
 	}
 
 	private entry(id: string): QueuedAlert | undefined {
+		const h = this.head(id);
+		return h && { id, alert: decodeJson(h.bytes.subarray(h.body)) as unknown as GenericAlert, to: h.to };
+	}
+
+	/** Whom each waiting alert is for, oldest first: only the header line is decoded, not the alert. */
+	private heads(): { id: string; to: AlertDestination | undefined }[] {
+		const out: { id: string; to: AlertDestination | undefined }[] = [];
+		for (const id of this.ids()) {
+			const h = this.head(id);
+			if (h) out.push({ id, to: h.to });
+		}
+		return out;
+	}
+
+	/** An alert's stored bytes, whom it is for, and where its JSON starts. */
+	private head(id: string): { bytes: Uint8Array; to: AlertDestination | undefined; body: number } | undefined {
 		const bytes = this.store.get(id);
 		if (!bytes) return undefined;
-		if (bytes[0] === 0x7b) return { id, alert: decodeJson(bytes) as unknown as GenericAlert, to: undefined };	// "{": queued before owners
+		if (bytes[0] === 0x7b) return { bytes, to: undefined, body: 0 };	// "{": queued before owners
 		const line = bytes.indexOf(NEWLINE);
 		const [srvId, url] = decodeJson(bytes.subarray(0, line)) as unknown as [string, string | undefined];
-		return { id, alert: decodeJson(bytes.subarray(line + 1)) as unknown as GenericAlert, to: url === undefined ? { srvId } : { srvId, url } };
+		return { bytes, to: url === undefined ? { srvId } : { srvId, url }, body: line + 1 };
 	}
 
 	/** The server answered the package that carried these: they are gone, all in one commit. */
