@@ -20,15 +20,6 @@ import { connect, wifiCredentials } from "./network.js";
 const c = config as unknown as Partial<AccountConfig> & { ssid?: string; password?: string; sntp: string; pollSeconds?: number };
 const log = (line: string): void => trace(`${line}\n`);
 
-// The SDK's TCP takes numeric IPv4 addresses; a DM server named by host needs the SDK's resolver
-// (embedded:network/dns/resolver), which this board's manifest does not include yet.
-const resolver = {
-	resolve(o: { host: string; onResolved: (host: string, address: string) => void; onError?: (host: string, error: Error) => void }): void {
-		if (/^\d+\.\d+\.\d+\.\d+$/.test(o.host)) o.onResolved(o.host, o.host);
-		else o.onError?.(o.host, new Error(`${o.host}: give the DM server's IPv4 address (no resolver on this build)`));
-	},
-};
-
 async function main(): Promise<void> {
 	const credentials = wifiCredentials(c);
 	if (!credentials) {
@@ -38,9 +29,10 @@ async function main(): Promise<void> {
 	await connect(credentials, c.sntp, log);
 	const factory = configFactory(c);
 	const device = new Device({
+		// no resolver: the SDK's TCP takes numeric IPv4 addresses, and the transport refuses a host name
+		// without one ("give options.resolver, or use a numeric address")
 		tcp: TCP as unknown as TcpConstructor,
 		udp: UDP as unknown as UdpConstructor,
-		resolver,
 		flash: storeFlash(flash.open({ path: STORE_PARTITION }) as unknown as FlashPartition),
 		now: () => Time.ticks,
 		wallClock: () => Math.floor(Date.now() / 1000),

@@ -23,17 +23,10 @@ log("lin device: start");
 const c = config as unknown as AccountConfig & { devId: string; flashSize: number };
 const factory = configFactory(c);
 
-// The SDK's TCP takes numeric IPv4 addresses only: so does this device (no resolver).
-const resolver = {
-	resolve(o: { host: string; onResolved: (host: string, address: string) => void; onError?: (host: string, error: Error) => void }): void {
-		if (/^\d+\.\d+\.\d+\.\d+$/.test(o.host)) o.onResolved(o.host, o.host);
-		else o.onError?.(o.host, new Error(`${o.host}: this device connects to numeric IPv4 addresses only`));
-	},
-};
-
 const device = new Device({
+	// no resolver: the SDK's TCP takes numeric IPv4 addresses, and the transport refuses a host name
+	// without one ("give options.resolver, or use a numeric address")
 	tcp: TCP as unknown as TcpConstructor,
-	resolver,
 	flash: storeFlash(ramPartition(c.flashSize, 4096)),
 	now: () => Time.ticks,
 	wallClock: () => Math.floor(Date.now() / 1000),
