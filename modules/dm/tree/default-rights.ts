@@ -69,14 +69,10 @@ function ownedByServer(cs: View, moid: string, miid: string): boolean {
 }
 
 function grant(cs: View, moid: string, miid: string, maid: string, ar: number): void {
-	let taken = 0;
-	for (const p of permissions(cs, moid, miid)) {
-		if (p.maid === maid) return;	// the bootstrap said what this server may do here
-		if (p.entry.startsWith(ENTRY)) taken++;
-	}
+	for (const p of permissions(cs, moid, miid)) if (p.maid === maid) return;	// the bootstrap said what this server may do here
 	if (!cs.has({ moid: MOIDS.dacmo, miid: moid, path: [] })) cs.createInstance(MOIDS.dacmo, moid);
-	let name = taken ? `${ENTRY}${taken + 1}` : ENTRY;
-	while (cs.has(dacmo(moid, miid, name))) name = `${ENTRY}${++taken + 1}`;
+	let name = ENTRY;
+	for (let n = 2; cs.has(dacmo(moid, miid, name)); n++) name = `${ENTRY}${n}`;
 	cs.put(dacmo(moid, miid, name, "Permissions", "1", "MAID"), maid);
 	cs.put(dacmo(moid, miid, name, "Permissions", "1", "AR"), ar);
 }
