@@ -196,8 +196,11 @@ export class DmClient {
 	    after a failure lasts (interpretations 13, 21): the outcome says so and how long to wait. A
 	    notification's ID is recorded as seen only here, when its session starts (interpretation 20). */
 	async session(srvId: string, trigger: Trigger = { kind: "client" }, url?: string): Promise<SessionOutcome> {
+		const refused = this.refusal(srvId);
+		if (refused) return { ok: false, reason: refused };
 		const outcome = await this.runOne(srvId, trigger, url);
-		// what the server's commands changed goes to its subscribers (SUB, 5.3.11)
+		// what the server's commands changed goes to its subscribers (SUB, 5.3.11); a refused
+		// session changed nothing, so it has nothing to report
 		if (!this.busy) await this.reportChanges();
 		return outcome;
 	}
@@ -216,8 +219,6 @@ export class DmClient {
 	}
 
 	private async runOne(srvId: string, trigger: Trigger, url: string | undefined): Promise<SessionOutcome> {
-		const refused = this.refusal(srvId);
-		if (refused) return { ok: false, reason: refused };
 		const miid = accountOf(this.tree, srvId);
 		if (miid === undefined) return { ok: false, reason: `no DM account with SrvID ${srvId}` };
 		// the first session the device starts with a freshly bootstrapped server says so (8)
