@@ -18,7 +18,7 @@ export function roomOf(path: string): { room: string; entry: string } | undefine
 }
 
 /** Rooms the DM core builds on: they may not import any dm/ room. */
-const BELOW_DM = new Set(["bytes", "crypto", "time", "http", "transport", "pcsc-uart"]);
+const BELOW_DM = new Set(["bytes", "crypto", "time", "http", "transport", "pcsc-uart", "firmware"]);
 /** The only room that may reach @noble/hashes (issue 14: every hash through modules/crypto). */
 const NOBLE_OWNER = "crypto";
 
