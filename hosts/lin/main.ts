@@ -16,7 +16,8 @@ import { exit, log, random } from "./host.js";
 log("lin device: start");
 // The SDK's simulator ends quietly on an XS abort; say why on the terminal (MODDEF_XS_ABORTHOOK)
 (globalThis as { abort?: unknown }).abort = (why: string, exception: unknown) => {
-	log(`lin device: XS abort: ${why}${exception === undefined ? "" : `: ${String(exception)}`}`);
+	const stack = (exception as { stack?: unknown } | undefined)?.stack;
+	log(`lin device: XS abort: ${why}${exception === undefined ? "" : `: ${String(exception)}`}${typeof stack === "string" ? `\n${stack}` : ""}`);
 	exit(3);
 };
 
