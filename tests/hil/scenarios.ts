@@ -55,11 +55,14 @@ export const SCENARIOS: Scenario[] = [
 			const p3 = s.received[1];
 			assert.ok(p3 && p3.kind === "package3", "no Package#3");
 			assert.deepEqual(p3.body.Status, [{ sc: 200 }]);
-			assert.equal(devInfo(p3.results[0]![0]!.MOData).DevID, DEVID);
+			// a board says its own DevID (the chip's MAC) and FwV (its image): judged against what it sent
+			const info = devInfo(p3.results[0]![0]!.MOData);
+			assert.equal(info.DevID, s.devId, "DevInfo/DevID is not the OMADM-DevID the session came with");
 			const post = server.repositoryRequests.find((q) => q.path === "/camera_state");
 			assert.ok(post, "no HPOST reached the repository");
 			assert.equal(post.method, "POST");
-			assert.equal(post.body.toString(), "fw-1.0");
+			assert.equal(post.body.toString(), info.FwV, "the HPOST did not carry DevInfo/FwV");
+			assert.equal(post.devId, s.devId, "the HPOST's [DevID] was not substituted");
 			assert.equal(s.received.length, 2, "END: no further package");
 			noSecret(server);
 		},
@@ -83,7 +86,7 @@ export const SCENARIOS: Scenario[] = [
 			assert.equal(first.body.Status[0]!.sc, 200, "the HGET's status");
 			const get = server.repositoryRequests.find((q) => q.path === "/name");
 			assert.ok(get && get.method === "GET", "no HGET reached the repository");
-			assert.equal(get.devId, DEVID, "the HGET's [DevID] was not substituted");
+			assert.equal(get.devId, s.devId, "the HGET's [DevID] was not substituted");
 			const p3 = s.received[2];
 			assert.ok(p3 && p3.kind === "package3", "no second Package#3");
 			assert.deepEqual(p3.body.Status.map((x) => x.sc), [200, 200, 404, 404], "an unknown MOID and a No-Get secret are 404 (interpretation 7)");
