@@ -26,7 +26,7 @@ import { outputDir } from "../tools/moddable/sdk.js";
 const I1 = SCENARIOS[0]!;
 
 async function withI1Server<T>(run: (port: number) => Promise<T>, check: (server: DmServer, result: T) => void): Promise<T> {
-	const server = new DmServer({ psk: PSK, ...I1.server });
+	const server = new DmServer({ psk: PSK, ...structuredClone(I1.server) });	// withPort writes into it
 	const port = await server.listen();
 	try {
 		withPort(server, port);

@@ -14,6 +14,7 @@
 //
 // A command that arrives while a session runs is refused with "HIL1 error busy". Nothing secret is
 // ever printed: the device's log lines never carry one.
+import { encodeUtf8 } from "../../modules/bytes/index.js";
 import { eventLine, type Device, type DeviceEvent } from "../../modules/dm/device/index.js";
 
 export const HIL_PREFIX = "HIL1 ";
@@ -93,4 +94,43 @@ export function hilConsole(o: HilConsoleOptions): HilConsole {
 			say(`ready ${o.devId}`);
 		},
 	};
+}
+
+/** A serial port of the ECMA-419 shape (the SDK's on a board, xsdm's on a tty). */
+export interface ConsolePort {
+	read(): ArrayBuffer | undefined;
+	write(bytes: Uint8Array): void;
+}
+
+export interface ConsoleCallbacks {
+	onReadable(this: ConsolePort, count: number): void;
+	onWritable(this: ConsolePort, count: number): void;
+}
+
+/** The protocol on a serial port that `open` makes with these callbacks: lines wait until the port
+    takes them (onWritable's count), so a burst of log lines never throws "would block". */
+export function hilConsoleOnSerial(open: (callbacks: ConsoleCallbacks) => ConsolePort, o: Omit<HilConsoleOptions, "print">): HilConsole {
+	const pending: Uint8Array[] = [];
+	let port: ConsolePort | undefined;
+	let room = 0;
+	const flush = (): void => {
+		while (port && pending.length && pending[0]!.length <= room) {
+			const line = pending.shift()!;
+			room -= line.length;
+			port.write(line);
+		}
+	};
+	const hil = hilConsole({ ...o, print: (line) => { pending.push(encodeUtf8(`${line}\r\n`)); flush(); } });
+	port = open({
+		onReadable() {
+			const bytes = this.read();
+			if (bytes) hil.receive(new Uint8Array(bytes));
+		},
+		onWritable(count) {
+			room = count;
+			flush();
+		},
+	});
+	flush();
+	return hil;
 }

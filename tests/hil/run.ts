@@ -14,7 +14,8 @@ export async function runScenarios(targetSpec: string, grep = "", options: Targe
 	if (why) return why;
 	const outcomes: Outcome[] = [];
 	for (const scenario of SCENARIOS.filter((s) => s.name.includes(grep))) {
-		const server = new DmServer({ psk: PSK, ...scenario.server });
+		// a copy: withPort writes the port into the script, which the next run must find as "PORT" again
+		const server = new DmServer({ psk: PSK, ...structuredClone(scenario.server) });
 		const port = await server.listen(t.server?.port ?? 0, t.server?.host ?? "127.0.0.1");
 		try {
 			withPort(server, port);

@@ -7,8 +7,7 @@
 import Serial from "embedded:io/serial";
 import { argv, heap } from "embedded:sim/host";
 import { Device } from "../../../modules/dm/device/index.js";
-import { encodeUtf8 } from "../../../modules/bytes/index.js";
-import { hilConsole } from "../../common/hil-console.js";
+import { hilConsoleOnSerial } from "../../common/hil-console.js";
 import { parse, usage } from "./args.js";
 import { fault } from "./run.js";
 import { simDevice } from "./wiring.js";
@@ -23,35 +22,9 @@ const args = parse(argv(), (flag, next) => {
 });
 if (path === undefined) usage("--console TTY: the serial console the runner talks to");
 
-// lines wait here until the port takes them (onWritable): a burst of log lines must not throw
-const pending: Uint8Array[] = [];
-let port: Serial | undefined;
-let room = 0;
-const flush = (): void => {
-	while (port && pending.length && pending[0]!.length <= room) {
-		const line = pending.shift()!;
-		room -= line.length;
-		port.write(line);
-	}
-};
-
-const hil = hilConsole({
-	print: (line) => { pending.push(encodeUtf8(`${line}\r\n`)); flush(); },
+const hil = hilConsoleOnSerial((callbacks) => new Serial({ path: path!, baud: 115200, ...callbacks }), {
 	devId,
 	heap: () => { const h = heap(); return { peakTotalBytes: h.peakChunks + h.peakSlots, width: h.width }; },
-});
-
-port = new Serial({
-	path: path!,
-	baud: 115200,
-	onReadable() {
-		const bytes = this.read();
-		if (bytes) hil.receive(new Uint8Array(bytes));
-	},
-	onWritable(count) {
-		room = count;
-		flush();
-	},
 });
 
 const options = simDevice(args, { log: (e) => hil.log(e) });
