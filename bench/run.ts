@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { mergeFigures } from "./figures.js";
 import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
+import { linFigures } from "./lin.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
 import { startFigures } from "./start.js";
@@ -41,6 +42,8 @@ const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = O
 	store: storeFigures,
 	tls: tlsFigures,
 	console: consoleUpdateFigures,
+	// the SDK's Linux build next to xsdm (skips without MODDABLE)
+	lin: linFigures,
 	fleet: async () => ({ ...await consoleUpdateFigures(), ...await fleetBenchFigures(Number(process.argv[3] ?? 200)) }),
 });
 

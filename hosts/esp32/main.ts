@@ -15,9 +15,10 @@ import type { TcpConstructor, UdpConstructor } from "../../modules/transport/ind
 import { configFactory, type AccountConfig } from "../common/config-factory.js";
 import { sdkTimers } from "../common/sdk-timers.js";
 import { devId, firmwareVersion, random } from "./facts.js";
+import { uartConsole } from "./hil.js";
 import { connect, wifiCredentials } from "./network.js";
 
-const c = config as unknown as Partial<AccountConfig> & { ssid?: string; password?: string; sntp: string; pollSeconds?: number };
+const c = config as unknown as Partial<AccountConfig> & { ssid?: string; password?: string; sntp: string; pollSeconds?: number; hil?: number | string };
 const log = (line: string): void => trace(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
 	}
 	await connect(credentials, c.sntp, log);
 	const factory = configFactory(c);
+	// a board in the test rig (docs/hil.md) also takes session commands on its console
+	const hil = Number(c.hil) === 1 ? uartConsole(devId()) : undefined;
 	const device = new Device({
 		// no resolver: the SDK's TCP takes numeric IPv4 addresses, and the transport refuses a host name
 		// without one ("give options.resolver, or use a numeric address")
@@ -45,9 +48,10 @@ async function main(): Promise<void> {
 		tls11: false,
 		listen: { port: 2948 },
 		pollSeconds: c.pollSeconds ?? 3600,
-		log: (e) => { const line = eventLine(e); if (line !== undefined) log(line); },
+		log: hil ? (e) => hil.log(e) : (e) => { const line = eventLine(e); if (line !== undefined) log(line); },
 	});
 	await device.start();
+	hil?.attach(device);
 }
 
 main().catch((e: unknown) => log(`device: ${e instanceof Error ? e.message : String(e)}`));

@@ -11,12 +11,20 @@ import type { TcpConstructor } from "../../modules/transport/index.js";
 import { configFactory, type AccountConfig } from "../common/config-factory.js";
 import { sdkTimers } from "../common/sdk-timers.js";
 import { ramPartition } from "./ram-flash.js";
-import { exit, log, random } from "./host.js";
+import { exit, heapPeak, log, random } from "./host.js";
+
+/** The machine's peak heap as xsdm's --heap-report prints it (npm run bench -- lin reads it). */
+function heapReport(): string {
+	const h = heapPeak();
+	const slots = h.peakSlots * h.slotSize;
+	return JSON.stringify({ heapReport: { width: h.slotSize === 16 ? 32 : 64, slotSize: h.slotSize, peakChunkBytes: h.peakChunks, peakSlotBytes: slots, peakTotalBytes: h.peakChunks + slots, peakSlots: h.peakSlots } });
+}
 
 log("lin device: start");
 // The SDK's simulator ends quietly on an XS abort; say why on the terminal (MODDEF_XS_ABORTHOOK)
 (globalThis as { abort?: unknown }).abort = (why: string, exception: unknown) => {
-	log(`lin device: XS abort: ${why}${exception === undefined ? "" : `: ${String(exception)}`}`);
+	const stack = (exception as { stack?: unknown } | undefined)?.stack;
+	log(`lin device: XS abort: ${why}${exception === undefined ? "" : `: ${String(exception)}`}${typeof stack === "string" ? `\n${stack}` : ""}`);
 	exit(3);
 };
 
@@ -43,6 +51,7 @@ device.start()
 	.then(() => device.session(c.srvId))
 	.then((outcome) => {
 		log(outcome.ok ? "session ok" : `failed: ${outcome.reason}`);
+		log(heapReport());
 		exit(outcome.ok ? 0 : 1);
 	})
 	.catch((e: unknown) => {

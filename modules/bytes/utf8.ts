@@ -61,9 +61,10 @@ export function encodeUtf8Into(text: string, from: number, out: Uint8Array, at: 
 // XS's own conversions, when the engine has them (the device's and the sim host's do; Node does
 // not). Walking a string by index is linear on Node but not on XS, whose strings are UTF-8 inside:
 // charCodeAt(i) and length count from the start each time, so a JS loop over 40 KB of text took
-// seconds there. These convert in C in one pass.
-const xsEncode = (ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer }).fromString;
-const xsDecode = (String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string }).fromArrayBuffer;
+// seconds there. These convert in C in one pass. They are called as methods: XS 17 (the SDK's)
+// makes fromString's result with `this` as the constructor, so a detached call throws there.
+const xsBuffers = ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer };
+const xsStrings = String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string };
 
 /** Whether the bytes hold an encoded surrogate (ED A0..BF): XS keeps a lone one, or a pair built
     from halves, that way. 0xED is never a continuation byte, so any 0xED starts a sequence. */
@@ -73,8 +74,8 @@ function hasSurrogate(bytes: Uint8Array): boolean {
 }
 
 export function encodeUtf8(text: string): Uint8Array {
-	if (xsEncode) {
-		const bytes = new Uint8Array(xsEncode(text));
+	if (xsBuffers.fromString) {
+		const bytes = new Uint8Array(xsBuffers.fromString(text));
 		if (!hasSurrogate(bytes)) return bytes;
 		// else: the loop below pairs the halves, or refuses a lone surrogate
 	}
@@ -86,7 +87,7 @@ export function encodeUtf8(text: string): Uint8Array {
 /** Decodes strict UTF-8 (RFC 3629); returns undefined for any invalid sequence. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
 	if (!isUtf8(bytes)) return undefined;
-	if (xsDecode) return bytes.length ? xsDecode(bytes.buffer, bytes.byteOffset, bytes.length) : "";
+	if (xsStrings.fromArrayBuffer) return bytes.length ? xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.length) : "";
 	// valid by now: the lead byte says how many continuation bytes follow
 	let out = "";
 	for (let i = 0, n = bytes.length; i < n;) {

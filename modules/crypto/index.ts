@@ -15,35 +15,36 @@ import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
 type Bytes = Uint8Array | ArrayBuffer;
 type Binding = (...args: any[]) => any;
 
-// native() and Native() are XS globals; Node has neither, and an XS host throws on a name it did not bind.
-const host = globalThis as { native?: (name: string) => Binding; Native?: (name: string) => new () => object };
+// Each native is named by a literal native("...") or Native("..."): the Moddable SDK's compiler binds
+// that form to the C function of the name at build time (a computed name would not be bound there),
+// xsdm binds it when called and throws on a name it has not, and Node has neither global
+// (ReferenceError). So each binding is written out and tried.
+// (Declared here as well: Node-side code compiles this module without the XS globals.)
+declare const native: (name: string) => Binding;
+declare const Native: (name: string) => new () => object;
 
-function binding(name: string): Binding | undefined {
-	if (typeof host.native !== "function") return undefined;
-	try { return host.native(name); } catch { return undefined; }
+function tried<T>(bind: () => T): T | undefined {
+	try { return bind(); } catch { return undefined; }
 }
 
-function required(name: string): Binding {
-	return binding(name) ?? ((): never => { throw new Error(`use a host with native crypto: ${name} is not bound here`); });
+function required(name: string, bound: Binding | undefined): Binding {
+	return bound ?? ((): never => { throw new Error(`use a host with native crypto: ${name} is not bound here`); });
 }
 
-function base(destructor: string): new () => object {
-	if (typeof host.Native !== "function") return Object;
-	try { return host.Native(destructor); } catch { return Object; }
-}
-
-const sha256Once = binding("xs_crypto_sha256");
-const sha256Init = required("xs_crypto_sha256_init");
-const sha256Update = required("xs_crypto_sha256_update");
-const sha256Finish = required("xs_crypto_sha256_finish");
-const hmacOnce = required("xs_crypto_hmac_sha256");
-const hmacInit = required("xs_crypto_hmac_init");
-const hmacUpdate = required("xs_crypto_hmac_update");
-const hmacFinish = required("xs_crypto_hmac_finish");
-const aesEcb = required("xs_crypto_aes_ecb");
-const aesCbc = required("xs_crypto_aes_cbc");
-const aesCmacOnce = required("xs_crypto_aes_cmac");
-const ecdsaP256Verify = required("xs_crypto_ecdsa_p256_verify");
+const sha256Once: Binding | undefined = tried(() => native("xs_crypto_sha256"));
+const sha256Init = required("xs_crypto_sha256_init", tried(() => native("xs_crypto_sha256_init")));
+const sha256Update = required("xs_crypto_sha256_update", tried(() => native("xs_crypto_sha256_update")));
+const sha256Finish = required("xs_crypto_sha256_finish", tried(() => native("xs_crypto_sha256_finish")));
+const hmacOnce = required("xs_crypto_hmac_sha256", tried(() => native("xs_crypto_hmac_sha256")));
+const hmacInit = required("xs_crypto_hmac_init", tried(() => native("xs_crypto_hmac_init")));
+const hmacUpdate = required("xs_crypto_hmac_update", tried(() => native("xs_crypto_hmac_update")));
+const hmacFinish = required("xs_crypto_hmac_finish", tried(() => native("xs_crypto_hmac_finish")));
+const aesEcb = required("xs_crypto_aes_ecb", tried(() => native("xs_crypto_aes_ecb")));
+const aesCbc = required("xs_crypto_aes_cbc", tried(() => native("xs_crypto_aes_cbc")));
+const aesCmacOnce = required("xs_crypto_aes_cmac", tried(() => native("xs_crypto_aes_cmac")));
+const ecdsaP256Verify = required("xs_crypto_ecdsa_p256_verify", tried(() => native("xs_crypto_ecdsa_p256_verify")));
+const Sha256Base: new () => object = tried(() => Native("xs_crypto_sha256_destructor")) ?? Object;
+const HmacBase: new () => object = tried(() => Native("xs_crypto_hmac_destructor")) ?? Object;
 
 /** Whether SHA-256 runs in the host's C (false: @noble/hashes in JavaScript). */
 export const hasNativeSha256 = sha256Once !== undefined;
@@ -57,7 +58,7 @@ export interface Digest {
 	digest(): Uint8Array;
 }
 
-class Sha256 extends base("xs_crypto_sha256_destructor") implements Digest {
+class Sha256 extends Sha256Base implements Digest {
 	constructor() {
 		super();
 		sha256Init.call(this);
@@ -71,7 +72,7 @@ class Sha256 extends base("xs_crypto_sha256_destructor") implements Digest {
 	}
 }
 
-class HmacSha256 extends base("xs_crypto_hmac_destructor") implements Digest {
+class HmacSha256 extends HmacBase implements Digest {
 	constructor(key: Bytes) {
 		super();
 		hmacInit.call(this, key);

@@ -8,13 +8,14 @@ export type DmStatus =
 	| 500 | 501 | 503 | 506 | 507;
 
 export class DmError extends Error {
+	// a field, not `this.name = ...`: preloaded on the device, Error.prototype is frozen and an assignment would throw
+	override name = "DmError";
 	readonly status: DmStatus;
 	/** byte offset in the input where a decoder found the problem, when there is one */
 	readonly offset: number | undefined;
 
 	constructor(status: DmStatus, message: string, offset?: number) {
 		super(offset === undefined ? message : `${message} (at byte ${offset})`);
-		this.name = "DmError";
 		this.status = status;
 		this.offset = offset;
 	}

@@ -37,9 +37,10 @@ export interface HttpResponse {
 export const enum TransportFailure { Connect = 1, Tls = 2, Timeout = 3, Closed = 4, Malformed = 5, Refused = 6 }
 
 export class TransportError extends Error {
+	// a field, not `this.name = ...`: preloaded on the device, Error.prototype is frozen and an assignment would throw
+	override name = "TransportError";
 	constructor(readonly failure: TransportFailure, message: string) {
 		super(message);
-		this.name = "TransportError";
 	}
 }
 

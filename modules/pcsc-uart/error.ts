@@ -32,6 +32,8 @@ export type CardFault =
 	| "pin-last-try";
 
 export class CardError extends Error {
+	// a field, not `this.name = ...`: preloaded on the device, Error.prototype is frozen and an assignment would throw
+	override name = "CardError";
 	readonly fault: CardFault;
 	/** the status word, when the card answered one (fault "status") */
 	readonly sw: number | undefined;
@@ -40,7 +42,6 @@ export class CardError extends Error {
 
 	constructor(fault: CardFault, message: string, sw?: number, triesLeft?: number) {
 		super(sw === undefined ? message : `${message} (SW ${hex16(sw)})`);
-		this.name = "CardError";
 		this.fault = fault;
 		this.sw = sw;
 		this.triesLeft = triesLeft;

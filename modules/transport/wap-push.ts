@@ -37,11 +37,12 @@ export const PushDrop = Object.freeze({
 export type PushDrop = (typeof PushDrop)[keyof typeof PushDrop];
 
 export class WapPushError extends Error {
+	// a field, not `this.name = ...`: preloaded on the device, Error.prototype is frozen and an assignment would throw
+	override name = "WapPushError";
 	readonly drop: PushDrop;
 	constructor(drop: PushDrop, message: string) {
 		super(message);
 		this.drop = drop;
-		this.name = "WapPushError";
 	}
 }
 

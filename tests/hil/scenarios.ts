@@ -19,6 +19,17 @@ export interface Scenario {
 	check(server: DmServer, deviceOutput: string): void;
 }
 
+/** The one DevInfo instance in a GET's MOData, whatever its MIID (a factory file names it; a device
+    that writes its own facts calls it DevInfo). */
+const devInfo = (moData: Record<string, unknown>): Record<string, string> => {
+	const instances = Object.values(moData);
+	assert.equal(instances.length, 1, `one DevInfo instance, not ${Object.keys(moData).join(", ")}`);
+	return instances[0] as Record<string, string>;
+};
+
+const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", SESSIONINFO = "urn:oma:mo:oma-sessioninfomo:1.0", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2";
+const NEW_NAME = "renamed by HGET";
+
 const noSecret = (server: DmServer): void => {
 	const wire = Buffer.concat(server.wire);
 	assert.equal(wire.indexOf(PSK.key), -1, "the PSK left the device");
@@ -44,12 +55,56 @@ export const SCENARIOS: Scenario[] = [
 			const p3 = s.received[1];
 			assert.ok(p3 && p3.kind === "package3", "no Package#3");
 			assert.deepEqual(p3.body.Status, [{ sc: 200 }]);
-			assert.equal((p3.results[0]![0]!.MOData.devinfo as Record<string, string>).DevID, DEVID);
+			// a board says its own DevID (the chip's MAC) and FwV (its image): judged against what it sent
+			const info = devInfo(p3.results[0]![0]!.MOData);
+			assert.equal(info.DevID, s.devId, "DevInfo/DevID is not the OMADM-DevID the session came with");
 			const post = server.repositoryRequests.find((q) => q.path === "/camera_state");
 			assert.ok(post, "no HPOST reached the repository");
 			assert.equal(post.method, "POST");
-			assert.equal(post.body.toString(), "fw-1.0");
+			assert.equal(post.body.toString(), info.FwV, "the HPOST did not carry DevInfo/FwV");
+			assert.equal(post.devId, s.devId, "the HPOST's [DevID] was not substituted");
 			assert.equal(s.received.length, 2, "END: no further package");
+			noSecret(server);
+		},
+	},
+	{
+		name: "HGET of a leaf from the repository, GET it back; an unknown MOID and a secret are 404",
+		server: {
+			repository: { "/name": { status: 200, contentType: "text/plain", body: NEW_NAME } },
+			sessions: [[
+				[["HGET", "https://127.0.0.1:PORT/name?DevID=[DevID]", `${DMACC}/${SRVID}/Name`]],
+				[["GET", `${DMACC}/${SRVID}/Name`], ["GET", `${SESSIONINFO}//`], ["GET", "urn:oma:mo:invalid-moid:1.0//"], ["GET", `${DMACC}/${SRVID}/Auth/Trsp/Secret`]],
+			] as Command[][]],
+		},
+		exit: 0,
+		check(server) {
+			const s = server.sessions[0];
+			assert.ok(s, "no session reached the server");
+			assert.deepEqual(s.violations, []);
+			const first = s.received[1];
+			assert.ok(first && first.kind === "package3", "no Package#3 after the HGET");
+			assert.equal(first.body.Status[0]!.sc, 200, "the HGET's status");
+			const get = server.repositoryRequests.find((q) => q.path === "/name");
+			assert.ok(get && get.method === "GET", "no HGET reached the repository");
+			assert.equal(get.devId, s.devId, "the HGET's [DevID] was not substituted");
+			const p3 = s.received[2];
+			assert.ok(p3 && p3.kind === "package3", "no second Package#3");
+			assert.deepEqual(p3.body.Status.map((x) => x.sc), [200, 200, 404, 404], "an unknown MOID and a No-Get secret are 404 (interpretation 7)");
+			assert.equal(JSON.stringify(p3.results[0]![0]!.MOData).includes(NEW_NAME), true, "GET does not return the value HGET wrote");
+			noSecret(server);
+		},
+	},
+	{
+		name: "CONT moves the rest of the session to another URI",
+		server: { sessions: [[[["CONT", "https://127.0.0.1:PORT/dm2"]], [["GET", `${DEVINFO}//Man`]]] as Command[][]] },
+		exit: 0,
+		check(server) {
+			const s = server.sessions[0];
+			assert.ok(s, "no session reached the server");
+			assert.deepEqual(s.violations, []);
+			assert.equal(s.received.length, 3, "Package#1, the CONT's Package#3, the GET's Package#3");
+			const last = s.received[2];
+			assert.ok(last && last.kind === "package3" && last.body.Status[0]!.sc === 200, "the GET after CONT was not answered 200");
 			noSecret(server);
 		},
 	},

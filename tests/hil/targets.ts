@@ -3,7 +3,9 @@
 // status and output.
 //   sim           xsdm (hosts/sim/dm-device), a fresh flash file per run: what CI runs
 //   lin           the Moddable SDK's Linux build (hosts/lin; MODDABLE, xvfb-run), built per port
-//   serial:PATH   a board on a serial console: not implemented (see docs/hil.md)
+//   serial:PATH   a board on a serial console (docs/hil.md): flashed with the ESP32 build, provisioned
+//                 with the account SRVID at a fixed SrvURI, so dm-server must listen where that says
+//                 (--server HOST:PORT); the line protocol is tests/hil/serial.ts
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +13,7 @@ import { join } from "node:path";
 import { compiled, runXsdm } from "../host/xsdm.js";
 import { findSdk, linBinary, outputDir, root, sdkEnv } from "../../tools/moddable/sdk.js";
 import { DEVID, PSK, SRVID, factory } from "./scenarios.js";
+import { serialSession, type SerialOptions } from "./serial.js";
 
 export interface DeviceRun { code: number | null; output: string }
 
@@ -19,6 +22,14 @@ export interface Target {
 	/** why this target cannot run here, or undefined when it can */
 	unavailable(): string | undefined;
 	session(serverPort: number): Promise<DeviceRun>;
+	/** where dm-server must listen for this target's device (default: a free port on 127.0.0.1) */
+	server?: { host: string; port: number };
+}
+
+export interface TargetOptions {
+	/** serial: HOST:PORT, where the board's SrvURI points */
+	server?: string;
+	serial?: SerialOptions;
 }
 
 const sim: Target = {
@@ -66,15 +77,27 @@ const lin: Target = {
 	},
 };
 
-export function target(spec: string): Target {
+function serial(path: string, o: TargetOptions): Target {
+	const at = o.server?.lastIndexOf(":") ?? -1;
+	const server = o.server && at > 0 ? { host: o.server.slice(0, at).replace(/^\[|\]$/g, ""), port: Number(o.server.slice(at + 1)) } : undefined;
+	return {
+		name: `serial:${path}`,
+		unavailable() {
+			if (!server || !Number.isInteger(server.port) || server.port <= 0) return "the serial target needs --server HOST:PORT: where the board's SrvURI (its build's server=...) points";
+			if (!existsSync(path)) return `${path} does not exist: is the board plugged in?`;
+			return undefined;
+		},
+		...(server ? { server } : {}),
+		async session() {
+			const r = await serialSession(path, SRVID, o.serial ?? {});
+			return { code: r.code, output: r.output };
+		},
+	};
+}
+
+export function target(spec: string, o: TargetOptions = {}): Target {
 	if (spec === "sim") return sim;
 	if (spec === "lin") return lin;
-	if (spec.startsWith("serial:")) {
-		return {
-			name: spec,
-			unavailable: () => "the serial target is not implemented yet: a board flashed with hosts/esp32 must report its sessions on its console first (docs/hil.md)",
-			session: () => Promise.reject(new Error("not implemented")),
-		};
-	}
+	if (spec.startsWith("serial:")) return serial(spec.slice("serial:".length), o);
 	throw new Error(`unknown target ${spec}: sim, lin or serial:PATH`);
 }

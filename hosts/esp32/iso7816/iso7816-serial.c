@@ -61,8 +61,10 @@ typedef struct {
 	uint8_t rx[ISO7816_RX_HELD];
 } Iso7816Serial;
 
-static void iso7816Destructor(void* data);
-const xsHostHooks xsIso7816SerialHooks = { iso7816Destructor, NULL, NULL };
+/* Native("xs_iso7816_serial_destructor") (serial.ts) names this destructor; the constructor then
+   installs the hooks the other calls validate against. */
+void xs_iso7816_serial_destructor(void* data);
+const xsHostHooks xsIso7816SerialHooks = { xs_iso7816_serial_destructor, NULL, NULL };
 
 static Iso7816Serial* getSerial(xsMachine* the)
 {
@@ -232,7 +234,7 @@ static void freeSerial(Iso7816Serial* serial)
 	releaseIfDone(serial);
 }
 
-static void iso7816Destructor(void* data)
+void xs_iso7816_serial_destructor(void* data)
 {
 	if (data) freeSerial(data);
 }
@@ -293,6 +295,7 @@ void xs_iso7816_serial_constructor(xsMachine* the)
 	serial->obj = xsThis;
 	xsRemember(serial->obj);
 	xsmcSetHostData(xsThis, serial);
+	xsSetHostHooks(xsThis, (xsHostHooks*)&xsIso7816SerialHooks);
 }
 
 /* set({ baud?, guard? }): the rate after PPS, and TC1's extra guard time N in etu (255: none) */

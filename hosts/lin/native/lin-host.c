@@ -1,8 +1,10 @@
 /*
  * What the SDK's Linux port lacks for the device: random bytes (getrandom, as a board takes them
  * from its hardware RNG), a line to the terminal (trace() does not reach it in a release build)
- * and the process's exit status, which the e2e test reads.
+ * and the process's exit status, which the e2e test reads; and the machine's heap high-water marks
+ * for the bench (npm run bench -- lin).
  */
+#include "xsAll.h"	/* the machine's peak fields, as xsdm's heap report reads them */
 #include "xsmc.h"
 #include <errno.h>
 #include <stdio.h>
@@ -42,4 +44,18 @@ void xs_lin_exit(xsMachine* the)
 	fflush(stdout);
 	fflush(stderr);
 	_exit(status);
+}
+
+/* heap() → { peakChunks, peakSlots, slots, slotSize }: the most chunk bytes and slots (and their size in
+   bytes) this machine has held in use, the figures xsdm's --heap-report prints */
+void xs_lin_heap(xsMachine* the)
+{
+	xsmcVars(1);
+	xsmcSetNewObject(xsResult);
+	xsmcSetInteger(xsVar(0), (xsIntegerValue)the->peakChunksSize);
+	xsmcSet(xsResult, xsID("peakChunks"), xsVar(0));
+	xsmcSetInteger(xsVar(0), (xsIntegerValue)the->peakHeapCount);
+	xsmcSet(xsResult, xsID("peakSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), (xsIntegerValue)sizeof(txSlot));
+	xsmcSet(xsResult, xsID("slotSize"), xsVar(0));
 }

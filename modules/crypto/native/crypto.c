@@ -101,7 +101,10 @@ void xs_crypto_sha256(xsMachine* the)
 	setResult(the, digest, sizeof(digest));
 }
 
-static void sha256Destructor(void* data)
+/* Exported by name: the Moddable SDK's Native("xs_crypto_sha256_destructor") gives the class's
+   instances this destructor, and init installs the hooks the other calls validate against (xsdm
+   registers the hooks under the same name). */
+void xs_crypto_sha256_destructor(void* data)
 {
 	if (data) {
 		psa_hash_abort(data);
@@ -109,7 +112,7 @@ static void sha256Destructor(void* data)
 		free(data);
 	}
 }
-const xsHostHooks xsCryptoSha256Hooks = { sha256Destructor, NULL, NULL };
+const xsHostHooks xsCryptoSha256Hooks = { xs_crypto_sha256_destructor, NULL, NULL };
 
 void xs_crypto_sha256_init(xsMachine* the)
 {
@@ -119,10 +122,11 @@ void xs_crypto_sha256_init(xsMachine* the)
 	*operation = psa_hash_operation_init();
 	psa_status_t status = psa_hash_setup(operation, PSA_ALG_SHA_256);
 	if (status != PSA_SUCCESS) {
-		sha256Destructor(operation);
+		xs_crypto_sha256_destructor(operation);
 		xsUnknownError("sha256 setup failed (PSA status %d)", (int)status);
 	}
 	xsmcSetHostData(xsThis, operation);
+	xsSetHostHooks(xsThis, (xsHostHooks*)&xsCryptoSha256Hooks);
 }
 
 void xs_crypto_sha256_update(xsMachine* the)
@@ -141,7 +145,7 @@ void xs_crypto_sha256_finish(xsMachine* the)
 	uint8_t digest[SHA256_BYTES];
 	size_t written = 0;
 	psa_status_t status = psa_hash_finish(operation, digest, sizeof(digest), &written);
-	sha256Destructor(operation);
+	xs_crypto_sha256_destructor(operation);
 	xsmcSetHostData(xsThis, NULL);
 	if (status != PSA_SUCCESS || written != sizeof(digest)) xsUnknownError("sha256 failed (PSA status %d)", (int)status);
 	setResult(the, digest, sizeof(digest));
@@ -179,7 +183,8 @@ typedef struct {
 	mbedtls_svc_key_id_t key;
 } HmacState;
 
-static void hmacDestructor(void* data)
+/* Exported by name, as xs_crypto_sha256_destructor is. */
+void xs_crypto_hmac_destructor(void* data)
 {
 	if (data) {
 		HmacState* state = data;
@@ -189,7 +194,7 @@ static void hmacDestructor(void* data)
 		free(state);
 	}
 }
-const xsHostHooks xsCryptoHmacHooks = { hmacDestructor, NULL, NULL };
+const xsHostHooks xsCryptoHmacHooks = { xs_crypto_hmac_destructor, NULL, NULL };
 
 void xs_crypto_hmac_init(xsMachine* the)
 {
@@ -203,8 +208,9 @@ void xs_crypto_hmac_init(xsMachine* the)
 	psa_status_t status = importKey(the, PSA_KEY_TYPE_HMAC, HMAC_SHA256, PSA_KEY_USAGE_SIGN_MESSAGE, key, keyLength, &state->key);
 	freeSecret(key, keyLength);
 	if (status == PSA_SUCCESS) status = psa_mac_sign_setup(&state->operation, state->key, HMAC_SHA256);
-	if (status != PSA_SUCCESS) { hmacDestructor(state); xsUnknownError("hmac setup failed (PSA status %d)", (int)status); }
+	if (status != PSA_SUCCESS) { xs_crypto_hmac_destructor(state); xsUnknownError("hmac setup failed (PSA status %d)", (int)status); }
 	xsmcSetHostData(xsThis, state);
+	xsSetHostHooks(xsThis, (xsHostHooks*)&xsCryptoHmacHooks);
 }
 
 void xs_crypto_hmac_update(xsMachine* the)
@@ -223,7 +229,7 @@ void xs_crypto_hmac_finish(xsMachine* the)
 	uint8_t mac[SHA256_BYTES];
 	size_t written = 0;
 	psa_status_t status = psa_mac_sign_finish(&state->operation, mac, sizeof(mac), &written);
-	hmacDestructor(state);
+	xs_crypto_hmac_destructor(state);
 	xsmcSetHostData(xsThis, NULL);
 	if (status != PSA_SUCCESS || written != sizeof(mac)) xsUnknownError("hmac failed (PSA status %d)", (int)status);
 	setResult(the, mac, sizeof(mac));

@@ -4,6 +4,9 @@
 #include "xsmc.h"
 extern const xsHostHooks xsCryptoSha256Hooks;
 extern const xsHostHooks xsCryptoHmacHooks;
+/* the destructors Native("xs_crypto_sha256_destructor") and Native("xs_crypto_hmac_destructor") name */
+void xs_crypto_sha256_destructor(void* data);
+void xs_crypto_hmac_destructor(void* data);
 void xs_crypto_sha256(xsMachine* the);
 void xs_crypto_sha256_init(xsMachine* the);
 void xs_crypto_sha256_update(xsMachine* the);

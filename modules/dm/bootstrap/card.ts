@@ -43,9 +43,10 @@ export function cardRecord(client: Pick<BootstrapTarget, "store">): CardRecord |
 /** The card could not be read (removed, mute, time-out, secure channel refused): no answer about
     what it carries, so nothing is changed. Its message is the reader's, which never holds a key. */
 export class CardUnreadable extends Error {
+	// a field, not `this.name = ...`: preloaded on the device, Error.prototype is frozen and an assignment would throw
+	override name = "CardUnreadable";
 	constructor(cause: unknown) {
 		super(`the card could not be read: ${cause instanceof Error ? cause.message : String(cause)}`);
-		this.name = "CardUnreadable";
 	}
 }
 

@@ -16,10 +16,11 @@ export const HttpErrorKind = Object.freeze({
 export type HttpErrorKind = (typeof HttpErrorKind)[keyof typeof HttpErrorKind];
 
 export class HttpError extends Error {
+	// a field, not `this.name = ...`: preloaded on the device, Error.prototype is frozen and an assignment would throw
+	override name = "HttpError";
 	readonly kind: HttpErrorKind;
 	constructor(kind: HttpErrorKind, message: string) {
 		super(message);
 		this.kind = kind;
-		this.name = "HttpError";
 	}
 }

@@ -115,10 +115,13 @@ static mbedtls_ctr_drbg_context gDrbg;
 static int gDrbgReady;
 #endif
 
-static void tlsDestructor(void* data);
-const xsHostHooks xsTlsHooks = { tlsDestructor, NULL, NULL };
+/* The destructors are exported by name: the Moddable SDK's Native("xs_tls_destructor") makes the
+   class's instances with that C function as their destructor, and each constructor then installs the
+   hooks below, which the other entry points validate against (xsdm registers the hooks by the same
+   names). */
+const xsHostHooks xsTlsHooks = { xs_tls_destructor, NULL, NULL };
 
-static void sessionDestructor(void* data)
+void xs_tls_session_destructor(void* data)
 {
 	if (data) {
 		TLSSessionRecord* session = data;
@@ -126,7 +129,7 @@ static void sessionDestructor(void* data)
 		free(session);
 	}
 }
-const xsHostHooks xsTlsSessionHooks = { sessionDestructor, NULL, NULL };
+const xsHostHooks xsTlsSessionHooks = { xs_tls_session_destructor, NULL, NULL };
 
 static void tlsFree(TLSRecord* tls)
 {
@@ -139,7 +142,7 @@ static void tlsFree(TLSRecord* tls)
 	free(tls);
 }
 
-static void tlsDestructor(void* data)
+void xs_tls_destructor(void* data)
 {
 	if (data) tlsFree(data);
 }
@@ -541,6 +544,7 @@ void xs_tls_constructor(xsMachine* the)
 	mbedtls_ssl_set_bio(&tls->ssl, tls, bioSend, bioReceive, NULL);
 	tls->state = kHandshake;
 	xsmcSetHostData(xsThis, tls);
+	xsSetHostHooks(xsThis, (xsHostHooks*)&xsTlsHooks);
 }
 
 /* ---- the byte pump ---- */
@@ -758,11 +762,11 @@ void xs_tls_save_session(xsMachine* the)
 	}
 	mbedtls_ssl_session_free(&session);
 	if (error) {
-		sessionDestructor(record);
+		xs_tls_session_destructor(record);
 		xsmcSetBoolean(xsResult, 0);
 		return;
 	}
-	sessionDestructor(old);
+	xs_tls_session_destructor(old);
 	xsmcSetHostData(xsArg(0), record);
 	xsmcSetBoolean(xsResult, 1);
 }
@@ -787,6 +791,7 @@ void xs_tls_session_constructor(xsMachine* the)
 		if (!record) xsUnknownError("no memory for a TLS session");
 	}
 	xsmcSetHostData(xsThis, record);
+	xsSetHostHooks(xsThis, (xsHostHooks*)&xsTlsSessionHooks);
 }
 
 /* export() → the session's bytes (they include the master secret: persist them as a secret), or undefined when empty */

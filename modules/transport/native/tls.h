@@ -4,6 +4,9 @@
 #include "xsmc.h"
 extern const xsHostHooks xsTlsHooks;
 extern const xsHostHooks xsTlsSessionHooks;
+/* the destructors Native("xs_tls_destructor") and Native("xs_tls_session_destructor") name */
+void xs_tls_destructor(void* data);
+void xs_tls_session_destructor(void* data);
 void xs_tls_constructor(xsMachine* the);
 void xs_tls_feed(xsMachine* the);
 void xs_tls_feed_end(xsMachine* the);
