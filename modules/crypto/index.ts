@@ -1,12 +1,13 @@
-// Hashes and ciphers for every room: SHA-256, HMAC-SHA-256, AES (128/192/256-bit keys) ECB/CBC and
-// AES-CMAC through the host's mbedTLS (native/crypto.c), MD5 for HTTP Digest. On xsdm the native names are
+// Hashes and ciphers for every room: SHA-256, HMAC-SHA-256, AES (128/192/256-bit keys) ECB/CBC,
+// AES-CMAC and ECDSA P-256 verification through the host's mbedTLS (native/crypto.c), MD5 for HTTP Digest. On xsdm the native names are
 // registered by hosts/sim; on the ESP32 the Moddable build binds the same names to the same C.
 // Where the host has no native (Node, a host built without it) SHA-256 and MD5 come from
 // @noble/hashes, in JavaScript: on XS that is 280-360 times slower than the native (bench
 // sha256_*_noble_over_native), so the native wins wherever it is bound. The native has no MD5
 // (mbedTLS's PSA build leaves it out), so MD5 is always @noble/hashes; it hashes a few dozen
-// bytes per HTTP Digest answer. AES and HMAC have no fallback: only the card's secure channel uses
-// them, and only hosts with a native line to a card run it. No other room imports @noble/hashes.
+// bytes per HTTP Digest answer. AES, HMAC and ECDSA have no fallback: only the card's secure channel uses
+// AES and HMAC, and only hosts with a native line to a card run it; ECDSA checks firmware signatures,
+// and only hosts with firmware slots (and so with the native) update firmware. No other room imports @noble/hashes.
 // Every function copies its inputs and returns fresh bytes; key material is wiped in C.
 import { md5 as nobleMd5 } from "@noble/hashes/legacy.js";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
@@ -42,6 +43,7 @@ const hmacFinish = required("xs_crypto_hmac_finish");
 const aesEcb = required("xs_crypto_aes_ecb");
 const aesCbc = required("xs_crypto_aes_cbc");
 const aesCmacOnce = required("xs_crypto_aes_cmac");
+const ecdsaP256Verify = required("xs_crypto_ecdsa_p256_verify");
 
 /** Whether SHA-256 runs in the host's C (false: @noble/hashes in JavaScript). */
 export const hasNativeSha256 = sha256Once !== undefined;
@@ -145,4 +147,14 @@ export function aesCbcDecrypt(key: Bytes, iv: Bytes, data: Bytes): Uint8Array {
 /** AES-CMAC with a 128-, 192- or 256-bit key (NIST SP 800-38B), the full 16-byte tag. */
 export function aesCmac(key: Bytes, data: Bytes): Uint8Array {
 	return new Uint8Array(aesCmacOnce(key, data));
+}
+
+/** ECDSA P-256 with SHA-256 (FIPS 186-4), verification only: whether `signature` is a signature of
+    the data whose SHA-256 is `sha256Hash` (32 bytes; the caller hashes while it streams) under
+    `publicKey` (65 bytes, SEC1 uncompressed 04||X||Y). The signature is the raw 64-byte r||s (each
+    32 bytes big-endian), not DER. false when it does not verify (r or s out of range included);
+    a RangeError when a length is wrong or the key is not a point on P-256. No JavaScript fallback:
+    on a host without the native (Node) it throws "use a host with native crypto". */
+export function verifyEcdsaP256(publicKey: Bytes, sha256Hash: Bytes, signature: Bytes): boolean {
+	return ecdsaP256Verify(publicKey, sha256Hash, signature) === true;
 }

@@ -14,6 +14,7 @@ static const simNativeFunction functions[] = {
 	{ "xs_crypto_aes_ecb", xs_crypto_aes_ecb, 3 },
 	{ "xs_crypto_aes_cbc", xs_crypto_aes_cbc, 4 },
 	{ "xs_crypto_aes_cmac", xs_crypto_aes_cmac, 2 },
+	{ "xs_crypto_ecdsa_p256_verify", xs_crypto_ecdsa_p256_verify, 3 },
 };
 static const simNativeClass classes[] = {
 	{ "xs_crypto_sha256_destructor", &xsCryptoSha256Hooks },

@@ -1,5 +1,6 @@
 /*
- * SHA-256, HMAC-SHA-256, AES-128/192/256 (ECB, CBC) and AES-CMAC for XS, through the PSA Crypto API.
+ * SHA-256, HMAC-SHA-256, AES-128/192/256 (ECB, CBC), AES-CMAC and ECDSA P-256 verification for XS,
+ * through the PSA Crypto API.
  * PSA is the one crypto API that every mbedTLS the project meets provides: Debian's 2.28 (the
  * sim host), 3.x, and ESP-IDF v6's mbedTLS 4 / TF-PSA-Crypto, where the legacy mbedtls_sha256_*,
  * mbedtls_aes_*, mbedtls_md_hmac_* and mbedtls_cipher_cmac_* calls no longer exist.
@@ -340,4 +341,66 @@ void xs_crypto_aes_cmac(xsMachine* the)
 	psa_destroy_key(id);
 	if (status != PSA_SUCCESS || written != sizeof(mac)) xsUnknownError("cmac failed (PSA status %d)", (int)status);
 	setResult(the, mac, sizeof(mac));
+}
+
+/* ---- ECDSA P-256 verification (firmware signatures, issue 17) ---- */
+
+#define P256_PUBLIC_KEY_BYTES 65   /* SEC1 uncompressed: 0x04 || X || Y */
+#define P256_SIGNATURE_BYTES 64    /* raw r || s, each 32 bytes big-endian (not DER) */
+#define ECDSA_P256_SHA256 PSA_ALG_ECDSA(PSA_ALG_SHA_256)
+
+/* verifyEcdsaP256(publicKey, sha256Hash, signature) → boolean
+   publicKey: 65-byte SEC1 uncompressed point; sha256Hash: the 32-byte SHA-256 of the signed bytes
+   (the caller hashed them while streaming); signature: 64 bytes r || s. true when the signature
+   holds, false when it does not (including r or s out of range). A wrong length, or a key that is
+   not a point on P-256, is a RangeError: the input is malformed, not merely unsigned.
+   Nothing here is secret (a public key and a hash), so nothing needs wiping. */
+void xs_crypto_ecdsa_p256_verify(xsMachine* the)
+{
+	cryptoReady(the);
+	size_t keyLength, hashLength, signatureLength;
+	uint8_t* key = copyArgument(the, &xsArg(0), &keyLength);
+	if (keyLength != P256_PUBLIC_KEY_BYTES || key[0] != 0x04) {
+		free(key);
+		xsRangeError("give a 65-byte uncompressed P-256 public key (04||X||Y), not %u bytes", (unsigned)keyLength);
+	}
+	uint8_t* hash = copyArgument(the, &xsArg(1), &hashLength);
+	if (hashLength != SHA256_BYTES) {
+		free(key);
+		free(hash);
+		xsRangeError("give the 32-byte SHA-256 of the signed data, not %u bytes", (unsigned)hashLength);
+	}
+	uint8_t* signature = copyArgument(the, &xsArg(2), &signatureLength);
+	if (signatureLength != P256_SIGNATURE_BYTES) {
+		free(key);
+		free(hash);
+		free(signature);
+		xsRangeError("give a 64-byte raw r||s ECDSA signature (not DER), not %u bytes", (unsigned)signatureLength);
+	}
+	mbedtls_svc_key_id_t id;
+	psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+	psa_set_key_type(&attributes, PSA_KEY_TYPE_ECC_PUBLIC_KEY(PSA_ECC_FAMILY_SECP_R1));
+	psa_set_key_bits(&attributes, 256);
+	psa_set_key_algorithm(&attributes, ECDSA_P256_SHA256);
+	psa_set_key_usage_flags(&attributes, PSA_KEY_USAGE_VERIFY_HASH);
+	psa_status_t status = psa_import_key(&attributes, key, keyLength, &id);
+	if (status == PSA_ERROR_INSUFFICIENT_MEMORY) {
+		xsCollectGarbage();   /* as importKey: dropped digests may hold the key slots */
+		status = psa_import_key(&attributes, key, keyLength, &id);
+	}
+	psa_reset_key_attributes(&attributes);
+	free(key);
+	if (status != PSA_SUCCESS) {
+		free(hash);
+		free(signature);
+		if (status == PSA_ERROR_INVALID_ARGUMENT) xsRangeError("give a P-256 public key: this one is not a point on the curve");
+		xsUnknownError("P-256 key refused (PSA status %d)", (int)status);
+	}
+	status = psa_verify_hash(id, ECDSA_P256_SHA256, hash, hashLength, signature, signatureLength);
+	psa_destroy_key(id);
+	free(hash);
+	free(signature);
+	if (status == PSA_SUCCESS) xsmcSetTrue(xsResult);
+	else if (status == PSA_ERROR_INVALID_SIGNATURE) xsmcSetFalse(xsResult);
+	else xsUnknownError("ECDSA verify failed (PSA status %d)", (int)status);
 }

@@ -15,4 +15,5 @@ void xs_crypto_hmac_finish(xsMachine* the);
 void xs_crypto_aes_ecb(xsMachine* the);
 void xs_crypto_aes_cbc(xsMachine* the);
 void xs_crypto_aes_cmac(xsMachine* the);
+void xs_crypto_ecdsa_p256_verify(xsMachine* the);
 #endif
