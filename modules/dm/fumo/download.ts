@@ -11,6 +11,7 @@
 //   envelope: the transfer starts again from 0 on the same answer.
 // - A dropped connection or a server error is tried again after a backoff (doubling, capped), up
 //   to `attempts` tries; a refused or missing package, or a package that fails its checks, is not.
+//   A failing flash (slot or journal) is not the package's fault: it is thrown to the caller.
 import { TransportError, TransportFailure, parseUrl, type HttpClient, type HttpResponse } from "../../http/index.js";
 import { EnvelopeFault, EnvelopeReader, type EnvelopeExpectations, type EnvelopeHeader, type SlotPartition } from "../../firmware/index.js";
 import type { Timers } from "../../time/index.js";
@@ -99,7 +100,9 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 			if (e instanceof TransportError) last = { code: e.failure === TransportFailure.Timeout ? FumoResult.RequestTimeout : FumoResult.NetworkFailure, reason: e.message };
 			else if (e instanceof Retry) last = { code: FumoResult.NetworkFailure, reason: e.message };
 			else if (e instanceof HttpStop) { last = { code: e.code, reason: e.message }; if (!e.retry) return { ok: false, code: e.code, reason: e.message }; }
-			else return { ok: false, code: FumoResult.OutOfMemoryDownload, reason: `the slot could not be written: ${e instanceof Error ? e.message : String(e)}` };
+			// anything else is the device's own flash failing (the slot, the journal): not the
+			// package's fault; it reaches the caller, and the operation resumes at the next start
+			else throw e;
 		}
 	}
 	return { ok: false, ...last, reason: `${last.reason} (gave up after ${attempts} tries)` };

@@ -43,6 +43,8 @@ export interface FirmwareConfig {
 	readonly retryMs?: number;
 	/** switches tried again after a cut before the slot was armed (default 2), then 410 */
 	readonly armTries?: number;
+	/** the signature check (default: modules/crypto's ECDSA P-256 on the host's mbedTLS; Node tests bring their own) */
+	readonly verify?: EnvelopeExpectations["verify"];
 }
 
 /** What FUMO needs of the device. */
@@ -239,11 +241,9 @@ export class Fumo {
 		}
 		const switching: OperationRecord = { ...fo, phase: "switching" };
 		this.commit(FumoState.UpdateProgressing, switching, undefined);
-		try {
-			this.config.slots.arm(length, this.config.trials ?? 3);
-		} catch (e) {
-			return this.finish(fo, FumoState.UpdateFailedHaveData, FumoResult.UpdateFailed, undefined, `the slot could not be armed: ${e instanceof Error ? e.message : String(e)}`);
-		}
+		// a failing arm() (the boot record's flash) reaches the caller like a power cut would: the
+		// next start finds "switching" on the old image and tries again, armTries times, then 410
+		this.config.slots.arm(length, this.config.trials ?? 3);
 		this.commit(FumoState.UpdateProgressing, { ...switching, phase: "armed" }, undefined);
 		this.log("restarting into the new firmware");
 		return this.config.slots.restart();
@@ -309,6 +309,7 @@ export class Fumo {
 		return {
 			model: running.model, running: running.version, publicKey: this.config.publicKey, maxPayload,
 			allowOlder: this.host.tree.text(ref("Ext", "AllowDowngrade")) === "true",
+			...(this.config.verify ? { verify: this.config.verify } : {}),
 		};
 	}
 
