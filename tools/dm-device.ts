@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
-  dm-device --flash FILE [--flash-size N] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K] [--card-policy P]]
+  dm-device --flash FILE [--flash-size N] [--firmware-slot N [--firmware IMAGE]] [--factory BOOTSTRAP.json] [--card TTY:FIFO [--card-keys K] [--card-policy P]]
             (--session SRVID | --notify-port N [--once] [--poll-interval S])
             [--heap-report] [--log text|json] [--development] [--sessions N]
 
@@ -36,6 +36,13 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         ClientURI, status); secrets are never printed
   --heap-report         print xsdm's peak XS heap at exit
   --development         allow plain http SrvURIs (interpretation 12)
+  --firmware-slot N     give the device firmware slots: two of N bytes (a multiple of 4096) and a
+                        boot record in the flash file after the DM tree (xsdm --firmware-slot)
+  --firmware FILE       with --firmware-slot: the sim firmware file (hosts/sim/firmware/image.ts)
+                        programmed into the first slot when the flash has no boot record yet
+                        (default: the built-in image, model xsdm-sim, version 1.0)
+  --max-boots N         a restart (xsdm exit 87, e.g. after a firmware update) starts the device
+                        again, as a board reboots, at most N times in all (default 8)
   --ca FILE             CA certificates (PEM, one or several, or DER) the device trusts for HTTPS
                         origins other than an account's own server (repositories, CONT, SUB reports,
                         DEFAULT), with the account's Ext/TrustAnchor; may be repeated
@@ -65,6 +72,7 @@ const { values } = parseArgs({
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 		connections: { type: "string" }, "poll-interval": { type: "string" }, ca: { type: "string", multiple: true },
+		"firmware-slot": { type: "string" }, firmware: { type: "string" }, "max-boots": { type: "string" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
@@ -75,9 +83,13 @@ if (!values.session && values["notify-port"] === undefined && values.card === un
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const xsdm = resolve(root, "build/sim/xsdm");
 if (!existsSync(xsdm)) fail(`${xsdm} is missing: run npm run build`);
+if (values.firmware && !values["firmware-slot"]) fail("--firmware FILE needs --firmware-slot N");
+const maxBoots = Number(values["max-boots"] ?? 8);
+if (!Number.isInteger(maxBoots) || maxBoots < 1) fail("--max-boots takes a positive whole number");
 const args = [
 	...(values["heap-report"] ? ["--heap-report"] : []),
 	"--flash", values.flash!, "--flash-size", values["flash-size"] ?? "262144", "--flash-block", "4096",
+	...(values["firmware-slot"] ? ["--firmware-slot", values["firmware-slot"]] : []),
 	resolve(root, "build/js/hosts/sim/dm-device/main.js"),
 	...(values.session ? ["--session", values.session] : []),
 	...(values["notify-port"] !== undefined ? ["--notify-port", values["notify-port"]] : []),
@@ -94,6 +106,19 @@ const args = [
 	...(values["poll-interval"] ? ["--poll-interval", values["poll-interval"]] : []),
 	// the XS program cannot read files: each CA file goes as its bytes in base64 (PEM or DER alike)
 	...(values.ca ?? []).flatMap((file) => ["--ca", readFileSync(file).toString("base64")]),
+	...(values.firmware ? ["--firmware-factory", readFileSync(values.firmware).toString("base64")] : []),
 ];
-const child = spawn(xsdm, args, { stdio: "inherit" });
-child.on("close", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// xsdm exits 87 when the device restarts (hosts/sim/firmware's restart()): start it again, as the
+// board's reset would, a bounded number of times
+const RESTART = 87;
+function boot(n: number): void {
+	const child = spawn(xsdm, args, { stdio: "inherit" });
+	child.on("close", (code, signal) => {
+		if (code === RESTART && n < maxBoots) {
+			process.stderr.write(`dm-device: the device restarted; boot ${n + 1} of at most ${maxBoots}\n`);
+			boot(n + 1);
+		}
+		else process.exit(code ?? (signal ? 1 : 0));
+	});
+}
+boot(1);

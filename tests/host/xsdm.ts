@@ -38,6 +38,35 @@ export function runXsdm(entry: string, args: string[] = [], o: RunOptions = {}):
 	});
 }
 
+/** xsdm's exit status when the program restarts the device (hosts/sim/firmware's restart()). */
+export const XSDM_RESTART_STATUS = 87;
+
+export interface RebootingRun extends Run {
+	/** how many times xsdm started (1 + the restarts) */
+	boots: number;
+}
+
+export interface RebootingOptions extends RunOptions {
+	/** the most starts (default 8): a device that keeps restarting ends with status 87 */
+	maxBoots?: number;
+	/** xsdm options for the n-th start (1-based) instead of `options`, e.g. --powercut on one boot only */
+	optionsForBoot?(boot: number): string[];
+}
+
+/** Runs xsdm as a board runs its firmware: when it exits with 87 (a restart), starts it again with
+    the same arguments, up to maxBoots times. stdout and stderr are every start's, in order. */
+export async function runXsdmRebooting(entry: string, args: string[] = [], o: RebootingOptions = {}): Promise<RebootingRun> {
+	const maxBoots = o.maxBoots ?? 8;
+	let stdout = "", stderr = "";
+	for (let boot = 1; ; boot++) {
+		const options = o.optionsForBoot ? o.optionsForBoot(boot) : o.options;
+		const r = await runXsdm(entry, args, { ...o, ...(options ? { options } : {}) });
+		stdout += r.stdout;
+		stderr += r.stderr;
+		if (r.code !== XSDM_RESTART_STATUS || boot >= maxBoots) return { ...r, stdout, stderr, boots: boot };
+	}
+}
+
 /** Parses the one JSON line --heap-report prints on stderr. */
 export function heapReport(stderr: string): { width: number; slotSize: number; peakChunkBytes: number; peakSlotBytes: number; peakTotalBytes: number } {
 	const line = stderr.split("\n").find((l) => l.startsWith("{\"heapReport\""));

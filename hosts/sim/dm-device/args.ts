@@ -17,6 +17,9 @@
 //   --ca BASE64           the bytes of a CA certificate file (PEM, one or more certificates, or DER)
 //                         in base64, for the device's trust store (interpretation 19); may be repeated.
 //                         (the npm bin takes --ca FILE and passes its bytes so)
+//   --firmware-factory BASE64  the sim firmware file the boot loader programs into ota_0 on a flash
+//                         with no boot record (default: the built-in image, xsdm-sim 1.0); the firmware
+//                         slots exist when xsdm runs with --firmware-slot (hosts/sim/firmware)
 //   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
 //   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
 //                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
@@ -43,6 +46,8 @@ export interface Args {
 	development: boolean; backoffMs?: number;
 	/** --ca: each CA file's bytes, base64 */
 	ca: string[];
+	/** --firmware-factory: the factory sim firmware file's bytes, base64 */
+	firmwareFactory?: string;
 }
 
 /** dm-device: MESSAGE, exit 2 */
@@ -77,6 +82,7 @@ export function parse(list: readonly string[], more: (flag: string, next: () => 
 		else if (v === "--connections") a.connections = connections(next());
 		else if (v === "--backoff-ms") a.backoffMs = Number(next());
 		else if (v === "--ca") a.ca.push(next());
+		else if (v === "--firmware-factory") a.firmwareFactory = next();
 		else if (!more(v, next)) usage(`unknown option ${v}`);
 	}
 	return a;

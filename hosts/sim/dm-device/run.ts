@@ -5,7 +5,7 @@ import { exit } from "embedded:sim/host";
 import { Device, type DeviceEvent } from "../../../modules/dm/device/index.js";
 import type { TcpConstructor } from "../../../modules/transport/index.js";
 import { usage, type Args } from "./args.js";
-import { consoleLog, simDevice } from "./wiring.js";
+import { consoleLog, simDevice, simFirmware } from "./wiring.js";
 
 export interface RunOptions {
 	tcp?: TcpConstructor;
@@ -16,13 +16,19 @@ export interface RunOptions {
 }
 
 export async function run(args: Args, o: RunOptions = {}): Promise<never> {
+	// the boot loader first, as on a board: it may count down a trial or roll it back
+	const firmware = simFirmware(args);
 	const print = consoleLog(args);
+	if (firmware && args.log === "text") {
+		const { model, version } = firmware.running(), boot = firmware.boot();
+		console.log(`firmware: ${model} ${version} (ota_${firmware.slot}, ${boot.kind}${boot.kind === "trial" ? `, ${boot.bootsLeft} boots left` : ""})`);
+	}
 	const log = (e: DeviceEvent): void => {
 		// --once: the first notification that ran a session ends the run with its status
 		if (e.event === "done" && e.cause === "notification" && e.outcome && args.once) exit(e.outcome.ok ? 0 : 1);
 		print(e);
 	};
-	const options = simDevice(args, { log, ...(o.tcp ? { tcp: o.tcp } : {}), ...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}) });
+	const options = simDevice(args, { log, ...(o.tcp ? { tcp: o.tcp } : {}), ...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}), ...(firmware ? { firmware } : {}) });
 	const device = new Device(options);
 	options.demo.attach(device.client);
 	const started = await device.start();

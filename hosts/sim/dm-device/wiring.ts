@@ -5,19 +5,20 @@ import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver";
 import Serial from "embedded:io/serial";
 import flash from "embedded:storage/flash";
-import { monotonic, random, timers, wall } from "embedded:sim/host";
+import { exit, monotonic, random, timers, wall } from "embedded:sim/host";
 import { ConnectionType } from "../../../modules/dm/codec/index.js";
 import { eventLine, isMilestone, parseTrustStore, type CardLine, type DeviceEvent, type DeviceOptions } from "../../../modules/dm/device/index.js";
 import { decodeBase64, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/index.js";
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
+import { bootSimFirmware, type SimFirmware } from "../firmware/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
 
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
 /** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
-export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; firmware?: SimFirmware; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor>; firmware?: SimFirmware } {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
@@ -39,8 +40,26 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		...(args.notifyPort !== undefined ? { listen: { port: args.notifyPort, address: "127.0.0.1" } } : {}),
 		...(args.pollSeconds !== undefined ? { pollSeconds: args.pollSeconds } : {}),
 		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
+		// the firmware slots (simFirmware), under the name FUMO's Device option takes
+		...(o.firmware ? { firmware: o.firmware } : {}),
 		mos: demo.mos, hooks: demo.hooks, log: o.log, demo,
 	};
+}
+
+/** The firmware slots when xsdm has them (--firmware-slot): runs the boot loader, which must come
+    before anything else of the device (it may roll back to the other slot). undefined without
+    slots; --firmware-factory without slots is a bad option. FUMO's Device option takes the result. */
+export function simFirmware(args: Args): SimFirmware | undefined {
+	if (![...flash].includes("otadata")) {
+		if (args.firmwareFactory !== undefined) usage("--firmware-factory needs firmware slots: start xsdm with --firmware-slot BYTES");
+		return undefined;
+	}
+	const factory = args.firmwareFactory !== undefined ? decodeBase64(args.firmwareFactory) ?? usage("--firmware-factory: give the image's bytes in base64") : undefined;
+	try {
+		return bootSimFirmware({ flash, exit, ...(factory ? { factory } : {}) });
+	} catch (e) {
+		return usage(`firmware: ${(e as Error).message}`);
+	}
 }
 
 /** --ca BASE64 (repeated): the CA files' certificates, DER. A file that is neither PEM nor DER is a bad option. */

@@ -10,6 +10,12 @@
  * shows here instead of on a device. Tests may add { file, byteLength, blockLength } to open()'s
  * options (xsdm only) to open another file as that partition.
  *
+ * With --firmware-slot BYTES the same file also holds the firmware partitions after dmstore, as
+ * ESP-IDF's partition table has them: "otadata" (two blocks: the boot record's two copies),
+ * "ota_0" and "ota_1" (BYTES each, a multiple of the block). The file is then --flash-size +
+ * 2 blocks + 2 slots long. hosts/sim/firmware reads and writes them (the boot loader and
+ * FirmwareSlots); "running" and "nextota" are the SDK's names on the ESP32, not xsdm's.
+ *
  * The power-cut injector (--powercut N) counts program and erase operations from 1 across the
  * process; the N-th one changes only a prefix of its bytes (length derived from N, 0 included)
  * and the process ends at once with status 86, as if power failed mid-operation.
@@ -23,8 +29,10 @@
 typedef struct {
 	int fd;
 	int readOnly;
+	uint32_t base;         /* the partition's first byte in the file */
 	uint32_t byteLength;
 	uint32_t blockLength;
+	const char* name;      /* the partition's, for the power cut's message */
 } FlashRecord;
 
 static uint32_t gOperations = 0;   /* program + erase operations so far, for --powercut */
@@ -68,8 +76,14 @@ static void xs_flash_open(xsMachine* the)
 	xsmcGet(xsVar(0), xsArg(0), xsID("path"));
 	if (!xsmcTest(xsVar(0))) xsUnknownError("no path: open({ path: \"" SIM_FLASH_PARTITION "\" })");
 	xsmcToStringBuffer(xsVar(0), name, sizeof(name));
-	if (strcmp(name, SIM_FLASH_PARTITION))
-		xsUnknownError("can't find partition %s: xsdm has " SIM_FLASH_PARTITION " (--flash FILE)", name);
+	/* which partition: dmstore first, then (with --firmware-slot) otadata, ota_0, ota_1 */
+	int index = -1;
+	static const char* const names[] = { SIM_FLASH_PARTITION, "otadata", "ota_0", "ota_1" };
+	for (int n = 0; n < (gSimOptions.firmwareSlot ? 4 : 1); n++) if (!strcmp(name, names[n])) index = n;
+	if (index < 0) {
+		if (gSimOptions.firmwareSlot) xsUnknownError("can't find partition %s: xsdm has " SIM_FLASH_PARTITION ", otadata, ota_0, ota_1", name);
+		xsUnknownError("can't find partition %s: xsdm has " SIM_FLASH_PARTITION " (--flash FILE; firmware slots with --firmware-slot BYTES)", name);
+	}
 	xsmcGet(xsVar(0), xsArg(0), xsID("mode"));
 	if (xsmcTest(xsVar(0))) xsmcToStringBuffer(xsVar(0), mode, sizeof(mode));
 	if (strcmp(mode, "r") && strcmp(mode, "r+")) xsRangeError("invalid mode %s: r or r+", mode);
@@ -79,15 +93,23 @@ static void xs_flash_open(xsMachine* the)
 	if (!path[0]) xsUnknownError("no flash file: start xsdm with --flash FILE ");
 	long byteLength = optionNumber(the, "byteLength", gSimOptions.flashSize);
 	long blockLength = optionNumber(the, "blockLength", gSimOptions.flashBlock ? gSimOptions.flashBlock : 4096);
+	xsmcGet(xsVar(0), xsArg(0), xsID("file"));
+	/* a test's own file is that one partition; the command line's holds the firmware ones too */
+	long slot = xsmcTest(xsVar(0)) ? 0 : gSimOptions.firmwareSlot;
+	long firmware = slot ? 2 * blockLength + 2 * slot : 0;
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) xsUnknownError("cannot open flash file %s: %s", path, strerror(errno));
 	struct stat st;
 	fstat(fd, &st);
-	if (!byteLength) byteLength = st.st_size;
-	if ((byteLength <= 0) || (blockLength <= 0) || (byteLength % blockLength) || (byteLength > 0x40000000)) {
+	if (!byteLength) byteLength = st.st_size - firmware;
+	if ((byteLength <= 0) || (blockLength <= 0) || (byteLength % blockLength) || (slot % blockLength) || (byteLength + firmware > 0x40000000)) {
 		close(fd);
-		xsRangeError("flash size %ld must be a positive multiple of the block size %ld (give --flash-size)", byteLength, blockLength);
+		xsRangeError("flash size %ld and firmware slot %ld must be positive multiples of the block size %ld (give --flash-size)", byteLength, slot, blockLength);
 	}
+	long base = 0, size = byteLength;
+	if (index == 1) { base = byteLength; size = 2 * blockLength; }
+	else if (index >= 2) { base = byteLength + 2 * blockLength + (index - 2) * slot; size = slot; }
+	byteLength += firmware;   /* the whole file, from here to its checks */
 	if (st.st_size == 0) {
 		/* a new part arrives erased */
 		uint8_t erased[4096];
@@ -107,9 +129,11 @@ static void xs_flash_open(xsMachine* the)
 	FlashRecord* flash = calloc(1, sizeof(FlashRecord));
 	if (!flash) { close(fd); xsUnknownError("no memory"); }
 	flash->fd = fd;
-	flash->byteLength = (uint32_t)byteLength;
+	flash->base = (uint32_t)base;
+	flash->byteLength = (uint32_t)size;
 	flash->blockLength = (uint32_t)blockLength;
 	flash->readOnly = !strcmp(mode, "r");
+	flash->name = names[index];
 	xsmcSetHostData(xsThis, flash);
 }
 
@@ -130,13 +154,13 @@ static uint32_t checkedRange(xsMachine* the, FlashRecord* flash, xsIntegerValue 
 
 static void readOrFail(xsMachine* the, FlashRecord* flash, void* into, uint32_t length, uint32_t offset)
 {
-	if (pread(flash->fd, into, length, offset) != (ssize_t)length)
+	if (pread(flash->fd, into, length, (off_t)flash->base + offset) != (ssize_t)length)
 		xsUnknownError("flash read failed: %s", strerror(errno));
 }
 
 static void writeOrFail(xsMachine* the, FlashRecord* flash, const void* from, uint32_t length, uint32_t offset)
 {
-	if (length && (pwrite(flash->fd, from, length, offset) != (ssize_t)length))
+	if (length && (pwrite(flash->fd, from, length, (off_t)flash->base + offset) != (ssize_t)length))
 		xsUnknownError("flash write failed: %s", strerror(errno));
 }
 
@@ -145,8 +169,8 @@ static void powerCut(xsMachine* the, FlashRecord* flash, const uint8_t* bytes, u
 {
 	uint32_t prefix = (uint32_t)(((uint64_t)gOperations * 2654435761u) % ((uint64_t)length + 1));
 	writeOrFail(the, flash, bytes, prefix, offset);
-	fprintf(stderr, "xsdm: power cut at flash operation %u (%u of %u bytes at offset %u written)\n",
-		(unsigned)gOperations, (unsigned)prefix, (unsigned)length, (unsigned)offset);
+	fprintf(stderr, "xsdm: power cut at flash operation %u (%u of %u bytes at offset %u of %s written)\n",
+		(unsigned)gOperations, (unsigned)prefix, (unsigned)length, (unsigned)offset, flash->name);
 	simExit(the, SIM_EXIT_POWERCUT);
 }
 
@@ -195,7 +219,7 @@ static void xs_flash_write(xsMachine* the)
 	uint8_t* current = malloc(length ? length : 1);
 	if (!bytes || !current) { free(bytes); free(current); xsUnknownError("no memory"); }
 	memcpy(bytes, source, length);   /* no XS allocation below, but keep our own copy anyway */
-	if (pread(flash->fd, current, length, offset) != (ssize_t)length) {
+	if (pread(flash->fd, current, length, (off_t)flash->base + offset) != (ssize_t)length) {
 		free(bytes); free(current);
 		xsUnknownError("flash read failed: %s", strerror(errno));
 	}
@@ -208,7 +232,7 @@ static void xs_flash_write(xsMachine* the)
 	}
 	free(current);
 	countOperation(the, flash, bytes, length, (uint32_t)offset);
-	if (pwrite(flash->fd, bytes, length, offset) != (ssize_t)length) {
+	if (pwrite(flash->fd, bytes, length, (off_t)flash->base + offset) != (ssize_t)length) {
 		free(bytes);
 		xsUnknownError("flash write failed: %s", strerror(errno));
 	}
@@ -232,7 +256,7 @@ static void xs_flash_eraseBlock(xsMachine* the)
 	for (xsIntegerValue block = start; block < end; block++) {
 		uint32_t offset = (uint32_t)block * flash->blockLength;
 		countOperation(the, flash, erased, flash->blockLength, offset);
-		ssize_t n = pwrite(flash->fd, erased, flash->blockLength, offset);
+		ssize_t n = pwrite(flash->fd, erased, flash->blockLength, (off_t)flash->base + offset);
 		if (n != (ssize_t)flash->blockLength) { free(erased); xsUnknownError("flash erase failed: %s", strerror(errno)); }
 	}
 	free(erased);
@@ -254,6 +278,19 @@ static void xs_flash_status(xsMachine* the)
 
 static void xs_flash_operations(xsMachine* the) { xsmcSetNumber(xsResult, gOperations); }
 
+/* the partitions' names: dmstore, and with --firmware-slot otadata, ota_0, ota_1 */
+static void xs_flash_partitions(xsMachine* the)
+{
+	static const char* const names[] = { SIM_FLASH_PARTITION, "otadata", "ota_0", "ota_1" };
+	int count = gSimOptions.firmwareSlot ? 4 : 1;
+	xsmcVars(1);
+	xsmcSetNewArray(xsResult, count);
+	for (int n = 0; n < count; n++) {
+		xsmcSetString(xsVar(0), (char*)names[n]);
+		xsmcSetIndex(xsResult, n, xsVar(0));
+	}
+}
+
 static const simNativeFunction functions[] = {
 	{ "xs_flash_open", xs_flash_open, 1 },
 	{ "xs_flash_close", xs_flash_close, 0 },
@@ -262,6 +299,7 @@ static const simNativeFunction functions[] = {
 	{ "xs_flash_erase_block", xs_flash_eraseBlock, 2 },
 	{ "xs_flash_status", xs_flash_status, 0 },
 	{ "xs_flash_operations", xs_flash_operations, 0 },
+	{ "xs_flash_partitions", xs_flash_partitions, 0 },
 };
 static const simNativeClass classes[] = {
 	{ "xs_flash_destructor", &flashHooks },

@@ -1,14 +1,16 @@
 /*
  * xsdm: runs one ES module on the XS engine with the ECMA-419-shaped IO of the simulator host.
  *
- *   xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size N --flash-block N] [--powercut N] entry.js [args...]
+ *   xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size N --flash-block N [--firmware-slot N]] [--powercut N] entry.js [args...]
  *
  * --heap-limit bounds what XS takes from the system for chunks and slots (default 256 MiB); past it
  * XS reports "memory full", as the device does when its heap is exhausted.
  *
  * Exit status: 0 when the program ran out of work (or exit(0)); 1 on an uncaught exception,
  * an unhandled rejection or a module that failed to load; 2 on a bad command line; 3 when XS
- * aborted (memory full, stack overflow); 86 when the flash power-cut injector fired.
+ * aborted (memory full, stack overflow); 86 when the flash power-cut injector fired; 87 when the
+ * program restarts the device (exit(87), hosts/sim/firmware's restart()): its driver runs xsdm again.
+ * --firmware-slot N adds the firmware partitions (otadata, ota_0, ota_1) to the flash file (flash.c).
  */
 #include "xsAll.h"
 #include "sim.h"
@@ -22,7 +24,7 @@ simOptions gSimOptions = { NULL, 0, 0, 0, 0, SIM_DEFAULT_HEAP_LIMIT, 0, NULL };
 static void usage(const char* message)
 {
 	fprintf(stderr, "xsdm: %s\n"
-		"usage: xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size BYTES --flash-block BYTES] [--powercut N] entry.js [args...]\n",
+		"usage: xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size BYTES --flash-block BYTES [--firmware-slot BYTES]] [--powercut N] entry.js [args...]\n",
 		message);
 	exit(SIM_EXIT_USAGE);
 }
@@ -73,6 +75,7 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--flash-size")) { gSimOptions.flashSize = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--flash-block")) { gSimOptions.flashBlock = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--heap-limit")) { gSimOptions.heapLimit = (size_t)numberOption(a, (++i < argc) ? argv[i] : NULL); }
+		else if (!strcmp(a, "--firmware-slot")) { gSimOptions.firmwareSlot = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--powercut")) { gSimOptions.powercutAt = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--")) { i++; break; }
 		else {

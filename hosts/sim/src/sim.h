@@ -52,6 +52,8 @@ double simMonotonicMilliseconds(void);
 #define SIM_EXIT_USAGE 2          /* bad command line */
 #define SIM_EXIT_ABORT 3          /* XS aborted: memory full, stack overflow */
 #define SIM_EXIT_POWERCUT 86      /* the flash power-cut injector fired */
+#define SIM_EXIT_RESTART 87       /* the program asked for a reboot (hosts/sim/firmware restart()):
+                                     its driver starts xsdm again, as a board's reset would */
 void simExit(xsMachine* the, int status) XS_FUNCTION_NORETURN;
 
 /* Command-line options the host's parts read (flash geometry, power cut). */
@@ -64,6 +66,7 @@ typedef struct {
 	size_t heapLimit;         /* bytes XS may take from the system for chunks and slots */
 	int argc;                 /* the script's own arguments, after entry.js */
 	char** argv;
+	long firmwareSlot;        /* 0: no firmware partitions; N: otadata + ota_0/ota_1 of N bytes after dmstore */
 } simOptions;
 extern simOptions gSimOptions;
 

@@ -2,13 +2,14 @@
 // that one device entry opens the store's partition the same way on xsdm, the SDK's Linux port
 // and the ESP32: flash.open({ path: "dmstore" }) → { read(byteLength, byteOffset),
 // write(buffer, byteOffset), eraseBlock(start, end), status(), close() }.
-// xsdm's one partition, "dmstore", is NOR flash in the file of --flash FILE (--flash-size,
-// --flash-block): erased bytes are 0xFF; write() may only clear bits (setting one throws a
+// xsdm's partition "dmstore" is NOR flash in the file of --flash FILE (--flash-size,
+// --flash-block); with --firmware-slot BYTES the file also holds "otadata" (two blocks) and the
+// firmware slots "ota_0" and "ota_1" (hosts/sim/firmware): erased bytes are 0xFF; write() may only clear bits (setting one throws a
 // RangeError and writes nothing); eraseBlock(start, end) sets blocks start..end-1 to 0xFF. Under
 // xsdm --powercut N, the N-th write or block erase lands only in part and the process exits 86.
 
 export interface OpenOptions {
-	/** the partition's name; xsdm has "dmstore" */
+	/** the partition's name; xsdm has "dmstore", and "otadata", "ota_0", "ota_1" with --firmware-slot */
 	path: string;
 	/** "r+" (default) or "r" (read-only) */
 	mode?: "r" | "r+";
@@ -33,6 +34,7 @@ const writeFlash = native("xs_flash_write");
 const eraseFlashBlocks = native("xs_flash_erase_block");
 const statusFlash = native("xs_flash_status");
 const countOperations = native("xs_flash_operations");
+const partitionNames = native("xs_flash_partitions");
 
 class Partition extends Native("xs_flash_destructor") {
 	constructor(options: OpenOptions) {
@@ -71,7 +73,7 @@ const flash = {
 	},
 	/** the partition names, as the SDK iterates them (for (const name of flash)) */
 	*[Symbol.iterator](): IterableIterator<string> {
-		yield "dmstore";
+		yield* (partitionNames() as string[]);
 	},
 };
 export default flash;
