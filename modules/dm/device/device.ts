@@ -13,7 +13,7 @@
 import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index.js";
 import { DmClient, type DmClientOptions } from "./client.js";
 import type { AccountCredentials } from "../credentials.js";
-import type { DeviceDescription } from "../mo/index.js";
+import { syncFirmwareVersion, type DeviceDescription } from "../mo/index.js";
 import { TransportError, type BackoffPolicy, type Bearer, type HttpClient, type HttpRequest, type HttpResponse, type Network, type SessionOutcome } from "../session/index.js";
 import type { Flash } from "../store/index.js";
 import type { DeviceInfoProvider, NodeRef } from "../uri/index.js";
@@ -169,6 +169,12 @@ export class Device {
 		this.fumo = fumo;
 	}
 
+	/** DevInfo/FwV is the running image's (interpretation 17): a factory document's DevInfo is
+	    brought in line once it is applied (a description does it at construction). */
+	private syncFirmwareVersion(): void {
+		if (this.o.firmware && !this.o.description) syncFirmwareVersion(this.client.tree, this.o.firmware.slots.running().version);
+	}
+
 	/** Whether the device runs on after start (listens or polls: its schedule then follows each
 	    account's Ext/PollInterval) rather than serving one request and stopping. */
 	get serves(): boolean {
@@ -192,6 +198,7 @@ export class Device {
 			report.factory = c.applyBootstrap([this.o.factory]);
 			this.emit({ event: "factory", placed: report.factory });
 		}
+		this.syncFirmwareVersion();
 		if (this.o.bootstrapFrom !== undefined) report.bootstrap = await this.bootstrapFrom(this.o.bootstrapFrom);
 		if (this.o.card) report.card = await this.cardAtStart(this.o.card);
 		if (this.serves) {

@@ -1,0 +1,95 @@
+// Firmware update over DM end to end (issue 17): dm-device on xsdm with firmware slots
+// (--firmware-slot), managed over TLS-PSK by dm-server, which writes DownloadAndUpdate/PkgURL by
+// HGET and EXECs DownloadAndUpdate with a ServerURI; the device fetches the signed envelope from
+// the image server (hosts/sim/peers/image-server.ts: X.509 from a test CA the device trusts by
+// --ca, Range, cuts, 404), programs the inactive slot, restarts (xsdm exit 87, started again as a
+// board resets), proves the new image in a session, confirms it and reports the result alert.
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
+import type { Alert, Command } from "../../hosts/sim/peers/dm-server/packages.js";
+import { ImageServer } from "../../hosts/sim/peers/image-server.js";
+import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
+import { encodeSimImage, simPayload } from "../../hosts/sim/firmware/image.js";
+import { buildEnvelope, rawPublicKey } from "../../tools/firmware/envelope.js";
+import { compiled, root, runXsdmRebooting, type RebootingRun } from "../host/xsdm.js";
+import { after, assert, describe, it } from "../harness/index.js";
+
+const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2", FUMO = "urn:oma:mo:oma-fumo:1.0";
+const psk = { identity: "fumo-device-1", key: Buffer.from("5c1e9a7b3d2f4a6c8e0b1d3f5a7c9e2b", "hex") };
+const pki = makeTestPki();
+const KEY_PEM = readFileSync(join(root, "hosts/sim/peers/fixtures/firmware-dev-key.pem"), "utf8");
+const KEY_HEX = rawPublicKey(KEY_PEM).toString("hex");
+const dir = mkdtempSync(join(tmpdir(), "fumo-e2e-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const b64 = (b: Buffer | string): string => Buffer.from(b).toString("base64");
+const SLOT = 64 * 1024;
+const PAYLOAD = Buffer.from(encodeSimImage("xsdm-sim", "1.1", simPayload("1.1", 30000)));
+
+export function envelope(o: { model?: string; version?: string; payload?: Uint8Array; key?: string; digest?: Uint8Array } = {}): Buffer {
+	return buildEnvelope({ model: o.model ?? "xsdm-sim", version: o.version ?? "1.1", payload: o.payload ?? PAYLOAD, key: o.key ?? KEY_PEM, ...(o.digest ? { digest: o.digest } : {}) });
+}
+
+/** The factory file: dms1 over TLS-PSK, DevInfo, and the DACMO entry that lets dms1 write and execute FUMO (interpretation 16). */
+export function fumoFactory(dmPort: number): string {
+	return JSON.stringify([
+		{ ClientURI: `${DEVINFO}/devinfo/`, MOData: { devinfo: { DevID: "IMEI:493005100592801", Man: "Vendor", Mod: "xsdm-sim", DmV: "2.0", Lang: "en", DevType: "sensor", OEM: "", FwV: "?", SwV: "1", HwV: "" } } },
+		{ ClientURI: `${DMACC}/dms1/`, MOData: { dms1: {
+			SrvID: "dms1", SrvURI: `https://127.0.0.1:${dmPort}/dm`, Name: "fumo", Perm: { "1": { MOID: DMACC }, "2": { MOID: FUMO }, "3": { MOID: DEVINFO } },
+			Auth: { Trsp: { Data: b64(psk.identity), Secret: b64(psk.key) } },
+		} } },
+		{ ClientURI: `${DACMO}/${encodeURIComponent(FUMO)}/`, MOData: { [FUMO]: { FUMO: { fw: { Permissions: { "1": { MAID: "serverid:dms1", AR: 7 } } } } } } },
+	]);
+}
+
+export interface FumoRun { run: RebootingRun; dm: DmServer; images: ImageServer; results: Alert[]; fwV: (string | undefined)[] }
+
+let n = 0;
+/** DownloadAndUpdate of `image` (served at /fw.bin) with `setup` applied to the image server. */
+export async function fumoRun(image: Buffer, setup: (s: ImageServer) => void = () => undefined, extra: { args?: string[]; options?: string[]; maxBoots?: number; first?: Command[] } = {}): Promise<FumoRun> {
+	const images = new ImageServer({ certificate: { cert: pki.serverEc.cert, key: pki.serverEc.key }, files: { "/fw.bin": image } });
+	const imagePort = await images.listen();
+	setup(images);
+	let base = "";
+	// the first session sets PkgURL (HGET from the server's repository) and executes DownloadAndUpdate
+	// with the account's own SrvURI as ServerURI; every later one reads FwV
+	const first: Command[] = [
+		["HGET", "", `${FUMO}/FUMO/DownloadAndUpdate/PkgURL`],
+		["EXEC", `${FUMO}/FUMO/DownloadAndUpdate`, ""],
+	];
+	const dm = new DmServer({
+		psk, repository: { "/pkgurl": { contentType: "text/plain", body: `https://localhost:${imagePort}/fw.bin` } },
+		next: (session) => {
+			if (session.sent.length > 0) return [["END"]];
+			if (session.index > 0) return [["GET", `${DEVINFO}//FwV`]];
+			return extra.first ?? [["HGET", `${base}/pkgurl`, first[0]![2]!], ["EXEC", first[1]![1]!, `${base}/dm`]];
+		},
+	});
+	const dmPort = await dm.listen();
+	base = `https://127.0.0.1:${dmPort}`;
+	try {
+		const run = await runXsdmRebooting(compiled("hosts/sim/dm-device/test-driver.ts"),
+			["--factory-json", fumoFactory(dmPort), "--session", "dms1", "--ca", b64(pki.ca.cert), "--firmware-key", KEY_HEX, "--fumo-retry-ms", "50", ...(extra.args ?? [])],
+			{ options: ["--flash", join(dir, `flash-${++n}.bin`), "--flash-size", String(256 * 1024), "--flash-block", "4096", "--firmware-slot", String(SLOT), ...(extra.options ?? [])], timeoutMs: 120000, maxBoots: extra.maxBoots ?? 6 });
+		const results = dm.sessions.flatMap((s) => s.received.flatMap((r) => r.body.Alert ?? [])).filter((a) => a.AlertType.startsWith("org.openmobilealliance.dm.firmwareupdate."));
+		const fwV = dm.sessions.flatMap((s) => s.received.flatMap((r) => r.kind === "package3" ? r.results.flat().map((m) => JSON.stringify(m.MOData)) : []));
+		return { run, dm, images, results, fwV };
+	} finally {
+		await dm.close();
+		await images.close();
+	}
+}
+
+describe("FUMO end to end (issue 17)", () => {
+	it("fumo: DownloadAndUpdate over real TLS: 1.0 -> 1.1, restart, proved in a session, 200 reported once to the ServerURI, FwV 1.1", async () => {
+		const r = await fumoRun(envelope());
+		assert.equal(r.run.code, 0, r.run.stdout + r.run.stderr);
+		assert.equal(r.run.boots, 2, r.run.stdout);
+		assert.deepEqual(r.results.map((a) => [a.AlertType, a.Data?.["ResultCode"], a.SourceURI]), [["org.openmobilealliance.dm.firmwareupdate.downloadandupdate", 200, `${FUMO}/FUMO/DownloadAndUpdate`]], r.run.stdout);
+		assert.match(r.run.stdout, /firmware: xsdm-sim 1\.1 \(ota_1, trial/);
+		assert.deepEqual(r.images.requests.map((q: { status: number }) => q.status), [200]);
+		assert.ok(r.fwV.some((v: string) => v.includes("\"1.1\"")), r.fwV.join(" "));
+		for (const s of r.dm.sessions) assert.deepEqual(s.violations, []);
+	});
+});
