@@ -2,7 +2,8 @@
 // (the dm/session HttpClient contract) and prints one JSON line each: {status, location?, body}
 // with the body as text, or {error, failure, name}. SPEC: { development?, timeout?, highWater?,
 // origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key?, tls11? }, suites?: IANA names, user?, password? } }, requests: [{ method,
-// url, body?, repeat?, piece?, length?: true, claim?: bodyLength, waitMs?, readDelayMs?, unread?: true }] }.
+// url, body?, repeat?, piece?, length?: true, claim?: bodyLength, waitMs?, readDelayMs?, unread?: true,
+// headers?: [name, value][], show?: header names to print under "headers" }] }.
 // An `unread` response is left unread until the next request is done, then read: {abandoned, failure}.
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
@@ -15,7 +16,7 @@ interface Spec {
 	timeout?: number;
 	highWater?: number;
 	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string; tls11?: boolean }; suites?: string[]; user?: string; password?: string }>;
-	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; claim?: number; waitMs?: number; readDelayMs?: number; unread?: boolean }[];
+	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; claim?: number; waitMs?: number; readDelayMs?: number; unread?: boolean; headers?: [string, string][]; show?: string[] }[];
 }
 const spec = JSON.parse(argv()[0]!) as Spec;
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
 		try {
 			const whole = r.body === undefined ? undefined : ascii(r.body.repeat(r.repeat ?? 1));
 			const req: Parameters<Client["request"]>[0] = { method: r.method, url: r.url };
+			if (r.headers) req.headers = r.headers;
 			if (whole) {
 				req.body = async (out) => {
 					const piece = r.piece ?? 1000;
@@ -78,7 +80,8 @@ async function main(): Promise<void> {
 			}
 			const body = texts.join("");
 			const location = response.header("Location");
-			console.log(JSON.stringify({ status: response.status, body, pieces, largest, ...(location ? { location } : {}) }));
+			const shown = r.show ? { headers: Object.fromEntries(r.show.map((n) => [n, response.header(n) ?? null])) } : {};
+			console.log(JSON.stringify({ status: response.status, body, pieces, largest, ...(location ? { location } : {}), ...shown }));
 		}
 		catch (e) {
 			const error = e as Error;
