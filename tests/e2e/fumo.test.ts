@@ -4,6 +4,7 @@
 // the image server (hosts/sim/peers/image-server.ts: X.509 from a test CA the device trusts by
 // --ca, Range, cuts, 404), programs the inactive slot, restarts (xsdm exit 87, started again as a
 // board resets), proves the new image in a session, confirms it and reports the result alert.
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ export function fumoFactory(dmPort: number): string {
 	]);
 }
 
-export interface FumoRun { run: RebootingRun; dm: DmServer; images: ImageServer; results: Alert[]; fwV: (string | undefined)[] }
+export interface FumoRun { run: RebootingRun; dm: DmServer; images: ImageServer; results: Alert[]; fwV: (string | undefined)[]; codes: unknown[]; lastFwV: string | undefined; lastState: number | undefined }
 
 let n = 0;
 /** DownloadAndUpdate of `image` (served at /fw.bin) with `setup` applied to the image server. */
@@ -62,7 +63,7 @@ export async function fumoRun(image: Buffer, setup: (s: ImageServer) => void = (
 		psk, repository: { "/pkgurl": { contentType: "text/plain", body: `https://localhost:${imagePort}/fw.bin` } },
 		next: (session) => {
 			if (session.sent.length > 0) return [["END"]];
-			if (session.index > 0) return [["GET", `${DEVINFO}//FwV`]];
+			if (session.index > 0) return [["GET", `${DEVINFO}//FwV`], ["GET", `${FUMO}/FUMO/State`]];
 			return extra.first ?? [["HGET", `${base}/pkgurl`, first[0]![2]!], ["EXEC", first[1]![1]!, `${base}/dm`]];
 		},
 	});
@@ -74,7 +75,11 @@ export async function fumoRun(image: Buffer, setup: (s: ImageServer) => void = (
 			{ options: ["--flash", join(dir, `flash-${++n}.bin`), "--flash-size", String(256 * 1024), "--flash-block", "4096", "--firmware-slot", String(SLOT), ...(extra.options ?? [])], timeoutMs: 120000, maxBoots: extra.maxBoots ?? 6 });
 		const results = dm.sessions.flatMap((s) => s.received.flatMap((r) => r.body.Alert ?? [])).filter((a) => a.AlertType.startsWith("org.openmobilealliance.dm.firmwareupdate."));
 		const fwV = dm.sessions.flatMap((s) => s.received.flatMap((r) => r.kind === "package3" ? r.results.flat().map((m) => JSON.stringify(m.MOData)) : []));
-		return { run, dm, images, results, fwV };
+		const reads = dm.sessions.flatMap((s) => s.received.flatMap((r) => r.kind === "package3" ? r.results.flat() : []));
+		const last = (pick: (v: Record<string, unknown>) => unknown): unknown => reads.map((m) => pick(m.MOData as Record<string, unknown>)).filter((v) => v !== undefined).pop();
+		const lastFwV = last((d) => d["FwV"]) as string | undefined;
+		const lastState = last((d) => d["State"]) as number | undefined;
+		return { run, dm, images, results, fwV, codes: results.map((a) => a.Data?.["ResultCode"]), lastFwV, lastState };
 	} finally {
 		await dm.close();
 		await images.close();
@@ -91,5 +96,57 @@ describe("FUMO end to end (issue 17)", () => {
 		assert.deepEqual(r.images.requests.map((q: { status: number }) => q.status), [200]);
 		assert.ok(r.fwV.some((v) => v !== undefined && v.includes("\"1.1\"")), r.fwV.join(" "));
 		for (const s of r.dm.sessions) assert.deepEqual(s.violations, []);
+		assert.equal(r.lastState, 100, JSON.stringify(r.fwV));
 	});
+
+	it("fumo: a transfer cut at many byte offsets resumes with Range from the last committed block, never fetching more than one block again", async () => {
+		const image = envelope();
+		for (const offset of [100, 2500, 4200, 9000, 15000, 22222, image.length - 10]) {
+			const r = await fumoRun(image, (s) => s.set({ cutAt: { offset } }));
+			assert.equal(r.run.code, 0, `cut at ${offset}: ${r.run.stdout}`);
+			assert.deepEqual(r.codes, [200], `cut at ${offset}`);
+			const req = r.images.requests;
+			assert.equal(req.length, 2, `cut at ${offset}: ${JSON.stringify(req)}`);
+			assert.equal(req[0]!.cut, true);
+			// a cut inside the envelope's header (before it was checked and kept) starts again from 0
+			const headerLength = 44 + "xsdm-sim".length + "1.1".length + 64;
+			if (offset < headerLength) assert.deepEqual([req[1]!.range, req[1]!.status], [undefined, 200]);
+			else {
+				assert.match(req[1]!.range ?? "", /^bytes=\d+-$/);
+				assert.equal(req[1]!.status, 206);
+			}
+			// what the device had taken in (a TLS record cut in the middle never reached it) and where it resumed
+			const m = /download: resuming at byte (\d+) of the package; the last try had reached byte (\d+)/.exec(r.run.stdout);
+			assert.ok(m, r.run.stdout);
+			const refetched = Number(m[2]) - Number(m[1]);
+			assert.ok(refetched >= 0 && refetched <= 4096, `cut at ${offset}: ${refetched} bytes the device had were fetched again`);
+			assert.ok(Number(m[2]) <= offset);
+			assert.equal(r.lastFwV, "1.1");
+		}
+	});
+
+	it("fumo: a server without Range support: the transfer starts again cleanly from 0 and the update succeeds", async () => {
+		const r = await fumoRun(envelope(), (s) => s.set({ ranges: false, cutAt: { offset: 20000 } }));
+		assert.equal(r.run.code, 0, r.run.stdout);
+		assert.deepEqual(r.images.requests.map((q) => q.status), [200, 200]);
+		assert.deepEqual(r.codes, [200]);
+		assert.equal(r.lastFwV, "1.1");
+	});
+
+	const refused: [string, () => Buffer, (s: ImageServer) => void, number][] = [
+		["a wrong digest", () => envelope({ digest: Buffer.alloc(32, 7) }), () => undefined, 402],
+		["a wrong signature", () => envelope({ key: generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString() }), () => undefined, 404],
+		["a wrong model", () => envelope({ model: "acme-gateway" }), () => undefined, 403],
+		["a URL that 404s", () => envelope(), (s) => s.set({ notFound: true }), 411],
+	];
+	for (const [what, image, setup, code] of refused) {
+		it(`fumo: ${what}: result ${code}, State 20, the running firmware untouched`, async () => {
+			const r = await fumoRun(image(), setup);
+			assert.equal(r.run.code, 0, r.run.stdout + r.run.stderr);
+			assert.equal(r.run.boots, 1, "no restart");
+			assert.deepEqual(r.codes, [code], r.run.stdout);
+			assert.equal(r.lastState, 20);
+			assert.equal(r.lastFwV, "1.0");
+		});
+	}
 });

@@ -86,6 +86,8 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 	const save = (p: ImageProgress): void => { o.save(p); progress = p; };
 	const attempts = Math.max(1, o.attempts ?? 5);
 	let last: { code: FumoResultCode; reason: string } = { code: FumoResult.NetworkFailure, reason: "no attempt was made" };
+	/** envelope bytes the last try had taken in when it ended: what a resume fetches again is the rest of its block */
+	let reached: number | undefined;
 	for (let attempt = 1; attempt <= attempts; attempt++) {
 		if (attempt > 1) {
 			const wait = Math.min(60000, (o.retryMs ?? 2000) * 2 ** (attempt - 2));
@@ -111,6 +113,7 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 	async function once(): Promise<EnvelopeHeader> {
 		let reader = rebuild(progress);
 		const from = reader.offset;
+		if (reached !== undefined) o.log?.(`download: resuming at byte ${from} of the package; the last try had reached byte ${reached}`);
 		const res = await o.http.request({ method: "GET", url: o.url, headers: from > 0 ? [["Range", `bytes=${from}-`]] : [] });
 		if (res.status === 206 && from > 0) {
 			if (rangeStart(res) !== from) {
@@ -146,8 +149,10 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 		// flash as soon as it is accepted, so that a resume knows what it resumes
 		const keepHeader = (): void => { hadHeader = true; save({ header: reader.headerBytes()!, committed: 0 }); };
 		const take = (p: Uint8Array): void => { if (!hadHeader) keepHeader(); program(p); };
+		reached = reader.offset;
 		for (let chunk = await res.read(); chunk; chunk = await res.read()) {
 			reader.feed(chunk, take);
+			reached = reader.offset;
 			if (!hadHeader && reader.header) keepHeader();
 		}
 		const h = reader.header;
