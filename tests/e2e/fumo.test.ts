@@ -14,7 +14,7 @@ import { ImageServer } from "../../hosts/sim/peers/image-server.js";
 import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
 import { encodeSimImage, simPayload } from "../../hosts/sim/firmware/image.js";
 import { buildEnvelope, rawPublicKey } from "../../tools/firmware/envelope.js";
-import { compiled, root, runXsdmRebooting, type RebootingRun } from "../host/xsdm.js";
+import { compiled, root, runXsdm, runXsdmRebooting, XSDM_RESTART_STATUS, type RebootingRun, type Run } from "../host/xsdm.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
 const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2", FUMO = "urn:oma:mo:oma-fumo:1.0";
@@ -108,19 +108,15 @@ describe("FUMO end to end (issue 17)", () => {
 			const req = r.images.requests;
 			assert.equal(req.length, 2, `cut at ${offset}: ${JSON.stringify(req)}`);
 			assert.equal(req[0]!.cut, true);
-			// a cut inside the envelope's header (before it was checked and kept) starts again from 0
-			const headerLength = 44 + "xsdm-sim".length + "1.1".length + 64;
-			if (offset < headerLength) assert.deepEqual([req[1]!.range, req[1]!.status], [undefined, 200]);
-			else {
-				assert.match(req[1]!.range ?? "", /^bytes=\d+-$/);
-				assert.equal(req[1]!.status, 206);
-			}
-			// what the device had taken in (a TLS record cut in the middle never reached it) and where it resumed
+			// where the device resumed, and what it had taken in (a TLS record cut in the middle never reached it)
 			const m = /download: resuming at byte (\d+) of the package; the last try had reached byte (\d+)/.exec(r.run.stdout);
 			assert.ok(m, r.run.stdout);
-			const refetched = Number(m[2]) - Number(m[1]);
-			assert.ok(refetched >= 0 && refetched <= 4096, `cut at ${offset}: ${refetched} bytes the device had were fetched again`);
-			assert.ok(Number(m[2]) <= offset);
+			const from = Number(m[1]), reached = Number(m[2]);
+			// a cut before the envelope's header was whole (checked and kept) starts again from 0
+			if (from === 0) assert.deepEqual([req[1]!.range, req[1]!.status, reached < 44 + 8 + 3 + 64], [undefined, 200, true]);
+			else assert.deepEqual([req[1]!.range, req[1]!.status], [`bytes=${from}-`, 206]);
+			assert.ok(reached - from >= 0 && reached - from <= 4096, `cut at ${offset}: ${reached - from} bytes the device had were fetched again`);
+			assert.ok(reached <= offset);
 			assert.equal(r.lastFwV, "1.1");
 		}
 	});
@@ -149,4 +145,52 @@ describe("FUMO end to end (issue 17)", () => {
 			assert.equal(r.lastFwV, "1.0");
 		});
 	}
+
+	it("fumo: a new image that never checks in is rolled back by the boot loader: State 80, 410 reported once when the server is back, FwV 1.0", async () => {
+		const images = new ImageServer({ certificate: { cert: pki.serverEc.cert, key: pki.serverEc.key }, files: { "/fw.bin": envelope() } });
+		const imagePort = await images.listen();
+		const probe = new DmServer({ psk });
+		const port = await probe.listen();
+		await probe.close();
+		const base = `https://127.0.0.1:${port}`;
+		const file = join(dir, `flash-${++n}.bin`);
+		const servers: DmServer[] = [];
+		/** one start of the device; with `up`, dm-server answers on the account's port */
+		const boot = async (up: boolean, first = false): Promise<Run> => {
+			const dm = up ? new DmServer({
+				psk, repository: { "/pkgurl": { contentType: "text/plain", body: `https://localhost:${imagePort}/fw.bin` } },
+				next: (session) => session.sent.length > 0 ? [["END"]] : first ? [["HGET", `${base}/pkgurl`, `${FUMO}/FUMO/DownloadAndUpdate/PkgURL`], ["EXEC", `${FUMO}/FUMO/DownloadAndUpdate`, `${base}/dm`]] : [["GET", `${DEVINFO}//FwV`], ["GET", `${FUMO}/FUMO/State`]],
+			}) : undefined;
+			if (dm) { await dm.listen(port); servers.push(dm); }
+			try {
+				return await runXsdm(compiled("hosts/sim/dm-device/test-driver.ts"),
+					["--factory-json", fumoFactory(port), "--session", "dms1", "--ca", b64(pki.ca.cert), "--firmware-key", KEY_HEX, "--fumo-trials", "2", "--backoff-ms", "1"],
+					{ options: ["--flash", file, "--flash-size", String(256 * 1024), "--flash-block", "4096", "--firmware-slot", String(SLOT)], timeoutMs: 60000 });
+			} finally {
+				await dm?.close();
+			}
+		};
+		try {
+			const updated = await boot(true, true);
+			assert.equal(updated.code, XSDM_RESTART_STATUS, updated.stdout + updated.stderr);
+			// the new image cannot reach its server: each start fails, as a board's watchdog would restart it
+			const versions: string[] = [];
+			let rolled = false;
+			for (let i = 0; i < 4 && !rolled; i++) {
+				const r = await boot(false);
+				assert.equal(r.code, 1, r.stdout + r.stderr);
+				versions.push(/^firmware: xsdm-sim (\S+) \(ota_\d, (\S+?)[,)]/m.exec(r.stdout)!.slice(1, 3).join(" "));
+				rolled = /did not prove itself/.test(r.stdout);
+			}
+			assert.deepEqual(versions, ["1.1 trial", "1.1 trial", "1.0 rolled-back"]);
+			const back = await boot(true);
+			assert.equal(back.code, 0, back.stdout + back.stderr);
+			const alerts = servers.flatMap((dm) => dm.sessions.flatMap((s) => s.received.flatMap((r) => r.body.Alert ?? []))).filter((a) => a.AlertType.startsWith("org.openmobilealliance.dm.firmwareupdate."));
+			assert.deepEqual(alerts.map((a) => [a.AlertType, a.Data?.["ResultCode"]]), [["org.openmobilealliance.dm.firmwareupdate.downloadandupdate", 410]]);
+			const reads = servers[servers.length - 1]!.sessions.flatMap((s) => s.received.flatMap((r) => r.kind === "package3" ? r.results.flat().map((m) => JSON.stringify(m.MOData)) : []));
+			assert.ok(reads.includes(JSON.stringify({ FwV: "1.0" })) && reads.includes(JSON.stringify({ State: 80 })), reads.join(" "));
+		} finally {
+			await images.close();
+		}
+	});
 });
