@@ -5,44 +5,24 @@
 // --ca, Range, cuts, 404), programs the inactive slot, restarts (xsdm exit 87, started again as a
 // board resets), proves the new image in a session, confirms it and reports the result alert.
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, rmSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
 import type { Alert, Command } from "../../hosts/sim/peers/dm-server/packages.js";
 import { ImageServer } from "../../hosts/sim/peers/image-server.js";
 import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
-import { encodeSimImage, simPayload } from "../../hosts/sim/firmware/image.js";
-import { buildEnvelope, rawPublicKey } from "../../tools/firmware/envelope.js";
-import { compiled, root, runXsdm, runXsdmRebooting, XSDM_RESTART_STATUS, type RebootingRun, type Run } from "../host/xsdm.js";
+import { FUMO_KEY_HEX, FUMO_PSK, fumoEnvelope, fumoFactory } from "./fumo-device.js";
+import { compiled, runXsdm, runXsdmRebooting, XSDM_RESTART_STATUS, type RebootingRun, type Run } from "../host/xsdm.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
-const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", DACMO = "urn:oma:mo:oma-dm-dacmo:1.0", DMACC = "urn:oma:mo:oma-dm-dmacc:1.2", FUMO = "urn:oma:mo:oma-fumo:1.0";
-const psk = { identity: "fumo-device-1", key: Buffer.from("5c1e9a7b3d2f4a6c8e0b1d3f5a7c9e2b", "hex") };
+const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", FUMO = "urn:oma:mo:oma-fumo:1.0";
+const psk = FUMO_PSK, KEY_HEX = FUMO_KEY_HEX;
 const pki = makeTestPki();
-const KEY_PEM = readFileSync(join(root, "hosts/sim/peers/fixtures/firmware-dev-key.pem"), "utf8");
-const KEY_HEX = rawPublicKey(KEY_PEM).toString("hex");
 const dir = mkdtempSync(join(tmpdir(), "fumo-e2e-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const b64 = (b: Buffer | string): string => Buffer.from(b).toString("base64");
 const SLOT = 64 * 1024;
-const PAYLOAD = Buffer.from(encodeSimImage("xsdm-sim", "1.1", simPayload("1.1", 30000)));
-
-export function envelope(o: { model?: string; version?: string; payload?: Uint8Array; key?: string; digest?: Uint8Array } = {}): Buffer {
-	return buildEnvelope({ model: o.model ?? "xsdm-sim", version: o.version ?? "1.1", payload: o.payload ?? PAYLOAD, key: o.key ?? KEY_PEM, ...(o.digest ? { digest: o.digest } : {}) });
-}
-
-/** The factory file: dms1 over TLS-PSK, DevInfo, and the DACMO entry that lets dms1 write and execute FUMO (interpretation 16). */
-export function fumoFactory(dmPort: number): string {
-	return JSON.stringify([
-		{ ClientURI: `${DEVINFO}/devinfo/`, MOData: { devinfo: { DevID: "IMEI:493005100592801", Man: "Vendor", Mod: "xsdm-sim", DmV: "2.0", Lang: "en", DevType: "sensor", OEM: "", FwV: "?", SwV: "1", HwV: "" } } },
-		{ ClientURI: `${DMACC}/dms1/`, MOData: { dms1: {
-			SrvID: "dms1", SrvURI: `https://127.0.0.1:${dmPort}/dm`, Name: "fumo", Perm: { "1": { MOID: DMACC }, "2": { MOID: FUMO }, "3": { MOID: DEVINFO } },
-			Auth: { Trsp: { Data: b64(psk.identity), Secret: b64(psk.key) } },
-		} } },
-		{ ClientURI: `${DACMO}/${encodeURIComponent(FUMO)}/`, MOData: { [FUMO]: { FUMO: { fw: { Permissions: { "1": { MAID: "serverid:dms1", AR: 7 } } } } } } },
-	]);
-}
 
 export interface FumoRun { run: RebootingRun; dm: DmServer; images: ImageServer; results: Alert[]; fwV: (string | undefined)[]; codes: unknown[]; lastFwV: string | undefined; lastState: number | undefined }
 
@@ -88,7 +68,7 @@ export async function fumoRun(image: Buffer, setup: (s: ImageServer) => void = (
 
 describe("FUMO end to end (issue 17)", () => {
 	it("fumo: DownloadAndUpdate over real TLS: 1.0 -> 1.1, restart, proved in a session, 200 reported once to the ServerURI, FwV 1.1", async () => {
-		const r = await fumoRun(envelope());
+		const r = await fumoRun(fumoEnvelope());
 		assert.equal(r.run.code, 0, r.run.stdout + r.run.stderr);
 		assert.equal(r.run.boots, 2, r.run.stdout);
 		assert.deepEqual(r.results.map((a) => [a.AlertType, a.Data?.["ResultCode"], a.SourceURI]), [["org.openmobilealliance.dm.firmwareupdate.downloadandupdate", 200, `${FUMO}/FUMO/DownloadAndUpdate`]], r.run.stdout);
@@ -100,7 +80,7 @@ describe("FUMO end to end (issue 17)", () => {
 	});
 
 	it("fumo: a transfer cut at many byte offsets resumes with Range from the last committed block, never fetching more than one block again", async () => {
-		const image = envelope();
+		const image = fumoEnvelope();
 		for (const offset of [100, 2500, 4200, 9000, 15000, 22222, image.length - 10]) {
 			const r = await fumoRun(image, (s) => s.set({ cutAt: { offset } }));
 			assert.equal(r.run.code, 0, `cut at ${offset}: ${r.run.stdout}`);
@@ -122,7 +102,7 @@ describe("FUMO end to end (issue 17)", () => {
 	});
 
 	it("fumo: a server without Range support: the transfer starts again cleanly from 0 and the update succeeds", async () => {
-		const r = await fumoRun(envelope(), (s) => s.set({ ranges: false, cutAt: { offset: 20000 } }));
+		const r = await fumoRun(fumoEnvelope(), (s) => s.set({ ranges: false, cutAt: { offset: 20000 } }));
 		assert.equal(r.run.code, 0, r.run.stdout);
 		assert.deepEqual(r.images.requests.map((q) => q.status), [200, 200]);
 		assert.deepEqual(r.codes, [200]);
@@ -130,10 +110,10 @@ describe("FUMO end to end (issue 17)", () => {
 	});
 
 	const refused: [string, () => Buffer, (s: ImageServer) => void, number][] = [
-		["a wrong digest", () => envelope({ digest: Buffer.alloc(32, 7) }), () => undefined, 402],
-		["a wrong signature", () => envelope({ key: generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString() }), () => undefined, 404],
-		["a wrong model", () => envelope({ model: "acme-gateway" }), () => undefined, 403],
-		["a URL that 404s", () => envelope(), (s) => s.set({ notFound: true }), 411],
+		["a wrong digest", () => fumoEnvelope({ digest: Buffer.alloc(32, 7) }), () => undefined, 402],
+		["a wrong signature", () => fumoEnvelope({ key: generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString() }), () => undefined, 404],
+		["a wrong model", () => fumoEnvelope({ model: "acme-gateway" }), () => undefined, 403],
+		["a URL that 404s", () => fumoEnvelope(), (s) => s.set({ notFound: true }), 411],
 	];
 	for (const [what, image, setup, code] of refused) {
 		it(`fumo: ${what}: result ${code}, State 20, the running firmware untouched`, async () => {
@@ -147,7 +127,7 @@ describe("FUMO end to end (issue 17)", () => {
 	}
 
 	it("fumo: a new image that never checks in is rolled back by the boot loader: State 80, 410 reported once when the server is back, FwV 1.0", async () => {
-		const images = new ImageServer({ certificate: { cert: pki.serverEc.cert, key: pki.serverEc.key }, files: { "/fw.bin": envelope() } });
+		const images = new ImageServer({ certificate: { cert: pki.serverEc.cert, key: pki.serverEc.key }, files: { "/fw.bin": fumoEnvelope() } });
 		const imagePort = await images.listen();
 		const probe = new DmServer({ psk });
 		const port = await probe.listen();

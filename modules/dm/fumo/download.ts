@@ -112,6 +112,9 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 	/** One request: resumes from what is committed, ends with the verified header or throws. */
 	async function once(): Promise<EnvelopeHeader> {
 		let reader = rebuild(progress);
+		// the whole payload is in the slot already (a cut came after its last byte was kept): its
+		// digest, rebuilt from the slot, decides
+		if (reader.header && reader.payloadReceived === reader.header.payloadLength) return reader.finish();
 		const from = reader.offset;
 		if (reached !== undefined) o.log?.(`download: resuming at byte ${from} of the package; the last try had reached byte ${reached}`);
 		const res = await o.http.request({ method: "GET", url: o.url, headers: from > 0 ? [["Range", `bytes=${from}-`]] : [] });
@@ -128,6 +131,12 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 				save({ committed: 0 });
 				reader = rebuild(progress);
 			}
+		}
+		else if (res.status === 416 && from > 0) {
+			// the server has fewer bytes than were kept (the file changed?): start again from 0
+			await drain(res);
+			save({ committed: 0 });
+			throw new Retry(`the server refused the range from byte ${from} (HTTP 416)`);
 		}
 		else {
 			await drain(res);
