@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
-import type { Command } from "../../hosts/sim/peers/dm-server/packages.js";
+import { fumoScenario } from "../../hosts/sim/peers/dm-server/fumo-scenario.js";
 import { ImageServer } from "../../hosts/sim/peers/image-server.js";
 import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
 import { encodeSimImage, simPayload } from "../../hosts/sim/firmware/image.js";
@@ -17,7 +17,6 @@ import { compiled, runXsdm, XSDM_RESTART_STATUS } from "../host/xsdm.js";
 import { after, assert, describe, it } from "../harness/index.js";
 import { FUMO_KEY_HEX, FUMO_PSK, fumoEnvelope, fumoFactory } from "./fumo-device.js";
 
-const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", FUMO = "urn:oma:mo:oma-fumo:1.0";
 const POWER_CUT = 86;
 const pki = makeTestPki();
 const dir = mkdtempSync(join(tmpdir(), "fumo-cut-"));
@@ -33,21 +32,10 @@ async function update(port: number, imagePort: number, base: string, boot: numbe
 	const work = join(dir, "work.bin");
 	copyFileSync(base, work);
 	const url = `https://127.0.0.1:${port}`;
-	// the server executes DownloadAndUpdate until the device has answered it (202, or 503: one runs),
-	// then reads FwV and State: a cut before the EXEC's commit loses the 202, and it executes again
-	let answered = false;
-	const dm = new DmServer({
-		psk: FUMO_PSK, repository: { "/pkgurl": { contentType: "text/plain", body: `https://localhost:${imagePort}/fw.bin` } },
-		next: (session) => {
-			if (session.sent.length > 0) return [["END"]];
-			const cmds: Command[] = answered ? [["GET", `${DEVINFO}//FwV`], ["GET", `${FUMO}/FUMO/State`]]
-				: [["HGET", `${url}/pkgurl`, `${FUMO}/FUMO/DownloadAndUpdate/PkgURL`], ["EXEC", `${FUMO}/FUMO/DownloadAndUpdate`, `${url}/dm`]];
-			return cmds;
-		},
-		observe: (e) => {
-			if (e.kind === "received" && e.received.kind === "package3" && e.session.sent[0]?.[1]?.[0] === "EXEC" && [202, 503].includes(e.received.body.Status[1]?.sc ?? 0)) answered = true;
-		},
-	});
+	// dm-server's FUMO scenario: it executes DownloadAndUpdate until the device has answered it (202,
+	// or 503: one runs; a cut before the EXEC's commit loses the 202), then reads FwV and State
+	const scenario = fumoScenario({ pkgUrl: `https://localhost:${imagePort}/fw.bin`, dmBase: () => url });
+	const dm = new DmServer({ psk: FUMO_PSK, repository: scenario.repository, next: scenario.next, observe: scenario.observe });
 	await dm.listen(port);
 	const codes: number[] = [], versions: string[] = [];
 	let log = "";

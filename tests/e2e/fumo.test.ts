@@ -4,6 +4,7 @@
 // the image server (hosts/sim/peers/image-server.ts: X.509 from a test CA the device trusts by
 // --ca, Range, cuts, 404), programs the inactive slot, restarts (xsdm exit 87, started again as a
 // board resets), proves the new image in a session, confirms it and reports the result alert.
+import { spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import type { Alert, Command } from "../../hosts/sim/peers/dm-server/packages.js
 import { ImageServer } from "../../hosts/sim/peers/image-server.js";
 import { makeTestPki } from "../../hosts/sim/peers/x509-pki.js";
 import { FUMO_KEY_HEX, FUMO_PSK, fumoEnvelope, fumoFactory } from "./fumo-device.js";
-import { compiled, runXsdm, runXsdmRebooting, XSDM_RESTART_STATUS, type RebootingRun, type Run } from "../host/xsdm.js";
+import { compiled, root, runXsdm, runXsdmRebooting, XSDM_RESTART_STATUS, type RebootingRun, type Run } from "../host/xsdm.js";
 import { after, assert, describe, it } from "../harness/index.js";
 
 const DEVINFO = "urn:oma:mo:oma-dm-devinfo:1.2", FUMO = "urn:oma:mo:oma-fumo:1.0";
@@ -172,5 +173,14 @@ describe("FUMO end to end (issue 17)", () => {
 		} finally {
 			await images.close();
 		}
+	});
+
+	it("fumo: npm start -- --fumo shows the simulated device updated from 1.0 to 1.1 with the 200 result alert", async () => {
+		const r = spawnSync(process.execPath, [join(root, "build/js/tools/start.js"), "--fumo"], { encoding: "utf8", timeout: 120000 });
+		assert.equal(r.status, 0, r.stdout + r.stderr);
+		assert.match(r.stdout, /^device \| firmware: xsdm-sim 1\.0 \(ota_0, settled\)$/m);
+		assert.match(r.stdout, /^device \| firmware: xsdm-sim 1\.1 \(ota_1, trial/m);
+		assert.match(r.stdout, /Generic Alert org\.openmobilealliance\.dm\.firmwareupdate\.downloadandupdate for FUMO\/FUMO\/DownloadAndUpdate \{"ResultCode":200\}/);
+		assert.match(r.stdout, /the device was updated from 1\.0 to 1\.1 and reported 200/);
 	});
 });
