@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { mergeFigures } from "./figures.js";
 import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
+import { fumoFigures } from "./fumo.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
 import { startFigures } from "./start.js";
@@ -42,6 +43,7 @@ const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = O
 	tls: tlsFigures,
 	console: consoleUpdateFigures,
 	fleet: async () => ({ ...await consoleUpdateFigures(), ...await fleetBenchFigures(Number(process.argv[3] ?? 200)) }),
+	fumo: fumoFigures,
 });
 
 async function main(): Promise<void> {

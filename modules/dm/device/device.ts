@@ -155,7 +155,7 @@ export class Device {
 		if (fw) {
 			const c = this.client;
 			fumo = new Fumo({
-				tree: c.tree, store: c.store, alerts: c.alerts, timers: o.timers, development: o.development ?? false,
+				tree: c.tree, store: c.store, alerts: c.alerts, timers: o.timers, development: o.development ?? false, now: o.now,
 				http: (srvId) => {
 					const miid = accountOf(c.tree, srvId);
 					if (miid === undefined) return undefined;

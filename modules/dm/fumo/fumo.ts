@@ -58,6 +58,8 @@ export interface FumoHost {
 	readonly development: boolean;
 	/** work() has something to do: the device runs it when no session runs */
 	wake(): void;
+	/** monotonic ms (the download's time in the log) */
+	now?(): number;
 	log?(line: string): void;
 }
 
@@ -208,9 +210,16 @@ export class Fumo {
 			const known = this.image();
 			const progress: ImageProgress = known?.header !== undefined ? { header: decodeBase64(known.header)!, committed: known.committed } : { committed: 0 };
 			this.log(`downloading ${url}${progress.committed ? ` from payload byte ${progress.committed}` : ""}`);
+			const began = this.host.now?.();
+			let savedHeader: Uint8Array | undefined, headerText: string | undefined;
 			const outcome = await transfer({
 				url, http, slot, expect: this.expectations(slot.status().size), progress, timers: this.host.timers,
-				save: (p) => this.host.store.transact((t) => t.put(FUMO_IMAGE_KEY, json(p.header ? { header: encodeBase64(p.header), committed: p.committed } : { committed: p.committed }))),
+				save: (p) => {
+					// the header is the same at every block boundary of a transfer: encoded once
+					if (p.header !== savedHeader) { savedHeader = p.header; headerText = p.header && encodeBase64(p.header); }
+					const bytes = json(headerText !== undefined ? { header: headerText, committed: p.committed } : { committed: p.committed });
+					this.host.store.transact((t) => t.put(FUMO_IMAGE_KEY, bytes));
+				},
 				development: this.host.development,
 				...(this.config.attempts !== undefined ? { attempts: this.config.attempts } : {}),
 				...(this.config.retryMs !== undefined ? { retryMs: this.config.retryMs } : {}),
@@ -219,7 +228,8 @@ export class Fumo {
 			if (!outcome.ok) return outcome;
 			const p = this.image()!;
 			this.host.store.transact((t) => t.put(FUMO_IMAGE_KEY, json({ ...p, committed: outcome.header.payloadLength, verified: true })));
-			this.log(`downloaded ${outcome.header.model} ${outcome.header.version}: ${outcome.header.payloadLength} bytes, digest and signature verified`);
+			const took = began !== undefined ? ` in ${Math.round(this.host.now!() - began)} ms` : "";
+			this.log(`downloaded ${outcome.header.model} ${outcome.header.version}: ${outcome.header.payloadLength} bytes${took}, digest and signature verified`);
 			return undefined;
 		} finally {
 			slot.close();
