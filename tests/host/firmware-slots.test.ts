@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, assert, describe, it } from "../harness/index.js";
 import { SIM_RESTART_STATUS, SWEEPS, describe as seen, flashOptions, mustBoot, steps, sweep } from "./firmware-sweep.js";
 import { encodeSimImage, simPayload } from "../../hosts/sim/firmware/index.js";
-import { compiled, runXsdm, runXsdmRebooting } from "./xsdm.js";
+import { compiled, runXsdm, runXsdmRebooting, spawnXsdmRebooting, xsdm64 } from "./xsdm.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xsdm-fw-"));
 let files = 0;
@@ -98,6 +98,18 @@ describe("sim host firmware slots (xsdm --firmware-slot)", () => {
 		const looping = await runXsdmRebooting(compiled("tests/xs/host/firmware-steps.ts"), ["restart"], { options: flashOptions(fresh()), maxBoots: 3 });
 		assert.equal(looping.code, SIM_RESTART_STATUS, "a device that keeps restarting stops at the bound with 87");
 		assert.equal(looping.boots, 3);
+	});
+
+	it("spawnXsdmRebooting (for serving devices, npm start) starts xsdm again on exit 87 and hands each start's pipes to the caller", async () => {
+		const file = fresh();
+		const outputs: string[] = [];
+		const p = spawnXsdmRebooting(xsdm64, [...flashOptions(file), compiled("tests/xs/host/firmware-steps.ts"), "only-if-settled", "write", "1.1", "100", "arm", "1", "restart"], {
+			onStart: (child, boot) => { outputs[boot - 1] = ""; child.stdout!.setEncoding("utf8").on("data", (d: string) => { outputs[boot - 1] += d; }); },
+		});
+		const end = await p.exited;
+		assert.deepEqual([end.code, end.boots], [0, 2]);
+		assert.match(outputs[0]!, /"slot":0,"boot":\{"kind":"settled"\}/);
+		assert.match(outputs[1]!, /"slot":1,"boot":\{"kind":"trial","bootsLeft":0\}/);
 	});
 
 	it("dm-device on xsdm --firmware-slot boots its factory image (built in, or --firmware-factory) and says which it runs", async () => {

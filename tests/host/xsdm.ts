@@ -1,5 +1,5 @@
 // Node side: runs a compiled script on the simulator host and collects what it did.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
 
@@ -65,6 +65,36 @@ export async function runXsdmRebooting(entry: string, args: string[] = [], o: Re
 		stderr += r.stderr;
 		if (r.code !== XSDM_RESTART_STATUS || boot >= maxBoots) return { ...r, stdout, stderr, boots: boot };
 	}
+}
+
+export interface RebootingProcess {
+	/** the last start's exit status (87 when it hit the bound) and how many starts there were */
+	readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; boots: number }>;
+	/** the running start, for its pipes (each start replaces it) */
+	readonly child: () => ChildProcess;
+	/** stops the device (no further start) */
+	kill(): void;
+}
+
+/** runXsdmRebooting for a long-running device (npm start, a serving e2e device): spawns
+    `binary args`, and on exit 87 spawns it again (at most maxBoots starts in all), calling
+    onStart(child, boot) at each start so the caller can follow its output. */
+export function spawnXsdmRebooting(binary: string, args: string[], o: { maxBoots?: number; spawn?: SpawnOptions; onStart?(child: ChildProcess, boot: number): void } = {}): RebootingProcess {
+	const maxBoots = o.maxBoots ?? 8;
+	let child: ChildProcess;
+	let stopped = false;
+	const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; boots: number }>((resolve) => {
+		const start = (boot: number): void => {
+			child = spawn(binary, args, o.spawn ?? { stdio: ["ignore", "pipe", "pipe"] });
+			o.onStart?.(child, boot);
+			child.on("exit", (code, signal) => {
+				if (code === XSDM_RESTART_STATUS && boot < maxBoots && !stopped) start(boot + 1);
+				else resolve({ code, signal, boots: boot });
+			});
+		};
+		start(1);
+	});
+	return { exited, child: () => child, kill: () => { stopped = true; child.kill(); } };
 }
 
 /** Parses the one JSON line --heap-report prints on stderr. */

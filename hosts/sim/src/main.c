@@ -19,7 +19,7 @@
 /* A runaway program should end in "memory full" within a second, not swap: 256 MiB by default. */
 #define SIM_DEFAULT_HEAP_LIMIT ((size_t)256 * 1024 * 1024)
 
-simOptions gSimOptions = { NULL, 0, 0, 0, 0, SIM_DEFAULT_HEAP_LIMIT, 0, NULL };
+simOptions gSimOptions = { NULL, 0, 0, 0, 0, SIM_DEFAULT_HEAP_LIMIT, 0, NULL, 0 };
 
 static void usage(const char* message)
 {
