@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { mergeFigures } from "./figures.js";
 import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
+import { fumoFigures } from "./fumo.js";
 import { linFigures } from "./lin.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
@@ -45,6 +46,7 @@ const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = O
 	// the SDK's Linux build next to xsdm (skips without MODDABLE)
 	lin: linFigures,
 	fleet: async () => ({ ...await consoleUpdateFigures(), ...await fleetBenchFigures(Number(process.argv[3] ?? 200)) }),
+	fumo: fumoFigures,
 });
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { rawPublicKey } from "./firmware/envelope.js";
 
 const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
 
@@ -41,6 +42,8 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
   --firmware FILE       with --firmware-slot: the sim firmware file (hosts/sim/firmware/image.ts)
                         programmed into the first slot when the flash has no boot record yet
                         (default: the built-in image, model xsdm-sim, version 1.0)
+  --firmware-key FILE   with --firmware-slot: the P-256 public key (PEM) firmware images must be
+                        signed with (the factory's provisioning); the device then has a FUMO instance
   --max-boots N         a restart (xsdm exit 87, e.g. after a firmware update) starts the device
                         again, as a board reboots, at most N times in all (default 8)
   --ca FILE             CA certificates (PEM, one or several, or DER) the device trusts for HTTPS
@@ -72,7 +75,7 @@ const { values } = parseArgs({
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 		connections: { type: "string" }, "poll-interval": { type: "string" }, ca: { type: "string", multiple: true },
-		"firmware-slot": { type: "string" }, firmware: { type: "string" }, "max-boots": { type: "string" },
+		"firmware-slot": { type: "string" }, firmware: { type: "string" }, "max-boots": { type: "string" }, "firmware-key": { type: "string" },
 	},
 });
 if (values.help) { process.stdout.write(HELP); process.exit(0); }
@@ -107,6 +110,7 @@ const args = [
 	// the XS program cannot read files: each CA file goes as its bytes in base64 (PEM or DER alike)
 	...(values.ca ?? []).flatMap((file) => ["--ca", readFileSync(file).toString("base64")]),
 	...(values.firmware ? ["--firmware-factory", readFileSync(values.firmware).toString("base64")] : []),
+	...(values["firmware-key"] ? ["--firmware-key", rawPublicKey(readFileSync(values["firmware-key"], "utf8")).toString("hex")] : []),
 ];
 // xsdm exits 87 when the device restarts (hosts/sim/firmware's restart()): start it again, as the
 // board's reset would, a bounded number of times

@@ -1,4 +1,5 @@
 // npm start [-- --serve] [-- --record FILE]: the whole device, end to end, on this machine.
+// npm start -- --fumo: a firmware update over DM instead (start/fumo.ts).
 //   1. the development DM server (HTTPS, TLS-PSK) on loopback, with the scenario of start/scenario.ts;
 //   2. the simulated UICC on a pty, carrying the DM bootstrap (Appendix G) behind SCP03 (Appendix H);
 //   3. the client on the 32-bit XS sim host (hosts/sim/dm-device, flash in a file): it reads the
@@ -25,6 +26,7 @@ import { startUicc } from "../tests/host/uicc-peer.js";
 import { compiled, heapReport, runXsdm, xsdm32 } from "../tests/host/xsdm.js";
 import { checkDemo } from "./start/checks.js";
 import { narrate } from "./start/narrate.js";
+import { startFumo } from "./start/fumo.js";
 import { CHANGES_PATH, SRV_ID, bootstrap, notiData, notiSecret, psk, repository, scp03Keys, sessions } from "./start/scenario.js";
 
 const DEVICE = compiled("hosts/sim/dm-device/main.ts");
@@ -33,7 +35,8 @@ const say = (prefix: string, line: string): void => console.log(`${prefix} | ${l
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { serve: { type: "boolean" }, record: { type: "string" } } });
+	const { values } = parseArgs({ options: { serve: { type: "boolean" }, record: { type: "string" }, fumo: { type: "boolean" } } });
+	if (values.fumo) { process.exitCode = await startFumo(); return; }
 	const serve = values.serve ?? false;
 	const started = Date.now();
 	const dir = mkdtempSync(join(tmpdir(), "dm-start-"));

@@ -15,10 +15,11 @@ import type { TcpConstructor, UdpConstructor } from "../../modules/transport/ind
 import { configFactory, type AccountConfig } from "../common/config-factory.js";
 import { sdkTimers } from "../common/sdk-timers.js";
 import { devId, firmwareVersion, random } from "./facts.js";
+import { esp32FirmwareSlots } from "./firmware-slots.js";
 import { uartConsole } from "./hil.js";
 import { connect, wifiCredentials } from "./network.js";
 
-const c = config as unknown as Partial<AccountConfig> & { ssid?: string; password?: string; sntp: string; pollSeconds?: number; hil?: number | string };
+const c = config as unknown as Partial<AccountConfig> & { ssid?: string; password?: string; sntp: string; pollSeconds?: number; hil?: number | string; firmwareKey?: string };
 const log = (line: string): void => trace(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
 		// Man/Mod/DevType are the product's: a product names them in its own config
 		description: { devId: devId(), man: "Vendor", mod: "DM_Client", lang: "en", devType: "sensor", oem: "", fwV: firmwareVersion(), swV: firmwareVersion(), hwV: "esp32" },
 		...(factory ? { factory } : {}),
+		// firmware update (FUMO) when the build provisions the key images are signed with:
+		// mcconfig ... firmwareKey=04... (the 65-byte P-256 point in hex; npm run firmware:sign -- --public-key KEY.pem)
+		...(c.firmwareKey && /^04([0-9a-fA-F]{2}){64}$/.test(c.firmwareKey)
+			? { firmware: { slots: esp32FirmwareSlots, publicKey: Uint8Array.from(c.firmwareKey.match(/../g)!, (x) => parseInt(x, 16)), trials: 1 } } : {}),
 		// ESP-IDF v6's mbedTLS 4 has no TLS 1.1: an account's Ext/TLS11 cannot take effect
 		tls11: false,
 		listen: { port: 2948 },

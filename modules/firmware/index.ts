@@ -59,3 +59,5 @@ export interface FirmwareSlots {
 	    returns; harmless when already settled. */
 	confirm(): void;
 }
+
+export { ENVELOPE_MAGIC, ENVELOPE_VERSION, HEADER_MAX, EnvelopeFault, EnvelopeReader, checkHeader, compareVersions, type EnvelopeExpectations, type EnvelopeFaultKind, type EnvelopeHeader } from "./envelope.js";

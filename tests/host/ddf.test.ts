@@ -68,7 +68,7 @@ describe("ddf: the generated schemas", () => {
 	it("are what the DDFs compile to (run npm run ddf after editing a DDF)", () => {
 		const all = generateAll();
 		assert.deepEqual(all.map((g) => g.file), [
-			"modules/dm/mo/generated/dacmo.ts", "modules/dm/mo/generated/devinfo.ts", "modules/dm/mo/generated/dmacc.ts", "modules/dm/mo/generated/sessioninfo.ts",
+			"modules/dm/mo/generated/dacmo.ts", "modules/dm/mo/generated/devinfo.ts", "modules/dm/mo/generated/dmacc.ts", "modules/dm/mo/generated/fumo.ts", "modules/dm/mo/generated/sessioninfo.ts",
 			"hosts/sim/dm-device/generated/demo.ts",
 		]);
 		for (const g of all) assert.equal(readFileSync(join(root, g.file), "utf8"), g.text, `${g.file} is stale`);

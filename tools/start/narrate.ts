@@ -5,7 +5,7 @@ import type { Alert, Command, MoData } from "../../hosts/sim/peers/dm-server/pac
 import type { ServerEvent, Session } from "../../hosts/sim/peers/dm-server/server.js";
 import { DACMO, DEMO, DEVINFO, DMACC } from "./scenario.js";
 
-const SHORT: Record<string, string> = { [DEVINFO]: "DevInfo", [DMACC]: "DMAcc", [DACMO]: "DACMO", [DEMO]: "Sensor", "urn:oma:mo:oma-sessioninfomo:1.0": "SessionInfo" };
+const SHORT: Record<string, string> = { [DEVINFO]: "DevInfo", "urn:oma:mo:oma-fumo:1.0": "FUMO", [DMACC]: "DMAcc", [DACMO]: "DACMO", [DEMO]: "Sensor", "urn:oma:mo:oma-sessioninfomo:1.0": "SessionInfo" };
 
 /** A ClientURI or AlertType with its well-known prefix shortened. */
 export function short(uri: string): string {

@@ -20,6 +20,12 @@
 //   --firmware-factory BASE64  the sim firmware file the boot loader programs into ota_0 on a flash
 //                         with no boot record (default: the built-in image, xsdm-sim 1.0); the firmware
 //                         slots exist when xsdm runs with --firmware-slot (hosts/sim/firmware)
+//   --firmware-key HEX    the P-256 public key (65 bytes, SEC1 uncompressed, in hex) firmware images
+//                         must be signed with: with firmware slots, the device then has a FUMO
+//                         instance (modules/dm/fumo). The factory provisions it; without it the
+//                         device updates no firmware. (the npm bin's --firmware-key FILE takes a PEM)
+//   --fumo-retry-ms MS    (tests) the first pause between download tries (default 2000)
+//   --fumo-trials N       (tests) the boots a new image has to prove itself in (default 3)
 //   --backoff-ms MS       (tests) the backoff's base and ceiling, instead of 30 s and 1 h
 //   --bootstrap SRVID     client-initiated bootstrap (8.3) from the bootstrap server in that account's
 //                         Auth/Bootstrap, then a BootstrapComplete session with each account it gave
@@ -48,6 +54,10 @@ export interface Args {
 	ca: string[];
 	/** --firmware-factory: the factory sim firmware file's bytes, base64 */
 	firmwareFactory?: string;
+	/** --firmware-key: the firmware signing key's public point */
+	firmwareKey?: Uint8Array;
+	fumoRetryMs?: number;
+	fumoTrials?: number;
 }
 
 /** dm-device: MESSAGE, exit 2 */
@@ -83,6 +93,13 @@ export function parse(list: readonly string[], more: (flag: string, next: () => 
 		else if (v === "--backoff-ms") a.backoffMs = Number(next());
 		else if (v === "--ca") a.ca.push(next());
 		else if (v === "--firmware-factory") a.firmwareFactory = next();
+		else if (v === "--firmware-key") {
+			const hex = next();
+			if (!/^04([0-9a-fA-F]{2}){64}$/.test(hex)) usage("--firmware-key: give the P-256 public key as 65 bytes of hex, 04 first (npm run firmware:sign -- --public-key KEY.pem prints it)");
+			a.firmwareKey = Uint8Array.from(hex.match(/../g)!, (x) => parseInt(x, 16));
+		}
+		else if (v === "--fumo-retry-ms") a.fumoRetryMs = Number(next());
+		else if (v === "--fumo-trials") a.fumoTrials = Number(next());
 		else if (!more(v, next)) usage(`unknown option ${v}`);
 	}
 	return a;

@@ -42,6 +42,9 @@ export async function run(args: Args, o: RunOptions = {}): Promise<never> {
 	}
 	if (o.sessions) await o.sessions(device, args.session);
 	else for (let i = 0; i < args.sessions; i++) if (!(await device.session(args.session)).ok) exit(1);
+	// work the sessions started goes on before the run ends: a firmware download an EXEC ordered
+	// (FUMO), and the session that reports its result
+	await device.settled();
 	return exit(0);
 }
 

@@ -18,7 +18,7 @@ import { demoSensor } from "./demo-mo.js";
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
 /** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
-export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; firmware?: SimFirmware; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor>; firmware?: SimFirmware } {
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; firmware?: SimFirmware; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
@@ -40,8 +40,9 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		...(args.notifyPort !== undefined ? { listen: { port: args.notifyPort, address: "127.0.0.1" } } : {}),
 		...(args.pollSeconds !== undefined ? { pollSeconds: args.pollSeconds } : {}),
 		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
-		// the firmware slots (simFirmware), under the name FUMO's Device option takes
-		...(o.firmware ? { firmware: o.firmware } : {}),
+		// firmware update (FUMO) when the host has slots (simFirmware) and the factory gave the key
+		// images are signed with (--firmware-key; dm-device's --firmware-key FILE passes a PEM's point)
+		...(o.firmware && args.firmwareKey ? { firmware: { slots: o.firmware, publicKey: args.firmwareKey, ...(args.fumoRetryMs !== undefined ? { retryMs: args.fumoRetryMs } : {}), ...(args.fumoTrials !== undefined ? { trials: args.fumoTrials } : {}) } } : {}),
 		mos: demo.mos, hooks: demo.hooks, log: o.log, demo,
 	};
 }

@@ -13,13 +13,24 @@ import type { Selection } from "./serialize.js";
 export interface ExecHook {
 	/** Runs the node at `target` (named by the server as `clientUri`). The final status is the
 	    one of Appendix C to report; `alert` adds MO-specific fields to an asynchronous report. */
-	(target: NodeRef, clientUri: string): Promise<ExecReport> | ExecReport;
+	(target: NodeRef, clientUri: string, call: ExecCall): Promise<ExecReport> | ExecReport;
+}
+
+/** Who executes, and where the asynchronous report goes. */
+export interface ExecCall {
+	/** the SrvID of the server whose session runs the EXEC */
+	readonly srvId: string;
+	/** the EXEC's ServerURI, resolved (6.2); absent: the server did not ask for a report there */
+	readonly url?: string;
 }
 
 export interface ExecReport {
 	status: DmStatus;
 	/** for asynchronous reporting (5.4.1): the MO's own AlertType and Data, if it defines them */
 	alert?: Omit<GenericAlert, "SourceURI">;
+	/** 202 now, and the MO queues its final report itself, on flash (FUMO's report must survive a
+	    restart into new firmware, which no promise in RAM does): nothing is queued for it here */
+	later?: true;
 }
 
 /** The web browser component of 5.1.5 / 5.3.7: starts a UI session on a ServerURI. */

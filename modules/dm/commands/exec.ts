@@ -37,7 +37,8 @@ export async function exec(ctx: CommandContext, clientUri: string, serverUri?: s
 	if (!hook) throw new DmError(501, "this device executes no nodes");
 	if (serverUri === undefined) {
 		try {
-			return { status: (await hook(ref, clientUri)).status };
+			const report = await hook(ref, clientUri, { srvId: ctx.srvId });
+			return { status: report.later ? 202 : report.status };
 		} catch (e) {
 			return { status: statusOf(e) };
 		}
@@ -47,10 +48,13 @@ export async function exec(ctx: CommandContext, clientUri: string, serverUri?: s
 	const settle = (report: ExecReport): void => ctx.report(execReportAlert(ref, report, ctx.hooks.execAlertType), to);
 	let running: Promise<ExecReport> | ExecReport;
 	try {
-		running = hook(ref, clientUri);
+		running = hook(ref, clientUri, to);
 	} catch (e) {
+		// refused before it started (the MO's own rule): the EXEC's status says so, nothing is reported later
+		if (e instanceof DmError) return { status: e.status };
 		running = { status: statusOf(e) };
 	}
+	if (!(running instanceof Promise) && running.later) return { status: 202 };
 	Promise.resolve(running).then(settle, (e: unknown) => settle({ status: statusOf(e) }));
 	return { status: 202 };
 }

@@ -17,7 +17,7 @@ import { show } from "./show.js";
 import { sub } from "./sub.js";
 import { unsub } from "./unsub.js";
 
-export type { CommandContext, CommandHooks, CommandResult, ExecHook, ExecReport, GetData, UiHook } from "./context.js";
+export type { CommandContext, CommandHooks, CommandResult, ExecCall, ExecHook, ExecReport, GetData, UiHook } from "./context.js";
 export { EXEC_RESULT_FALLBACK, execReportAlert } from "./exec.js";
 export { defaultFor } from "./default.js";
 export { hget, HGET_ACCEPT } from "./hget.js";

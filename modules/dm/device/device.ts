@@ -13,10 +13,11 @@
 import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index.js";
 import { DmClient, type DmClientOptions } from "./client.js";
 import type { AccountCredentials } from "../credentials.js";
-import type { DeviceDescription } from "../mo/index.js";
+import { syncFirmwareVersion, type DeviceDescription } from "../mo/index.js";
 import { TransportError, type BackoffPolicy, type Bearer, type HttpClient, type HttpRequest, type HttpResponse, type Network, type SessionOutcome } from "../session/index.js";
 import type { Flash } from "../store/index.js";
-import type { DeviceInfoProvider } from "../uri/index.js";
+import type { DeviceInfoProvider, NodeRef } from "../uri/index.js";
+import type { ExecCall } from "../commands/index.js";
 import { MOIDS } from "../uri/index.js";
 import { Client, TLSSession, WapPushListener, type Resolver, type TcpConstructor, type UdpConstructor } from "../../transport/index.js";
 import { cardReader, type CardLine } from "./card-line.js";
@@ -25,6 +26,10 @@ import { credentialsForOrigin, originOf, originRole } from "./origin-credentials
 import { Schedule } from "./schedule.js";
 import type { Timers } from "../../time/index.js";
 import { toHex } from "../../bytes/index.js";
+import { FUMO_MO, Fumo, type FirmwareConfig } from "../fumo/index.js";
+import type { AlertDestination } from "../session/index.js";
+import { accountCredentials } from "./account-credentials.js";
+import { accountOf } from "../tree/index.js";
 
 
 export interface DeviceOptions {
@@ -80,6 +85,9 @@ export interface DeviceOptions {
 	queueLimit?: number;
 	mos?: DmClientOptions["mos"];
 	hooks?: DmClientOptions["hooks"];
+	/** the board's firmware slots and the key images are signed with: the device then has a FUMO
+	    instance (issue 17), and DevInfo/FwV is the running image's */
+	firmware?: FirmwareConfig;
 	ddf?: DmClientOptions["ddf"];
 	log?(e: DeviceEvent): void;
 }
@@ -98,7 +106,9 @@ type Job =
 	| { kind: "notification"; bytes: Uint8Array }
 	| { kind: "request"; srvId: string; done: (o: SessionOutcome) => void }
 	| { kind: "poll"; srvId: string }
-	| { kind: "network" };
+	| { kind: "network" }
+	/** FUMO's download or switch (dm/fumo) */
+	| { kind: "firmware" };
 
 type State =
 	| { phase: Phase.Created | Phase.Starting | Phase.Stopped }
@@ -114,24 +124,55 @@ export class Device {
 	private schedule: Schedule | undefined;
 	private listener: WapPushListener | undefined;
 	private tls11Told = false;
+	/** firmware update, when the host has slots */
+	readonly fumo: Fumo | undefined;
+	/** settled() calls waiting for the device to be idle with nothing queued */
+	private readonly quiet: (() => void)[] = [];
 
 	constructor(private readonly o: DeviceOptions) {
 		const log = o.log;
+		const fw = o.firmware;
+		// the FUMO hook is bound once the client (and so the tree) exists
+		let fumo: Fumo | undefined;
+		const hooks = fw ? { ...o.hooks, exec: (t: NodeRef, u: string, c: ExecCall) => fumo!.hook(o.hooks?.exec)(t, u, c) } : o.hooks;
+		const description = fw && o.description ? { ...o.description, fwV: fw.slots.running().version } : o.description;
+		const mos = fw ? [...(o.mos ?? []), FUMO_MO] : o.mos;
 		this.client = new DmClient({
 			flash: o.flash, random: o.random, now: o.now,
 			device: o.device ?? { devId: () => "unknown", mcc: () => undefined, mnc: () => undefined, cmcc: () => undefined, cmnc: () => undefined, spName: () => undefined },
 			http: o.http ?? ((a) => this.http(a)),
 			...(o.wallClock ? { wallClock: o.wallClock } : {}),
-			...(o.description ? { description: o.description } : {}),
+			...(description ? { description } : {}),
 			...(o.network ? { network: o.network } : {}),
 			...(o.bearer ? { bearer: o.bearer } : {}),
 			...(o.development !== undefined ? { development: o.development } : {}),
 			...(o.backoff ? { backoff: o.backoff } : {}),
-			...(o.mos ? { mos: o.mos } : {}),
-			...(o.hooks ? { hooks: o.hooks } : {}),
+			...(mos ? { mos } : {}),
+			...(hooks ? { hooks } : {}),
 			...(o.ddf ? { ddf: o.ddf } : {}),
 			...(log ? { log } : {}),
 		});
+		if (fw) {
+			const c = this.client;
+			fumo = new Fumo({
+				tree: c.tree, store: c.store, alerts: c.alerts, timers: o.timers, development: o.development ?? false, now: o.now,
+				http: (srvId) => {
+					const miid = accountOf(c.tree, srvId);
+					if (miid === undefined) return undefined;
+					const account = accountCredentials(c.tree, miid, srvId);
+					return o.http ? o.http(account) : this.http(account);
+				},
+				wake: () => { if (!this.queue.some((j) => j.kind === "firmware")) this.submit({ kind: "firmware" }); },
+				log: (message) => this.emit({ event: "firmware", message }),
+			}, fw);
+		}
+		this.fumo = fumo;
+	}
+
+	/** DevInfo/FwV is the running image's (interpretation 17): a factory document's DevInfo is
+	    brought in line once it is applied (a description does it at construction). */
+	private syncFirmwareVersion(): void {
+		if (this.o.firmware && !this.o.description) syncFirmwareVersion(this.client.tree, this.o.firmware.slots.running().version);
 	}
 
 	/** Whether the device runs on after start (listens or polls: its schedule then follows each
@@ -157,6 +198,7 @@ export class Device {
 			report.factory = c.applyBootstrap([this.o.factory]);
 			this.emit({ event: "factory", placed: report.factory });
 		}
+		this.syncFirmwareVersion();
 		if (this.o.bootstrapFrom !== undefined) report.bootstrap = await this.bootstrapFrom(this.o.bootstrapFrom);
 		if (this.o.card) report.card = await this.cardAtStart(this.o.card);
 		if (this.serves) {
@@ -166,6 +208,10 @@ export class Device {
 			this.schedule = new Schedule(this.o.now(), this.o.pollSeconds ?? 0);
 			if (this.o.listen) this.listen(this.o.listen);
 		}
+		// a switch into new firmware this boot follows settles now; a trial image proves itself in a
+		// session with the server that ordered it, before anything else
+		const prove = this.fumo?.start();
+		if (prove !== undefined) this.queue.unshift({ kind: "poll", srvId: prove });
 		this.enter({ phase: Phase.Idle, timer: undefined, armed: false });
 		this.pump();
 		return report;
@@ -186,6 +232,13 @@ export class Device {
 	/** The host's links changed: notifications held for a connection now up run (5.2.1.2). */
 	networkChanged(): void {
 		this.submit({ kind: "network" });
+	}
+
+	/** Resolves when the device is idle with nothing queued (a host that runs a few sessions and
+	    exits waits for the firmware work their EXECs started). */
+	settled(): Promise<void> {
+		if (!this.busy) return Promise.resolve();
+		return new Promise((resume) => this.quiet.push(resume));
 	}
 
 	/** Stops listening and polling; a running session finishes. */
@@ -224,10 +277,15 @@ export class Device {
 			if (due && due.at <= now) job = { kind: "poll", srvId: due.srvId };
 			else if (due) {
 				this.enter({ phase: Phase.Idle, timer: this.o.timers.set(Math.min(due.at - now, 0x7fffffff), () => this.tick()), armed: true });
+				for (const resume of this.quiet.splice(0)) resume();
 				return;
 			}
 		}
-		if (!job) { this.enter({ phase: Phase.Idle, timer: undefined, armed: false }); return; }
+		if (!job) {
+			this.enter({ phase: Phase.Idle, timer: undefined, armed: false });
+			for (const resume of this.quiet.splice(0)) resume();
+			return;
+		}
 		this.enter({ phase: Phase.Busy, job });
 		this.run(job).then((o) => this.finished(job, o), (e: unknown) => {
 			this.emit({ event: "failed", reason: `the device faulted: ${e instanceof Error ? e.message : String(e)}` });
@@ -245,9 +303,32 @@ export class Device {
 		switch (job.kind) {
 		case "notification": return this.client.notification(job.bytes);
 		// a report waiting for another URL of the same server (an EXEC's ServerURI) goes in a session of its own after
-		case "request": case "poll": return this.client.session(job.srvId).then(async (o) => { await this.client.deliverReports(job.srvId); return o; });
+		case "request": case "poll": return this.client.session(job.srvId).then(async (o) => {
+			// a trial image waits for a completed session with this server to stay (FUMO)
+			const proved = o.ok ? this.fumo?.proved(job.srvId) : undefined;
+			if (proved) await this.deliver(proved);
+			await this.client.deliverReports(job.srvId);
+			return o;
+		});
 		case "network": return this.client.networkChanged().then((all) => all.find((x) => !x.ok) ?? all[0]);
+		case "firmware": return this.firmware();
 		}
+	}
+
+	/** FUMO's work; a result it queued goes out now. */
+	private async firmware(): Promise<SessionOutcome | undefined> {
+		const to = await this.fumo?.work();
+		return to ? this.deliver(to) : undefined;
+	}
+
+	/** A session that carries a report just queued: with the URL it is for (an EXEC's ServerURI,
+	    interpretation 18), or with the account's SrvURI. */
+	private async deliver(to: AlertDestination): Promise<SessionOutcome | undefined> {
+		const miid = accountOf(this.client.tree, to.srvId);
+		const home = miid === undefined ? undefined : this.client.tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
+		if (to.url === undefined || to.url === home) return this.client.session(to.srvId);
+		const all = await this.client.deliverReports(to.srvId);
+		return all.find((x) => !x.ok) ?? all[0];
 	}
 
 	private finished(job: Job, outcome: SessionOutcome | undefined): void {

@@ -6,7 +6,7 @@ import type { ClientEvent } from "./client.js";
 import type { SessionOutcome } from "../session/index.js";
 
 /** What made a session run. */
-export type Cause = "request" | "notification" | "schedule" | "owed" | "network";
+export type Cause = "request" | "notification" | "schedule" | "owed" | "network" | "firmware";
 
 export type DeviceEvent =
 	| ClientEvent
@@ -23,6 +23,8 @@ export type DeviceEvent =
 	| { event: "listening"; port: number }
 	/** a request to an origin failed in the transport (refused, TLS, timeout): which origin, why */
 	| { event: "unreachable"; origin: string; reason: string }
+	/** a step of a firmware update (dm/fumo): accepted, downloading, verified, switching, its result */
+	| { event: "firmware"; message: string }
 	/** something the host's operator should know once (a setting this build cannot honour) */
 	| { event: "notice"; message: string }
 	/** a job the device ran ended (outcome undefined: a notification dropped or held) */
@@ -31,7 +33,7 @@ export type DeviceEvent =
 /** Lifecycle milestones: a console shows them whatever its level of detail. */
 export function isMilestone(e: DeviceEvent): boolean {
 	switch (e.event) {
-	case "factory": case "client-bootstrap": case "card": case "failed": case "listening": case "unreachable": case "notice": return true;
+	case "factory": case "client-bootstrap": case "card": case "failed": case "listening": case "unreachable": case "notice": case "firmware": return true;
 	default: return false;
 	}
 }
@@ -66,6 +68,7 @@ export function eventLine(e: DeviceEvent): string | undefined {
 	case "listening": return `listening for Package#0 on UDP ${e.port}`;
 	case "unreachable": return `unreachable: ${e.origin}: ${e.reason}`;
 	case "notice": return `notice: ${e.message}`;
+	case "firmware": return e.message;
 	case "done": return undefined;
 	default: return JSON.stringify(e);
 	}

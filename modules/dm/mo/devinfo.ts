@@ -52,3 +52,20 @@ export function syncDevInfo(tree: Tree, d: DeviceDescription): boolean {
 	}
 	return true;
 }
+
+/** DevInfo/FwV brought in line with the running firmware (a host whose DevInfo came from a
+    bootstrap rather than a description); true if it was written. No DevInfo instance: nothing. */
+export function syncFirmwareVersion(tree: Tree, fwV: string): boolean {
+	const miid = tree.instances(MOIDS.devInfo)[0];
+	if (miid === undefined) return false;
+	const at = { moid: MOIDS.devInfo, miid, path: ["FwV"] };
+	if (tree.text(at) === fwV) return false;
+	const cs = tree.change();
+	try {
+		cs.put(at, fwV);
+		cs.commit();
+	} finally {
+		cs.abort();
+	}
+	return true;
+}

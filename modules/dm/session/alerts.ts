@@ -61,6 +61,16 @@ export class AlertQueue {
 	/** Queues an alert, committed to flash before this returns. DmError 400 for an alert 5.4 does
 	    not allow, 506 when the queue is full (the caller decides what to drop, not the queue). */
 	raise(alert: GenericAlert, to: AlertDestination): string {
+		const staged = this.stage(alert, to);
+		this.store.transact((t) => { for (const [key, value] of staged.writes) t.put(key, value); });
+		staged.committed();
+		return staged.id;
+	}
+
+	/** An alert checked and encoded as raise() would, for the caller to commit in a transaction of
+	    its own together with other changes (FUMO turns its pending report into this alert in the
+	    same commit): write each of `writes`, commit, then call committed(). */
+	stage(alert: GenericAlert, to: AlertDestination): { id: string; writes: [string, Uint8Array][]; committed(): void } {
 		if (typeof alert.AlertType !== "string" || alert.AlertType === "") throw new DmError(400, "a Generic Alert needs an AlertType");
 		if (alert.Mark !== undefined && !MARKS.includes(alert.Mark)) throw new DmError(400, `Mark must be one of ${MARKS.join(", ")}`);
 		if (alert.Data !== undefined && alert.DataType === undefined) throw new DmError(400, "a Generic Alert with Data needs its DataType (5.4)");
@@ -73,15 +83,11 @@ export class AlertQueue {
 		bytes.set(head);
 		bytes[head.length] = NEWLINE;
 		bytes.set(json, head.length + 1);
-		const id = PREFIX + String(this.next).padStart(10, "0");
+		const n = this.next;
+		const id = PREFIX + String(n).padStart(10, "0");
 		const counter = new Uint8Array(4);
-		new DataView(counter.buffer).setUint32(0, this.next + 1);
-		this.store.transact((t) => {
-			t.put(id, bytes);
-			t.put(NEXT_KEY, counter);
-		});
-		this.next++;
-		return id;
+		new DataView(counter.buffer).setUint32(0, n + 1);
+		return { id, writes: [[id, bytes], [NEXT_KEY, counter]], committed: () => { this.next = Math.max(this.next, n + 1); } };
 	}
 
 	/** The alerts waiting, oldest first, for every server. The store returns whole values or none,

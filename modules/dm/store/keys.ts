@@ -34,6 +34,10 @@ export const DEFAULT_PREFIX = "d";
 export const OWED_BOOTSTRAP_COMPLETE_PREFIX = "kbc/";
 /** the whole key */
 export const CARD_RECORD_KEY = "kcard";
+/** the whole key: the FUMO operation under way (its EXEC's server and ServerURI, its phase) */
+export const FUMO_OPERATION_KEY = "fo";
+/** the whole key: the image in the inactive slot (its envelope header, payload bytes committed, verified) */
+export const FUMO_IMAGE_KEY = "fi";
 
 export const KEY_SPACES: readonly KeySpace[] = Object.freeze([
 	{ prefix: TREE_PREFIX, owner: "dm/tree", holds: "the DM tree's nodes (a leaf's value, an instance root's cache validator) and the commit generation" },
@@ -45,4 +49,6 @@ export const KEY_SPACES: readonly KeySpace[] = Object.freeze([
 	{ prefix: DEFAULT_PREFIX, owner: "dm/commands/default", holds: "the ServerURI a DEFAULT set for an MOID" },
 	{ prefix: OWED_BOOTSTRAP_COMPLETE_PREFIX, owner: "dm/bootstrap/owed", holds: "a mark per DM account owed a BootstrapComplete session" },
 	{ prefix: CARD_RECORD_KEY, owner: "dm/bootstrap/card", holds: "the digest and accounts of what the smartcard gave last" },
+	{ prefix: FUMO_OPERATION_KEY, owner: "dm/fumo", holds: "the firmware update under way: operation, the EXEC's server and ServerURI, phase" },
+	{ prefix: FUMO_IMAGE_KEY, owner: "dm/fumo", holds: "the firmware image in the inactive slot: envelope header, payload bytes committed, verified" },
 ]);

@@ -63,6 +63,20 @@ describe("EXEC", () => {
 		}
 	});
 
+	it("an MO that refuses an EXEC with a ServerURI before it starts answers that status, and one that reports itself later queues nothing here", async () => {
+		const refusing = setup(undefined, { exec: () => { throw new DmError(503, "an update runs"); } });
+		assert.equal((await run(refusing.ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run`, serverUri: "https://dms.example.com/r" })).status, 503);
+		await Promise.resolve(); await Promise.resolve();
+		assert.equal(refusing.reports.length, 0);
+		const calls: unknown[] = [];
+		const later = setup(undefined, { exec: (_ref, _uri, call) => { calls.push(call); return { status: 202, later: true }; } });
+		assert.equal((await run(later.ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run`, serverUri: "https://dms.example.com/r" })).status, 202);
+		assert.equal((await run(later.ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` })).status, 202);
+		await Promise.resolve(); await Promise.resolve();
+		assert.equal(later.reports.length, 0, "the MO queues its own report");
+		assert.deepEqual(calls, [{ srvId: "dms1", url: "https://dms.example.com/r" }, { srvId: "dms1" }], "the hook learns who executes and where the report goes");
+	});
+
 	it("405 on a node without Exec, 501 without a hook, 404 absent", async () => {
 		const { ctx } = setup(undefined, { exec: () => ({ status: 200 }) });
 		assert.equal((await run(ctx, { name: "EXEC", clientUri: `${TEST_MOID}/inst/Val` })).status, 405);
