@@ -43,6 +43,9 @@ export interface FirmwareConfig {
 	readonly retryMs?: number;
 	/** switches tried again after a cut before the slot was armed (default 2), then 410 */
 	readonly armTries?: number;
+	/** starts of the download in a row that end without a block more on flash (default 3), then 409:
+	    bounds a download that can never finish (a slot that fails to program, a cut at every run) */
+	readonly stalledRuns?: number;
 	/** the signature check (default: modules/crypto's ECDSA P-256 on the host's mbedTLS; Node tests bring their own) */
 	readonly verify?: EnvelopeExpectations["verify"];
 }
@@ -72,6 +75,10 @@ interface OperationRecord {
 	phase: Phase;
 	/** switches begun since the last one armed (a cut before arm() held) */
 	armTries?: number;
+	/** payload bytes committed when the download last started, and how many starts in a row found
+	    no more than that: the bound on downloads that never end, across restarts */
+	startedAt?: number;
+	stalledRuns?: number;
 }
 
 interface ImageRecord {
@@ -205,9 +212,13 @@ export class Fumo {
 		if (url === "") return { code: FumoResult.BadUrl, reason: `${fo.op}/PkgURL is empty: set it (HGET) before the EXEC` };
 		const http = this.host.http(fo.srvId);
 		if (!http) return { code: FumoResult.ClientError, reason: `no DM account ${fo.srvId} any more, whose rules reach the package server` };
+		const known = this.image();
+		const had = known?.committed ?? 0;
+		const stalled = had > (fo.startedAt ?? -1) ? 1 : (fo.stalledRuns ?? 0) + 1;
+		if (stalled > (this.config.stalledRuns ?? 3)) return { code: FumoResult.UndefinedError, reason: `the download started ${stalled - 1} times in a row without a block more on flash` };
+		this.commit(FumoState.DownloadProgressing, { ...fo, startedAt: had, stalledRuns: stalled }, undefined);
 		const slot = this.config.slots.openInactive();
 		try {
-			const known = this.image();
 			const progress: ImageProgress = known?.header !== undefined ? { header: decodeBase64(known.header)!, committed: known.committed } : { committed: 0 };
 			this.log(`downloading ${url}${progress.committed ? ` from payload byte ${progress.committed}` : ""}`);
 			const began = this.host.now?.();

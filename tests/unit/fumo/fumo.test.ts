@@ -196,6 +196,28 @@ describe("fumo: resuming a cut transfer", () => {
 	});
 });
 
+describe("fumo: a download that never moves", () => {
+	it("a slot that fails to program on every start ends in State 20 with 409 after the stalled-run bound, reported once", async () => {
+		const b = new Bench();
+		b.setUrl("DownloadAndUpdate");
+		b.exec("DownloadAndUpdate");
+		// the inactive slot refuses every write, as a worn-out or locked flash would, at every start
+		const open = b.slots.openInactive.bind(b.slots);
+		b.slots.openInactive = () => ({ ...open(), write: () => { throw new Error("flash program failed"); } });
+		let failures = 0;
+		for (let run = 0; run < 6 && !b.results().length; run++) {
+			if (run > 0) b.start();
+			try { if (b.fumo.pending) await b.fumo.work(); } catch (e) { assert.match((e as Error).message, /flash program failed/); failures++; }
+		}
+		assert.equal(failures, 3, "three starts tried the download, then it stopped");
+		assert.equal(b.state, FumoState.DownloadFailed);
+		assert.deepEqual(b.results().map((r) => r.code), [409]);
+		b.start();
+		assert.equal(b.fumo.pending, false);
+		assert.equal(b.results().length, 1);
+	});
+});
+
 describe("fumo: rollback", () => {
 	it("a new image that never proves itself is rolled back: State 80, 410 reported once", async () => {
 		const b = new Bench();
