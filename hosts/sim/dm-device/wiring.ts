@@ -13,6 +13,7 @@ import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/index.js"
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
+import { description } from "./devinfo.js";
 
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
@@ -29,6 +30,7 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		network: { available: () => args.connections, use: (t) => { inUse = t; } },
 		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
+		description: description(args.devinfo),
 		// xsdm's mbedTLS 2.28 has TLS 1.1; the test driver can say otherwise, as an mbedTLS 4 build would
 		...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}),
 		...(args.ca.length ? { trustStore: trustStore(args.ca) } : {}),

@@ -38,7 +38,7 @@ export type ClientEvent =
 export interface DmClientOptions {
 	flash: Flash;
 	device: DeviceInfoProvider;
-	/** DevInfo (12.1) as the device describes itself: written at start where it changed */
+	/** DevInfo (12.1) as the host knows the device: describe() writes it where it changed */
 	description?: DeviceDescription;
 	random(length: number): Uint8Array;
 	/** monotonic milliseconds */
@@ -84,7 +84,6 @@ export class DmClient {
 		this.store = Store.mount(o.flash);
 		this.tree = new Tree(this.store, [...STANDARD_MOS, ...(o.mos ?? [])]);
 		this.alerts = new AlertQueue(this.store);
-		if (o.description) syncDevInfo(this.tree, o.description);
 		const host = o.device;
 		this.device = {
 			devId: () => {
@@ -116,8 +115,16 @@ export class DmClient {
 		return this.backoffs.waitFrom(srvId, this.o.now());
 	}
 
-	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. A
-	    factory bootstrap is the state the device ships in: it owes no BootstrapComplete. */
+	/** The device's own DevInfo (12.1, interpretation 17) from the host's facts: created with the
+	    defaults and a DevID kept on flash when there is none (mo/devinfo.ts), else brought in line.
+	    The lifecycle calls it at start, after the bootstraps that may still carry a DevInfo. */
+	describe(): boolean {
+		return syncDevInfo(this.tree, this.o.description ?? {}, this.o.random);
+	}
+
+	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. Like
+	    every bootstrap (8), it leaves each account it gives owed a BootstrapComplete session
+	    (docs/design/bootstrap-complete.md says why a factory bootstrap is no exception). */
 	applyBootstrap(chunks: Iterable<Uint8Array>): string[] {
 		return applyBootstrap(this.context(new AccessControl(this.tree, DEVICE), ""), chunks);
 	}
@@ -168,15 +175,17 @@ export class DmClient {
 	}
 
 	/** After a bootstrap, a session with each server it gave an account, carrying the
-	    BootstrapComplete alert (8). Stops at the first that fails and says which. */
+	    BootstrapComplete alert (8). One server's failure is its own (interpretation 21): the
+	    others' sessions still run; the outcome names each that failed. */
 	async completeBootstrap(srvIds: readonly string[]): Promise<SessionOutcome> {
 		let packages = 0;
+		const failures: string[] = [];
 		for (const srvId of srvIds) {
 			const done = await this.session(srvId, { kind: "bootstrap" });
-			if (!done.ok) return { ...done, reason: `BootstrapComplete session with ${srvId}: ${done.reason}` };
-			packages += done.packages;
+			if (!done.ok) failures.push(`BootstrapComplete session with ${srvId}: ${done.reason}`);
+			else packages += done.packages;
 		}
-		return { ok: true, packages };
+		return failures.length ? { ok: false, reason: failures.join("; ") } : { ok: true, packages };
 	}
 
 	/** Queues a Generic Alert for the next session with a server (5.4): each server has its own

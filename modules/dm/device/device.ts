@@ -157,10 +157,17 @@ export class Device {
 			report.factory = c.applyBootstrap([this.o.factory]);
 			this.emit({ event: "factory", placed: report.factory });
 		}
-		if (this.o.bootstrapFrom !== undefined) report.bootstrap = await this.bootstrapFrom(this.o.bootstrapFrom);
+		const fetched = this.o.bootstrapFrom !== undefined ? await this.bootstrapFrom(this.o.bootstrapFrom) : undefined;
 		if (this.o.card) report.card = await this.cardAtStart(this.o.card);
+		// DevInfo after the bootstraps (one may still carry it), before any session names the device
+		c.describe();
+		if (fetched) report.bootstrap = fetched.ok ? this.failed(await c.completeBootstrap(fetched.accounts)) : fetched;
+		if (report.card?.kind === "applied") {
+			const tree = c.tree;
+			this.failed(await c.completeBootstrap(report.card.accounts.map((miid) => tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid)));
+		}
 		if (this.serves) {
-			// a BootstrapComplete an earlier start could not deliver is still owed (8)
+			// a BootstrapComplete not yet delivered (the factory's, or one an earlier start could not deliver) is still owed (8)
 			const owed = c.owedBootstrapComplete();
 			if (owed.length) this.failed(await c.completeBootstrap(owed));
 			this.schedule = new Schedule(this.o.now(), this.o.pollSeconds ?? 0);
@@ -264,20 +271,19 @@ export class Device {
 
 	// ---- the start's steps ----
 
-	private async bootstrapFrom(srvId: string): Promise<SessionOutcome> {
-		let accounts: string[];
+	/** The client-initiated bootstrap at start (8.3): the accounts it gave, whose BootstrapComplete
+	    sessions start() runs once DevInfo is in place, or why it failed. */
+	private async bootstrapFrom(srvId: string): Promise<{ ok: true; accounts: string[] } | { ok: false; reason: string }> {
 		try {
-			accounts = await this.client.clientBootstrap(srvId);
+			const accounts = await this.client.clientBootstrap(srvId);
+			this.emit({ event: "client-bootstrap", accounts });
+			return { ok: true, accounts };
 		} catch (e) {
-			const outcome = { ok: false as const, reason: `bootstrap from ${srvId}'s bootstrap server: ${e instanceof Error ? e.message : String(e)}` };
-			this.failed(outcome);
-			return outcome;
+			return this.failed({ ok: false as const, reason: `bootstrap from ${srvId}'s bootstrap server: ${e instanceof Error ? e.message : String(e)}` });
 		}
-		this.emit({ event: "client-bootstrap", accounts });
-		return this.failed(await this.client.completeBootstrap(accounts));
 	}
 
-	/** 8.1 under the policy; a successful bootstrap is followed by a session with each server it
+	/** 8.1 under the policy; start() then opens a session with each server a successful bootstrap
 	    gave; one that fails stays owed and is tried again at the next start (8). */
 	private async cardAtStart(line: CardLine): Promise<CardStart> {
 		const card = cardReader(line, this.o.timers, (into) => { into.set(this.o.random(into.length)); return into; });
@@ -289,9 +295,6 @@ export class Device {
 		}
 		this.emit({ event: "card", outcome });
 		this.emit({ event: "accounts", accounts: this.accountsLine() });
-		const tree = this.client.tree;
-		const given = outcome.kind === "applied" ? outcome.accounts.map((miid) => tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid) : [];
-		this.failed(await this.client.completeBootstrap(given));
 		return outcome;
 	}
 

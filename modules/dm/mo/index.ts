@@ -14,4 +14,4 @@ export const STANDARD_MOS: readonly MoRegistration[] = Object.freeze([
 	Object.freeze({ tag: "c", schema: DACMO }),
 	Object.freeze({ tag: "s", schema: SESSIONINFO }),
 ]);
-export { DEVINFO_MIID, DM_VERSION, syncDevInfo, type DeviceDescription } from "./devinfo.js";
+export { DEVINFO_DEFAULTS, DEVINFO_MIID, DM_VERSION, generatedDevId, syncDevInfo, type DeviceDescription } from "./devinfo.js";

@@ -55,7 +55,13 @@ describe("DmClient", () => {
 		let up = false;
 		const first = client(flash, () => (up ? cmds(["END"]) : "drop"), clock);
 		first.c.applyBootstrap([encodeUtf8(FACTORY)]);
-		assert.deepEqual(first.c.owedBootstrapComplete(), [], "the factory state owes nothing");
+		assert.deepEqual(first.c.owedBootstrapComplete(), ["dms1"], "a factory bootstrap is a bootstrap (8): its account is owed one too");
+		up = true;
+		assert.ok((await first.c.session("dms1")).ok);
+		assert.equal(JSON.parse(first.http.sent[0]!.text).Alert[0].AlertType, "urn:oma:at:dm:2.0:BootstrapComplete", "the factory account's first session says so");
+		assert.deepEqual(first.c.owedBootstrapComplete(), []);
+		up = false;
+		first.http.sent.length = 0;
 		const second = JSON.stringify([{ ClientURI: `${MOIDS.dmAcc}/dms2/`, MOData: { dms2: { SrvID: "dms2", SrvURI: "https://dms2.example.com/dm", Name: "two", Perm: { "1": { MOID: MOIDS.devInfo } }, Auth: { Trsp: { Data: "aWQ=", Secret: "cHNr" } } } } }]);
 		const give = (c: DmClient, doc: string, replace: string[] = []) => {
 			const w = c.bootstrapWriter(replace.map((miid) => ({ moid: MOIDS.dmAcc, miid })));
@@ -100,7 +106,8 @@ describe("DmClient", () => {
 		assert.equal(second.c.alerts.pending().length, 1);
 		assert.ok((await second.c.session("dms1")).ok);
 		const p1 = JSON.parse(second.http.sent[0]!.text) as { Alert: { AlertType: string }[] };
-		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:ClientInitiatedMgmt", "urn:oma:at:test:1.0:Event"]);
+		// the factory account's first session that got through still owes BootstrapComplete (8)
+		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:BootstrapComplete", "urn:oma:at:test:1.0:Event"]);
 		assert.equal(second.c.alerts.pending().length, 0);
 	});
 
@@ -259,10 +266,13 @@ describe("DmClient", () => {
 		const make = () => new DmClient({ flash, device: DEVICE, description, random: (n) => new Uint8Array(n), now: () => 0, http: () => http });
 		const c = make();
 		c.applyBootstrap([encodeUtf8(JSON.stringify([JSON.parse(FACTORY)[1]]))]);
+		assert.ok(c.describe(), "DevInfo created");
 		assert.ok((await c.session("dms1")).ok);
 		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:42");
 		const cv = c.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!);
-		assert.equal(make().tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv, "an unchanged description writes nothing");
+		const restarted = make();
+		assert.equal(restarted.describe(), false, "an unchanged description writes nothing");
+		assert.equal(restarted.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv);
 	});
 
 	it("failures are per server: one server's backoff never delays another, and a notification it refused is not remembered (interpretations 20, 21)", async () => {
