@@ -8,7 +8,7 @@
 // that decides when to call all this (start sequence, listening, schedule) is device/device.ts.
 import { DmError } from "../error.js";
 import type { AccountCredentials } from "../credentials.js";
-import { NotificationFilter, type DropReason, type GenericAlert } from "../codec/index.js";
+import type { DropReason, GenericAlert } from "../codec/index.js";
 import type { CommandContext, CommandHooks } from "../commands/index.js";
 import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "../mo/index.js";
 import { AlertQueue, ReportInbox, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "../session/index.js";
@@ -21,6 +21,7 @@ import { ServerBackoffs } from "./backoffs.js";
 import { configureFromDefault } from "./default.js";
 import { HeldNotifications } from "./held.js";
 import { screenNotification } from "./notifications.js";
+import { SeenNotifications } from "./seen-notifications.js";
 import { reportChanges } from "./subscriptions.js";
 
 
@@ -70,7 +71,8 @@ export class DmClient {
 	readonly alerts: AlertQueue;
 	private readonly reports: ReportInbox;
 	private readonly backoffs: ServerBackoffs;
-	private readonly filter = new NotificationFilter(32);
+	/** the Package#0 duplicate filter, on flash (interpretation 20) */
+	private readonly filter: SeenNotifications;
 	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
 	private readonly device: DeviceInfoProvider;
 	private readonly held: HeldNotifications;
@@ -84,6 +86,7 @@ export class DmClient {
 		this.store = Store.mount(o.flash);
 		this.tree = new Tree(this.store, [...STANDARD_MOS, ...(o.mos ?? [])]);
 		this.alerts = new AlertQueue(this.store);
+		this.filter = new SeenNotifications(this.store, this.tree);
 		const host = o.device;
 		this.device = {
 			devId: () => {

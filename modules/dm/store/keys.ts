@@ -34,6 +34,8 @@ export const DEFAULT_PREFIX = "d";
 export const OWED_BOOTSTRAP_COMPLETE_PREFIX = "kbc/";
 /** the whole key */
 export const CARD_RECORD_KEY = "kcard";
+/** "kn/" + the DMAcc MIID */
+export const SEEN_NOTIFICATIONS_PREFIX = "kn/";
 
 export const KEY_SPACES: readonly KeySpace[] = Object.freeze([
 	{ prefix: TREE_PREFIX, owner: "dm/tree", holds: "the DM tree's nodes (a leaf's value, an instance root's cache validator) and the commit generation" },
@@ -45,4 +47,5 @@ export const KEY_SPACES: readonly KeySpace[] = Object.freeze([
 	{ prefix: DEFAULT_PREFIX, owner: "dm/commands/default", holds: "the ServerURI a DEFAULT set for an MOID" },
 	{ prefix: OWED_BOOTSTRAP_COMPLETE_PREFIX, owner: "dm/bootstrap/owed", holds: "a mark per DM account owed a BootstrapComplete session" },
 	{ prefix: CARD_RECORD_KEY, owner: "dm/bootstrap/card", holds: "the digest and accounts of what the smartcard gave last" },
+	{ prefix: SEEN_NOTIFICATIONS_PREFIX, owner: "dm/device/seen-notifications", holds: "per DM account, the last NOTIFICATION-IDs whose sessions started (the duplicate filter)" },
 ]);

@@ -227,6 +227,31 @@ describe("DmClient", () => {
 		assert.equal(http.sent.length, 1, "only the verified one reached the server");
 	});
 
+	it("the duplicate filter is on flash: a Package#0 replayed after a restart is dropped; per account, the last 32 IDs, bounded (interpretation 20)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const now = 1_700_000_000;
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const events: string[] = [];
+		const make = () => new DmClient({
+			flash, device: DEVICE, random: (len) => new Uint8Array(len), now: () => 0, wallClock: () => now, http: () => http, mos: [{ tag: "x", schema: TEST_MO }],
+			log: (e) => { if (e.event === "notification") events.push(e.accepted ? "accepted" : `dropped ${e.reason}`); },
+		});
+		const c = make();
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		const p0 = (id: number) => signPackage0(encodePackage0({ serverId: "dms1", notificationId: id, timestamp: now, requestMos: false, withDigest: true }), encodeUtf8("secret"), encodeUtf8("data"));
+		assert.ok((await c.notification(p0(7)))?.ok);
+		const restarted = make();
+		assert.equal(await restarted.notification(p0(7)), undefined, "replayed after the restart");
+		assert.deepEqual(events, ["accepted", "dropped duplicate"]);
+		for (let id = 100; id < 133; id++) assert.ok((await restarted.notification(p0(id)))?.ok, `ID ${id} starts its session`);
+		const again = make();
+		assert.ok((await again.notification(p0(7)))?.ok, "33 IDs later the oldest is forgotten");
+		assert.equal(await again.notification(p0(132)), undefined, "the newest is kept");
+		const kept = again.store.keys("kn/");
+		assert.equal(kept.length, 1, "one record per account");
+		assert.ok(again.store.size(kept[0]!)! <= 1 + 2 * 32, "at most 32 IDs of 2 bytes on flash");
+	});
+
 	it("PREFERRED-CON-TYPE: the session goes over the first preferred connection that is up, or waits until one comes up", async () => {
 		const flash = new RamNorFlash(64 * 4096, 4096);
 		const events: string[] = [];
