@@ -320,7 +320,8 @@ export class DmClient {
 	}
 
 	/** DEFAULT (5.3.10): an application needs an MO the tree has no instance of; if a server left a
-	    ServerURI for it, the data is fetched as HGET does, placed by the client. */
+	    ServerURI for it, the data is fetched as that server's HGET would (its credentials by the
+	    origin rule, its rights: what is created is its own), the client choosing where it goes. */
 	async configure(moid: string): Promise<boolean> {
 		if (this.busy && !this.tree.instances(moid).length) return false;
 		this.reports.hold();
@@ -328,7 +329,9 @@ export class DmClient {
 		try {
 			placed = await configureFromDefault({
 				tree: this.tree, store: this.store, http: (a) => this.o.http(a),
-				context: (http) => this.context(new AccessControl(this.tree, DEVICE), "", http),
+				context: (http, srvId) => srvId === undefined
+					? this.context(new AccessControl(this.tree, DEVICE), "", http)
+					: this.context(new AccessControl(this.tree, { kind: "server", srvId }), srvId, http),
 			}, moid);
 		} finally {
 			this.reports.release();

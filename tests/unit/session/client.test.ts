@@ -187,17 +187,36 @@ describe("DmClient", () => {
 		assert.deepEqual(JSON.parse(puts()[1]!.text), [], "both instances deleted: the sub-tree is empty now");
 	});
 
-	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI", async () => {
+	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI as its server's HGET: that account's credentials, and the instance is the server's (5.3.10, I.3)", async () => {
 		const flash = new RamNorFlash(64 * 4096, 4096);
-		const { c, http } = client(flash, (req, n) => req.method === "GET"
+		const { c, http, accounts } = client(flash, (req, n) => req.method === "GET"
 			? { status: 200, headers: { "Content-Type": "application/dmmo+json" }, body: JSON.stringify([{ ClientURI: `${TEST_MOID}//`, MOData: { cfg: { Val: "from default", Num: 2 } } }]) }
-			: n === 0 ? cmds(["DELETE", `${TEST_MOID}/t1/`], ["DEFAULT", "https://prov.example.com/[MCC]/cfg", TEST_MOID], ["END"]) : cmds(["END"]));
+			: n === 0 ? cmds(["DELETE", `${TEST_MOID}/t1/`], ["DEFAULT", "https://prov.example.com/[MCC]/cfg", TEST_MOID], ["END"])
+			: n === 2 ? cmds(["GET", `${TEST_MOID}/cfg/Val`]) : cmds(["END"]));
 		c.applyBootstrap([encodeUtf8(FACTORY)]);
 		assert.ok((await c.session("dms1")).ok);
 		assert.deepEqual(c.tree.instances(TEST_MOID), []);
 		assert.equal(await c.configure(TEST_MOID), true);
 		assert.equal(http.sent[1]!.url, "https://prov.example.com/-1/cfg");
+		assert.equal(accounts[1]!.srvId, "dms1", "the fetch went through dms1's account (the origin rule picks which credentials)");
+		assert.equal(accounts[1]!.srvUri, "https://dms1.example.com/dm");
 		assert.equal(c.tree.text({ moid: TEST_MOID, miid: "cfg", path: ["Val"] }), "from default");
+		assert.equal(c.tree.text({ moid: MOIDS.dacmo, miid: TEST_MOID, path: ["cfg", "owner", "Permissions", "1", "MAID"] }), "serverid:dms1", "the issuing server owns what DEFAULT created");
+		assert.ok((await c.session("dms1")).ok);
+		assert.ok(http.sent.slice(2).some((r) => r.text.includes("from default")), `and reads it (GET data in Package#3): ${http.sent.slice(2).map((r) => r.text).join(" / ")}`);
+	});
+
+	it("DEFAULT of a server whose account is gone is not used; one stored by earlier firmware (no server) is fetched as the device", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http } = client(flash, () => ({ status: 200, headers: { "Content-Type": "application/dmmo+json" }, body: JSON.stringify([{ ClientURI: `${TEST_MOID}//`, MOData: { cfg: { Val: "v", Num: 1 } } }]) }));
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		await c.update((cs) => cs.delete({ moid: TEST_MOID, miid: "t1", path: [] }));
+		c.store.transact((t) => t.put(`d${TEST_MOID}`, encodeUtf8("https://prov.example.com/cfg\nnobody")));
+		assert.equal(await c.configure(TEST_MOID), false);
+		assert.equal(http.sent.length, 0, "nothing fetched");
+		c.store.transact((t) => t.put(`d${TEST_MOID}`, encodeUtf8("https://prov.example.com/cfg")));
+		assert.equal(await c.configure(TEST_MOID), true);
+		assert.equal(c.tree.text({ moid: TEST_MOID, miid: "cfg", path: ["Val"] }), "v");
 	});
 
 	it("a verified Package#0 starts a server-initiated session; forged, replayed and stale ones are dropped", async () => {
