@@ -23,6 +23,8 @@ import { cardReader, type CardLine } from "./card-line.js";
 import type { Cause, DeviceEvent } from "./events.js";
 import { credentialsForOrigin, originOf, originRole } from "./origin-credentials.js";
 import { Schedule } from "./schedule.js";
+import { noProgressLimit } from "./no-progress.js";
+import { accountOf } from "../tree/index.js";
 import type { Timers } from "../../time/index.js";
 import { toHex } from "../../bytes/index.js";
 
@@ -74,7 +76,8 @@ export interface DeviceOptions {
 	pollSeconds?: number;
 	/** the backoff after a failed session (interpretations 13, 21) */
 	backoff?: BackoffPolicy;
-	/** ms an HTTP exchange may go without progress (default 15000) */
+	/** ms an HTTP exchange may go without progress when the account has no Ext/NoProgressLimit
+	    (default 300000: five minutes, no-progress.ts) */
 	httpTimeoutMs?: number;
 	/** notifications waiting while a session runs (default 4); more are dropped */
 	queueLimit?: number;
@@ -323,7 +326,8 @@ export class Device {
 		const client = new Client({
 			tcp: o.tcp,
 			...(o.resolver ? { resolver: o.resolver } : {}),
-			timeout: o.httpTimeoutMs ?? 15000,
+			// long, per account, and restarted by any progress (5.1.1 sets no time-out between packages)
+			timeout: noProgressLimit(this.client.tree, accountOf(this.client.tree, account.srvId), o.httpTimeoutMs),
 			development: o.development ?? false,
 			cnonce: () => toHex(o.random(16)),
 			timers: o.timers,
