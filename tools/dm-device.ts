@@ -23,6 +23,8 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
                         {"Man":"Acme","Mod":"S1","FwV":"1.4.2"}; a leaf left out keeps the value on
                         flash, or a default. Without DevID the device generates "UUID:..." once
                         and keeps it on its flash
+  --ddf-base URL        where the device's DDF files are published (one file per MOID, named by
+                        modules/dm/mo/ddf-link.ts): each MOS item of Package#1 links its DDF there
   --session SRVID       run a client-initiated session with that account's server, then exit:
                         0 when it ended with END, 1 with the reason when it was aborted (5.6)
   --notify-port N       listen on UDP port N (2948 is E.1's) for Package#0 in WAP push datagrams;
@@ -65,7 +67,7 @@ Server host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
 
 const { values } = parseArgs({
 	options: {
-		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, devinfo: { type: "string" }, session: { type: "string" },
+		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, devinfo: { type: "string" }, "ddf-base": { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 		connections: { type: "string" }, "poll-interval": { type: "string" }, ca: { type: "string", multiple: true },
@@ -88,6 +90,7 @@ const args = [
 	...(values.once ? ["--once"] : []),
 	...(values.factory ? ["--factory-json", readFileSync(values.factory, "utf8")] : []),
 	...(values.devinfo ? ["--devinfo-json", readFileSync(values.devinfo, "utf8")] : []),
+	...(values["ddf-base"] ? ["--ddf-base", values["ddf-base"]] : []),
 	...(values.log ? ["--log", values.log] : []),
 	...(values.card ? ["--card", values.card] : []),
 	...(values.bootstrap ? ["--bootstrap", values.bootstrap] : []),

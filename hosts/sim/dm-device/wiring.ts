@@ -31,6 +31,7 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
 		description: description(args.devinfo),
+		...(args.ddfBase !== undefined ? { ddfBase: args.ddfBase } : {}),
 		// xsdm's mbedTLS 2.28 has TLS 1.1; the test driver can say otherwise, as an mbedTLS 4 build would
 		...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}),
 		...(args.ca.length ? { trustStore: trustStore(args.ca) } : {}),

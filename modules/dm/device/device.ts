@@ -13,7 +13,7 @@
 import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index.js";
 import { DmClient, type DmClientOptions } from "./client.js";
 import type { AccountCredentials } from "../credentials.js";
-import type { DeviceDescription } from "../mo/index.js";
+import { ddfLinks, type DeviceDescription } from "../mo/index.js";
 import { TransportError, type BackoffPolicy, type Bearer, type HttpClient, type HttpRequest, type HttpResponse, type Network, type SessionOutcome } from "../session/index.js";
 import type { Flash } from "../store/index.js";
 import type { DeviceInfoProvider } from "../uri/index.js";
@@ -83,7 +83,10 @@ export interface DeviceOptions {
 	queueLimit?: number;
 	mos?: DmClientOptions["mos"];
 	hooks?: DmClientOptions["hooks"];
+	/** the DDF link of each MOID for MOS items (5.2.2); without it, `ddfBase`'s rule (mo/ddf-link.ts) */
 	ddf?: DmClientOptions["ddf"];
+	/** where the device maker publishes its DDF files (a host fact), e.g. "https://maker.example/ddf/" */
+	ddfBase?: string;
 	log?(e: DeviceEvent): void;
 }
 
@@ -132,7 +135,7 @@ export class Device {
 			...(o.backoff ? { backoff: o.backoff } : {}),
 			...(o.mos ? { mos: o.mos } : {}),
 			...(o.hooks ? { hooks: o.hooks } : {}),
-			...(o.ddf ? { ddf: o.ddf } : {}),
+			...(o.ddf ? { ddf: o.ddf } : o.ddfBase !== undefined ? { ddf: ddfLinks(o.ddfBase) } : {}),
 			...(log ? { log } : {}),
 		});
 	}

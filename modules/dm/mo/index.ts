@@ -15,3 +15,4 @@ export const STANDARD_MOS: readonly MoRegistration[] = Object.freeze([
 	Object.freeze({ tag: "s", schema: SESSIONINFO }),
 ]);
 export { DEVINFO_DEFAULTS, DEVINFO_MIID, DM_VERSION, generatedDevId, syncDevInfo, type DeviceDescription } from "./devinfo.js";
+export { ddfFileName, ddfLinks } from "./ddf-link.js";
