@@ -70,7 +70,7 @@ describe("the Moddable SDK's Linux build (hosts/lin) against dm-server", () => {
 			assert.match(r.out, /session ok/);
 			const s = server.sessions[0]!;
 			assert.deepEqual(s.violations, []);
-			assert.equal(s.trigger, "urn:oma:at:dm:2.0:ClientInitiatedMgmt");
+			assert.equal(s.trigger, "urn:oma:at:dm:2.0:BootstrapComplete");	// the factory account's first session (8)
 			const p3 = s.received[1]!;
 			assert.ok(p3.kind === "package3");
 			assert.deepEqual(p3.body.Status, [{ sc: 200 }]);

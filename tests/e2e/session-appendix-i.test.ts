@@ -89,7 +89,7 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.equal(r.code, 0, r.stdout + r.stderr);
 		const s = server.sessions[0]!;
 		assert.deepEqual(s.violations, []);
-		assert.equal(s.trigger, "urn:oma:at:dm:2.0:ClientInitiatedMgmt");
+		assert.equal(s.trigger, "urn:oma:at:dm:2.0:BootstrapComplete", "the factory account's first session (8)");
 		const p3 = s.received[1]!;
 		assert.ok(p3.kind === "package3");
 		assert.deepEqual(p3.body.Status, [{ sc: 200 }, { sc: 404 }]);

@@ -271,6 +271,30 @@ describe("DmClient", () => {
 		assert.ok(again.store.size(kept[0]!)! <= 1 + 2 * 32, "at most 32 IDs of 2 bytes on flash");
 	});
 
+	it("a report session (an EXEC's ServerURI, 5.3.5) shares its account's backoff: its failure delays the account's next session, and a backing-off account sends no report (interpretations 13, 21)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const clock = { t: 0 };
+		let reportsUp = false;
+		const { c, http } = client(flash, (req) => (req.url.startsWith("https://reports.example.com/") && !reportsUp ? "drop" : cmds(["END"])), clock);
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		assert.ok((await c.session("dms1")).ok, "the account's own session (its BootstrapComplete)");
+		c.alerts.raise({ AlertType: "x-acme:exec-result", Mark: "informational", SourceURI: `${TEST_MOID}/t1/Run`, Data: { sc: 200 }, DataType: "application/json" }, { srvId: "dms1", url: "https://reports.example.com/dm" });
+		const [failed] = await c.deliverReports("dms1");
+		assert.ok(failed && !failed.ok, "the report's server is down");
+		const sent = http.sent.length;
+		const refused = await c.session("dms1");
+		assert.ok(!refused.ok && /backing off/.test(refused.reason), "the account's own server waits out the backoff the report session started");
+		assert.deepEqual((await c.deliverReports("dms1")).map((o) => o.ok), [false], "and so does the report");
+		assert.equal(http.sent.length, sent, "no request while the account backs off");
+		assert.ok(c.waitFor("dms1") > 0, "the schedule sees the same wait");
+		clock.t += 8001;
+		reportsUp = true;
+		const [delivered] = await c.deliverReports("dms1");
+		assert.deepEqual(delivered, { ok: true, packages: 1 });
+		assert.equal(c.waitFor("dms1"), 0, "a report session that got through clears the account's backoff");
+		assert.equal(c.alerts.pending().length, 0, "the report went out");
+	});
+
 	it("PREFERRED-CON-TYPE: the session goes over the first preferred connection that is up, or waits until one comes up", async () => {
 		const flash = new RamNorFlash(64 * 4096, 4096);
 		const events: string[] = [];
