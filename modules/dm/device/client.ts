@@ -36,6 +36,11 @@ export type ClientEvent =
 	| { event: "bootstrap"; from: string; accounts: string[] }
 	| { event: "bootstrap-refused"; from: string; reason: string };
 
+/** The backoff key of the bootstrap server an account names (Auth/Bootstrap): never a SrvID. */
+function bootstrapServerKey(srvId: string): string {
+	return `\u0000bootstrap server of ${srvId}`;
+}
+
 export interface DmClientOptions {
 	flash: Flash;
 	device: DeviceInfoProvider;
@@ -150,7 +155,10 @@ export class DmClient {
 
 	/** Server-initiated bootstrap (8.4, bootstrap/server-initiated.ts), then the BootstrapComplete sessions. */
 	private async serverBootstrap(srvId: string, notificationId: number | undefined): Promise<SessionOutcome> {
-		const refused = this.refusal(srvId);
+		// the bootstrap server is a server of its own (interpretation 21): its failures are not the
+		// DM server's, and a DM server that cannot be reached never holds back a bootstrap
+		const server = bootstrapServerKey(srvId);
+		const refused = this.refusal(server);
 		if (refused) return { ok: false, reason: refused };
 		return serverBootstrap({
 			fetch: async () => {
@@ -159,7 +167,7 @@ export class DmClient {
 					if (notificationId !== undefined) this.filter.admit(srvId, notificationId);
 					return await this.clientBootstrap(srvId);
 				} catch (e) {
-					this.backoffs.failed(srvId, this.o.now());
+					this.backoffs.failed(server, this.o.now());
 					throw e;
 				} finally {
 					this.release();
