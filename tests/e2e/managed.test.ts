@@ -9,6 +9,8 @@
 // - a Package#0 replayed after the device restarted is dropped (the duplicate filter is on flash);
 // - MOS items carry the DDF link of each MO (5.2.2), and the link serves that MO's DDF (a
 //   repository on a second origin, X.509 from a test CA);
+// - SUB reports at the granularity subscribed, after a server's HGET;
+// - DEFAULT's ServerURI is fetched as the issuing server's HGET (its credentials, its rights);
 // - the no-progress limit is the account's Ext/NoProgressLimit, and any progress restarts it.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { request } from "node:https";
@@ -156,6 +158,68 @@ describe("managed by a server it has never seen (issue 15)", () => {
 		} finally {
 			await dm.close();
 			await repo.close();
+		}
+	});
+
+	it("managed: DEFAULT's ServerURI is fetched as its server's HGET: over the account's TLS-PSK (same origin), and the server can GET the instance it then owns (5.3.10, I.3)", async () => {
+		const CFG = "urn:oma:mo:x-test-config:1.0";
+		const dm = new DmServer({
+			psk,
+			repository: { "/cfg": { contentType: "application/dmmo+json", body: JSON.stringify([{ ClientURI: `${CFG}//`, MOData: { c1: { Val: "from DEFAULT" } } }]) } },
+			sessions: [[[["DEFAULT", "https://127.0.0.1:PORT/cfg?dev=[DevID]", CFG]]], [[["GET", `${CFG}//Val`], ["GET", `${DACMO}/${encodeURIComponent(CFG)}/`]]]] as Command[][][],
+		});
+		const port = await dm.listen();
+		for (const p of dm["options"].sessions![0]!) for (const c of p) if (c.length > 1) c[1] = c[1]!.replace("PORT", String(port));
+		try {
+			const factory = JSON.parse(standardAccount(port)) as { MOData: { dms1: { Perm: Record<string, { MOID: string }> } } }[];
+			factory[0]!.MOData.dms1.Perm["3"] = { MOID: CFG };
+			const r = await runXsdm(compiled("hosts/sim/dm-device/test-driver.ts"), ["--factory-json", JSON.stringify(factory), "--session", "dms1", "--sessions", "2", "--configure", CFG],
+				{ options: FLASH(newFlash()), timeoutMs: 60000 });
+			assert.equal(r.code, 0, r.stdout + r.stderr);
+			assert.match(r.stdout, /^command 0 DEFAULT .*: 200$/m);
+			assert.match(r.stdout, new RegExp(`^configure ${CFG}: true$`, "m"), "the application's request was served from DEFAULT's ServerURI");
+			const fetched = dm.repositoryRequests.filter((q) => q.path === "/cfg");
+			assert.equal(fetched.length, 1, "one GET: dm-server speaks TLS-PSK only, so the account's own credentials went to its own origin");
+			assert.equal(fetched[0]!.method, "GET");
+			const p3 = dm.sessions[1]!.received[1]!;
+			assert.ok(p3.kind === "package3");
+			assert.deepEqual(p3.body.Status.map((x) => x.sc), [200, 200], "the issuing server reads what DEFAULT created");
+			assert.equal(Object.values(p3.results[0]![0]!.MOData)[0], "from DEFAULT");
+			assert.match(JSON.stringify(p3.results[1]), /"AR":15,"MAID":"serverid:dms1"|"MAID":"serverid:dms1","AR":15/, "it owns the instance (10), as its own HGET would");
+		} finally {
+			await dm.close();
+		}
+	});
+
+	it("managed: SUB on one leaf: a sibling's change by HGET reports nothing, the leaf's change by HGET reports once, by PUT to the SUB's ServerURI (5.3.11)", async () => {
+		const dm = new DmServer({
+			psk,
+			repository: { "/poll": { contentType: "text/plain", body: "3600" }, "/name": { contentType: "text/plain", body: "watched" }},
+			sessions: [
+				[[["SUB", "https://127.0.0.1:PORT/sub", `${DMACC}//Name`]], [["HGET", "https://127.0.0.1:PORT/poll", `${DMACC}//Ext/PollInterval`]]],
+				[[["HGET", "https://127.0.0.1:PORT/name", `${DMACC}//Name`]]],
+				[[["GET", `${DMACC}//Name`]]],
+			] as Command[][][],
+		});
+		const port = await dm.listen();
+		for (const sc of dm["options"].sessions!) for (const p of sc) for (const c of p) if (c.length > 1) c[1] = c[1]!.replace("PORT", String(port));
+		const flash = newFlash();
+		const reports = () => dm.repositoryRequests.filter((q) => q.path === "/sub");
+		try {
+			const one = await session(flash, port, [], { PollInterval: 0 });	// the sibling exists: HGET replaces it
+			assert.equal(one.code, 0, one.stdout + one.stderr);
+			assert.match(one.stdout, /^command 0 HGET .*PollInterval: 200$/m, `the sibling changed:\n${one.stdout}`);
+			assert.equal(reports().length, 0, "a sibling's change is not the subscribed leaf's");
+			const two = await session(flash, port);
+			assert.equal(two.code, 0, two.stdout + two.stderr);
+			assert.equal(reports().length, 1, "the leaf changed by HGET: one report");
+			assert.equal(reports()[0]!.method, "PUT");
+			assert.match(reports()[0]!.body.toString(), /"Name":"watched"|"watched"/);
+			const three = await session(flash, port);
+			assert.equal(three.code, 0, three.stdout + three.stderr);
+			assert.equal(reports().length, 1, "once: nothing changed since");
+		} finally {
+			await dm.close();
 		}
 	});
 

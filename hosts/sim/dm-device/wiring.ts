@@ -11,6 +11,7 @@ import { eventLine, isMilestone, parseTrustStore, type CardLine, type DeviceEven
 import { decodeBase64, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/index.js";
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
+import type { MoRegistration } from "../../../modules/dm/tree/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
 import { description } from "./devinfo.js";
@@ -18,7 +19,7 @@ import { description } from "./devinfo.js";
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
 /** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
-export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; mos?: readonly MoRegistration[]; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
@@ -42,7 +43,7 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		...(args.notifyPort !== undefined ? { listen: { port: args.notifyPort, address: "127.0.0.1" } } : {}),
 		...(args.pollSeconds !== undefined ? { pollSeconds: args.pollSeconds } : {}),
 		...(args.backoffMs !== undefined ? { backoff: { baseMs: args.backoffMs, maxMs: args.backoffMs } } : {}),
-		mos: demo.mos, hooks: demo.hooks, log: o.log, demo,
+		mos: [...demo.mos, ...(o.mos ?? [])], hooks: demo.hooks, log: o.log, demo,
 	};
 }
 
