@@ -42,9 +42,10 @@ export const DEVINFO_MIID = "DevInfo";
 /** This client's protocol version (DmV, 12.1). */
 export const DM_VERSION = "2.0";
 
-const LEAVES: readonly (readonly [string, keyof typeof DEVINFO_DEFAULTS])[] = Object.freeze([
+/** Each DevInfo leaf the host describes, by node name (DevID and DmV are the device's own). */
+const LEAVES: readonly (readonly [string, keyof typeof DEVINFO_DEFAULTS])[] = Object.freeze(([
 	["Man", "man"], ["Mod", "mod"], ["Lang", "lang"], ["DevType", "devType"], ["OEM", "oem"], ["FwV", "fwV"], ["SwV", "swV"], ["HwV", "hwV"],
-] as const);
+] as const).map((pair) => Object.freeze(pair)));
 
 /** "UUID:" and an RFC 4122 version 4 UUID from 16 random bytes (the URN form 12.1 lists). */
 export function generatedDevId(random: (length: number) => Uint8Array): string {
