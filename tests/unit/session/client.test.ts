@@ -268,7 +268,11 @@ describe("DmClient", () => {
 		assert.equal(await again.notification(p0(132)), undefined, "the newest is kept");
 		const kept = again.store.keys("kn/");
 		assert.equal(kept.length, 1, "one record per account");
-		assert.ok(again.store.size(kept[0]!)! <= 1 + 2 * 32, "at most 32 IDs of 2 bytes on flash");
+		assert.equal(again.store.size(kept[0]!), 2 + "dms1".length + 2 * 32, "at most 32 IDs of 2 bytes on flash, with whose they are");
+		// the account's MIID given to another server: it inherits nothing
+		await again.update((cs) => cs.put({ moid: MOIDS.dmAcc, miid: "dms1", path: ["SrvID"] }, "other"));
+		const other = (id: number) => signPackage0(encodePackage0({ serverId: "other", notificationId: id, timestamp: now, requestMos: false, withDigest: true }), encodeUtf8("secret"), encodeUtf8("data"));
+		assert.ok((await again.notification(other(132)))?.ok, "another server's ID 132 is not dms1's");
 	});
 
 	it("a report session (an EXEC's ServerURI, 5.3.5) shares its account's backoff: its failure delays the account's next session, and a backing-off account sends no report (interpretations 13, 21)", async () => {
