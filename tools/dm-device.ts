@@ -20,6 +20,12 @@ const HELP = `dm-device: the OMA DM 2.0 client on the xsdm simulator host
   --factory FILE        dmmo+json applied as the factory bootstrap (8.2) when the tree has no DM
                         account yet, e.g. DevInfo, a DMAcc with SrvURI and Auth/Trsp (PSK identity and
                         key, base64), and DACMO rights
+  --devinfo FILE        the device's DevInfo leaves (12.1) as a JSON object by node name, e.g.
+                        {"Man":"Acme","Mod":"S1","FwV":"1.4.2"}; a leaf left out keeps the value on
+                        flash, or a default. Without DevID the device generates "UUID:..." once
+                        and keeps it on its flash
+  --ddf-base URL        where the device's DDF files are published (one file per MOID, named by
+                        modules/dm/mo/ddf-link.ts): each MOS item of Package#1 links its DDF there
   --session SRVID       run a client-initiated session with that account's server, then exit:
                         0 when it ended with END, 1 with the reason when it was aborted (5.6)
   --notify-port N       listen on UDP port N (2948 is E.1's) for Package#0 in WAP push datagrams;
@@ -71,7 +77,7 @@ Server host names in SrvURIs are resolved by the host (getaddrinfo on xsdm).
 
 const { values } = parseArgs({
 	options: {
-		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, session: { type: "string" },
+		flash: { type: "string" }, "flash-size": { type: "string" }, factory: { type: "string" }, devinfo: { type: "string" }, "ddf-base": { type: "string" }, session: { type: "string" },
 		sessions: { type: "string" }, log: { type: "string" }, "heap-report": { type: "boolean" }, development: { type: "boolean" },
 		card: { type: "string" }, "card-keys": { type: "string" }, "card-policy": { type: "string" }, bootstrap: { type: "string" }, "notify-port": { type: "string" }, once: { type: "boolean" }, help: { type: "boolean" },
 		connections: { type: "string" }, "poll-interval": { type: "string" }, ca: { type: "string", multiple: true },
@@ -98,6 +104,8 @@ const args = [
 	...(values["notify-port"] !== undefined ? ["--notify-port", values["notify-port"]] : []),
 	...(values.once ? ["--once"] : []),
 	...(values.factory ? ["--factory-json", readFileSync(values.factory, "utf8")] : []),
+	...(values.devinfo ? ["--devinfo-json", readFileSync(values.devinfo, "utf8")] : []),
+	...(values["ddf-base"] ? ["--ddf-base", values["ddf-base"]] : []),
 	...(values.log ? ["--log", values.log] : []),
 	...(values.card ? ["--card", values.card] : []),
 	...(values.bootstrap ? ["--bootstrap", values.bootstrap] : []),

@@ -1,15 +1,21 @@
 // npm start [-- --serve] [-- --record FILE]: the whole device, end to end, on this machine.
 // npm start -- --fumo: a firmware update over DM instead (start/fumo.ts).
-//   1. the development DM server (HTTPS, TLS-PSK) on loopback, with the scenario of start/scenario.ts;
-//   2. the simulated UICC on a pty, carrying the DM bootstrap (Appendix G) behind SCP03 (Appendix H);
+//   1. two development DM servers (HTTPS, TLS-PSK, each its own PSK) on loopback, with the scenario
+//      of start/scenario.ts, and a data repository on a third origin (X.509, a test CA's
+//      certificate for "localhost"; the device trusts the CA through --ca);
+//   2. the simulated UICC on a pty, carrying the DM bootstrap (Appendix G) behind SCP03 (Appendix H):
+//      an account for each server;
 //   3. the client on the 32-bit XS sim host (hosts/sim/dm-device, flash in a file): it reads the
-//      card, applies the bootstrap and opens the BootstrapComplete session, in which the server
-//      reads DevInfo (GET, multipart), writes the sensor's Interval (HGET from its repository),
-//      executes Calibrate (202, reported later by Generic Alert) and subscribes to the sensor (SUB);
+//      card, applies the bootstrap and opens a BootstrapComplete session with each server. In the
+//      demo server's, the server reads DevInfo (GET, multipart), writes the sensor's Interval (HGET
+//      from the repository on the other origin), executes Calibrate (202, reported later by
+//      Generic Alert) and subscribes to the sensor (SUB); in the second server's, it reads the
+//      firmware version and its own account on the rights its bootstrap gave it;
 //   4. the calibration ends, the device writes its Offset, and the SUB report (HTTP PUT) reaches
 //      the repository; then the server sends a signed Package#0 and, in the session it starts,
 //      receives the EXEC report and reads back what changed.
-// One line per step: "server |" what the server saw and did, "device |" what the device logged.
+// One line per step: "server |" what the demo server saw and did, "ops    |" the second server,
+// "origin |" the repository on the other origin, "device |" what the device logged.
 // The exit status says whether every step went as the spec says (start/checks.ts, judged from what
 // the server recorded). --serve keeps everything running afterwards; --record FILE writes the
 // server's record as JSON (the e2e test reads it).
@@ -22,12 +28,14 @@ import { parseArgs } from "node:util";
 import { notify } from "../hosts/sim/peers/dm-server/notify.js";
 import type { Command } from "../hosts/sim/peers/dm-server/packages.js";
 import { DmServer } from "../hosts/sim/peers/dm-server/server.js";
+import { Repository } from "../hosts/sim/peers/repository.js";
+import { makeTestPki } from "../hosts/sim/peers/x509-pki.js";
 import { startUicc } from "../tests/host/uicc-peer.js";
 import { compiled, heapReport, runXsdm, xsdm32 } from "../tests/host/xsdm.js";
 import { checkDemo } from "./start/checks.js";
 import { narrate } from "./start/narrate.js";
 import { startFumo } from "./start/fumo.js";
-import { CHANGES_PATH, SRV_ID, bootstrap, notiData, notiSecret, psk, repository, scp03Keys, sessions } from "./start/scenario.js";
+import { CHANGES_PATH, SRV2_ID, SRV_ID, bootstrap, notiData, notiSecret, originFiles, psk, psk2, repository, scp03Keys, sessions, sessions2 } from "./start/scenario.js";
 
 const DEVICE = compiled("hosts/sim/dm-device/main.ts");
 /** one line per step: long GET data is cut, the record (--record) has all of it */
@@ -62,10 +70,17 @@ async function main(): Promise<void> {
 		},
 	});
 	const port = await server.listen();
-	script.push(...sessions(port, serve));
+	const pki = makeTestPki(mkdtempSync(join(dir, "pki-")));
+	const origin = new Repository({ certificate: { cert: pki.serverEc.cert, key: pki.serverEc.key }, files: originFiles() });
+	const originUrl = `https://localhost:${await origin.listen()}`;
+	script.push(...sessions(port, serve, originUrl));
 	say("server", `development DM server on https://127.0.0.1:${port}/dm (TLS-PSK, identity ${psk.identity})`);
+	const second: DmServer = new DmServer({ psk: psk2, sessions: sessions2(), observe(e) { for (const line of narrate(e, second.sessions)) say(SRV2_ID.padEnd(6), line); } });
+	const port2 = await second.listen();
+	say(SRV2_ID.padEnd(6), `a second DM server on https://127.0.0.1:${port2}/dm (TLS-PSK, identity ${psk2.identity})`);
+	say("origin", `a data repository on ${originUrl} (X.509 from a test CA the device trusts through --ca)`);
 	const card = join(dir, "bootstrap.json");
-	writeFileSync(card, bootstrap(port));
+	writeFileSync(card, bootstrap(port, port2));
 	const uicc = await startUicc(["--bootstrap", card, "--scp03", scp03Keys]);
 	say("card  ", `UICC simulator on ${uicc.slave} (3G profile, DM bootstrap behind SCP03)`);
 	let ok = false;
@@ -74,12 +89,15 @@ async function main(): Promise<void> {
 		device?.kill();
 		await uicc.stop();
 		await server.close();
+		await second.close();
+		await origin.close();
 		rmSync(dir, { recursive: true, force: true });
 	};
 	try {
 		device = spawn(xsdm32, [
 			"--heap-report", "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096",
 			DEVICE, "--card", `${uicc.slave}:${uicc.fifo}:3g`, "--card-keys", scp03Keys, "--notify-port", "0", "--log", "text", ...(serve ? [] : ["--once"]),
+			"--ca", Buffer.from(pki.ca.cert).toString("base64"),
 		], { stdio: ["ignore", "pipe", "pipe"] });
 		say("device", `dm-device on xsdm32 (32-bit XS), flash in ${join(dir, "flash.bin")}`);
 		const exited = new Promise<number | null>((resolve) => device!.on("exit", resolve));
@@ -105,7 +123,8 @@ async function main(): Promise<void> {
 		const deviceExit: number | null | undefined = serve ? await Promise.race([exited, demoOver.then(() => undefined)]) : await exited;
 		clearTimeout(timer);
 		const wallMs = Date.now() - started;
-		const checks = checkDemo(server);
+		const originRequests = origin.requests.map((q) => ({ method: q.method, path: q.path }));
+		const checks = checkDemo({ sessions: server.sessions, repositoryRequests: server.repositoryRequests, second: second.sessions, origin: originRequests });
 		console.log("");
 		for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.step}: ${c.detail}`);
 		let heap: { peak: number; modules: number } | undefined;
@@ -118,11 +137,11 @@ async function main(): Promise<void> {
 		console.log(`\ndemo took ${(wallMs / 1000).toFixed(1)} s${heap ? `; device peak heap ${fmt(heap.peak)} B on xsdm32 (+${fmt(heap.peak - heap.modules)} over its modules alone)` : ""}`);
 		if (values.record) {
 			writeFileSync(values.record, JSON.stringify({
-				deviceExit, wallMs, heap, checks, sessions: server.sessions,
+				deviceExit, wallMs, heap, checks, sessions: server.sessions, second: second.sessions, origin: originRequests,
 				repositoryRequests: server.repositoryRequests.map((r) => ({ ...r, body: r.body.toString("utf8") })),
 			}, null, 1));
 		}
-		console.log(ok ? "npm start: the device bootstrapped from its card and was managed as the spec says."
+		console.log(ok ? "npm start: the device bootstrapped from its card and was managed by two servers as the spec says."
 			: `npm start: ${checks.filter((c) => !c.ok).length} step(s) deviated${deviceExit !== 0 && !serve ? `, and the device exited with ${deviceExit}` : ""}: see FAIL above.`);
 		if (serve) {
 			console.log(`\nStill serving: the DM server on https://127.0.0.1:${port}/dm, the card on ${uicc.slave}, the device listening on UDP ${notifyPort}.`);

@@ -77,7 +77,7 @@ suite("dm-server console in a browser (chromium, puppeteer-core)", () => {
 		assert.equal(r.code, 0, r.stdout + r.stderr);
 		await page.waitForSelector(`${row} [data-outcome=ended]`, { timeout: 10000 });
 		const text = await page.$eval(row, (e) => e.textContent ?? "");
-		assert.match(text, /ClientInitiatedMgmt: ended \(END\)/);
+		assert.match(text, /BootstrapComplete: ended \(END\)/, "a factory account's first session (8)");
 		assert.ok(text.includes(`https://127.0.0.1:${dmPort}/dm`), text);
 	});
 

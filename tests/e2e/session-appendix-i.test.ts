@@ -89,7 +89,7 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.equal(r.code, 0, r.stdout + r.stderr);
 		const s = server.sessions[0]!;
 		assert.deepEqual(s.violations, []);
-		assert.equal(s.trigger, "urn:oma:at:dm:2.0:ClientInitiatedMgmt");
+		assert.equal(s.trigger, "urn:oma:at:dm:2.0:BootstrapComplete", "the factory account's first session (8)");
 		const p3 = s.received[1]!;
 		assert.ok(p3.kind === "package3");
 		assert.deepEqual(p3.body.Status, [{ sc: 200 }, { sc: 404 }]);
@@ -131,7 +131,8 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 	}));
 
 	it("5.6: a server that cannot be reached aborts the session; the client exits non-zero and does not retry", () => withServer({
-		sessions: [[[["GET", `${DEVINFO}//DevID`]]]],
+		// a listening device first delivers what the factory bootstrap owes (8): BootstrapComplete
+		sessions: [[[["END"]]], [[["GET", `${DEVINFO}//DevID`]]]],
 	}, async (server, port) => {
 		await server.close();
 		const r = await device(server, port);
@@ -158,7 +159,8 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 	}));
 
 	it("Package#0 over WAP push: a forged one is dropped, the verified one starts a server-initiated session with its NOTIFICATION-ID and MOS", () => withServer({
-		sessions: [[[["GET", `${DEVINFO}//DevID`]]]],
+		// a listening device first delivers what the factory bootstrap owes (8): BootstrapComplete
+		sessions: [[[["END"]]], [[["GET", `${DEVINFO}//DevID`]]]],
 	}, async (server, port) => {
 		const dir = mkdtempSync(join(tmpdir(), "dm-session-"));
 		dirs.push(dir);
@@ -167,8 +169,8 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 			await notify({ serverId: "dms1", notificationId: 100, secret: NOTI_SECRET, authData: Buffer.from("noti-data"), requestMos: true, port: udpPort });
 		});
 		assert.equal(code, 0, out);
-		assert.equal(server.sessions.length, 1, "the forged notification started nothing");
-		const s = server.sessions[0]!;
+		assert.deepEqual(server.sessions.map((x) => x.trigger), ["urn:oma:at:dm:2.0:BootstrapComplete", "urn:oma:at:dm:2.0:ServerInitiatedMgmt"], "the forged notification started nothing");
+		const s = server.sessions[1]!;
 		assert.deepEqual(s.violations, []);
 		assert.equal(s.trigger, "urn:oma:at:dm:2.0:ServerInitiatedMgmt");
 		const p1 = s.received[0]!;
@@ -179,7 +181,7 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 	}));
 
 	it("PREFERRED-CON-TYPE: a notification preferring a link the device does not have up waits; the next goes over the first preferred one that is up, and SessionInfo says so", () => withServer({
-		sessions: [[[["GET", `${SESSIONINFO}//CBT`]]]],
+		sessions: [[[["END"]]], [[["GET", `${SESSIONINFO}//CBT`]]]],
 	}, async (server, port) => {
 		const dir = mkdtempSync(join(tmpdir(), "dm-session-"));
 		dirs.push(dir);
@@ -190,8 +192,8 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.equal(code, 0, out);
 		assert.match(out, /session with dms1 waits for CELLULAR/);
 		assert.match(out, /session with dms1 over WIRELINE/);
-		assert.equal(server.sessions.length, 1);
-		const s = server.sessions[0]!;
+		assert.equal(server.sessions.length, 2, "the factory's BootstrapComplete at start, then the notification's");
+		const s = server.sessions[1]!;
 		assert.deepEqual(s.violations, []);
 		const p1 = s.received[0]!, p3 = s.received[1]!;
 		assert.ok(p1.kind === "package1" && p3.kind === "package3");

@@ -17,6 +17,9 @@ interface Recorded {
 	heap?: { peak: number; modules: number };
 	sessions: Session[];
 	repositoryRequests: { method: string; path: string; body: string }[];
+	/** the second DM server's sessions, and the requests the repository on the other origin served */
+	second: Session[];
+	origin: { method: string; path: string }[];
 }
 
 function start(args: string[]) {
@@ -50,7 +53,7 @@ describe("npm start", () => {
 			const first = p3s(one)[0]!;
 			assert.deepEqual(first.body.Status.map((s) => s.sc), [200, 200, 202, 200]);
 			assert.equal((Object.values(first.results[0]![0]!.MOData)[0] as { DevID: string }).DevID, DEV_ID, "DevInfo in the GET's multipart part");
-			assert.ok(r.repositoryRequests.some((q) => q.method === "GET" && q.path === INTERVAL_PATH), "HGET fetched from the repository");
+			assert.ok(r.origin.some((q) => q.method === "GET" && q.path === INTERVAL_PATH), "HGET fetched from the repository on the other origin (trusted through --ca)");
 
 			// the EXEC's final status: one Generic Alert, after the package that carried the 202
 			const afterward: Alert[] = [...p3s(one).slice(1).flatMap((p) => (p.body as Package3).Alert ?? []), ...two.received.flatMap((p) => p.body.Alert ?? [])];
@@ -70,6 +73,16 @@ describe("npm start", () => {
 			const read = sensor(p3s(two)[0]!.results[0])!;
 			assert.equal(read.Interval, INTERVAL);
 			assert.equal(read.Offset, reported.Offset);
+
+			// the second DM server: its own BootstrapComplete session on its default rights, no alert of the demo server's
+			assert.deepEqual(r.second.map((s) => s.trigger), ["urn:oma:at:dm:2.0:BootstrapComplete"]);
+			assert.deepEqual(r.second.flatMap((s) => s.violations), []);
+			const ops = p3s(r.second[0]!)[0]!;
+			assert.deepEqual(ops.body.Status.map((s) => s.sc), [200, 200], "GET DevInfo/FwV and its own account's Name");
+			assert.equal(Object.values(ops.results[0]![0]!.MOData)[0], "1.4.2");
+			assert.equal(Object.values(ops.results[1]![0]!.MOData)[0], "operations DM server");
+			assert.deepEqual(r.second.flatMap((s) => s.received.flatMap((p) => p.body.Alert ?? [])).filter((a) => a.SourceURI?.startsWith(DEMO)), [], "the EXEC report never went to the other server");
+			assert.match(run.out(), /^ops {4}\| session 1: Package#3: GET 200, GET 200$/m);
 
 			// what the user sees: both sides, and the figures
 			assert.match(run.out(), /^server \| session 1: Package#3: GET 200, HGET 200, EXEC 202, SUB 200$/m);

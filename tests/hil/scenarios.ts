@@ -51,7 +51,7 @@ export const SCENARIOS: Scenario[] = [
 			const s = server.sessions[0];
 			assert.ok(s, "no session reached the server");
 			assert.deepEqual(s.violations, []);
-			assert.equal(s.trigger, "urn:oma:at:dm:2.0:ClientInitiatedMgmt");
+			assert.equal(s.trigger, "urn:oma:at:dm:2.0:BootstrapComplete");	// the factory account's first session (8)
 			const p3 = s.received[1];
 			assert.ok(p3 && p3.kind === "package3", "no Package#3");
 			assert.deepEqual(p3.body.Status, [{ sc: 200 }]);

@@ -1,6 +1,8 @@
 // dm-device's command line on xsdm: xsdm [--flash FILE ...] build/js/hosts/sim/dm-device/main.js [options].
 // The npm bin `dm-device` (tools/dm-device.ts) starts it with the flash options and passes files as text.
 //   --factory-json TEXT   dmmo+json applied as a factory bootstrap when the tree has no account yet
+//   --devinfo-json TEXT   the device's DevInfo leaves, a JSON object by node name (devinfo.ts)
+//   --ddf-base URL        where the device's DDF files are published: MOS items (5.2.2) link there
 //   --session SRVID       a client-initiated session with that server; exit 0 on success, 1 with the reason
 //   --sessions N          with --session: N sessions in a row (a soak)
 //   --notify-port N       listen for Package#0 in WAP push datagrams (E.1) and run a session per
@@ -48,7 +50,7 @@ import { ConnectionType } from "../../../modules/dm/codec/index.js";
 
 export interface Args {
 	connections: ConnectionType[]; bootstrap?: string; card?: string; cardKeys?: string; cardPin?: string; cardPolicy?: CardPolicy; factory?: string;
-	session?: string; sessions: number; notifyPort?: number; once: boolean; pollSeconds?: number; log: "text" | "json" | "none";
+	devinfo?: string; ddfBase?: string; session?: string; sessions: number; notifyPort?: number; once: boolean; pollSeconds?: number; log: "text" | "json" | "none";
 	development: boolean; backoffMs?: number;
 	/** --ca: each CA file's bytes, base64 */
 	ca: string[];
@@ -73,6 +75,8 @@ export function parse(list: readonly string[], more: (flag: string, next: () => 
 		const v = list[i]!;
 		const next = (): string => list[++i] ?? usage(`${v} takes a value`);
 		if (v === "--factory-json") a.factory = next();
+		else if (v === "--devinfo-json") a.devinfo = next();
+		else if (v === "--ddf-base") a.ddfBase = next();
 		else if (v === "--card") a.card = next();
 		else if (v === "--bootstrap") a.bootstrap = next();
 		else if (v === "--card-keys") a.cardKeys = next();

@@ -4,6 +4,7 @@
 import { exit } from "embedded:sim/host";
 import { Device, type DeviceEvent } from "../../../modules/dm/device/index.js";
 import type { TcpConstructor } from "../../../modules/transport/index.js";
+import type { MoRegistration } from "../../../modules/dm/tree/index.js";
 import { usage, type Args } from "./args.js";
 import { consoleLog, simDevice, simFirmware } from "./wiring.js";
 
@@ -11,6 +12,8 @@ export interface RunOptions {
 	tcp?: TcpConstructor;
 	/** the host's TLS has TLS 1.1 (default: xsdm's mbedTLS 2.28 does) */
 	tls11?: boolean;
+	/** MOs beyond the device's own (a test's) */
+	mos?: readonly MoRegistration[];
 	/** runs --session's sessions; the default runs --sessions N of them, exit 1 at the first failure */
 	sessions?(device: Device, srvId: string): Promise<void>;
 }
@@ -28,7 +31,7 @@ export async function run(args: Args, o: RunOptions = {}): Promise<never> {
 		if (e.event === "done" && e.cause === "notification" && e.outcome && args.once) exit(e.outcome.ok ? 0 : 1);
 		print(e);
 	};
-	const options = simDevice(args, { log, ...(o.tcp ? { tcp: o.tcp } : {}), ...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}), ...(firmware ? { firmware } : {}) });
+	const options = simDevice(args, { log, ...(o.tcp ? { tcp: o.tcp } : {}), ...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}), ...(firmware ? { firmware } : {}), ...(o.mos ? { mos: o.mos } : {}) });
 	const device = new Device(options);
 	options.demo.attach(device.client);
 	const started = await device.start();

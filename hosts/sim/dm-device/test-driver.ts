@@ -11,23 +11,28 @@
 //   --heap-trace   after each session, collect garbage and print "heap <n> <bytes in use>"
 //   --no-tls11     run as a build whose TLS has no TLS 1.1 (mbedTLS 4): an account's Ext/TLS11 then
 //                  has no effect, and the device says so once
+//   --configure MOID  after session 1, the device's application asks for that MO (DmClient.configure:
+//                  DEFAULT's ServerURI when the tree has no instance, 5.3.10) and prints
+//                  "configure MOID: true|false"; the device then also supports CONFIG_MOID, a small
+//                  MO whose instances a server may create (what DEFAULT is for)
 import TCP from "embedded:io/socket/tcp";
 import { operations as flashOperations } from "embedded:storage/flash";
 import { argv, collectGarbage, cpuTime, exit, heap, tlsCpu } from "embedded:sim/host";
 import type { Device } from "../../../modules/dm/device/index.js";
-import { accountOf } from "../../../modules/dm/tree/index.js";
+import { Access, accountOf, defineSchema, type MoRegistration } from "../../../modules/dm/tree/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import type { TcpConstructor } from "../../../modules/transport/index.js";
 import { parse } from "./args.js";
 import { fault, run } from "./run.js";
 
-const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false, noTls11: false };
-const args = parse(argv(), (flag) => {
+const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false, noTls11: false, configure: undefined as string | undefined };
+const args = parse(argv(), (flag, next) => {
 	if (flag === "--keep-going") traces.keepGoing = true;
 	else if (flag === "--raise-alert") traces.raiseAlert = true;
 	else if (flag === "--cpu-trace") traces.cpu = true;
 	else if (flag === "--heap-trace") traces.heap = true;
 	else if (flag === "--no-tls11") traces.noTls11 = true;
+	else if (flag === "--configure") traces.configure = next();
 	else return false;
 	return true;
 });
@@ -72,6 +77,7 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 			console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
 		}
 		if (traces.cpu) console.log(`cpu ${i} ${cpu()}`);
+		if (i === 1 && traces.configure !== undefined) console.log(`configure ${traces.configure}: ${await client.configure(traces.configure)}`);
 		if (!traces.keepGoing && !outcome.ok) exit(1);
 		if (traces.heap) {
 			collectGarbage();
@@ -88,4 +94,11 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 	if (traces.keepGoing) console.log(`flash operations ${flashOperations()}`);
 }
 
-run(args, { tcp: CountedTCP, sessions, ...(traces.noTls11 ? { tls11: false } : {}) }).catch(fault);
+/** An MO an application configures from DEFAULT (--configure): servers may create its instances. */
+const CONFIG_MO: MoRegistration = Object.freeze({ tag: "tcfg", schema: defineSchema("urn:oma:mo:x-test-config:1.0", {
+	name: "<x>", unnamed: true, format: "node", access: Access.Get | Access.Add | Access.Delete, occurrence: "ZeroOrMore", children: [
+		{ name: "Val", format: "chr", access: Access.Get | Access.Add | Access.Replace | Access.Delete },
+	],
+}) });
+
+run(args, { tcp: CountedTCP, sessions, ...(traces.noTls11 ? { tls11: false } : {}), ...(traces.configure !== undefined ? { mos: [CONFIG_MO] } : {}) }).catch(fault);

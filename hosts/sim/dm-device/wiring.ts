@@ -12,13 +12,15 @@ import { decodeBase64, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/index.js";
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
 import { bootSimFirmware, type SimFirmware } from "../firmware/index.js";
+import type { MoRegistration } from "../../../modules/dm/tree/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
+import { description } from "./devinfo.js";
 
 const bytes = (n: number): Uint8Array => random(new Uint8Array(n));
 
 /** The device's options on xsdm from the command line; `tcp` replaces the host's socket class (the test driver counts connections). */
-export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; firmware?: SimFirmware; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
+export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean; firmware?: SimFirmware; mos?: readonly MoRegistration[]; log(e: DeviceEvent): void }): DeviceOptions & { demo: ReturnType<typeof demoSensor> } {
 	let inUse = args.connections[0] ?? ConnectionType.Wireline;
 	// the device's own MO (demo-mo.ts): a sensor a server can configure, calibrate and subscribe to
 	const demo = demoSensor({ random: bytes, log: (line) => { if (args.log === "text") console.log(line); } });
@@ -30,6 +32,8 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		network: { available: () => args.connections, use: (t) => { inUse = t; } },
 		bearer: () => ({ cbt: inUse as 1 | 2 | 3, roaming: 2 }),
 		development: args.development,
+		description: description(args.devinfo),
+		...(args.ddfBase !== undefined ? { ddfBase: args.ddfBase } : {}),
 		// xsdm's mbedTLS 2.28 has TLS 1.1; the test driver can say otherwise, as an mbedTLS 4 build would
 		...(o.tls11 !== undefined ? { tls11: o.tls11 } : {}),
 		...(args.ca.length ? { trustStore: trustStore(args.ca) } : {}),
@@ -43,7 +47,7 @@ export function simDevice(args: Args, o: { tcp?: TcpConstructor; tls11?: boolean
 		// firmware update (FUMO) when the host has slots (simFirmware) and the factory gave the key
 		// images are signed with (--firmware-key; dm-device's --firmware-key FILE passes a PEM's point)
 		...(o.firmware && args.firmwareKey ? { firmware: { slots: o.firmware, publicKey: args.firmwareKey, ...(args.fumoRetryMs !== undefined ? { retryMs: args.fumoRetryMs } : {}), ...(args.fumoTrials !== undefined ? { trials: args.fumoTrials } : {}) } } : {}),
-		mos: demo.mos, hooks: demo.hooks, log: o.log, demo,
+		mos: [...demo.mos, ...(o.mos ?? [])], hooks: demo.hooks, log: o.log, demo,
 	};
 }
 

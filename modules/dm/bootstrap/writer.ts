@@ -81,10 +81,11 @@ export function bootstrapWriter(ctx: CommandContext, replace: readonly { moid: s
 	};
 }
 
-/** A whole document applied as the device in one commit (a factory bootstrap, 8.2). A factory
-    bootstrap is the state the device ships in: it owes no BootstrapComplete. */
+/** A whole document applied as the device in one commit (a factory bootstrap, 8.2). Section 8's
+    rule covers it as it covers the other three methods: each account it gives is owed a
+    BootstrapComplete session (docs/design/bootstrap-complete.md). */
 export function applyBootstrap(ctx: CommandContext, chunks: Iterable<Uint8Array>): string[] {
-	const writer = bootstrapWriter(ctx, [], { owe: false });
+	const writer = bootstrapWriter(ctx, []);
 	try {
 		for (const c of chunks) writer.write(c);
 	} catch (e) {

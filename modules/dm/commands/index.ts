@@ -19,7 +19,7 @@ import { unsub } from "./unsub.js";
 
 export type { CommandContext, CommandHooks, CommandResult, ExecCall, ExecHook, ExecReport, GetData, UiHook } from "./context.js";
 export { EXEC_RESULT_FALLBACK, execReportAlert } from "./exec.js";
-export { defaultFor } from "./default.js";
+export { defaultFor, type StoredDefault } from "./default.js";
 export { hget, HGET_ACCEPT } from "./hget.js";
 export { send } from "./upload.js";
 export { DMMO } from "./mime.js";

@@ -8,7 +8,7 @@
 // that decides when to call all this (start sequence, listening, schedule) is device/device.ts.
 import { DmError } from "../error.js";
 import type { AccountCredentials } from "../credentials.js";
-import { NotificationFilter, type DropReason, type GenericAlert } from "../codec/index.js";
+import type { DropReason, GenericAlert } from "../codec/index.js";
 import type { CommandContext, CommandHooks } from "../commands/index.js";
 import { STANDARD_MOS, syncDevInfo, type DeviceDescription } from "../mo/index.js";
 import { AlertQueue, ReportInbox, runSession, type BackoffPolicy, type Bearer, type HttpClient, type Network, type SessionEvent, type SessionOutcome, type Trigger } from "../session/index.js";
@@ -21,6 +21,7 @@ import { ServerBackoffs } from "./backoffs.js";
 import { configureFromDefault } from "./default.js";
 import { HeldNotifications } from "./held.js";
 import { screenNotification } from "./notifications.js";
+import { SeenNotifications } from "./seen-notifications.js";
 import { reportChanges } from "./subscriptions.js";
 
 
@@ -35,10 +36,15 @@ export type ClientEvent =
 	| { event: "bootstrap"; from: string; accounts: string[] }
 	| { event: "bootstrap-refused"; from: string; reason: string };
 
+/** The backoff key of the bootstrap server an account names (Auth/Bootstrap): never a SrvID. */
+function bootstrapServerKey(srvId: string): string {
+	return `\u0000bootstrap server of ${srvId}`;
+}
+
 export interface DmClientOptions {
 	flash: Flash;
 	device: DeviceInfoProvider;
-	/** DevInfo (12.1) as the device describes itself: written at start where it changed */
+	/** DevInfo (12.1) as the host knows the device: describe() writes it where it changed */
 	description?: DeviceDescription;
 	random(length: number): Uint8Array;
 	/** monotonic milliseconds */
@@ -70,7 +76,8 @@ export class DmClient {
 	readonly alerts: AlertQueue;
 	private readonly reports: ReportInbox;
 	private readonly backoffs: ServerBackoffs;
-	private readonly filter = new NotificationFilter(32);
+	/** the Package#0 duplicate filter, on flash (interpretation 20) */
+	private readonly filter: SeenNotifications;
 	/** the host's network facts, with [DevID] read from DevInfo/DevID (6.2, 12.1) */
 	private readonly device: DeviceInfoProvider;
 	private readonly held: HeldNotifications;
@@ -84,7 +91,7 @@ export class DmClient {
 		this.store = Store.mount(o.flash);
 		this.tree = new Tree(this.store, [...STANDARD_MOS, ...(o.mos ?? [])]);
 		this.alerts = new AlertQueue(this.store);
-		if (o.description) syncDevInfo(this.tree, o.description);
+		this.filter = new SeenNotifications(this.store, this.tree);
 		const host = o.device;
 		this.device = {
 			devId: () => {
@@ -116,8 +123,16 @@ export class DmClient {
 		return this.backoffs.waitFrom(srvId, this.o.now());
 	}
 
-	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. A
-	    factory bootstrap is the state the device ships in: it owes no BootstrapComplete. */
+	/** The device's own DevInfo (12.1, interpretation 17) from the host's facts: created with the
+	    defaults and a DevID kept on flash when there is none (mo/devinfo.ts), else brought in line.
+	    The lifecycle calls it at start, after the bootstraps that may still carry a DevInfo. */
+	describe(): boolean {
+		return syncDevInfo(this.tree, this.o.description ?? {}, this.o.random);
+	}
+
+	/** Applies a dmmo+json document as the device (a factory bootstrap, 8.2), in one commit. Like
+	    every bootstrap (8), it leaves each account it gives owed a BootstrapComplete session
+	    (docs/design/bootstrap-complete.md says why a factory bootstrap is no exception). */
 	applyBootstrap(chunks: Iterable<Uint8Array>): string[] {
 		return applyBootstrap(this.context(new AccessControl(this.tree, DEVICE), ""), chunks);
 	}
@@ -140,7 +155,10 @@ export class DmClient {
 
 	/** Server-initiated bootstrap (8.4, bootstrap/server-initiated.ts), then the BootstrapComplete sessions. */
 	private async serverBootstrap(srvId: string, notificationId: number | undefined): Promise<SessionOutcome> {
-		const refused = this.refusal(srvId);
+		// the bootstrap server is a server of its own (interpretation 21): its failures are not the
+		// DM server's, and a DM server that cannot be reached never holds back a bootstrap
+		const server = bootstrapServerKey(srvId);
+		const refused = this.refusal(server);
 		if (refused) return { ok: false, reason: refused };
 		return serverBootstrap({
 			fetch: async () => {
@@ -149,7 +167,7 @@ export class DmClient {
 					if (notificationId !== undefined) this.filter.admit(srvId, notificationId);
 					return await this.clientBootstrap(srvId);
 				} catch (e) {
-					this.backoffs.failed(srvId, this.o.now());
+					this.backoffs.failed(server, this.o.now());
 					throw e;
 				} finally {
 					this.release();
@@ -168,15 +186,17 @@ export class DmClient {
 	}
 
 	/** After a bootstrap, a session with each server it gave an account, carrying the
-	    BootstrapComplete alert (8). Stops at the first that fails and says which. */
+	    BootstrapComplete alert (8). One server's failure is its own (interpretation 21): the
+	    others' sessions still run; the outcome names each that failed. */
 	async completeBootstrap(srvIds: readonly string[]): Promise<SessionOutcome> {
 		let packages = 0;
+		const failures: string[] = [];
 		for (const srvId of srvIds) {
 			const done = await this.session(srvId, { kind: "bootstrap" });
-			if (!done.ok) return { ...done, reason: `BootstrapComplete session with ${srvId}: ${done.reason}` };
-			packages += done.packages;
+			if (!done.ok) failures.push(`BootstrapComplete session with ${srvId}: ${done.reason}`);
+			else packages += done.packages;
 		}
-		return { ok: true, packages };
+		return failures.length ? { ok: false, reason: failures.join("; ") } : { ok: true, packages };
 	}
 
 	/** Queues a Generic Alert for the next session with a server (5.4): each server has its own
@@ -308,7 +328,8 @@ export class DmClient {
 	}
 
 	/** DEFAULT (5.3.10): an application needs an MO the tree has no instance of; if a server left a
-	    ServerURI for it, the data is fetched as HGET does, placed by the client. */
+	    ServerURI for it, the data is fetched as that server's HGET would (its credentials by the
+	    origin rule, its rights: what is created is its own), the client choosing where it goes. */
 	async configure(moid: string): Promise<boolean> {
 		if (this.busy && !this.tree.instances(moid).length) return false;
 		this.reports.hold();
@@ -316,7 +337,9 @@ export class DmClient {
 		try {
 			placed = await configureFromDefault({
 				tree: this.tree, store: this.store, http: (a) => this.o.http(a),
-				context: (http) => this.context(new AccessControl(this.tree, DEVICE), "", http),
+				context: (http, srvId) => srvId === undefined
+					? this.context(new AccessControl(this.tree, DEVICE), "", http)
+					: this.context(new AccessControl(this.tree, { kind: "server", srvId }), srvId, http),
 			}, moid);
 		} finally {
 			this.reports.release();

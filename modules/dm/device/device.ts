@@ -13,7 +13,7 @@
 import { cardAtStart, type CardPolicy, type CardStart } from "../bootstrap/index.js";
 import { DmClient, type DmClientOptions } from "./client.js";
 import type { AccountCredentials } from "../credentials.js";
-import { syncFirmwareVersion, type DeviceDescription } from "../mo/index.js";
+import { ddfLinks, type DeviceDescription } from "../mo/index.js";
 import { TransportError, type BackoffPolicy, type Bearer, type HttpClient, type HttpRequest, type HttpResponse, type Network, type SessionOutcome } from "../session/index.js";
 import type { Flash } from "../store/index.js";
 import type { DeviceInfoProvider, NodeRef } from "../uri/index.js";
@@ -24,12 +24,13 @@ import { cardReader, type CardLine } from "./card-line.js";
 import type { Cause, DeviceEvent } from "./events.js";
 import { credentialsForOrigin, originOf, originRole } from "./origin-credentials.js";
 import { Schedule } from "./schedule.js";
+import { noProgressLimit } from "./no-progress.js";
+import { accountOf } from "../tree/index.js";
 import type { Timers } from "../../time/index.js";
 import { toHex } from "../../bytes/index.js";
 import { FUMO_MO, Fumo, type FirmwareConfig } from "../fumo/index.js";
 import type { AlertDestination } from "../session/index.js";
 import { accountCredentials } from "./account-credentials.js";
-import { accountOf } from "../tree/index.js";
 
 
 export interface DeviceOptions {
@@ -79,7 +80,8 @@ export interface DeviceOptions {
 	pollSeconds?: number;
 	/** the backoff after a failed session (interpretations 13, 21) */
 	backoff?: BackoffPolicy;
-	/** ms an HTTP exchange may go without progress (default 15000) */
+	/** ms an HTTP exchange may go without progress when the account has no Ext/NoProgressLimit
+	    (default 300000: five minutes, no-progress.ts) */
 	httpTimeoutMs?: number;
 	/** notifications waiting while a session runs (default 4); more are dropped */
 	queueLimit?: number;
@@ -88,7 +90,10 @@ export interface DeviceOptions {
 	/** the board's firmware slots and the key images are signed with: the device then has a FUMO
 	    instance (issue 17), and DevInfo/FwV is the running image's */
 	firmware?: FirmwareConfig;
+	/** the DDF link of each MOID for MOS items (5.2.2); without it, `ddfBase`'s rule (mo/ddf-link.ts) */
 	ddf?: DmClientOptions["ddf"];
+	/** where the device maker publishes its DDF files (a host fact), e.g. "https://maker.example/ddf/" */
+	ddfBase?: string;
 	log?(e: DeviceEvent): void;
 }
 
@@ -135,7 +140,8 @@ export class Device {
 		// the FUMO hook is bound once the client (and so the tree) exists
 		let fumo: Fumo | undefined;
 		const hooks = fw ? { ...o.hooks, exec: (t: NodeRef, u: string, c: ExecCall) => fumo!.hook(o.hooks?.exec)(t, u, c) } : o.hooks;
-		const description = fw && o.description ? { ...o.description, fwV: fw.slots.running().version } : o.description;
+		// DevInfo/FwV is the running image's (interpretation 17), whatever the host's facts say
+		const description = fw ? { ...o.description, fwV: fw.slots.running().version } : o.description;
 		const mos = fw ? [...(o.mos ?? []), FUMO_MO] : o.mos;
 		this.client = new DmClient({
 			flash: o.flash, random: o.random, now: o.now,
@@ -149,7 +155,7 @@ export class Device {
 			...(o.backoff ? { backoff: o.backoff } : {}),
 			...(mos ? { mos } : {}),
 			...(hooks ? { hooks } : {}),
-			...(o.ddf ? { ddf: o.ddf } : {}),
+			...(o.ddf ? { ddf: o.ddf } : o.ddfBase !== undefined ? { ddf: ddfLinks(o.ddfBase) } : {}),
 			...(log ? { log } : {}),
 		});
 		if (fw) {
@@ -167,12 +173,6 @@ export class Device {
 			}, fw);
 		}
 		this.fumo = fumo;
-	}
-
-	/** DevInfo/FwV is the running image's (interpretation 17): a factory document's DevInfo is
-	    brought in line once it is applied (a description does it at construction). */
-	private syncFirmwareVersion(): void {
-		if (this.o.firmware && !this.o.description) syncFirmwareVersion(this.client.tree, this.o.firmware.slots.running().version);
 	}
 
 	/** Whether the device runs on after start (listens or polls: its schedule then follows each
@@ -198,11 +198,17 @@ export class Device {
 			report.factory = c.applyBootstrap([this.o.factory]);
 			this.emit({ event: "factory", placed: report.factory });
 		}
-		this.syncFirmwareVersion();
-		if (this.o.bootstrapFrom !== undefined) report.bootstrap = await this.bootstrapFrom(this.o.bootstrapFrom);
+		const fetched = this.o.bootstrapFrom !== undefined ? await this.bootstrapFrom(this.o.bootstrapFrom) : undefined;
 		if (this.o.card) report.card = await this.cardAtStart(this.o.card);
+		// DevInfo after the bootstraps (one may still carry it), before any session names the device
+		c.describe();
+		if (fetched) report.bootstrap = fetched.ok ? this.failed(await c.completeBootstrap(fetched.accounts)) : fetched;
+		if (report.card?.kind === "applied") {
+			const tree = c.tree;
+			this.failed(await c.completeBootstrap(report.card.accounts.map((miid) => tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid)));
+		}
 		if (this.serves) {
-			// a BootstrapComplete an earlier start could not deliver is still owed (8)
+			// a BootstrapComplete not yet delivered (the factory's, or one an earlier start could not deliver) is still owed (8)
 			const owed = c.owedBootstrapComplete();
 			if (owed.length) this.failed(await c.completeBootstrap(owed));
 			this.schedule = new Schedule(this.o.now(), this.o.pollSeconds ?? 0);
@@ -345,20 +351,19 @@ export class Device {
 
 	// ---- the start's steps ----
 
-	private async bootstrapFrom(srvId: string): Promise<SessionOutcome> {
-		let accounts: string[];
+	/** The client-initiated bootstrap at start (8.3): the accounts it gave, whose BootstrapComplete
+	    sessions start() runs once DevInfo is in place, or why it failed. */
+	private async bootstrapFrom(srvId: string): Promise<{ ok: true; accounts: string[] } | { ok: false; reason: string }> {
 		try {
-			accounts = await this.client.clientBootstrap(srvId);
+			const accounts = await this.client.clientBootstrap(srvId);
+			this.emit({ event: "client-bootstrap", accounts });
+			return { ok: true, accounts };
 		} catch (e) {
-			const outcome = { ok: false as const, reason: `bootstrap from ${srvId}'s bootstrap server: ${e instanceof Error ? e.message : String(e)}` };
-			this.failed(outcome);
-			return outcome;
+			return this.failed({ ok: false as const, reason: `bootstrap from ${srvId}'s bootstrap server: ${e instanceof Error ? e.message : String(e)}` });
 		}
-		this.emit({ event: "client-bootstrap", accounts });
-		return this.failed(await this.client.completeBootstrap(accounts));
 	}
 
-	/** 8.1 under the policy; a successful bootstrap is followed by a session with each server it
+	/** 8.1 under the policy; start() then opens a session with each server a successful bootstrap
 	    gave; one that fails stays owed and is tried again at the next start (8). */
 	private async cardAtStart(line: CardLine): Promise<CardStart> {
 		const card = cardReader(line, this.o.timers, (into) => { into.set(this.o.random(into.length)); return into; });
@@ -370,9 +375,6 @@ export class Device {
 		}
 		this.emit({ event: "card", outcome });
 		this.emit({ event: "accounts", accounts: this.accountsLine() });
-		const tree = this.client.tree;
-		const given = outcome.kind === "applied" ? outcome.accounts.map((miid) => tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvID"] }) ?? miid) : [];
-		this.failed(await this.client.completeBootstrap(given));
 		return outcome;
 	}
 
@@ -401,7 +403,8 @@ export class Device {
 		const client = new Client({
 			tcp: o.tcp,
 			...(o.resolver ? { resolver: o.resolver } : {}),
-			timeout: o.httpTimeoutMs ?? 15000,
+			// long, per account, and restarted by any progress (5.1.1 sets no time-out between packages)
+			timeout: noProgressLimit(this.client.tree, accountOf(this.client.tree, account.srvId), o.httpTimeoutMs),
 			development: o.development ?? false,
 			cnonce: () => toHex(o.random(16)),
 			timers: o.timers,

@@ -11,6 +11,7 @@ export { credentialsForOrigin, originOf } from "./origin-credentials.js";
 export { accountCredentials } from "./account-credentials.js";
 export { POLL_INTERVAL, Schedule, pollInterval, type Due } from "./schedule.js";
 export { ServerBackoffs } from "./backoffs.js";
+export { DEFAULT_NO_PROGRESS_MS, NO_PROGRESS_LIMIT, noProgressLimit } from "./no-progress.js";
 export { originRole, type OriginRole } from "./origin-credentials.js";
 export { accountReach } from "./account-credentials.js";
 export { parseTrustStore } from "./trust-store.js";

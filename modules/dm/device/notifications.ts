@@ -1,6 +1,6 @@
 // Which account a Package#0 is for, and whether it may start anything (5.2.1.2, 7.1.1, 9.1): the
 // screen of codec/package0-screen.ts over the tree's accounts and their Auth/Noti credentials.
-import { screenPackage0, type NotificationFilter, type Verdict } from "../codec/index.js";
+import { screenPackage0, type Verdict } from "../codec/index.js";
 import { accountLeaf } from "../credentials.js";
 import { accountOf, srvIdOf, type Tree } from "../tree/index.js";
 import { MOIDS } from "../uri/index.js";
@@ -23,7 +23,7 @@ export function notifiedAccount(tree: Tree, serverId: string | undefined): Notif
 
 export interface ScreenOptions {
 	/** the duplicates seen so far; only looked at here (interpretation 20: a pair is recorded when its session starts) */
-	readonly filter: NotificationFilter;
+	readonly filter: { seen(srvId: string, notificationId: number): boolean };
 	/** POSIX seconds, undefined while the wall clock is unset */
 	readonly now: number | undefined;
 	readonly windowSeconds: number;

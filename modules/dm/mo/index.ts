@@ -16,4 +16,5 @@ export const STANDARD_MOS: readonly MoRegistration[] = Object.freeze([
 	Object.freeze({ tag: "c", schema: DACMO }),
 	Object.freeze({ tag: "s", schema: SESSIONINFO }),
 ]);
-export { DEVINFO_MIID, DM_VERSION, syncDevInfo, syncFirmwareVersion, type DeviceDescription } from "./devinfo.js";
+export { DEVINFO_DEFAULTS, DEVINFO_MIID, DM_VERSION, generatedDevId, syncDevInfo, type DeviceDescription } from "./devinfo.js";
+export { ddfFileName, ddfLinks } from "./ddf-link.js";

@@ -34,6 +34,8 @@ export const DEFAULT_PREFIX = "d";
 export const OWED_BOOTSTRAP_COMPLETE_PREFIX = "kbc/";
 /** the whole key */
 export const CARD_RECORD_KEY = "kcard";
+/** "kn/" + the DMAcc MIID */
+export const SEEN_NOTIFICATIONS_PREFIX = "kn/";
 /** the whole key: the FUMO operation under way (its EXEC's server and ServerURI, its phase) */
 export const FUMO_OPERATION_KEY = "fo";
 /** the whole key: the image in the inactive slot (its envelope header, payload bytes committed, verified) */
@@ -49,6 +51,7 @@ export const KEY_SPACES: readonly KeySpace[] = Object.freeze([
 	{ prefix: DEFAULT_PREFIX, owner: "dm/commands/default", holds: "the ServerURI a DEFAULT set for an MOID" },
 	{ prefix: OWED_BOOTSTRAP_COMPLETE_PREFIX, owner: "dm/bootstrap/owed", holds: "a mark per DM account owed a BootstrapComplete session" },
 	{ prefix: CARD_RECORD_KEY, owner: "dm/bootstrap/card", holds: "the digest and accounts of what the smartcard gave last" },
+	{ prefix: SEEN_NOTIFICATIONS_PREFIX, owner: "dm/device/seen-notifications", holds: "per DM account, the last NOTIFICATION-IDs whose sessions started (the duplicate filter)" },
 	{ prefix: FUMO_OPERATION_KEY, owner: "dm/fumo", holds: "the firmware update under way: operation, the EXEC's server and ServerURI, phase" },
 	{ prefix: FUMO_IMAGE_KEY, owner: "dm/fumo", holds: "the firmware image in the inactive slot: envelope header, payload bytes committed, verified" },
 ]);

@@ -4,7 +4,8 @@
 // failed poll is spaced by that server's backoff while the other server's polls keep their times
 // (interpretations 13, 21). XS only (tests/unit-xs): the device room loads the native transport.
 //
-//   t=0     start: timer armed for the earliest poll
+//   t=0     start: the factory's accounts get their BootstrapComplete sessions (8), then the
+//           timer is armed for the earliest poll
 //   t=5s    poll dms2 (Ext/PollInterval 5)    → P1 ClientInitiatedMgmt (+ the queued alert)
 //   t=7s    poll dms1 (Ext/PollInterval 7)
 //   ...     dms3 (Ext/PollInterval 0) never; the host default (60 s) is never reached first
@@ -70,6 +71,9 @@ describe("device: the management schedule", () => {
 	it("polls each account at its Ext/PollInterval, 0 never, and arms one timer for the earliest", async () => {
 		const t = device(() => END);
 		await t.d.start();
+		assert.deepEqual(t.http.sent.map((r) => `${host(r)} ${(JSON.parse(r.text) as { Alert: { AlertType: string }[] }).Alert[0]!.AlertType}`),
+			["dms1", "dms2", "dms3"].map((s) => `${s} urn:oma:at:dm:2.0:BootstrapComplete`), "the factory bootstrap's sessions at start (8)");
+		t.http.sent.length = 0;
 		assert.equal(t.time.armed.size, 1, "one timer");
 		assert.equal([...t.time.armed.values()][0]!.at, 5000, "dms2 (5 s) is first");
 		await t.runUntil(21000);
@@ -91,6 +95,7 @@ describe("device: the management schedule", () => {
 	it("a queued Generic Alert leaves at the next poll, without a push", async () => {
 		const t = device(() => END);
 		await t.d.start();
+		t.http.sent.length = 0;	// the factory's BootstrapComplete sessions
 		t.d.client.raise({ AlertType: "urn:oma:at:test:1.0:Event", Mark: "warning" }, "dms2");	// dms2 is polled first
 		await t.runUntil(5000);
 		const p1 = JSON.parse(t.http.sent[0]!.text) as { Alert: { AlertType: string }[] };
@@ -103,6 +108,7 @@ describe("device: the management schedule", () => {
 		const t = device((req) => (host(req) === "dms2" ? { status: 503 } : END), { random: 0xff });
 		await t.d.start();
 		await t.runUntil(25000);
-		assert.deepEqual(t.polled, ["dms2@5 failed", "dms1@7", "dms1@14", "dms1@21", "dms2@24.999 failed"]);
+		// dms2 failed first at start (its factory BootstrapComplete): its poll at 5 s waits until just under 20 s
+		assert.deepEqual(t.polled, ["dms1@7", "dms1@14", "dms2@19.999 failed", "dms1@21"]);
 	});
 });

@@ -108,7 +108,7 @@ describe("DEFAULT", () => {
 		const { ctx, flash } = setup();
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://prov.example.com/[MCC]/a", moid: TEST_MOID })).status, 200);
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://prov.example.com/[MCC]/b", moid: TEST_MOID })).status, 200);
-		assert.equal(defaultFor(Store.mount(flash), TEST_MOID), "https://prov.example.com/[MCC]/b", "survives a remount");
+		assert.deepEqual(defaultFor(Store.mount(flash), TEST_MOID), { serverUri: "https://prov.example.com/[MCC]/b", srvId: ctx.srvId }, "survives a remount, with the server that sent it");
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/", moid: "urn:oma:mo:oma-mms:1.3" })).status, 404);
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/", moid: MOIDS.dacmo })).status, 403);
 		assert.equal((await run(ctx, { name: "DEFAULT", serverUri: "https://p.example.com/[DevID", moid: TEST_MOID })).status, 400);

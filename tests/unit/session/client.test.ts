@@ -55,7 +55,13 @@ describe("DmClient", () => {
 		let up = false;
 		const first = client(flash, () => (up ? cmds(["END"]) : "drop"), clock);
 		first.c.applyBootstrap([encodeUtf8(FACTORY)]);
-		assert.deepEqual(first.c.owedBootstrapComplete(), [], "the factory state owes nothing");
+		assert.deepEqual(first.c.owedBootstrapComplete(), ["dms1"], "a factory bootstrap is a bootstrap (8): its account is owed one too");
+		up = true;
+		assert.ok((await first.c.session("dms1")).ok);
+		assert.equal(JSON.parse(first.http.sent[0]!.text).Alert[0].AlertType, "urn:oma:at:dm:2.0:BootstrapComplete", "the factory account's first session says so");
+		assert.deepEqual(first.c.owedBootstrapComplete(), []);
+		up = false;
+		first.http.sent.length = 0;
 		const second = JSON.stringify([{ ClientURI: `${MOIDS.dmAcc}/dms2/`, MOData: { dms2: { SrvID: "dms2", SrvURI: "https://dms2.example.com/dm", Name: "two", Perm: { "1": { MOID: MOIDS.devInfo } }, Auth: { Trsp: { Data: "aWQ=", Secret: "cHNr" } } } } }]);
 		const give = (c: DmClient, doc: string, replace: string[] = []) => {
 			const w = c.bootstrapWriter(replace.map((miid) => ({ moid: MOIDS.dmAcc, miid })));
@@ -100,7 +106,8 @@ describe("DmClient", () => {
 		assert.equal(second.c.alerts.pending().length, 1);
 		assert.ok((await second.c.session("dms1")).ok);
 		const p1 = JSON.parse(second.http.sent[0]!.text) as { Alert: { AlertType: string }[] };
-		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:ClientInitiatedMgmt", "urn:oma:at:test:1.0:Event"]);
+		// the factory account's first session that got through still owes BootstrapComplete (8)
+		assert.deepEqual(p1.Alert.map((a) => a.AlertType), ["urn:oma:at:dm:2.0:BootstrapComplete", "urn:oma:at:test:1.0:Event"]);
 		assert.equal(second.c.alerts.pending().length, 0);
 	});
 
@@ -180,17 +187,36 @@ describe("DmClient", () => {
 		assert.deepEqual(JSON.parse(puts()[1]!.text), [], "both instances deleted: the sub-tree is empty now");
 	});
 
-	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI", async () => {
+	it("DEFAULT: a local request for an MO with no instance fetches it from the stored ServerURI as its server's HGET: that account's credentials, and the instance is the server's (5.3.10, I.3)", async () => {
 		const flash = new RamNorFlash(64 * 4096, 4096);
-		const { c, http } = client(flash, (req, n) => req.method === "GET"
+		const { c, http, accounts } = client(flash, (req, n) => req.method === "GET"
 			? { status: 200, headers: { "Content-Type": "application/dmmo+json" }, body: JSON.stringify([{ ClientURI: `${TEST_MOID}//`, MOData: { cfg: { Val: "from default", Num: 2 } } }]) }
-			: n === 0 ? cmds(["DELETE", `${TEST_MOID}/t1/`], ["DEFAULT", "https://prov.example.com/[MCC]/cfg", TEST_MOID], ["END"]) : cmds(["END"]));
+			: n === 0 ? cmds(["DELETE", `${TEST_MOID}/t1/`], ["DEFAULT", "https://prov.example.com/[MCC]/cfg", TEST_MOID], ["END"])
+			: n === 2 ? cmds(["GET", `${TEST_MOID}/cfg/Val`]) : cmds(["END"]));
 		c.applyBootstrap([encodeUtf8(FACTORY)]);
 		assert.ok((await c.session("dms1")).ok);
 		assert.deepEqual(c.tree.instances(TEST_MOID), []);
 		assert.equal(await c.configure(TEST_MOID), true);
 		assert.equal(http.sent[1]!.url, "https://prov.example.com/-1/cfg");
+		assert.equal(accounts[1]!.srvId, "dms1", "the fetch went through dms1's account (the origin rule picks which credentials)");
+		assert.equal(accounts[1]!.srvUri, "https://dms1.example.com/dm");
 		assert.equal(c.tree.text({ moid: TEST_MOID, miid: "cfg", path: ["Val"] }), "from default");
+		assert.equal(c.tree.text({ moid: MOIDS.dacmo, miid: TEST_MOID, path: ["cfg", "owner", "Permissions", "1", "MAID"] }), "serverid:dms1", "the issuing server owns what DEFAULT created");
+		assert.ok((await c.session("dms1")).ok);
+		assert.ok(http.sent.slice(2).some((r) => r.text.includes("from default")), `and reads it (GET data in Package#3): ${http.sent.slice(2).map((r) => r.text).join(" / ")}`);
+	});
+
+	it("DEFAULT of a server whose account is gone is not used; one stored by earlier firmware (no server) is fetched as the device", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const { c, http } = client(flash, () => ({ status: 200, headers: { "Content-Type": "application/dmmo+json" }, body: JSON.stringify([{ ClientURI: `${TEST_MOID}//`, MOData: { cfg: { Val: "v", Num: 1 } } }]) }));
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		await c.update((cs) => cs.delete({ moid: TEST_MOID, miid: "t1", path: [] }));
+		c.store.transact((t) => t.put(`d${TEST_MOID}`, encodeUtf8("https://prov.example.com/cfg\nnobody")));
+		assert.equal(await c.configure(TEST_MOID), false);
+		assert.equal(http.sent.length, 0, "nothing fetched");
+		c.store.transact((t) => t.put(`d${TEST_MOID}`, encodeUtf8("https://prov.example.com/cfg")));
+		assert.equal(await c.configure(TEST_MOID), true);
+		assert.equal(c.tree.text({ moid: TEST_MOID, miid: "cfg", path: ["Val"] }), "v");
 	});
 
 	it("a verified Package#0 starts a server-initiated session; forged, replayed and stale ones are dropped", async () => {
@@ -218,6 +244,59 @@ describe("DmClient", () => {
 		assert.equal(await c.notification(new Uint8Array([1, 2, 3])), undefined);
 		assert.deepEqual(events, ["accepted", "dropped bad-digest", "dropped duplicate", "dropped stale", "dropped malformed"]);
 		assert.equal(http.sent.length, 1, "only the verified one reached the server");
+	});
+
+	it("the duplicate filter is on flash: a Package#0 replayed after a restart is dropped; per account, the last 32 IDs, bounded (interpretation 20)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const now = 1_700_000_000;
+		const http = new ScriptedHttp(() => cmds(["END"]));
+		const events: string[] = [];
+		const make = () => new DmClient({
+			flash, device: DEVICE, random: (len) => new Uint8Array(len), now: () => 0, wallClock: () => now, http: () => http, mos: [{ tag: "x", schema: TEST_MO }],
+			log: (e) => { if (e.event === "notification") events.push(e.accepted ? "accepted" : `dropped ${e.reason}`); },
+		});
+		const c = make();
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		const p0 = (id: number) => signPackage0(encodePackage0({ serverId: "dms1", notificationId: id, timestamp: now, requestMos: false, withDigest: true }), encodeUtf8("secret"), encodeUtf8("data"));
+		assert.ok((await c.notification(p0(7)))?.ok);
+		const restarted = make();
+		assert.equal(await restarted.notification(p0(7)), undefined, "replayed after the restart");
+		assert.deepEqual(events, ["accepted", "dropped duplicate"]);
+		for (let id = 100; id < 133; id++) assert.ok((await restarted.notification(p0(id)))?.ok, `ID ${id} starts its session`);
+		const again = make();
+		assert.ok((await again.notification(p0(7)))?.ok, "33 IDs later the oldest is forgotten");
+		assert.equal(await again.notification(p0(132)), undefined, "the newest is kept");
+		const kept = again.store.keys("kn/");
+		assert.equal(kept.length, 1, "one record per account");
+		assert.equal(again.store.size(kept[0]!), 2 + "dms1".length + 2 * 32, "at most 32 IDs of 2 bytes on flash, with whose they are");
+		// the account's MIID given to another server: it inherits nothing
+		await again.update((cs) => cs.put({ moid: MOIDS.dmAcc, miid: "dms1", path: ["SrvID"] }, "other"));
+		const other = (id: number) => signPackage0(encodePackage0({ serverId: "other", notificationId: id, timestamp: now, requestMos: false, withDigest: true }), encodeUtf8("secret"), encodeUtf8("data"));
+		assert.ok((await again.notification(other(132)))?.ok, "another server's ID 132 is not dms1's");
+	});
+
+	it("a report session (an EXEC's ServerURI, 5.3.5) shares its account's backoff: its failure delays the account's next session, and a backing-off account sends no report (interpretations 13, 21)", async () => {
+		const flash = new RamNorFlash(64 * 4096, 4096);
+		const clock = { t: 0 };
+		let reportsUp = false;
+		const { c, http } = client(flash, (req) => (req.url.startsWith("https://reports.example.com/") && !reportsUp ? "drop" : cmds(["END"])), clock);
+		c.applyBootstrap([encodeUtf8(FACTORY)]);
+		assert.ok((await c.session("dms1")).ok, "the account's own session (its BootstrapComplete)");
+		c.alerts.raise({ AlertType: "x-acme:exec-result", Mark: "informational", SourceURI: `${TEST_MOID}/t1/Run`, Data: { sc: 200 }, DataType: "application/json" }, { srvId: "dms1", url: "https://reports.example.com/dm" });
+		const [failed] = await c.deliverReports("dms1");
+		assert.ok(failed && !failed.ok, "the report's server is down");
+		const sent = http.sent.length;
+		const refused = await c.session("dms1");
+		assert.ok(!refused.ok && /backing off/.test(refused.reason), "the account's own server waits out the backoff the report session started");
+		assert.deepEqual((await c.deliverReports("dms1")).map((o) => o.ok), [false], "and so does the report");
+		assert.equal(http.sent.length, sent, "no request while the account backs off");
+		assert.ok(c.waitFor("dms1") > 0, "the schedule sees the same wait");
+		clock.t += 8001;
+		reportsUp = true;
+		const [delivered] = await c.deliverReports("dms1");
+		assert.deepEqual(delivered, { ok: true, packages: 1 });
+		assert.equal(c.waitFor("dms1"), 0, "a report session that got through clears the account's backoff");
+		assert.equal(c.alerts.pending().length, 0, "the report went out");
 	});
 
 	it("PREFERRED-CON-TYPE: the session goes over the first preferred connection that is up, or waits until one comes up", async () => {
@@ -259,10 +338,13 @@ describe("DmClient", () => {
 		const make = () => new DmClient({ flash, device: DEVICE, description, random: (n) => new Uint8Array(n), now: () => 0, http: () => http });
 		const c = make();
 		c.applyBootstrap([encodeUtf8(JSON.stringify([JSON.parse(FACTORY)[1]]))]);
+		assert.ok(c.describe(), "DevInfo created");
 		assert.ok((await c.session("dms1")).ok);
 		assert.equal(http.sent[0]!.headers["omadm-devid"], "IMEI:42");
 		const cv = c.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!);
-		assert.equal(make().tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv, "an unchanged description writes nothing");
+		const restarted = make();
+		assert.equal(restarted.describe(), false, "an unchanged description writes nothing");
+		assert.equal(restarted.tree.cacheValidator(MOIDS.devInfo, c.tree.instances(MOIDS.devInfo)[0]!), cv);
 	});
 
 	it("failures are per server: one server's backoff never delays another, and a notification it refused is not remembered (interpretations 20, 21)", async () => {

@@ -18,7 +18,7 @@ describe("store: key prefixes", () => {
 	});
 
 	it("keeps the strings earlier firmware wrote (they are the on-flash format)", () => {
-		assert.deepEqual(KEY_SPACES.map((s) => s.prefix), ["t", "g", "p", "q", "qn", "b", "d", "kbc/", "kcard", "fo", "fi"]);
+		assert.deepEqual(KEY_SPACES.map((s) => s.prefix), ["t", "g", "p", "q", "qn", "b", "d", "kbc/", "kcard", "kn/", "fo", "fi"]);
 	});
 
 	it("gives the tree's keys the tree's prefix, as earlier firmware wrote them", () => {

@@ -101,6 +101,7 @@ export const DMACC = defineSchema("urn:oma:mo:oma-dm-dmacc:1.2", {
 			occurrence: "ZeroOrOne",
 			children: [
 				{ name: "PollInterval", format: "int", access: 53, occurrence: "ZeroOrOne", mime: "text/plain" },
+				{ name: "NoProgressLimit", format: "int", access: 53, occurrence: "ZeroOrOne", mime: "text/plain" },
 				{
 					name: "TrustAnchor",
 					format: "node",

@@ -1,0 +1,15 @@
+// The DDF link of each MOS item (5.2.2: "The link to the DDF file" of every supported MO): the
+// device maker publishes the DDFs of the MOs its firmware supports (the standard ones included,
+// as 7.2.1.1's example does) under one base URL, a host fact; each file is named after its MOID.
+// Without that fact the device has no link to give, and MOS items carry MOID and MIID only.
+
+/** The DDF file name of an MOID: "urn:oma:mo:oma-dm-devinfo:1.2" → "oma-mo-oma-dm-devinfo-1.2.xml". */
+export function ddfFileName(moid: string): string {
+	return `${moid.replace(/^urn:/i, "").replace(/[^A-Za-z0-9._-]/g, "-")}.xml`;
+}
+
+/** The link rule over a base URL ("https://maker.example/ddf/"): MOID → the DDF's URL. */
+export function ddfLinks(base: string): (moid: string) => string {
+	const prefix = base.endsWith("/") ? base : `${base}/`;
+	return (moid) => prefix + ddfFileName(moid);
+}
