@@ -10,6 +10,8 @@ import { chunkEnd, chunkPrefix, lastChunk, requestHead } from "./request.js";
 import { ResponseParser, type ParserLimits, type ResponseHead } from "./response-parser.js";
 import type { TimerHandle, Timers } from "../../time/index.js";
 
+const BASIC = /^\s*Basic(\s|$)/i;
+
 export interface StreamSocket {
 	read(count: number): ArrayBuffer | undefined;
 	write(bytes: Uint8Array): void;
@@ -264,7 +266,7 @@ export class HttpConnection {
 				if (!this.#o.cnonce) throw new HttpError(HttpErrorKind.Unauthorized, "a Digest challenge needs a cnonce source (ConnectionOptions.cnonce)");
 				return digestAuthorization(credentials, digest, request.method, request.target, this.#o.cnonce(), ++this.#nc);
 			}
-			if (/^\s*Basic(\s|$)/i.test(value)) basic = true;
+			if (BASIC.test(value)) basic = true;
 		}
 		return basic && credentials.scheme !== "Digest" ? basicAuthorization(credentials) : undefined;
 	}
