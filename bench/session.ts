@@ -1,7 +1,7 @@
 // The Appendix I.1 session on the 32-bit host (the ESP32's slot size), xsdm's DM client against
 // dm-server over TLS-PSK on loopback: peak XS heap of the whole process, bytes the client sent,
 // wall time per session (TLS handshake included), and a soak (heap in use after the first and after the last session).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DmServer } from "../hosts/sim/peers/dm-server/server.js";
@@ -151,16 +151,37 @@ export async function sessionCpuFigures(sessions = 41): Promise<Record<string, n
 	return figures;
 }
 
+/** Issue 14's size measure: bytes of the compiled JavaScript of modules/ (what goes into the device's flash). */
+function compiledModuleBytes(): number {
+	let total = 0;
+	const walk = (dir: string): void => {
+		for (const name of readdirSync(dir)) {
+			const p = join(dir, name);
+			if (statSync(p).isDirectory()) walk(p);
+			else if (name.endsWith(".js")) total += statSync(p).size;
+		}
+	};
+	walk(join(root, "build/js/modules"));
+	return total;
+}
+
 export async function sessionFigures(soak = 1000): Promise<Record<string, number>> {
 	const baseline = await runXsdm(DEVICE, ["--modules-only"], { width: 32, options: ["--heap-report"], timeoutMs: 60000 });
 	const one = await run(1, []);
+	// the same with the modules compiled into the program's heap (xsdm --no-preload), as measured before preloading
+	const baselineOwn = await runXsdm(DEVICE, ["--modules-only"], { width: 32, options: ["--no-preload", "--heap-report"], timeoutMs: 60000 });
+	const oneOwn = await run(1, [], { options: ["--no-preload"] });
 	const many = await run(soak, ["--heap-trace"]);
 	const trace = many.stdout.split("\n").filter((l) => l.startsWith("heap ")).map((l) => Number(l.split(" ")[2]));
 	return {
 		session_i1_peak_heap_32bit_bytes: heapReport(one.stderr).peakTotalBytes,
-		// the sim host compiles modules into the heap; the device preloads them into ROM
+		// xsdm preloads modules/ into a shared heap, as the device keeps them in ROM: what is left is the host's wiring
 		session_modules_alone_peak_heap_32bit_bytes: heapReport(baseline.stderr).peakTotalBytes,
+		// what xsdm preloads into its shared, read-only heap (the device's flash): modules/ and the host's embedded:* modules
+		session_modules_shared_32bit_bytes: heapReport(baseline.stderr).sharedBytes,
+		modules_compiled_js_bytes: compiledModuleBytes(),
 		session_i1_peak_heap_over_modules_32bit_bytes: heapReport(one.stderr).peakTotalBytes - heapReport(baseline.stderr).peakTotalBytes,
+		session_i1_peak_heap_over_modules_no_preload_32bit_bytes: heapReport(oneOwn.stderr).peakTotalBytes - heapReport(baselineOwn.stderr).peakTotalBytes,
 		session_i1_client_http_bytes_sent: one.wire,
 		[`session_soak_${soak}_ms_per_session`]: Math.round(many.ms / soak),
 		[`session_soak_${soak}_heap_after_first_bytes`]: trace[0]!,

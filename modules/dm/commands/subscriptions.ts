@@ -31,7 +31,7 @@ export interface Subscription {
 }
 
 function ids(store: Store): string[] {
-	return store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && SEQUENCE.test(k.slice(PREFIX.length))).sort();
+	return store.rootKeys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && SEQUENCE.test(k.slice(PREFIX.length))).sort();
 }
 
 export function listSubscriptions(store: Store): Subscription[] {

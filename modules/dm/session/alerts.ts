@@ -151,6 +151,6 @@ export class AlertQueue {
 	}
 
 	private ids(): string[] {
-		return this.store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && SEQUENCE.test(k.slice(PREFIX.length))).sort();
+		return this.store.rootKeys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && SEQUENCE.test(k.slice(PREFIX.length))).sort();
 	}
 }

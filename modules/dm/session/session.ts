@@ -394,7 +394,7 @@ export class DmSession {
 	}
 
 	private clearSpool(): void {
-		const keys = this.o.store.keys(SPOOL);
+		const keys = this.o.store.rootKeys(SPOOL);
 		if (!keys.length) return;
 		this.o.store.transact((t) => { for (const k of keys) t.delete(k); });
 	}
