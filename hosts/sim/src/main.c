@@ -3,7 +3,8 @@
  *
  *   xsdm [--heap-report] [--heap-limit BYTES] [--no-preload] [--flash FILE --flash-size N --flash-block N] [--powercut N] entry.js [args...]
  *
- * The modules under build/js/modules are preloaded into a shared, read-only heap first (preload.c),
+ * The modules of build/js/modules (and packages, and the embedded:* ones) that the entry imports
+ * are preloaded into a shared, read-only heap first (preload.c),
  * as the device keeps them in flash: the program's heap, its collections and the heap figures are
  * the device's. --no-preload compiles them into the program's own heap instead, as they load.
  *
@@ -108,7 +109,15 @@ int main(int argc, char** argv)
 		1993,          /* parserTableModulo */
 		0,             /* staticSize: grow on demand */
 	};
-	txMachine* shared = gSimOptions.noPreload ? NULL : simPreload(&creation);
+	char path[4096];
+	if (entry[0] == '/')
+		snprintf(path, sizeof(path), "%s", entry);
+	else {
+		char cwd[2048];
+		if (!getcwd(cwd, sizeof(cwd))) usage("cannot read the working directory");
+		snprintf(path, sizeof(path), "%s/%s", cwd, entry);
+	}
+	txMachine* shared = gSimOptions.noPreload ? NULL : simPreload(&creation, path);
 	/* the shared heap is the device's flash: --heap-limit and the heap report count what follows */
 	simResetAllocated();
 	txMachine* the = shared ? xsCloneMachine(&creation, shared, "xsdm", NULL) : xsCreateMachine(&creation, "xsdm", NULL);
@@ -120,14 +129,6 @@ int main(int argc, char** argv)
 	simInstallGlobals(the);
 	simCountCollections(the);
 
-	char path[4096];
-	if (entry[0] == '/')
-		snprintf(path, sizeof(path), "%s", entry);
-	else {
-		char cwd[2048];
-		if (!getcwd(cwd, sizeof(cwd))) usage("cannot read the working directory");
-		snprintf(path, sizeof(path), "%s/%s", cwd, entry);
-	}
 	xsBeginHost(the);
 	{
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;

@@ -36,23 +36,99 @@ static void addPath(simPathList* list, const char* path)
 	list->paths[list->count++] = strdup(path);
 }
 
-/* Every *.js below directory, depth first. */
-static void listModules(simPathList* list, const char* directory)
+static int hasPath(const simPathList* list, const char* path)
 {
-	DIR* dir = opendir(directory);
-	if (!dir) return;
-	struct dirent* entry;
-	while ((entry = readdir(dir))) {
-		if (entry->d_name[0] == '.') continue;
-		char path[PATH_MAX];
-		int n = snprintf(path, sizeof(path), "%s/%s", directory, entry->d_name);
-		if ((n < 0) || ((size_t)n >= sizeof(path))) continue;
-		struct stat st;
-		if (stat(path, &st) != 0) continue;
-		if (S_ISDIR(st.st_mode)) listModules(list, path);
-		else if (S_ISREG(st.st_mode) && (n > 3) && !strcmp(path + n - 3, ".js")) addPath(list, path);
+	for (int i = 0; i < list->count; i++) if (!strcmp(list->paths[i], path)) return 1;
+	return 0;
+}
+
+static char* readText(const char* path)
+{
+	FILE* file = fopen(path, "rb");
+	if (!file) return NULL;
+	fseek(file, 0, SEEK_END);
+	long length = ftell(file);
+	fseek(file, 0, SEEK_SET);
+	char* text = (length >= 0) ? malloc(length + 1) : NULL;
+	if (text && (fread(text, 1, length, file) != (size_t)length)) { free(text); text = NULL; }
+	fclose(file);
+	if (text) text[length] = 0;
+	return text;
+}
+
+/* Where a module is preloaded from: modules/, the host's embedded:* modules, packages. */
+static int preloadable(const char* path)
+{
+	static const char* const places[] = { "/build/js/modules/", "/build/js/hosts/sim/embedded/", "/node_modules/" };
+	size_t root = strlen(simRoot());
+	if (strncmp(path, simRoot(), root)) return 0;
+	for (int i = 0; i < simCount(places); i++) if (!strncmp(path + root, places[i], strlen(places[i]))) return 1;
+	return 0;
+}
+
+/* The specifiers of a compiled module's static imports: `from "x"` (import ... from, export ...
+   from) and `import "x"`. A string that only looks like one resolves to no file and is skipped. */
+static void eachSpecifier(const char* text, void (*found)(const char* specifier, void* context), void* context)
+{
+	static const char* const keys[] = { "from \"", "import \"", "from '", "import '" };
+	for (int k = 0; k < simCount(keys); k++) {
+		size_t length = strlen(keys[k]);
+		char quote = keys[k][length - 1];
+		for (const char* at = strstr(text, keys[k]); at; at = strstr(at + 1, keys[k])) {
+			const char* start = at + length;
+			const char* end = strchr(start, quote);
+			if (!end || (end - start) >= PATH_MAX || memchr(start, '\n', end - start)) continue;
+			char specifier[PATH_MAX];
+			memcpy(specifier, start, end - start);
+			specifier[end - start] = 0;
+			found(specifier, context);
+		}
 	}
-	closedir(dir);
+}
+
+typedef struct { txMachine* the; const char* from; simPathList* preload; simPathList* scan; } simScan;
+
+/* Resolves a specifier as the loader would (fxFindModule) and files the module. */
+static void fileSpecifier(const char* specifier, void* context)
+{
+	simScan* scan = context;
+	txMachine* the = scan->the;
+	char path[PATH_MAX];
+	path[0] = 0;
+	mxTry(the) {
+		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+		txID from = fxNewNameC(the, (txString)scan->from);
+		mxPushStringC((txString)specifier);
+		txID id = fxFindModule(the, realm, from, the->stack);
+		mxPop();
+		if (id != XS_NO_ID) snprintf(path, sizeof(path), "%s", fxGetKeyName(the, id));
+	}
+	mxCatch(the) {
+		mxException = mxUndefined;   /* not a module: left to the program to report, if it imports it */
+	}
+	if (!path[0]) return;
+	if (preloadable(path)) { if (!hasPath(scan->preload, path)) addPath(scan->preload, path); }
+	else if (!hasPath(scan->scan, path)) addPath(scan->scan, path);
+}
+
+/* The preloadable modules the entry imports statically, through any number of its own files. */
+static void collectImports(txMachine* the, const char* entry, simPathList* preload)
+{
+	simPathList scan = { NULL, 0, 0 };
+	addPath(&scan, entry);
+	xsBeginHost(the);
+	{
+		for (int i = 0; i < scan.count; i++) {
+			char* text = readText(scan.paths[i]);
+			if (!text) continue;
+			simScan context = { the, scan.paths[i], preload, &scan };
+			eachSpecifier(text, fileSpecifier, &context);
+			free(text);
+		}
+	}
+	xsEndHost(the);
+	for (int i = 0; i < scan.count; i++) free(scan.paths[i]);
+	free(scan.paths);
 }
 
 static int comparePaths(const void* a, const void* b)
@@ -92,25 +168,23 @@ size_t simSharedBytes(void)
 	return gSharedBytes;
 }
 
-txMachine* simPreload(xsCreation* creation)
+txMachine* simPreload(xsCreation* creation, const char* entry)
 {
-	/* modules/ (the manifest preloads all of it) and the host's embedded:* modules, which stand for
-	   the SDK's own, preloaded on the device too */
-	static const char* const directories[] = { "build/js/modules", "build/js/hosts/sim/embedded" };
-	simPathList list = { NULL, 0, 0 };
-	for (int i = 0; i < simCount(directories); i++) {
-		char directory[PATH_MAX];
-		snprintf(directory, sizeof(directory), "%s/%s", simRoot(), directories[i]);
-		listModules(&list, directory);
-	}
-	if (!list.count) return NULL;
-	qsort(list.paths, list.count, sizeof(char*), comparePaths);
-
 	txMachine* root = xsCreateMachine(creation, "xsdm-preload", NULL);
 	if (!root) {
 		fprintf(stderr, "xsdm: cannot create the preload machine\n");
 		exit(SIM_EXIT_ABORT);
 	}
+	simPathList list = { NULL, 0, 0 };
+	char real[PATH_MAX];
+	if (realpath(entry, real)) collectImports(root, real, &list);
+	if (!list.count) {
+		/* nothing of modules/ to preload: the program runs in a machine of its own */
+		free(list.paths);
+		xsDeleteMachine(root);
+		return NULL;
+	}
+	qsort(list.paths, list.count, sizeof(char*), comparePaths);
 	simInstallGlobals(root);
 	txMachine* the = root;
 	for (int i = 0; (i < list.count) && !gPreloadFailed; i++) {

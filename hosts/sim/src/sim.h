@@ -47,9 +47,9 @@ void simMbedtlsMemoryInit(void);
 /* Milliseconds on the monotonic clock. */
 double simMonotonicMilliseconds(void);
 
-/* Preloading (preload.c): the modules in a shared read-only machine, as a device keeps them in
-   flash; NULL when there is nothing to preload. simSharedBytes: its chunks and slots. */
-xsMachine* simPreload(xsCreation* creation);
+/* Preloading (preload.c): the modules the entry imports, in a shared read-only machine, as a
+   device keeps them in flash; NULL when there is nothing to preload. simSharedBytes: its chunks and slots. */
+xsMachine* simPreload(xsCreation* creation, const char* entry);
 size_t simSharedBytes(void);
 /* Counts collections of this machine (host.c), for embedded:sim/host collections(). */
 void simCountCollections(xsMachine* the);

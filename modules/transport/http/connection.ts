@@ -43,6 +43,8 @@ export interface Request {
 
 export interface ResponseCallbacks {
 	onHead(head: ResponseHead): void;
+	/** A view into a buffer the socket filled for this piece alone: the connection never writes it
+	    again, so the callee may keep it without a copy (the one copy is the socket's read). */
 	onBody(bytes: Uint8Array): void;
 	onEnd(): void;
 	onError(error: Error): void;
@@ -234,6 +236,7 @@ export class HttpConnection {
 			}
 			this.#arm();
 			try {
+				// a fresh buffer each read (ECMA-419's read(count)), which onBody's callee may keep
 				const view = new Uint8Array(bytes);
 				const used = this.#parser.feed(view);
 				if (used < view.length && this.#socket) throw new HttpError(HttpErrorKind.Malformed, "the server sent bytes after its response");
