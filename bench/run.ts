@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { mergeFigures } from "./figures.js";
+import { copiesFigures } from "./copies.js";
 import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
 import { fumoFigures } from "./fumo.js";
 import { linFigures } from "./lin.js";
@@ -42,6 +43,7 @@ const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = O
 	pcsc: pcscFigures,
 	store: storeFigures,
 	tls: tlsFigures,
+	copies: copiesFigures,
 	console: consoleUpdateFigures,
 	// the SDK's Linux build next to xsdm (skips without MODDABLE)
 	lin: linFigures,
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
 
 	Object.assign(figures, await cryptoFigures());
 	Object.assign(figures, iso7816Figures());
+	Object.assign(figures, await copiesFigures());
 
 	const sha = await runXsdm(compiled("bench/xs/sha256.ts"), [], { timeoutMs: 300000 });
 	if (sha.code !== 0) throw new Error(`bench/xs/sha256 failed:\n${sha.stderr}`);

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type TLSSocket } from "node:tls";
 import { nodePskServer } from "../hosts/sim/peers/tls-psk.js";
 import { makeTestPki } from "../hosts/sim/peers/x509-pki.js";
+import { resumptionPays } from "../modules/transport/suites.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 const identity = "bench-device";
@@ -42,6 +43,17 @@ async function emptyDmServer(): Promise<{ port: number; close(): void }> {
 	return { port: (server.address() as { port: number }).port, close: () => server.close() };
 }
 
+/** Issue 18 part 4's table: per suite, bytes on the wire and CPU of a new and of a resumed
+    handshake, and whether resuming pays (transport's resumptionPays, which the device follows per account). */
+function printHandshakeTable(figures: Record<string, number>): void {
+	const rows = [...HANDSHAKE_SUITES.map(([iana]) => iana), "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"].map((iana) => {
+		const name = iana.replace(/^TLS_/, "").replace(/_WITH_AES_128_/, "_").toLowerCase();
+		const f = (k: string): string => String(Math.round(figures[`tls_${name}_${k}`] ?? NaN));
+		return `${iana.padEnd(42)} ${f("full_handshake_bytes").padStart(9)} ${f("resumed_handshake_bytes").padStart(9)} ${f("full_handshake_cpu_us").padStart(9)} ${f("resumed_handshake_cpu_us").padStart(9)}  ${resumptionPays(iana) ? "resume" : "new"}`;
+	});
+	console.log(["TLS 1.2 handshakes on xsdm (medians): suite, bytes new, bytes resumed, CPU µs new, CPU µs resumed, the device's choice", ...rows].join("\n"));
+}
+
 export async function tlsFigures(): Promise<Record<string, number>> {
 	const figures: Record<string, number> = {};
 	const hex = key.toString("hex");
@@ -63,6 +75,7 @@ export async function tlsFigures(): Promise<Record<string, number>> {
 	} finally {
 		x509.close();
 	}
+	printHandshakeTable(figures);
 	const dm = await emptyDmServer();
 	try {
 		Object.assign(figures, await xs(["wire", String(dm.port), identity, hex]));

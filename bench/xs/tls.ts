@@ -23,18 +23,32 @@ function secureOptions(suite: string, session: TLSSession): SecureOptions {
 		: { psk: { identity, key }, suites: [suiteNamed(suite, PSK_SUITES)], session };
 }
 
-/** One handshake; resolves with the CPU milliseconds it took and whether it resumed. */
-function handshake(session: TLSSession, suite: string): Promise<{ ms: number; resumed: boolean }> {
+/** Bytes on the wire both ways, of the TCP sockets made through it. */
+let wireBytes = 0;
+class CountedTcp {
+	#tcp: InstanceType<typeof TCP>;
+	constructor(o: TcpOptions) { this.#tcp = new TCP(o); }
+	read(into: Uint8Array): number | undefined {
+		const n = this.#tcp.read(into);
+		if (n !== undefined) wireBytes += typeof n === "number" ? n : into.byteLength;
+		return n;
+	}
+	write(bytes: Uint8Array): void { this.#tcp.write(bytes); wireBytes += bytes.byteLength; }
+	close(): void { this.#tcp.close(); }
+}
+
+/** One handshake; resolves with the CPU milliseconds it took, the bytes on the wire until it was done, and whether it resumed. */
+function handshake(session: TLSSession, suite: string): Promise<{ ms: number; bytes: number; resumed: boolean }> {
 	return new Promise((resolve, reject) => {
-		const started = cpuTime();
+		const started = cpuTime(), before = wireBytes;
 		new SecureSocket({
-			address: "127.0.0.1", port: Number(port), socket: { io: TCP },
+			address: "127.0.0.1", port: Number(port), socket: { io: CountedTcp as never },
 			secure: secureOptions(suite, session),
 			onWritable() {
-				const ms = cpuTime() - started;
+				const ms = cpuTime() - started, bytes = wireBytes - before;
 				const resumed = this.tls.resumed;
 				this.close();
-				resolve({ ms, resumed });
+				resolve({ ms, bytes, resumed });
 			},
 			onError(error) { reject(error); },
 		});
@@ -45,11 +59,12 @@ const median = (values: number[]): number => { const s = [...values].sort((a, b)
 
 async function handshakes(): Promise<object> {
 	const suite = suiteName!, n = Number(count ?? 20);
-	const full: number[] = [], resumed: number[] = [];
+	const full: number[] = [], resumed: number[] = [], fullBytes: number[] = [], resumedBytes: number[] = [];
 	for (let i = 0; i < n; i++) {
 		const r = await handshake(new TLSSession(), suite);
 		if (r.resumed) throw new Error("a fresh session resumed");
 		full.push(r.ms);
+		fullBytes.push(r.bytes);
 	}
 	const session = new TLSSession();
 	await handshake(session, suite);
@@ -57,9 +72,13 @@ async function handshakes(): Promise<object> {
 		const r = await handshake(session, suite);
 		if (!r.resumed) throw new Error(`handshake ${i} did not resume: the peer keeps no sessions?`);
 		resumed.push(r.ms);
+		resumedBytes.push(r.bytes);
 	}
 	const name = suite.replace(/^TLS_/, "").replace(/_WITH_AES_128_/, "_").toLowerCase();
-	return { [`tls_${name}_full_handshake_cpu_us`]: median(full) * 1000, [`tls_${name}_resumed_handshake_cpu_us`]: median(resumed) * 1000, [`tls_${name}_resumed_over_full_cpu`]: median(resumed) / median(full) };
+	return {
+		[`tls_${name}_full_handshake_cpu_us`]: median(full) * 1000, [`tls_${name}_resumed_handshake_cpu_us`]: median(resumed) * 1000, [`tls_${name}_resumed_over_full_cpu`]: median(resumed) / median(full),
+		[`tls_${name}_full_handshake_bytes`]: median(fullBytes), [`tls_${name}_resumed_handshake_bytes`]: median(resumedBytes),
+	};
 }
 
 async function wire(): Promise<object> {

@@ -67,8 +67,17 @@ const xsBuffers = ArrayBuffer as unknown as { fromString?: (text: string) => Arr
 const xsStrings = String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string };
 
 /** Whether the bytes hold an encoded surrogate (ED A0..BF): XS keeps a lone one, or a pair built
-    from halves, that way. 0xED is never a continuation byte, so any 0xED starts a sequence. */
-function hasSurrogate(bytes: Uint8Array): boolean {
+    from halves, that way. 0xED is never a continuation byte, so any 0xED starts a sequence. The
+    search for 0xED is the engine's (indexOf, in C): on XS an index read in JavaScript is a call,
+    and every string the device encodes passes here. hasSurrogateReference is the plain loop. */
+export function hasSurrogate(bytes: Uint8Array): boolean {
+	const last = bytes.length - 1;
+	for (let i = bytes.indexOf(0xed); i >= 0 && i < last; i = bytes.indexOf(0xed, i + 1)) if (bytes[i + 1]! >= 0xa0) return true;
+	return false;
+}
+
+/** The reference hasSurrogate is tested against: one byte at a time. */
+export function hasSurrogateReference(bytes: Uint8Array): boolean {
 	for (let i = 0, n = bytes.length - 1; i < n; i++) if (bytes[i] === 0xed && bytes[i + 1]! >= 0xa0) return true;
 	return false;
 }

@@ -4,6 +4,8 @@
 // put a secret into logs, and other schemes) instead of guessing.
 
 export type Scheme = "http" | "https";
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+const PORT = /^\d{1,5}$/;
 
 export interface HttpUrl {
 	scheme: Scheme;
@@ -28,7 +30,7 @@ const TARGET = /^[\x21-\x7e]*$/;
 
 /** Parses an absolute http(s) URL; a TypeError says what is wrong with it. */
 export function parseUrl(text: string): HttpUrl {
-	const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
+	const scheme = SCHEME.exec(text);
 	if (!scheme) throw new TypeError(`"${clip(text)}" is not an absolute URL (scheme://host/path)`);
 	const name = scheme[1]!.toLowerCase();
 	if (name !== "http" && name !== "https") throw new TypeError(`URL scheme ${name}: is not http: or https:`);
@@ -68,7 +70,7 @@ export function parseUrl(text: string): HttpUrl {
 	if (host === "") throw new TypeError("URL has no host");
 	let port = DEFAULT_PORT[name];
 	if (portText !== undefined && portText !== "") {
-		if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw new TypeError(`URL port "${clip(portText)}" is not 1..65535`);
+		if (!PORT.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw new TypeError(`URL port "${clip(portText)}" is not 1..65535`);
 		port = Number(portText);
 	}
 	const written = host.includes(":") ? `[${host}]` : host;

@@ -1,7 +1,7 @@
 // The transport of the DM client: TLS 1.2 (PSK or X.509) through mbedTLS over the host's TCP socket, HTTP/1.1 on it, and the WAP push listener that wakes it.
 export { SecureSocket, TLSSession } from "./secure-socket.js";
 export type { SecureSocketOptions, SecureOptions, PskCredentials, X509Credentials, TcpConstructor, TcpSocket, TcpOptions, TlsInfo, Bytes } from "./secure-socket.js";
-export { PSK_SUITES, X509_SUITES, suiteNamed } from "./suites.js";
+export { PSK_SUITES, X509_SUITES, resumptionPays, suiteNamed } from "./suites.js";
 export type { CipherSuite } from "./suites.js";
 export { ResponseParser } from "./http/response-parser.js";
 export type { ResponseHead, ResponseHandler, ParserLimits } from "./http/response-parser.js";

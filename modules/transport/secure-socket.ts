@@ -7,7 +7,7 @@
 // "would block" past the grant. onError(error) reports a failed handshake (an Error whose message
 // says what to check; never a secret), a lost connection, or the server's close_notify.
 
-import { PSK_SUITES, X509_SUITES, type CipherSuite } from "./suites.js";
+import { PSK_SUITES, X509_SUITES, resumptionPays, type CipherSuite } from "./suites.js";
 
 export type Bytes = ArrayBuffer | ArrayBufferView;
 
@@ -54,6 +54,10 @@ export type SecureOptions = ({ psk: PskCredentials; x509?: undefined } | { x509:
 	serverName?: string;
 	/** offered for resumption when it holds a session, and updated with this connection's */
 	session?: TLSSession;
+	/** "always" (the default): keep this connection's session in `session`. "when-it-pays": only when
+	    its key exchange costs more than a ticket does, that is with anything but plain PSK
+	    (resumptionPays); after a plain PSK handshake `session` is left as it was. */
+	resume?: "always" | "when-it-pays";
 };
 
 export interface SecureSocketOptions {
@@ -130,6 +134,7 @@ export class SecureSocket {
 	#wantGrant = true;	// onWritable is due: after the handshake, then after each write drains
 	#reported = 0;		// the count onReadable last reported and nobody has read since
 	#session: TLSSession | undefined;
+	#resume: "always" | "when-it-pays";
 	#onReadable: ((this: SecureSocket, count: number) => void) | undefined;
 	#onWritable: ((this: SecureSocket, count: number) => void) | undefined;
 	#onError: ((this: SecureSocket, error: Error) => void) | undefined;
@@ -145,6 +150,7 @@ export class SecureSocket {
 		this.#onWritable = options.onWritable;
 		this.#onError = options.onError;
 		this.#session = secure.session;
+		this.#resume = secure.resume ?? "always";
 		const engineOptions: EngineOptions = secure.psk ? { suites, psk: secure.psk } : { suites, x509: secure.x509 };
 		if (secure.serverName !== undefined) engineOptions.serverName = secure.serverName;
 		if (secure.session !== undefined) engineOptions.session = secure.session;
@@ -263,7 +269,7 @@ export class SecureSocket {
 				return;
 			}
 			this.#phase = Phase.Open;
-			if (this.#session) saveSession.call(this.#engine, this.#session);
+			if (this.#session && (this.#resume !== "when-it-pays" || resumptionPays(this.tls.suite))) saveSession.call(this.#engine, this.#session);
 		}
 		this.#flush();
 

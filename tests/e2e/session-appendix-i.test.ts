@@ -140,11 +140,18 @@ describe("DM sessions: xsdm client ↔ dm-server over TLS-PSK (Appendix I)", () 
 		assert.match(r.stdout, /failed: /);
 	}));
 
-	it("the next session resumes the TLS session of the last one (one connection per session)", () => withServer({}, async (server, port) => {
+	it("the next session resumes the TLS session of the last one where its server chose DHE-PSK (one connection per session)", () => withServer({ pskCiphers: ["DHE-PSK-AES128-GCM-SHA256"] }, async (server, port) => {
 		const r = await device(server, port, { extra: ["--sessions", "3"] });
 		assert.equal(r.code, 0, r.stdout + r.stderr);
 		assert.equal(server.sessions.length, 3);
 		assert.deepEqual(server.connections.map((c) => c.resumed), [false, true, true]);
+	}));
+
+	it("an account whose server chose plain PSK makes a new handshake each session: there a ticket costs more than it saves", () => withServer({}, async (server, port) => {
+		const r = await device(server, port, { extra: ["--sessions", "3"] });
+		assert.equal(r.code, 0, r.stdout + r.stderr);
+		assert.equal(server.sessions.length, 3);
+		assert.deepEqual(server.connections.map((c) => c.resumed), [false, false, false]);
 	}));
 
 	it("CONT moves the rest of the session to another URI of the server", () => withServer({

@@ -205,6 +205,19 @@ describe("transport HttpClient on xsdm: https with TLS-PSK", () => {
 		assert.deepEqual(s.resumed, [false, true], "the reconnect resumed the session (server's isSessionReused)");
 	});
 
+	it("resumes only where it pays when asked (\"when-it-pays\"): after DHE-PSK, not after plain PSK", async () => {
+		for (const [suite, resumed] of [["TLS_PSK_WITH_AES_128_GCM_SHA256", [false, false, false]], ["TLS_DHE_PSK_WITH_AES_128_GCM_SHA256", [false, true, true]]] as const) {
+			const s = await pskServer();
+			const lines = await run({ origins: { [s.origin]: { psk: { identity, key: key.toString("hex") }, suites: [suite], resume: "when-it-pays" } }, requests: [
+				{ method: "GET", url: `${s.origin}/one?close` },
+				{ method: "GET", url: `${s.origin}/two?close`, waitMs: 300 },
+				{ method: "GET", url: `${s.origin}/three`, waitMs: 300 },
+			] });
+			assert.deepEqual(lines.map((l) => l.status), [200, 200, 200], JSON.stringify(lines));
+			assert.deepEqual(s.resumed, resumed, suite);
+		}
+	});
+
 	it("reaches an origin named by host name (resolved, sent as SNI), and resumes there too", async () => {
 		const s = await pskServer();
 		const origin = `https://localhost:${s.port}`;

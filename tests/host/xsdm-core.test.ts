@@ -47,11 +47,36 @@ describe("xsdm (the simulator host)", () => {
 	});
 
 	it("holds a program to --heap-limit: past it, memory full (exit 3)", async () => {
-		const fits = await runXsdm(compiled("tests/xs/host/heap-noble-timers.ts"), [], { options: ["--heap-limit", "4000000"] });
+		// --no-preload: @noble/hashes then loads into the program's heap and must grow it
+		const fits = await runXsdm(compiled("tests/xs/host/heap-noble-timers.ts"), [], { options: ["--no-preload", "--heap-limit", "4000000"] });
 		assert.equal(fits.code, 0, fits.stderr);
-		const tight = await runXsdm(compiled("tests/xs/host/heap-noble-timers.ts"), [], { options: ["--heap-limit", "60000"] });
+		const tight = await runXsdm(compiled("tests/xs/host/heap-noble-timers.ts"), [], { options: ["--no-preload", "--heap-limit", "60000"] });
 		assert.equal(tight.code, 3, tight.stderr);
 		assert.ok(/memory full/.test(tight.stderr), tight.stderr);
+	});
+
+	it("preloads what a program imports into a shared heap outside the program's, as the device keeps modules in flash", async () => {
+		const program = compiled("tests/xs/host/heap-noble-timers.ts");
+		const shared = await runXsdm(program, [], { options: ["--heap-report"] });
+		const own = await runXsdm(program, [], { options: ["--no-preload", "--heap-report"] });
+		assert.equal(shared.code, 0, shared.stderr);
+		assert.equal(own.code, 0, own.stderr);
+		assert.equal(shared.stdout, own.stdout);   // the same digest either way
+		const a = heapReport(shared.stderr);
+		const b = heapReport(own.stderr);
+		assert.ok(a.sharedBytes > 100000, `shared ${a.sharedBytes}`);
+		assert.equal(b.sharedBytes, 0);
+		// @noble/hashes' code and tables are in the shared heap, not in the program's
+		assert.ok(a.peakTotalBytes < b.peakTotalBytes / 2, `preloaded ${a.peakTotalBytes}, not ${b.peakTotalBytes}`);
+		// and where the program's heap does not have to grow, a limit below what the modules need holds
+		const tight = await runXsdm(program, [], { options: ["--heap-limit", "60000"] });
+		assert.equal(tight.code, 0, tight.stderr);
+		// a program that imports nothing preloads nothing; one that imports the device preloads much more
+		const empty = await runXsdm(compiled("bench/xs/empty.ts"), [], { options: ["--heap-report"] });
+		assert.equal(heapReport(empty.stderr).sharedBytes, 0);
+		const device = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--modules-only"], { options: ["--heap-report"] });
+		assert.equal(device.code, 0, device.stderr);
+		assert.ok(heapReport(device.stderr).sharedBytes > 3 * a.sharedBytes, `device ${heapReport(device.stderr).sharedBytes}`);
 	});
 
 	it("rejects an unknown option with a usage line (exit 2)", async () => {

@@ -16,6 +16,8 @@ export interface Run { code: number | null; signal: NodeJS.Signals | null; stdou
 
 export interface RunOptions {
 	width?: 32 | 64;
+	/** another build of the host, e.g. build/sim/xsdm-prof (width is then ignored) */
+	binary?: string;
 	/** xsdm options placed before the entry, e.g. ["--heap-report"] */
 	options?: string[];
 	timeoutMs?: number;
@@ -23,7 +25,7 @@ export interface RunOptions {
 }
 
 export function runXsdm(entry: string, args: string[] = [], o: RunOptions = {}): Promise<Run> {
-	const binary = o.width === 32 ? xsdm32 : xsdm64;
+	const binary = o.binary ?? (o.width === 32 ? xsdm32 : xsdm64);
 	return new Promise((resolvePromise, reject) => {
 		const child = spawn(binary, [...(o.options ?? []), entry, ...args], { cwd: o.cwd ?? root, stdio: ["ignore", "pipe", "pipe"] });
 		let stdout = "", stderr = "";
@@ -98,7 +100,7 @@ export function spawnXsdmRebooting(binary: string, args: string[], o: { maxBoots
 }
 
 /** Parses the one JSON line --heap-report prints on stderr. */
-export function heapReport(stderr: string): { width: number; slotSize: number; peakChunkBytes: number; peakSlotBytes: number; peakTotalBytes: number } {
+export function heapReport(stderr: string): { width: number; slotSize: number; peakChunkBytes: number; peakSlotBytes: number; peakTotalBytes: number; sharedBytes: number } {
 	const line = stderr.split("\n").find((l) => l.startsWith("{\"heapReport\""));
 	if (!line) throw new Error(`no heap report in:\n${stderr}`);
 	return JSON.parse(line).heapReport;

@@ -7,7 +7,11 @@
 //   --raise-alert  queue a Generic Alert {"session": I} before session I, unless 3 wait already
 //                  (the queue is bounded; a run of failures would fill it)
 //   --cpu-trace    after each session, print "cpu <i> <ms> <tls handshake ms> <tls records ms>
-//                  <handshakes>": CPU time of the session and the parts mbedTLS took of it
+//                  <handshakes> <collections>": CPU time of the session, the parts mbedTLS took of
+//                  it, and the garbage collections XS made during it
+//   --profile FILE with --sessions N > 1: XS's sampling profiler over sessions 2..N (the first one
+//                  pays the full handshake and first-use costs), written to FILE (.cpuprofile);
+//                  only build/sim/xsdm-prof has the profiler
 //   --heap-trace   after each session, collect garbage and print "heap <n> <bytes in use>"
 //   --no-tls11     run as a build whose TLS has no TLS 1.1 (mbedTLS 4): an account's Ext/TLS11 then
 //                  has no effect, and the device says so once
@@ -17,7 +21,7 @@
 //                  MO whose instances a server may create (what DEFAULT is for)
 import TCP from "embedded:io/socket/tcp";
 import { operations as flashOperations } from "embedded:storage/flash";
-import { argv, collectGarbage, cpuTime, exit, heap, tlsCpu } from "embedded:sim/host";
+import { argv, collectGarbage, collections, cpuTime, exit, heap, startProfile, stopProfile, tlsCpu } from "embedded:sim/host";
 import type { Device } from "../../../modules/dm/device/index.js";
 import { Access, accountOf, defineSchema, type MoRegistration } from "../../../modules/dm/tree/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
@@ -25,8 +29,9 @@ import type { TcpConstructor } from "../../../modules/transport/index.js";
 import { parse } from "./args.js";
 import { fault, run } from "./run.js";
 
-const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false, noTls11: false, configure: undefined as string | undefined };
+const traces = { keepGoing: false, raiseAlert: false, cpu: false, heap: false, noTls11: false, profile: "", configure: undefined as string | undefined };
 const args = parse(argv(), (flag, next) => {
+	if (flag === "--profile") { traces.profile = next(); return true; }
 	if (flag === "--keep-going") traces.keepGoing = true;
 	else if (flag === "--raise-alert") traces.raiseAlert = true;
 	else if (flag === "--cpu-trace") traces.cpu = true;
@@ -46,10 +51,10 @@ const CountedTCP = function (this: unknown, o: unknown): unknown {
 
 /** CPU time from now on, and mbedTLS's share of it: what the returned function prints. */
 function cpuMark(): () => string {
-	const start = cpuTime(), tls = tlsCpu();
+	const start = cpuTime(), tls = tlsCpu(), gcs = collections();
 	return () => {
 		const now = tlsCpu();
-		return `${(cpuTime() - start).toFixed(3)} ${(now.handshakeMs - tls.handshakeMs).toFixed(3)} ${(now.recordMs - tls.recordMs).toFixed(3)} ${now.handshakes - tls.handshakes}`;
+		return `${(cpuTime() - start).toFixed(3)} ${(now.handshakeMs - tls.handshakeMs).toFixed(3)} ${(now.recordMs - tls.recordMs).toFixed(3)} ${now.handshakes - tls.handshakes} ${collections() - gcs}`;
 	};
 }
 
@@ -68,6 +73,7 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 			client.raise({ AlertType: "urn:oma:at:test:1.0:Fault", Mark: "warning", DataType: "application/json", Data: { session: i } }, srvId);
 			console.log(`raised ${i}`);
 		}
+		if (traces.profile && i === 2 && !startProfile()) throw new Error("--profile needs build/sim/xsdm-prof (make -C hosts/sim prof)");
 		const cpu = cpuMark();
 		const before = opened;
 		const outcome = await device.session(srvId);
@@ -90,6 +96,7 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 			if (account !== undefined) console.log(`name: ${JSON.stringify(client.tree.text({ moid: MOIDS.dmAcc, miid: account, path: ["Name"] }) ?? null)}`);
 		}
 	}
+	if (traces.profile) stopProfile(traces.profile);
 	// the range of --powercut points this run covers (xsdm counts program and erase operations)
 	if (traces.keepGoing) console.log(`flash operations ${flashOperations()}`);
 }

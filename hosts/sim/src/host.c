@@ -92,7 +92,91 @@ static void xs_host_random(xsMachine* the)
 	}
 }
 
+/* Collections so far. XS counts them only in instrumented builds; instead a host object that
+   only the host holds (simCountCollections) has a marker hook, which every collection calls once. */
+static unsigned long gCollections = 0;
+static int gCounterData;
+static void countCollection(xsMachine* the, void* data, xsMarkRoot markRoot)
+{
+	(void)the; (void)data; (void)markRoot;
+	gCollections++;
+}
+static const xsHostHooks gCounterHooks = { NULL, countCollection, NULL };
+static xsSlot gCounter;
+
+void simCountCollections(xsMachine* the)
+{
+	xsBeginHost(the);
+	{
+		gCounter = xsNewHostObject(NULL);
+		fxSetHostData(the, &gCounter, &gCounterData);
+		xsSetHostHooks(gCounter, &gCounterHooks);
+		xsRemember(gCounter);
+	}
+	xsEndHost(the);
+}
+
+static void xs_host_collections(xsMachine* the)
+{
+	xsResult = xsNumber((double)gCollections);
+}
+
+/* Bytes of the shared, read-only module heap (0 with --no-preload): what a device keeps in flash. */
+static void xs_host_shared_bytes(xsMachine* the)
+{
+	xsResult = xsNumber((double)simSharedBytes());
+}
+
+/* XS's sampling profiler, in the build that has it (make -C hosts/sim prof: build/sim/xsdm-prof).
+   profile(true) starts it; profile(false, path) writes a .cpuprofile (Chrome's format) to path.
+   Returns false where the build has no profiler. */
+static void xs_host_profile(xsMachine* the)
+{
+#ifdef mxProfile
+	if (xsmcTest(xsArg(0))) {
+		if (!the->profiler) fxCreateProfiler(the);
+	}
+	else if (the->profiler) {
+		FILE* file = fopen(xsmcToString(xsArg(1)), "w");
+		if (!file) xsUnknownError("profile: cannot write %s", xsmcToString(xsArg(1)));
+		fxDeleteProfiler(the, file);
+	}
+	xsResult = xsTrue;
+#else
+	xsResult = xsFalse;
+#endif
+}
+
+#ifdef mxProfile
+/* The clock of XS's profiler in build/sim/xsdm-prof (the Makefile renames its gettimeofday):
+   CPU time of this process, in units of 1/SIM_PROFILE_SCALE µs. XS samples every 1250 of its
+   units, which makes one sample per 125 µs of CPU; bench/profile.ts divides by the same scale.
+   XS reads its clock at every call and return: the process's CPU clock is a system call, so it is
+   read again only once 100 µs have passed on the monotonic clock (a vDSO read), and in between the
+   profiler sees the time stand still. Otherwise the clock reads would be most of what it measures. */
+#define SIM_PROFILE_SCALE 10
+int simProfileClock(struct timeval* tv, void* zone)
+{
+	static unsigned long long lastWall = 0, cpu = 0;
+	(void)zone;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	unsigned long long wall = (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000ULL;
+	if (wall - lastWall >= 100) {
+		lastWall = wall;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+		cpu = ((unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000ULL) * SIM_PROFILE_SCALE;
+	}
+	tv->tv_sec = (time_t)(cpu / 1000000ULL);
+	tv->tv_usec = (suseconds_t)(cpu % 1000000ULL);
+	return 0;
+}
+#endif
+
 static const simNativeFunction functions[] = {
+	{ "xs_host_collections", xs_host_collections, 0 },
+	{ "xs_host_shared_bytes", xs_host_shared_bytes, 0 },
+	{ "xs_host_profile", xs_host_profile, 2 },
 	{ "xs_host_argv", xs_host_argv, 0 },
 	{ "xs_host_exit", xs_host_exit, 1 },
 	{ "xs_host_heap", xs_host_heap, 0 },

@@ -227,7 +227,14 @@ void simRunLoop(xsMachine* the)
 			fds[count].revents = 0;
 			owners[count++] = watch;
 		}
+	#ifdef mxProfile
+		/* the profiler samples wall time: waiting for a peer is nobody's CPU */
+		fxSuspendProfiler(the);
+	#endif
 		int ready = poll(fds, count, timeout);
+	#ifdef mxProfile
+		fxResumeProfiler(the);
+	#endif
 		if ((ready < 0) && (errno != EINTR)) {
 			fprintf(stderr, "xsdm: poll: %s\n", strerror(errno));
 			simExit(the, SIM_EXIT_ABORT);

@@ -1,7 +1,12 @@
 /*
  * xsdm: runs one ES module on the XS engine with the ECMA-419-shaped IO of the simulator host.
  *
- *   xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size N --flash-block N [--firmware-slot N]] [--powercut N] entry.js [args...]
+ *   xsdm [--heap-report] [--heap-limit BYTES] [--no-preload] [--flash FILE --flash-size N --flash-block N [--firmware-slot N]] [--powercut N] entry.js [args...]
+ *
+ * The modules of build/js/modules (and packages, and the embedded:* ones) that the entry imports
+ * are preloaded into a shared, read-only heap first (preload.c),
+ * as the device keeps them in flash: the program's heap, its collections and the heap figures are
+ * the device's. --no-preload compiles them into the program's own heap instead, as they load.
  *
  * --heap-limit bounds what XS takes from the system for chunks and slots (default 256 MiB); past it
  * XS reports "memory full", as the device does when its heap is exhausted.
@@ -19,12 +24,12 @@
 /* A runaway program should end in "memory full" within a second, not swap: 256 MiB by default. */
 #define SIM_DEFAULT_HEAP_LIMIT ((size_t)256 * 1024 * 1024)
 
-simOptions gSimOptions = { NULL, 0, 0, 0, 0, SIM_DEFAULT_HEAP_LIMIT, 0, NULL, 0 };
+simOptions gSimOptions = { NULL, 0, 0, 0, 0, 0, SIM_DEFAULT_HEAP_LIMIT, 0, NULL, 0 };
 
 static void usage(const char* message)
 {
 	fprintf(stderr, "xsdm: %s\n"
-		"usage: xsdm [--heap-report] [--heap-limit BYTES] [--flash FILE --flash-size BYTES --flash-block BYTES [--firmware-slot BYTES]] [--powercut N] entry.js [args...]\n",
+		"usage: xsdm [--heap-report] [--heap-limit BYTES] [--no-preload] [--flash FILE --flash-size BYTES --flash-block BYTES [--firmware-slot BYTES]] [--powercut N] entry.js [args...]\n",
 		message);
 	exit(SIM_EXIT_USAGE);
 }
@@ -48,8 +53,8 @@ void simExit(xsMachine* the, int status)
 		txMachine* machine = the;
 		long chunks = (long)machine->peakChunksSize;
 		long slots = (long)machine->peakHeapCount * (long)sizeof(txSlot);
-		fprintf(stderr, "{\"heapReport\":{\"width\":%d,\"slotSize\":%d,\"peakChunkBytes\":%ld,\"peakSlotBytes\":%ld,\"peakTotalBytes\":%ld}}\n",
-			(int)(sizeof(void*) * 8), (int)sizeof(txSlot), chunks, slots, chunks + slots);
+		fprintf(stderr, "{\"heapReport\":{\"width\":%d,\"slotSize\":%d,\"peakChunkBytes\":%ld,\"peakSlotBytes\":%ld,\"peakTotalBytes\":%ld,\"sharedBytes\":%ld}}\n",
+			(int)(sizeof(void*) * 8), (int)sizeof(txSlot), chunks, slots, chunks + slots, (long)simSharedBytes());
 	}
 	fflush(stderr);
 	_exit(status);
@@ -74,6 +79,7 @@ int main(int argc, char** argv)
 		else if (!strcmp(a, "--flash")) { if (++i >= argc) usage("--flash needs a file"); gSimOptions.flashPath = argv[i]; }
 		else if (!strcmp(a, "--flash-size")) { gSimOptions.flashSize = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--flash-block")) { gSimOptions.flashBlock = numberOption(a, (++i < argc) ? argv[i] : NULL); }
+		else if (!strcmp(a, "--no-preload")) gSimOptions.noPreload = 1;
 		else if (!strcmp(a, "--heap-limit")) { gSimOptions.heapLimit = (size_t)numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--firmware-slot")) { gSimOptions.firmwareSlot = numberOption(a, (++i < argc) ? argv[i] : NULL); }
 		else if (!strcmp(a, "--powercut")) { gSimOptions.powercutAt = numberOption(a, (++i < argc) ? argv[i] : NULL); }
@@ -106,14 +112,6 @@ int main(int argc, char** argv)
 		1993,          /* parserTableModulo */
 		0,             /* staticSize: grow on demand */
 	};
-	txMachine* the = xsCreateMachine(&creation, "xsdm", NULL);
-	if (!the) {
-		fprintf(stderr, "xsdm: cannot create the XS machine\n");
-		return SIM_EXIT_ABORT;
-	}
-	simArmHeapLimit();
-	simInstallGlobals(the);
-
 	char path[4096];
 	if (entry[0] == '/')
 		snprintf(path, sizeof(path), "%s", entry);
@@ -122,6 +120,18 @@ int main(int argc, char** argv)
 		if (!getcwd(cwd, sizeof(cwd))) usage("cannot read the working directory");
 		snprintf(path, sizeof(path), "%s/%s", cwd, entry);
 	}
+	txMachine* shared = gSimOptions.noPreload ? NULL : simPreload(&creation, path);
+	/* the shared heap is the device's flash: --heap-limit and the heap report count what follows */
+	simResetAllocated();
+	txMachine* the = shared ? xsCloneMachine(&creation, shared, "xsdm", NULL) : xsCreateMachine(&creation, "xsdm", NULL);
+	if (!the) {
+		fprintf(stderr, "xsdm: cannot create the XS machine\n");
+		return SIM_EXIT_ABORT;
+	}
+	simArmHeapLimit();
+	simInstallGlobals(the);
+	simCountCollections(the);
+
 	xsBeginHost(the);
 	{
 		txSlot* realm = mxProgram.value.reference->next->value.module.realm;

@@ -334,6 +334,12 @@ void simArmHeapLimit(void)
 	gLimitArmed = 1;
 }
 
+/* The preloaded machine's blocks are never freed: they leave the count for good. */
+void simResetAllocated(void)
+{
+	gAllocated = 0;
+}
+
 static void* allocateCounted(size_t size)
 {
 	if (gLimitArmed && ((size > gSimOptions.heapLimit) || (gAllocated > gSimOptions.heapLimit - size)))

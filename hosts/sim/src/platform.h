@@ -7,4 +7,5 @@ extern volatile int simPromiseJobsPending;
 void simRunLoop(xsMachine* the);
 void simInstallGlobals(xsMachine* the);
 void simArmHeapLimit(void);
+void simResetAllocated(void);
 #endif

@@ -47,6 +47,13 @@ void simMbedtlsMemoryInit(void);
 /* Milliseconds on the monotonic clock. */
 double simMonotonicMilliseconds(void);
 
+/* Preloading (preload.c): the modules the entry imports, in a shared read-only machine, as a
+   device keeps them in flash; NULL when there is nothing to preload. simSharedBytes: its chunks and slots. */
+xsMachine* simPreload(xsCreation* creation, const char* entry);
+size_t simSharedBytes(void);
+/* Counts collections of this machine (host.c), for embedded:sim/host collections(). */
+void simCountCollections(xsMachine* the);
+
 /* Process exit: prints the heap report when asked, flushes stdio, exits with status. */
 #define SIM_EXIT_FAILURE 1        /* uncaught exception, unhandled rejection, a test failed */
 #define SIM_EXIT_USAGE 2          /* bad command line */
@@ -63,6 +70,7 @@ typedef struct {
 	long flashBlock;
 	long powercutAt;          /* 0: off; N: the N-th program/erase is torn */
 	int heapReport;
+	int noPreload;            /* --no-preload: compile the modules into the program's own heap */
 	size_t heapLimit;         /* bytes XS may take from the system for chunks and slots */
 	int argc;                 /* the script's own arguments, after entry.js */
 	char** argv;

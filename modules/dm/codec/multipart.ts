@@ -6,6 +6,9 @@
 // the boundary is safe by construction, whatever the data.
 import { encodeUtf8 } from "../../bytes/index.js";
 
+const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/;
+const DIGITS = /^[0-9]+$/;
+
 export type ByteSink = (bytes: Uint8Array) => void;
 
 const BOUNDARY_CHARS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -23,7 +26,7 @@ export class MultipartWriter {
 	private ended = false;
 
 	constructor(private readonly sink: ByteSink, readonly boundary: string) {
-		if (!/^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/.test(boundary)) throw new RangeError("not a valid multipart boundary");
+		if (!BOUNDARY.test(boundary)) throw new RangeError("not a valid multipart boundary");
 	}
 
 	/** The HTTP Content-Type header value for the body. */
@@ -34,7 +37,7 @@ export class MultipartWriter {
 	/** Starts a part; its content then goes to the same sink (e.g. through a JsonWriter). */
 	beginPart(contentType: string, name?: string): void {
 		if (this.open || this.ended) throw new TypeError("the previous part is still open, or the body has ended");
-		if (name !== undefined && !/^[0-9]+$/.test(name)) throw new RangeError("part names here are command indexes");
+		if (name !== undefined && !DIGITS.test(name)) throw new RangeError("part names here are command indexes");
 		const disposition = name === undefined ? "form-data" : `form-data; name="${name}"`;
 		this.sink(encodeUtf8(`${this.parts ? "\r\n" : ""}--${this.boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${contentType}\r\n\r\n`));
 		this.parts++;

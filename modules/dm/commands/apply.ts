@@ -13,6 +13,8 @@ import type { CommandContext } from "./context.js";
 import { nodeUri } from "./serialize.js";
 import { writeTarget } from "./locate.js";
 
+const UNRESERVED_NAME = /^[A-Za-z0-9\-._~]+$/;
+
 /** a string leaf shorter than this is put whole; longer ones stream */
 const SMALL = 256;
 
@@ -72,7 +74,7 @@ export class DmmoApplier implements DmmoHandler {
 		if (uri.path.length === 0 && uri.instance.kind !== "miid") {
 			if (!interior) throw unfit("a new MO instance is an interior node");
 			const taken = new Set(this.cs.instances(uri.moid));
-			let miid = /^[A-Za-z0-9\-._~]+$/.test(name) && name.length <= NAME_MAX && !taken.has(name) ? name : undefined;
+			let miid = UNRESERVED_NAME.test(name) && name.length <= NAME_MAX && !taken.has(name) ? name : undefined;
 			for (let n = 1; miid === undefined; n++) if (!taken.has(String(n))) miid = String(n);
 			this.ctx.access.createInstance(this.cs, uri.moid, miid);
 			return { moid: uri.moid, miid, path: [] };

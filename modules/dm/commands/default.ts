@@ -11,6 +11,8 @@ import { normativeMoid } from "../uri/index.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { serverUrl } from "./target.js";
 
+const MOID_TEXT = /^[A-Za-z0-9\-._~:%]+$/;
+
 const PREFIX = DEFAULT_PREFIX;
 /** store keys are at most 255 bytes */
 const MOID_MAX = 200;
@@ -21,7 +23,7 @@ function keyOf(moid: string): string {
 
 export function defaultCommand(ctx: CommandContext, serverUri: string, moidText: string): CommandResult {
 	const moid = normativeMoid(moidText);
-	if (!moid || encodeUtf8(moid).length > MOID_MAX || !/^[A-Za-z0-9\-._~:%]+$/.test(moid)) throw new DmError(400, "DEFAULT needs an MOID");
+	if (!moid || encodeUtf8(moid).length > MOID_MAX || !MOID_TEXT.test(moid)) throw new DmError(400, "DEFAULT needs an MOID");
 	if (!ctx.tree.registration(moid)) throw new DmError(404, `${moid}: this device does not support the MO`);
 	if (!ctx.access.provisioned(moid)) throw new DmError(403, `the server may not manage ${moid}`);
 	if (serverUri.includes("\n")) throw new DmError(400, "a ServerURI has no line feed");

@@ -6,6 +6,9 @@
 import { isLeaf, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
 
+const MEDIA_RANGE = /^[\w.+*-]+\/[\w.+*-]+$/;
+const Q_PARAM = /^q\s*=\s*([01](?:\.\d{0,3})?)$/i;
+
 export const DMMO = "application/dmmo+json";
 
 /** What this client can send for the selected nodes, dmmo+json first. */
@@ -22,10 +25,10 @@ function ranges(accept: string): Range[] {
 	const out: Range[] = [];
 	accept.split(",").forEach((part, order) => {
 		const [type, ...params] = part.split(";").map((p) => p.trim());
-		if (!type || !/^[\w.+*-]+\/[\w.+*-]+$/.test(type)) return;
+		if (!type || !MEDIA_RANGE.test(type)) return;
 		let q = 1;
 		for (const p of params) {
-			const m = /^q\s*=\s*([01](?:\.\d{0,3})?)$/i.exec(p);
+			const m = Q_PARAM.exec(p);
 			if (m) q = Number(m[1]);
 		}
 		out.push({ type: type.toLowerCase(), q, order });

@@ -11,9 +11,11 @@ import { DmmoWriter, type JsonWriter } from "../codec/index.js";
 import { decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
 
+const SUB_DELIMS = /[!'()*]/g;
+
 /** Percent-encodes a node name the way 6.1.1.2's real-name allows (unreserved characters only). */
 export function encodeName(name: string): string {
-	return encodeURIComponent(name).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+	return encodeURIComponent(name).replace(SUB_DELIMS, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
 /** The ClientURI that names exactly this node. */

@@ -15,6 +15,8 @@ import { Right, type AccessControl, type Tree } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";
 import { runToEnd, writeDmmo } from "./serialize.js";
 
+const SEQUENCE = /^\d{10}$/;
+
 const PREFIX = SUBSCRIPTION_PREFIX;
 /** most subscriptions kept; each costs a key in the store's index */
 export const SUBSCRIPTIONS_MAX = 32;
@@ -29,7 +31,7 @@ export interface Subscription {
 }
 
 function ids(store: Store): string[] {
-	return store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && /^\d{10}$/.test(k.slice(PREFIX.length))).sort();
+	return store.rootKeys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && SEQUENCE.test(k.slice(PREFIX.length))).sort();
 }
 
 export function listSubscriptions(store: Store): Subscription[] {

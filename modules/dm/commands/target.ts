@@ -5,6 +5,8 @@ import { DmError, type DmStatus } from "../error.js";
 import { substituteServerUri } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
 
+const HTTPS = /^https:/i;
+
 export function serverUrl(ctx: CommandContext, serverUri: string, status: DmStatus = 400): string {
 	let url: string;
 	try {
@@ -13,6 +15,6 @@ export function serverUrl(ctx: CommandContext, serverUri: string, status: DmStat
 		if (e instanceof DmError) throw new DmError(status, e.message);
 		throw e;
 	}
-	if (!ctx.development && !/^https:/i.test(url)) throw new DmError(status, "a ServerURI must be https: (plain http only in development mode)");
+	if (!ctx.development && !HTTPS.test(url)) throw new DmError(status, "a ServerURI must be https: (plain http only in development mode)");
 	return url;
 }

@@ -410,11 +410,13 @@ export class Device {
 			timers: o.timers,
 			credentials: (origin) => {
 				const c = credentialsForOrigin(shown, origin, o.trustStore ?? []);
-				// the account's TLS session is resumed on its own origin only; others get a fresh one each client
+				// the account's TLS session is resumed on its own origin only; others get a fresh one each client.
+				// It is kept only when resuming pays: not when the account's server chose plain PSK, where a
+				// ticket costs more bytes than the handshake it saves (issue 18 part 4; bench tls's table)
 				if (!c || originRole(shown, origin) !== "own" || (!c.psk && !c.x509)) return c;
 				let session = this.tlsSessions.get(account.srvId);
 				if (!session) { session = new TLSSession(); this.tlsSessions.set(account.srvId, session); }
-				return { ...c, session };
+				return { ...c, session, resume: "when-it-pays" };
 			},
 		});
 		return {

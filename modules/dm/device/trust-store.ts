@@ -5,6 +5,8 @@
 import { decodeBase64 } from "../../bytes/index.js";
 import { isDerCertificate } from "../credentials.js";
 
+const WHITESPACE = /\s+/g;
+
 const BEGIN = "-----BEGIN CERTIFICATE-----", END = "-----END CERTIFICATE-----";
 
 /** The DER certificates in `file`; a TypeError says what is wrong (the action first). */
@@ -19,7 +21,7 @@ export function parseTrustStore(file: Uint8Array): Uint8Array[] {
 	for (let at = text.indexOf(BEGIN); at >= 0; at = text.indexOf(BEGIN, at)) {
 		const end = text.indexOf(END, at);
 		if (end < 0) throw new TypeError(`end the PEM certificate block ${out.length + 1} with ${END}`);
-		const der = decodeBase64(text.slice(at + BEGIN.length, end).replace(/\s+/g, ""));
+		const der = decodeBase64(text.slice(at + BEGIN.length, end).replace(WHITESPACE, ""));
 		if (!der || !isDerCertificate(der)) throw new TypeError(`fix PEM certificate block ${out.length + 1}: it is not a base64 DER certificate`);
 		out.push(der);
 		at = end + END.length;

@@ -20,6 +20,8 @@ import { encodeUtf8 } from "../../bytes/index.js";
 import type { GenericAlert } from "../codec/index.js";
 import { ALERT_NEXT_KEY, ALERT_PREFIX, type Store } from "../store/index.js";
 
+const SEQUENCE = /^\d{10}$/;
+
 const PREFIX = ALERT_PREFIX;
 const NEXT_KEY = ALERT_NEXT_KEY;
 const MARKS = ["fatal", "critical", "minor", "warning", "informational", "harmless", "indeterminate"];
@@ -155,6 +157,6 @@ export class AlertQueue {
 	}
 
 	private ids(): string[] {
-		return this.store.keys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && /^\d{10}$/.test(k.slice(PREFIX.length))).sort();
+		return this.store.rootKeys(PREFIX).filter((k) => k.length === PREFIX.length + 10 && SEQUENCE.test(k.slice(PREFIX.length))).sort();
 	}
 }

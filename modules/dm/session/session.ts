@@ -26,6 +26,10 @@ import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
 
+const HTTPS = /^https:/i;
+const ORIGIN = /^https?:\/\/[^/?#]+/i;
+const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
+
 export type Trigger =
 	| { readonly kind: "client" }
 	| { readonly kind: "server"; readonly notificationId?: number; readonly requestMos?: boolean }
@@ -103,7 +107,7 @@ const UNKNOWN_BEARER: Bearer = Object.freeze({ cbt: 0, roaming: 2 });
 /** Redirects that keep the method (RFC 9110 15.4: 307/308 must, 301/302 may), and 303. */
 const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308]);
 
-const originOf = (url: string): string => (/^https?:\/\/[^/?#]+/i.exec(url)?.[0] ?? url).toLowerCase();
+const originOf = (url: string): string => (ORIGIN.exec(url)?.[0] ?? url).toLowerCase();
 
 /** The commands' HTTP (HGET, HPUT, HPOST). A request to the DM server's own origin shares the
     session's keep-alive connection: when the transport fails there, the connection to the DM
@@ -190,8 +194,8 @@ export class DmSession {
 		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
 		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
 		const url = this.o.url ?? srvUri;
-		if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
-		if (!this.o.development && !/^https:/i.test(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
+		if (!url || !HTTP_URL.test(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
+		if (!this.o.development && !HTTPS.test(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
 		this.url = url;
 		this.endpoint = { url, home: url === srvUri };
 		const devInfo = tree.instances(MOIDS.devInfo)[0];
@@ -273,7 +277,7 @@ export class DmSession {
 			next = undefined;
 		}
 		if (next === undefined) throw new Abort(`the server's ${res.status} redirect has no usable Location: session aborted`, res.status);
-		if (!this.o.development && !/^https:/i.test(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
+		if (!this.o.development && !HTTPS.test(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
 		this.redirected = true;
 		this.url = next;
 		this.log({ event: "redirected", status: res.status, url: next });
@@ -390,7 +394,7 @@ export class DmSession {
 	}
 
 	private clearSpool(): void {
-		const keys = this.o.store.keys(SPOOL);
+		const keys = this.o.store.rootKeys(SPOOL);
 		if (!keys.length) return;
 		this.o.store.transact((t) => { for (const k of keys) t.delete(k); });
 	}

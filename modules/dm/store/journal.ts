@@ -34,6 +34,9 @@ import { BlockState, emptyLog, mountLog, type LogState } from "./mount.js";
 import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, type Record, type RecordFields } from "./record.js";
 import { FRAGMENT_MAX, Transaction, applyOps, commitRecord, type Journal, type Op } from "./transaction.js";
 
+/** The parent hash of a key without "/" (key-index.ts parentHash: the empty path's). */
+const ROOT_HASH = hashKey(new Uint8Array(0));
+
 export { StoreFormatError } from "./error.js";
 export { FRAGMENT_MAX, Transaction } from "./transaction.js";
 
@@ -119,6 +122,23 @@ export class Store implements Journal {
 		for (let i = 0; i < this.index.length; i++) {
 			const key = this.keyAt(this.index.loc(i));
 			if (key.length < want.length || want.some((b, j) => key[j] !== b)) continue;
+			out.push(decodeKey(key));
+		}
+		return out;
+	}
+
+	/** Keys without "/" that start with prefix: the store's own records (alerts, subscriptions, the
+	    GET spool), not the tree's, whose keys are all paths. Only entries whose parent hash is the
+	    root's are read back from flash, so a listing costs a flash read per such key rather than one
+	    per key in the store. Same answer as keys(prefix) without the keys that hold a "/". */
+	rootKeys(prefix: string): string[] {
+		const want = encodeUtf8(prefix);
+		const root = ROOT_HASH;
+		const out: string[] = [];
+		for (let i = 0; i < this.index.length; i++) {
+			if (this.index.parent(i) !== root) continue;
+			const key = this.keyAt(this.index.loc(i));
+			if (key.length < want.length || key.indexOf(0x2f) >= 0 || want.some((b, j) => key[j] !== b)) continue;
 			out.push(decodeKey(key));
 		}
 		return out;

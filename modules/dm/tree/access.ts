@@ -25,6 +25,9 @@ import { Access as Ddf, isLeaf, type SchemaNode } from "./schema.js";
 import type { ChangeSet, WriteGuard, WriteOp } from "./change-set.js";
 import type { Tree } from "./tree.js";
 
+const LEADING_SLASH = /^\//;
+const TRAILING_SLASH = /\/$/;
+
 export type Principal =
 	| { readonly kind: "device" }
 	| { readonly kind: "server"; readonly srvId: string }
@@ -42,7 +45,7 @@ function maidOf(p: Principal): string | undefined {
 
 function parsePath(text: string | undefined): string[] {
 	if (!text || text === "/") return [];
-	return text.replace(/^\//, "").replace(/\/$/, "").split("/");
+	return text.replace(LEADING_SLASH, "").replace(TRAILING_SLASH, "").split("/");
 }
 
 function covers(entry: readonly string[], path: readonly string[]): boolean {

@@ -16,6 +16,8 @@ import { NV_VALUE_MAX, leafText } from "./format.js";
 import { childNameOf, instancePrefix, miidOf, nodeKey } from "./keys.js";
 import { childSchema, isHidden, isLeaf, type MoSchema, type SchemaNode } from "./schema.js";
 
+const MO_TAG = /^[A-Za-z0-9_-]{1,4}$/;
+
 export { NV_VALUE_MAX } from "./format.js";
 
 export interface MoRegistration { readonly tag: string; readonly schema: MoSchema }
@@ -29,7 +31,7 @@ export class Tree implements UriTarget {
 		const byMoid = new Map<string, MoRegistration>();
 		const tags = new Set<string>();
 		for (const m of mos) {
-			if (!/^[A-Za-z0-9_-]{1,4}$/.test(m.tag) || tags.has(m.tag)) throw new TypeError(`MO tag ${JSON.stringify(m.tag)} must be unique, 1-4 letters`);
+			if (!MO_TAG.test(m.tag) || tags.has(m.tag)) throw new TypeError(`MO tag ${JSON.stringify(m.tag)} must be unique, 1-4 letters`);
 			if (byMoid.has(m.schema.moid)) throw new TypeError(`${m.schema.moid} registered twice`);
 			tags.add(m.tag);
 			byMoid.set(m.schema.moid, m);

@@ -11,6 +11,11 @@
 import { DmError } from "../error.js";
 import { normativeMoid, normativePath } from "./moid.js";
 
+const NODE_NAME = /^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/;
+const X_NAME = /^\(([A-Za-z])\)$/;
+const MOID_TEXT = /^[A-Za-z0-9\-._~:%]+$/;
+const LIST_VALUE = /^[1-9][0-9]{0,5}$/;
+
 export type Segment =
 	| { kind: "name"; name: string }
 	| { kind: "x"; x: string }
@@ -46,7 +51,7 @@ function bad(text: string, why: string): DmError {
 /** Decodes a real-name: unreserved characters and %XX escapes of UTF-8. */
 function decodeName(raw: string, text: string): string {
 	if (raw.length === 0) throw bad(text, "an empty node name");
-	if (!/^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/.test(raw)) throw bad(text, `"${raw}" is not a node name (unreserved characters, or percent-encoded)`);
+	if (!NODE_NAME.test(raw)) throw bad(text, `"${raw}" is not a node name (unreserved characters, or percent-encoded)`);
 	try {
 		return decodeURIComponent(raw);
 	} catch {
@@ -55,7 +60,7 @@ function decodeName(raw: string, text: string): string {
 }
 
 function xName(raw: string): string | undefined {
-	const m = /^\(([A-Za-z])\)$/.exec(raw);
+	const m = X_NAME.exec(raw);
 	return m ? m[1] : undefined;
 }
 
@@ -84,7 +89,7 @@ export function parseClientUri(text: string): ClientUri {
 	const firstSlash = pathPart.indexOf("/");
 	if (firstSlash <= 0) throw bad(text, "no MOID followed by \"/\"");
 	const moidText = pathPart.slice(0, firstSlash);
-	if (!/^[A-Za-z0-9\-._~:%]+$/.test(moidText)) throw bad(text, "the MOID has characters a URI cannot carry here");
+	if (!MOID_TEXT.test(moidText)) throw bad(text, "the MOID has characters a URI cannot carry here");
 	const rest = pathPart.slice(firstSlash + 1);
 	const secondSlash = rest.indexOf("/");
 	if (secondSlash < 0) throw bad(text, "no path after the MO instance (\"/\" addresses its root)");
@@ -125,7 +130,7 @@ export function parseClientUri(text: string): ClientUri {
 			const name = field.slice(0, eq), value = field.slice(eq + 1);
 			if (name === "lv") {
 				if (uri.level !== undefined) throw bad(text, "lv given twice");
-				if (!/^[1-9][0-9]{0,5}$/.test(value)) throw bad(text, "lv is a positive integer");
+				if (!LIST_VALUE.test(value)) throw bad(text, "lv is a positive integer");
 				uri.level = Number(value);
 			}
 			else if (name === "cv") {

@@ -8,6 +8,12 @@
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
 
+const ESCAPED_COLON = /%3A/gi;
+const ESCAPED_AT = /%40/gi;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+const AUTHORITY_END = /[/?#]/;
+const ABSOLUTE_HTTP = /^https?:\/\/[^\s/?#]+([/?#][^\s]*)?$/i;
+
 export interface DeviceInfoProvider {
 	devId(): string;
 	/** undefined when the device is not on a mobile network */
@@ -22,7 +28,7 @@ export const SERVER_URI_MAX_LENGTH = 2048;
 
 /** Percent-encodes all but unreserved characters and ":" "@" (which RFC 3986 allows in a path or query). */
 function encodeValue(value: string): string {
-	return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/gi, "@");
+	return encodeURIComponent(value).replace(ESCAPED_COLON, ":").replace(ESCAPED_AT, "@");
 }
 
 /** RFC 3986 IP-literal contents: an IPv6 address (hex groups, "::", an IPv4 tail, a "%25" zone) or
@@ -31,9 +37,9 @@ const IP_LITERAL = /^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[\w.~-]+)?|[vV][0-9A-Fa-f
 
 /** Where the host of an absolute URI starts: after "scheme://" and any "userinfo@". */
 function hostStart(template: string): number {
-	const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(template);
+	const scheme = SCHEME.exec(template);
 	if (!scheme) return -1;
-	const authorityEnd = template.slice(scheme[0].length).search(/[/?#]/);
+	const authorityEnd = template.slice(scheme[0].length).search(AUTHORITY_END);
 	const authority = template.slice(scheme[0].length, authorityEnd < 0 ? undefined : scheme[0].length + authorityEnd);
 	const at = authority.lastIndexOf("@");
 	return scheme[0].length + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);
@@ -68,6 +74,6 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 		out += value ? encodeValue(value) : "-1";
 		i = close + 1;
 	}
-	if (!/^https?:\/\/[^\s/?#]+([/?#][^\s]*)?$/i.test(out)) throw new DmError(419, "ServerURI is not an absolute http(s) URI");
+	if (!ABSOLUTE_HTTP.test(out)) throw new DmError(419, "ServerURI is not an absolute http(s) URI");
 	return out;
 }

@@ -6,6 +6,11 @@ import { encodeBase64, encodeUtf8, toHex } from "../../bytes/index.js";
 import { md5, sha256 } from "../../crypto/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
 
+const DIGEST = /^\s*Digest\s+(.*)$/i;
+const QUOTED_PAIR = /\\(.)/g;
+const TRUE = /^true$/i;
+const QUOTE_SPECIALS = /(["\\])/g;
+
 export interface Credentials {
 	user: string;
 	password: string;
@@ -31,7 +36,7 @@ export function basicAuthorization(c: Credentials): string {
 
 /** The Digest challenge of a WWW-Authenticate value, or undefined when it offers none. */
 export function parseDigestChallenge(header: string): DigestChallenge | undefined {
-	const m = /^\s*Digest\s+(.*)$/i.exec(header);
+	const m = DIGEST.exec(header);
 	if (!m) return undefined;
 	const params = new Map<string, string>();
 	const param = /\s*([A-Za-z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*(?:,|$)/y;
@@ -41,21 +46,21 @@ export function parseDigestChallenge(header: string): DigestChallenge | undefine
 		const start = param.lastIndex;
 		const p = param.exec(text);
 		if (!p || param.lastIndex === start) throw new HttpError(HttpErrorKind.Malformed, "a Digest challenge that does not parse");
-		params.set(p[1]!.toLowerCase(), p[2] !== undefined ? p[2].replace(/\\(.)/g, "$1") : p[3]!);
+		params.set(p[1]!.toLowerCase(), p[2] !== undefined ? p[2].replace(QUOTED_PAIR, "$1") : p[3]!);
 	}
 	const realm = params.get("realm"), nonce = params.get("nonce");
 	if (realm === undefined || !nonce) throw new HttpError(HttpErrorKind.Malformed, "a Digest challenge without realm or nonce");
 	const algorithm = (params.get("algorithm") ?? "MD5").toUpperCase();
 	if (algorithm !== "MD5" && algorithm !== "SHA-256") throw new HttpError(HttpErrorKind.Unauthorized, `Digest algorithm ${algorithm} is not supported: MD5 or SHA-256`);
 	const qop = params.get("qop");
-	const challenge: DigestChallenge = { realm, nonce, algorithm, qopAuth: qop !== undefined && qop.split(",").some((q) => q.trim() === "auth"), stale: /^true$/i.test(params.get("stale") ?? "") };
+	const challenge: DigestChallenge = { realm, nonce, algorithm, qopAuth: qop !== undefined && qop.split(",").some((q) => q.trim() === "auth"), stale: TRUE.test(params.get("stale") ?? "") };
 	if (qop !== undefined && !challenge.qopAuth) throw new HttpError(HttpErrorKind.Unauthorized, `Digest qop "${qop}" offers no "auth"`);
 	const opaque = params.get("opaque");
 	if (opaque !== undefined) challenge.opaque = opaque;
 	return challenge;
 }
 
-const quote = (s: string): string => `"${s.replace(/(["\\])/g, "\\$1")}"`;
+const quote = (s: string): string => `"${s.replace(QUOTE_SPECIALS, "\\$1")}"`;
 
 /** The Authorization value answering a Digest challenge; cnonce comes from the caller's random source. */
 export function digestAuthorization(c: Credentials, ch: DigestChallenge, method: string, uri: string, cnonce: string, nc = 1): string {

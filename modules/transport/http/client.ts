@@ -37,6 +37,9 @@ export interface OriginCredentials {
 	suites?: readonly CipherSuite[];
 	/** https: a session saved earlier (e.g. restored from flash) to offer on the first connection */
 	session?: TLSSession;
+	/** https: whether to keep each connection's session for the next ("always", the default) or only
+	    when resuming pays ("when-it-pays": not after a plain PSK handshake; SecureOptions.resume) */
+	resume?: "always" | "when-it-pays";
 	/** answered to a 401's Basic or Digest challenge, once per request */
 	http?: Credentials;
 }
@@ -222,6 +225,7 @@ export class Client implements HttpClient {
 		// SNI carries names only; in X.509 mode the certificate is checked against whatever the URL says
 		if (!url.numeric || x509) secure.serverName = url.host;
 		if (origin.session) secure.session = origin.session;
+		if (origin.credentials?.resume) secure.resume = origin.credentials.resume;
 		try {
 			return this.#secure(address, url.port, Watched, secure, callbacks, where, () => connected);
 		}
@@ -389,14 +393,16 @@ class Exchange implements HttpResponse {
 		started?.resolve(this);
 	}
 
+	/** bytes: a view of a buffer the connection never reuses (ResponseCallbacks.onBody), handed on
+	    as it is, so the socket's read is the only copy a body byte sees before its reader. */
 	#onBody(bytes: Uint8Array): void {
 		const reader = this.#reader;
 		if (reader && !this.#in.length) {
 			this.#reader = undefined;
-			reader.resolve(bytes.slice());
+			reader.resolve(bytes);
 			return;
 		}
-		this.#in.push(bytes.slice());	// the parser's view is valid only during this call
+		this.#in.push(bytes);
 		this.#inBytes += bytes.length;
 		if (this.#inBytes >= this.#highWater) this.#connection.pause();
 	}

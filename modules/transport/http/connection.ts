@@ -10,6 +10,8 @@ import { chunkEnd, chunkPrefix, lastChunk, requestHead } from "./request.js";
 import { ResponseParser, type ParserLimits, type ResponseHead } from "./response-parser.js";
 import type { TimerHandle, Timers } from "../../time/index.js";
 
+const BASIC = /^\s*Basic(\s|$)/i;
+
 export interface StreamSocket {
 	read(count: number): ArrayBuffer | undefined;
 	write(bytes: Uint8Array): void;
@@ -41,6 +43,8 @@ export interface Request {
 
 export interface ResponseCallbacks {
 	onHead(head: ResponseHead): void;
+	/** A view into a buffer the socket filled for this piece alone: the connection never writes it
+	    again, so the callee may keep it without a copy (the one copy is the socket's read). */
 	onBody(bytes: Uint8Array): void;
 	onEnd(): void;
 	onError(error: Error): void;
@@ -232,6 +236,7 @@ export class HttpConnection {
 			}
 			this.#arm();
 			try {
+				// a fresh buffer each read (ECMA-419's read(count)), which onBody's callee may keep
 				const view = new Uint8Array(bytes);
 				const used = this.#parser.feed(view);
 				if (used < view.length && this.#socket) throw new HttpError(HttpErrorKind.Malformed, "the server sent bytes after its response");
@@ -264,7 +269,7 @@ export class HttpConnection {
 				if (!this.#o.cnonce) throw new HttpError(HttpErrorKind.Unauthorized, "a Digest challenge needs a cnonce source (ConnectionOptions.cnonce)");
 				return digestAuthorization(credentials, digest, request.method, request.target, this.#o.cnonce(), ++this.#nc);
 			}
-			if (/^\s*Basic(\s|$)/i.test(value)) basic = true;
+			if (BASIC.test(value)) basic = true;
 		}
 		return basic && credentials.scheme !== "Digest" ? basicAuthorization(credentials) : undefined;
 	}

@@ -1,6 +1,8 @@
 // The bytes of an HTTP/1.1 request head, and the chunked transfer coding for bodies of unknown
 // length. Values are checked so that no header can smuggle a CR or LF into the head.
 
+const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
+
 export interface RequestHead {
 	method: string;
 	/** origin-form: "/path?query" */
@@ -23,7 +25,7 @@ export function ascii(text: string): Uint8Array {
 
 export function requestHead(r: RequestHead): Uint8Array {
 	if (!TOKEN.test(r.method)) throw new TypeError(`method "${r.method}" is not an HTTP token`);
-	if (!/^\/[\x21-\x7e]*$/.test(r.target)) throw new TypeError("request target must start with / and hold no spaces or controls (percent-encode them)");
+	if (!ORIGIN_FORM.test(r.target)) throw new TypeError("request target must start with / and hold no spaces or controls (percent-encode them)");
 	let head = `${r.method} ${r.target} HTTP/1.1\r\n`;
 	const put = (name: string, value: string): void => {
 		if (!TOKEN.test(name)) throw new TypeError(`header name "${name}" is not an HTTP token`);

@@ -5,6 +5,13 @@
 
 import { HttpError, HttpErrorKind } from "./error.js";
 
+const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const CLOSE = /(^|,)\s*close\s*(,|$)/i;
+const KEEP_ALIVE = /(^|,)\s*keep-alive\s*(,|$)/i;
+const CHUNKED = /(^|,)\s*chunked\s*$/i;
+const CONTENT_LENGTH = /^[0-9]{1,15}$/;
+
 export interface ResponseHead {
 	status: number;
 	reason: string;
@@ -168,7 +175,7 @@ export class ResponseParser {
 	}
 
 	#statusLine(line: string): void {
-		const m = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/.exec(line);
+		const m = STATUS_LINE.exec(line);
 		if (!m) throw new HttpError(HttpErrorKind.Malformed, `not an HTTP/1.x status line: ${JSON.stringify(line.slice(0, 40))}`);
 		this.#head = { status: Number(m[2]), reason: m[3] ?? "", headers: [], keepAlive: m[1] === "1" };
 		this.#state = S.Header;
@@ -179,7 +186,7 @@ export class ResponseParser {
 		if (line === "") { this.#startBody(head); return; }
 		if (line.charCodeAt(0) === C.Space || line.charCodeAt(0) === C.Tab) throw new HttpError(HttpErrorKind.Malformed, "obsolete header line folding");
 		const colon = line.indexOf(":");
-		if (colon <= 0 || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(line.slice(0, colon))) throw new HttpError(HttpErrorKind.Malformed, `not a header field: ${JSON.stringify(line.slice(0, 40))}`);
+		if (colon <= 0 || !TOKEN.test(line.slice(0, colon))) throw new HttpError(HttpErrorKind.Malformed, `not a header field: ${JSON.stringify(line.slice(0, 40))}`);
 		if (head.headers.length === this.#maxHeaders) throw new HttpError(HttpErrorKind.TooLarge, `more than ${this.#maxHeaders} response headers`);
 		head.headers.push([line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()]);
 	}
@@ -193,14 +200,14 @@ export class ResponseParser {
 		}
 		let length = -1, chunked = false;
 		for (const [name, value] of head.headers) {
-			if (name === "connection" && /(^|,)\s*close\s*(,|$)/i.test(value)) head.keepAlive = false;
-			else if (name === "connection" && /(^|,)\s*keep-alive\s*(,|$)/i.test(value)) head.keepAlive = true;
+			if (name === "connection" && CLOSE.test(value)) head.keepAlive = false;
+			else if (name === "connection" && KEEP_ALIVE.test(value)) head.keepAlive = true;
 			else if (name === "transfer-encoding") {
-				if (!/(^|,)\s*chunked\s*$/i.test(value)) throw new HttpError(HttpErrorKind.Malformed, `transfer coding "${value}" is not supported: only chunked`);
+				if (!CHUNKED.test(value)) throw new HttpError(HttpErrorKind.Malformed, `transfer coding "${value}" is not supported: only chunked`);
 				chunked = true;
 			}
 			else if (name === "content-length") {
-				if (!/^[0-9]{1,15}$/.test(value)) throw new HttpError(HttpErrorKind.Malformed, `Content-Length "${value.slice(0, 20)}" is not a number`);
+				if (!CONTENT_LENGTH.test(value)) throw new HttpError(HttpErrorKind.Malformed, `Content-Length "${value.slice(0, 20)}" is not a number`);
 				if (length >= 0 && Number(value) !== length) throw new HttpError(HttpErrorKind.Malformed, "two different Content-Length headers");
 				length = Number(value);
 			}

@@ -1,6 +1,7 @@
 // UTF-8 without TextEncoder (modules/bytes/utf8.ts): the same answers on Node (a JS loop) and on XS (the
 // engine's own conversions, with the loop as the fallback for surrogates), and linear on both.
 import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
+import { hasSurrogate, hasSurrogateReference } from "../../../modules/bytes/utf8.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -37,5 +38,23 @@ describe("codec: UTF-8", () => {
 		const framed = new Uint8Array(bytes.length + 10);
 		framed.set(bytes, 5);
 		assert.equal(decodeUtf8(framed.subarray(5, 5 + bytes.length)), text);
+	});
+
+	it("finds an encoded surrogate (ED A0..BF) as its one-byte-at-a-time reference does, wherever it sits", () => {
+		const cases: number[][] = [[], [0xed], [0xed, 0xa0], [0xed, 0x9f], [0x61, 0xed], [0xed, 0xed, 0xa0], [0xed, 0xbf, 0x80], [0x61, 0x62, 0xed, 0x9f, 0xbf, 0xed], [0xed, 0xc0]];
+		let seed = 7;
+		for (let n = 0; n < 200; n++) {
+			const c: number[] = [];
+			for (let k = n % 9; k > 0; k--) { seed = (seed * 1103515245 + 12345) >>> 0; c.push([0xed, 0xa0, 0x9f, 0xbf, 0x61, 0xc0][seed % 6]!); }
+			cases.push(c);
+		}
+		for (const c of cases) {
+			const bytes = Uint8Array.from(c), framed = new Uint8Array(c.length + 2);
+			framed.set(bytes, 1);
+			assert.equal(hasSurrogate(bytes), hasSurrogateReference(bytes), hex(bytes));
+			assert.equal(hasSurrogate(framed.subarray(1, 1 + c.length)), hasSurrogateReference(bytes), hex(bytes));
+		}
+		assert.equal(hasSurrogate(Uint8Array.of(0x61, 0xed, 0xa0, 0x80)), true);
+		assert.equal(hasSurrogate(Uint8Array.of(0x61, 0xed, 0x9f, 0xbf)), false);
 	});
 });

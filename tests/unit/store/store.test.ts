@@ -123,6 +123,33 @@ describe("store: transactions", () => {
 		assert.equal(text(s.get("big")), "part");
 	});
 
+	it("lists the keys without \"/\" under a prefix as keys(prefix) does, reading back only root-level keys", () => {
+		const flash = fresh(64);
+		let readCount = 0;
+		const read = flash.read.bind(flash);
+		flash.read = (offset: number, length: number): ArrayBuffer => { readCount++; return read(offset, length); };
+		const s = Store.mount(flash, { maxValueLength: 4096 });
+		const t = s.begin();
+		const names = ["q0000000001", "q0000000002", "qn", "q", "b0000000001", "g00001", "t/a/b", "q/x", "qa/b", "d" + "urn:oma:mo:oma-dm-devinfo:1.2", "é0", "kcard", "kbc/one"];
+		for (const n of names) t.put(n, new Uint8Array(1));
+		for (let k = 0; k < 40; k++) t.put(`tDV/inst/node${k}`, new Uint8Array(1));
+		t.commit();
+		const reads = (): number => readCount;
+		for (const store of [s, Store.mount(flash, { maxValueLength: 4096 })]) {
+			for (const prefix of ["", "q", "qn", "b", "g", "t", "é", "k", "x"]) {
+				const before = reads();
+				const got = store.rootKeys(prefix).sort();
+				const spent = reads() - before;
+				const all = reads();
+				assert.deepEqual(got, store.keys(prefix).filter((k) => !k.includes("/")).sort(), prefix);
+				const everyKey = reads() - all;
+				// the 9 root-level keys are read back (and a rare hash collision), not the 44 paths
+				assert.ok(spent * 5 < everyKey, `rootKeys read flash ${spent} times, keys ${everyKey} for "${prefix}"`);
+				assert.ok(spent <= (everyKey / 53) * 10, `${spent} flash reads for "${prefix}"`);
+			}
+		}
+	});
+
 	it("keeps 16 bytes of RAM a key, whatever the key's length", () => {
 		const flash = fresh(64);
 		const s = Store.mount(flash, { maxValueLength: 4096 });

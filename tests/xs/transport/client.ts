@@ -1,7 +1,7 @@
 // xsdm client.js SPEC_JSON: runs SPEC's requests one after the other through one transport Client
 // (the dm/session HttpClient contract) and prints one JSON line each: {status, location?, body}
 // with the body as text, or {error, failure, name}. SPEC: { development?, timeout?, highWater?,
-// origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key?, tls11? }, suites?: IANA names, user?, password? } }, requests: [{ method,
+// origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key?, tls11? }, suites?: IANA names, resume?, user?, password? } }, requests: [{ method,
 // url, body?, repeat?, piece?, length?: true, claim?: bodyLength, waitMs?, readDelayMs?, unread?: true,
 // headers?: [name, value][], show?: header names to print under "headers" }] }.
 // An `unread` response is left unread until the next request is done, then read: {abandoned, failure}.
@@ -15,7 +15,7 @@ interface Spec {
 	development?: boolean;
 	timeout?: number;
 	highWater?: number;
-	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string; tls11?: boolean }; suites?: string[]; user?: string; password?: string }>;
+	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string; tls11?: boolean }; suites?: string[]; resume?: "always" | "when-it-pays"; user?: string; password?: string }>;
 	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; claim?: number; waitMs?: number; readDelayMs?: number; unread?: boolean; headers?: [string, string][]; show?: string[] }[];
 }
 const spec = JSON.parse(argv()[0]!) as Spec;
@@ -35,6 +35,7 @@ function credentials(origin: string): OriginCredentials | undefined {
 		if (o.x509.tls11) c.x509.allowTls11 = true;
 	}
 	if (o.suites) c.suites = o.suites.map((n) => suiteNamed(n, o.psk ? PSK_SUITES : X509_SUITES));
+	if (o.resume) c.resume = o.resume;
 	if (o.user !== undefined) c.http = { user: o.user, password: o.password ?? "" };
 	return c;
 }

@@ -112,3 +112,27 @@ export const timers = Object.freeze({
 	set: (ms: number, fn: () => void): unknown => setTimeout(fn, ms),
 	clear: (handle: unknown): void => clearTimeout(handle as number | undefined),
 });
+
+const hostCollections = native("xs_host_collections");
+const hostSharedBytes = native("xs_host_shared_bytes");
+const hostProfile = native("xs_host_profile");
+
+/** Garbage collections of the program's heap since xsdm started (XS's own, and collectGarbage()'s). */
+export function collections(): number {
+	return hostCollections();
+}
+
+/** Bytes of the preloaded modules' shared, read-only heap (the device's flash); 0 under --no-preload. */
+export function sharedBytes(): number {
+	return hostSharedBytes();
+}
+
+/** Starts XS's sampling profiler; false where this build has none (only build/sim/xsdm-prof has). */
+export function startProfile(): boolean {
+	return hostProfile(true);
+}
+
+/** Stops the profiler and writes what it sampled to path, in Chrome's .cpuprofile format. */
+export function stopProfile(path: string): boolean {
+	return hostProfile(false, path);
+}

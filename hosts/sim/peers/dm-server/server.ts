@@ -22,6 +22,8 @@ export interface Psk { identity: string; key: Buffer }
 export interface ServerOptions {
 	/** TLS-PSK credentials the server accepts (Auth/Trsp of the device's account); a fleet gives one per device */
 	psk?: Psk | readonly Psk[];
+	/** the PSK suites it accepts, in OpenSSL's names (default PSK_SUITES: plain PSK first) */
+	pskCiphers?: readonly string[];
 	/** X.509 instead of (or beside) PSK */
 	certificate?: { cert: string | Buffer; key: string | Buffer };
 	/** X.509 mutual authentication (9.3.2): a client must present a certificate issued by this CA (PEM) */
@@ -114,7 +116,7 @@ export class DmServer {
 			const psk = psks.size > 0;
 			this.server = createHttpsServer({
 				minVersion: "TLSv1.2", maxVersion: "TLSv1.2",   // every suite of 9.2.2 is TLS 1.2 (interpretation 8)
-				ciphers: [...(psk ? PSK_SUITES : []), ...(options.certificate ? ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "AES128-GCM-SHA256", "AES128-SHA256"] : [])].join(":"),
+				ciphers: [...(psk ? options.pskCiphers ?? PSK_SUITES : []), ...(options.certificate ? ["ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "AES128-GCM-SHA256", "AES128-SHA256"] : [])].join(":"),
 				dhparam: "auto",
 				...(options.certificate ?? {}),
 				...(options.clientCa ? { requestCert: true, rejectUnauthorized: true, ca: options.clientCa } : {}),
