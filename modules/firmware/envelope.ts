@@ -71,6 +71,8 @@ export interface EnvelopeExpectations {
 	readonly verify?: (publicKey: Uint8Array, sha256: Uint8Array, signature: Uint8Array) => boolean;
 }
 
+const DIGITS = /^\d+$/;
+
 /** Compares dotted versions: numeric parts as numbers, others as text, a missing part is less. */
 export function compareVersions(a: string, b: string): number {
 	const pa = a.split("."), pb = b.split(".");
@@ -78,7 +80,7 @@ export function compareVersions(a: string, b: string): number {
 		const x = pa[i], y = pb[i];
 		if (x === undefined) return -1;
 		if (y === undefined) return 1;
-		const nx = /^\d+$/.test(x) ? Number(x) : NaN, ny = /^\d+$/.test(y) ? Number(y) : NaN;
+		const nx = DIGITS.test(x) ? Number(x) : NaN, ny = DIGITS.test(y) ? Number(y) : NaN;
 		const c = !isNaN(nx) && !isNaN(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
 		if (c !== 0) return c < 0 ? -1 : 1;
 	}

@@ -66,9 +66,11 @@ function httpOutcome(status: number): { code: FumoResultCode; retry: boolean } {
 	return { code: FumoResult.ClientError, retry: false };
 }
 
+const CONTENT_RANGE = /^\s*bytes\s+(\d+)-\d+\/(\d+|\*)\s*$/i;
+
 /** The first byte a 206 answer carries ("bytes 123-456/789"), or undefined. */
 function rangeStart(res: HttpResponse): number | undefined {
-	const m = /^\s*bytes\s+(\d+)-\d+\/(\d+|\*)\s*$/i.exec(res.header("Content-Range") ?? "");
+	const m = CONTENT_RANGE.exec(res.header("Content-Range") ?? "");
 	return m ? Number(m[1]) : undefined;
 }
 

@@ -3,9 +3,12 @@
 // as 7.2.1.1's example does) under one base URL, a host fact; each file is named after its MOID.
 // Without that fact the device has no link to give, and MOS items carry MOID and MIID only.
 
+const URN_PREFIX = /^urn:/i;
+const NOT_FILE_NAME = /[^A-Za-z0-9._-]/g;
+
 /** The DDF file name of an MOID: "urn:oma:mo:oma-dm-devinfo:1.2" → "oma-mo-oma-dm-devinfo-1.2.xml". */
 export function ddfFileName(moid: string): string {
-	return `${moid.replace(/^urn:/i, "").replace(/[^A-Za-z0-9._-]/g, "-")}.xml`;
+	return `${moid.replace(URN_PREFIX, "").replace(NOT_FILE_NAME, "-")}.xml`;
 }
 
 /** The link rule over a base URL ("https://maker.example/ddf/"): MOID → the DDF's URL. */
