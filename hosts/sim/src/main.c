@@ -132,20 +132,7 @@ int main(int argc, char** argv)
 	simInstallGlobals(the);
 	simCountCollections(the);
 
-	xsBeginHost(the);
-	{
-		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
-		mxPushStringC(path);
-		fxRunImport(the, realm, XS_NO_ID);
-		mxDub();
-		fxGetID(the, mxID(_then));
-		mxCall();
-		fxNewHostFunction(the, onEntryFulfilled, 1, XS_NO_ID, XS_NO_ID);
-		fxNewHostFunction(the, onEntryRejected, 1, XS_NO_ID, XS_NO_ID);
-		mxRunCount(2);
-		mxPop();
-	}
-	xsEndHost(the);
+	simImport(the, path, onEntryFulfilled, onEntryRejected);
 	simRunLoop(the);
 	simExit(the, 0);
 }

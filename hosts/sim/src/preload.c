@@ -163,6 +163,26 @@ static void onPreloadFailed(txMachine* the)
 	gPreloadFailed = 1;
 }
 
+/* Imports the module at path; fulfilled or rejected gets its outcome once the promise jobs run.
+   The entry (main.c) and each preloaded module are loaded this way. */
+void simImport(txMachine* the, const char* path, xsCallback fulfilled, xsCallback rejected)
+{
+	xsBeginHost(the);
+	{
+		txSlot* realm = mxProgram.value.reference->next->value.module.realm;
+		mxPushStringC((txString)path);
+		fxRunImport(the, realm, XS_NO_ID);
+		mxDub();
+		fxGetID(the, mxID(_then));
+		mxCall();
+		fxNewHostFunction(the, fulfilled, 1, XS_NO_ID, XS_NO_ID);
+		fxNewHostFunction(the, rejected, 1, XS_NO_ID, XS_NO_ID);
+		mxRunCount(2);
+		mxPop();
+	}
+	xsEndHost(the);
+}
+
 size_t simSharedBytes(void)
 {
 	return gSharedBytes;
@@ -189,20 +209,7 @@ txMachine* simPreload(xsCreation* creation, const char* entry)
 	txMachine* the = root;
 	for (int i = 0; (i < list.count) && !gPreloadFailed; i++) {
 		gPreloading = list.paths[i];
-		xsBeginHost(the);
-		{
-			txSlot* realm = mxProgram.value.reference->next->value.module.realm;
-			mxPushStringC(list.paths[i]);
-			fxRunImport(the, realm, XS_NO_ID);
-			mxDub();
-			fxGetID(the, mxID(_then));
-			mxCall();
-			fxNewHostFunction(the, onPreloaded, 1, XS_NO_ID, XS_NO_ID);
-			fxNewHostFunction(the, onPreloadFailed, 1, XS_NO_ID, XS_NO_ID);
-			mxRunCount(2);
-			mxPop();
-		}
-		xsEndHost(the);
+		simImport(the, list.paths[i], onPreloaded, onPreloadFailed);
 		while (simPromiseJobsPending) {
 			simPromiseJobsPending = 0;
 			fxRunPromiseJobs(the);
