@@ -9,6 +9,8 @@
 //   fumo_peak_heap_over_modules_32bit_bytes     the peak XS heap of the start that downloads and
 //                                               switches, on xsdm32, over the modules alone (goal:
 //                                               no more than a session's: session_i1_peak_heap_over_modules_32bit_bytes)
+//   fumo_peak_heap_over_modules_no_preload_32bit_bytes  the same with the modules in the program's heap
+//                                               (xsdm --no-preload), next to session_i1_peak_heap_over_modules_no_preload_32bit_bytes
 //   fumo_powercut_points_checked                the flash operations tests/e2e/fumo-powercut.test.ts cuts at
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,7 +28,7 @@ const MIB = 1024 * 1024;
 const DEVICE = compiled("hosts/sim/dm-device/main.ts");
 
 /** One start of a device that downloads `image` (cut at `cutAt` once), on xsdm or xsdm32. */
-export async function downloadRun(image: Buffer, o: { cutAt?: number; width?: 32 | 64; heap?: boolean }): Promise<Run> {
+export async function downloadRun(image: Buffer, o: { cutAt?: number; width?: 32 | 64; heap?: boolean; noPreload?: boolean }): Promise<Run> {
 	const pki = makeTestPki();
 	const dir = mkdtempSync(join(tmpdir(), "bench-fumo-"));
 	const images = new ImageServer({ certificate: { cert: pki.serverEc.cert, key: pki.serverEc.key }, files: { "/fw.bin": image } });
@@ -41,7 +43,7 @@ export async function downloadRun(image: Buffer, o: { cutAt?: number; width?: 32
 	try {
 		return await runXsdm(DEVICE, ["--factory-json", fumoFactory(port), "--session", "dms1", "--ca", Buffer.from(pki.ca.cert).toString("base64"), "--firmware-key", FUMO_KEY_HEX, "--fumo-retry-ms", "20"], {
 			width: o.width ?? 64, timeoutMs: 300000,
-			options: [...(o.heap ? ["--heap-report"] : []), "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096", "--firmware-slot", String(slot)],
+			options: [...(o.heap ? ["--heap-report"] : []), ...(o.noPreload ? ["--no-preload"] : []), "--flash", join(dir, "flash.bin"), "--flash-size", String(256 * 1024), "--flash-block", "4096", "--firmware-slot", String(slot)],
 		});
 	} finally {
 		await dm.close();
@@ -92,6 +94,9 @@ export async function fumoFigures(): Promise<Record<string, number>> {
 	const baseline = await runXsdm(DEVICE, ["--modules-only"], { width: 32, options: ["--heap-report"], timeoutMs: 60000 });
 	const heapRun = await downloadRun(big, { width: 32, heap: true });
 	downloadMs(heapRun);
+	const baselineOwn = await runXsdm(DEVICE, ["--modules-only"], { width: 32, options: ["--no-preload", "--heap-report"], timeoutMs: 60000 });
+	const heapRunOwn = await downloadRun(big, { width: 32, heap: true, noPreload: true });
+	downloadMs(heapRunOwn);
 	// the power cuts: the e2e sweep counts its points
 	const sweep = spawnSync(process.execPath, [join(root, "node_modules/mocha/bin/mocha.js"), "--timeout", "1800000", join(root, "build/js/tests/e2e/fumo-powercut.test.js")], { encoding: "utf8", timeout: 1800000 });
 	const points = /fumo_powercut_points_checked (\d+)/.exec(sweep.stdout);
@@ -104,6 +109,7 @@ export async function fumoFigures(): Promise<Record<string, number>> {
 		fumo_download_ms_per_mib_over_raw_https: fumoMs / rawMs,
 		fumo_peak_heap_32bit_bytes: heapReport(heapRun.stderr).peakTotalBytes,
 		fumo_peak_heap_over_modules_32bit_bytes: heapReport(heapRun.stderr).peakTotalBytes - heapReport(baseline.stderr).peakTotalBytes,
+		fumo_peak_heap_over_modules_no_preload_32bit_bytes: heapReport(heapRunOwn.stderr).peakTotalBytes - heapReport(baselineOwn.stderr).peakTotalBytes,
 		fumo_powercut_points_checked: Number(points[1]),
 	};
 }
