@@ -74,13 +74,12 @@ export class Tree implements UriTarget {
 	has(ref: NodeRef): boolean { return this.byMoid.has(ref.moid) && this.store.has(this.key(ref)); }
 
 	/** Bytes of a leaf's stored value, undefined if absent. */
-	size(ref: NodeRef): number | undefined { return this.has(ref) ? this.store.size(this.key(ref)) : undefined; }
+	size(ref: NodeRef): number | undefined { return this.byMoid.has(ref.moid) ? this.store.size(this.key(ref)) : undefined; }
 
 	/** Streams a leaf's stored value in fragments; false if the node is absent or interior. */
 	read(ref: NodeRef, onChunk: (chunk: Uint8Array) => void): boolean {
 		const def = this.definition(ref.moid, ref.path);
-		if (!def || !isLeaf(def) || !this.has(ref)) return false;
-		return this.store.read(this.key(ref), onChunk);
+		return def !== undefined && isLeaf(def) && this.store.read(this.key(ref), onChunk);   // false when absent
 	}
 
 	/** A leaf's stored value to pull piece by piece (each at most the store's FRAGMENT_MAX bytes),
@@ -107,10 +106,9 @@ export class Tree implements UriTarget {
 	/** A small leaf's value as text (bin as base64); undefined if absent, interior or over `max` bytes. */
 	text(ref: NodeRef, max = NV_VALUE_MAX): string | undefined {
 		const def = this.definition(ref.moid, ref.path);
-		if (!def || !isLeaf(def) || !this.has(ref)) return undefined;
-		const key = this.key(ref);
-		if ((this.store.size(key) ?? 0) > max) return undefined;
-		return leafText(def.format, this.store.get(key)!);
+		if (!def || !isLeaf(def)) return undefined;
+		const bytes = this.store.get(this.key(ref), max);   // one lookup: undefined when absent or over max
+		return bytes && leafText(def.format, bytes);
 	}
 
 	/** Names of the children that exist under an interior node, hidden ones too. */
@@ -125,9 +123,9 @@ export class Tree implements UriTarget {
 
 	/** The MO instance's cache validator (11): changes with every commit that changes its data. */
 	cacheValidator(moid: string, miid: string): string | undefined {
-		const ref = { moid, miid, path: [] };
-		if (!this.has(ref)) return undefined;
-		return decodeUtf8(this.store.get(this.key(ref))!) ?? undefined;
+		if (!this.byMoid.has(moid)) return undefined;
+		const bytes = this.store.get(this.key({ moid, miid, path: [] }));
+		return bytes && (decodeUtf8(bytes) ?? undefined);
 	}
 
 	// ---- what servers see (UriTarget) ----
