@@ -114,11 +114,24 @@ export class Tree implements UriTarget {
 	/** Names of the children that exist under an interior node, hidden ones too. */
 	childNames(ref: NodeRef): string[] | undefined {
 		const def = this.definition(ref.moid, ref.path);
-		if (!def || isLeaf(def) || !this.has(ref)) return undefined;
+		return def && this.namesUnder(ref, def);
+	}
+
+	/** childNames() for a node whose definition the caller has (no walk from the MO's root). */
+	private namesUnder(ref: NodeRef, def: SchemaNode): string[] | undefined {
+		if (isLeaf(def) || !this.has(ref)) return undefined;
 		const parent = this.key(ref);
 		const out: string[] = [];
 		for (const k of this.store.children(parent)) { const n = childNameOf(k, parent); if (n !== undefined) out.push(n); }
 		return out.sort();
+	}
+
+	/** The children a server may see under the node `ref`, whose definition `def` is the one
+	    exposed() gave: children() without walking the schema from the MO's root again. Each
+	    name's definition is childSchema(def, name). */
+	exposedChildren(ref: NodeRef, def: SchemaNode): string[] {
+		const names = this.namesUnder(ref, def);
+		return names ? names.filter((n) => { const c = childSchema(def, n); return c !== undefined && !isHidden(c); }) : [];
 	}
 
 	/** The MO instance's cache validator (11): changes with every commit that changes its data. */
@@ -177,9 +190,15 @@ export class Tree implements UriTarget {
 	walk(ref: NodeRef, levels: number, visit: (path: readonly string[], def: SchemaNode) => void): void {
 		const def = this.exposed(ref.moid, ref.path);
 		if (!def || !this.has(ref)) return;
+		this.walkFrom(ref, def, levels, visit);
+	}
+
+	/** walk() below a node that exists, its definition carried down rather than looked up again
+	    from the root at every node; the children listed exist, so they need no has() of their own. */
+	private walkFrom(ref: NodeRef, def: SchemaNode, levels: number, visit: (path: readonly string[], def: SchemaNode) => void): void {
 		visit(ref.path, def);
 		if (levels <= 0 || isLeaf(def)) return;
-		for (const n of this.children(ref.moid, ref.miid, ref.path) ?? []) this.walk({ moid: ref.moid, miid: ref.miid, path: [...ref.path, n] }, levels - 1, visit);
+		for (const n of this.exposedChildren(ref, def)) this.walkFrom({ moid: ref.moid, miid: ref.miid, path: [...ref.path, n] }, childSchema(def, n)!, levels - 1, visit);
 	}
 
 	// ---- writing ----
