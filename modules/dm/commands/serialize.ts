@@ -8,7 +8,7 @@
 // and value fragments): a socket producer awaits drain() there, a store spool runs straight
 // through. Nothing is held but the path being written.
 import { DmmoWriter, type JsonWriter } from "../codec/index.js";
-import { decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
+import { childSchema, decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
 
 const SUB_DELIMS = /[!'()*]/g;
@@ -59,11 +59,9 @@ function* writeNode(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, lev
 	if (isLeaf(def)) { yield* writeLeaf(tree, ref, def, w); return; }
 	w.startObject();
 	if (levels > 0) {
-		for (const child of tree.children(ref.moid, ref.miid, ref.path) ?? []) {
-			const path = [...ref.path, child];
-			const d = tree.exposed(ref.moid, path);
-			if (!d) continue;
-			yield* writeNode(tree, { moid: ref.moid, miid: ref.miid, path }, d, child, levels - 1, w);
+		// the definitions carried down: exposed() of each child would walk the schema from the root
+		for (const child of tree.exposedChildren(ref, def)) {
+			yield* writeNode(tree, { moid: ref.moid, miid: ref.miid, path: [...ref.path, child] }, childSchema(def, child)!, child, levels - 1, w);
 		}
 	}
 	w.endObject();

@@ -381,7 +381,8 @@ export class DmSession {
 			const t = this.o.store.begin();
 			try {
 				const s = t.putStream(key);
-				runToEnd(writeDmmo(this.o.tree, [g.selection], new JsonWriter((b) => s.write(b.slice()), BODY_BUFFER)));
+				// write() puts the bytes into journal records before it returns: no copy of the buffer
+				runToEnd(writeDmmo(this.o.tree, [g.selection], new JsonWriter((b) => s.write(b), BODY_BUFFER)));
 				s.end();
 				t.commit();
 			} catch {

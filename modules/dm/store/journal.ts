@@ -28,10 +28,10 @@ import { DmError } from "../error.js";
 import { decodeUtf8, encodeUtf8, sameBytes } from "../../bytes/index.js";
 import type { Flash } from "./flash.js";
 import { BLOCK_HEADER, FORMAT_VERSION, FragmentFlags, MAGIC, RECORD_HEADER, RECORD_TRAILER, RecordType } from "./format.js";
-import { KeyIndex, hashKey } from "./key-index.js";
+import { KeyIndex, hashKey, sameAt } from "./key-index.js";
 import { CHECKPOINTS_SUPPORTED, checkpointLength, partsFor, writeCheckpoint } from "./checkpoint.js";
 import { BlockState, emptyLog, mountLog, type LogState } from "./mount.js";
-import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, type Record, type RecordFields } from "./record.js";
+import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, recordSizeOf, type Record, type RecordFields } from "./record.js";
 import { FRAGMENT_MAX, Transaction, applyOps, commitRecord, type Journal, type Op } from "./transaction.js";
 
 /** The parent hash of a key without "/" (key-index.ts parentHash: the empty path's). */
@@ -121,7 +121,7 @@ export class Store implements Journal {
 		const out: string[] = [];
 		for (let i = 0; i < this.index.length; i++) {
 			const key = this.keyAt(this.index.loc(i));
-			if (key.length < want.length || want.some((b, j) => key[j] !== b)) continue;
+			if (!sameAt(key, 0, want)) continue;
 			out.push(decodeKey(key));
 		}
 		return out;
@@ -133,12 +133,10 @@ export class Store implements Journal {
 	    per key in the store. Same answer as keys(prefix) without the keys that hold a "/". */
 	rootKeys(prefix: string): string[] {
 		const want = encodeUtf8(prefix);
-		const root = ROOT_HASH;
 		const out: string[] = [];
-		for (let i = 0; i < this.index.length; i++) {
-			if (this.index.parent(i) !== root) continue;
+		for (let i = this.index.nextWithParent(ROOT_HASH, 0); i >= 0; i = this.index.nextWithParent(ROOT_HASH, i + 1)) {
 			const key = this.keyAt(this.index.loc(i));
-			if (key.length < want.length || key.indexOf(0x2f) >= 0 || want.some((b, j) => key[j] !== b)) continue;
+			if (key.indexOf(0x2f) >= 0 || !sameAt(key, 0, want)) continue;
 			out.push(decodeKey(key));
 		}
 		return out;
@@ -150,10 +148,9 @@ export class Store implements Journal {
 		const p = encodeUtf8(parent);
 		const want = hashKey(p);
 		const out: string[] = [];
-		for (let i = 0; i < this.index.length; i++) {
-			if (this.index.parent(i) !== want) continue;
+		for (let i = this.index.nextWithParent(want, 0); i >= 0; i = this.index.nextWithParent(want, i + 1)) {
 			const key = this.keyAt(this.index.loc(i));
-			if (key.length <= p.length + 1 || key[p.length] !== 0x2f || key.indexOf(0x2f, p.length + 1) >= 0 || p.some((b, j) => key[j] !== b)) continue;
+			if (key.length <= p.length + 1 || key[p.length] !== 0x2f || key.indexOf(0x2f, p.length + 1) >= 0 || !sameAt(key, 0, p)) continue;
 			out.push(decodeKey(key));
 		}
 		return out;
@@ -179,13 +176,16 @@ export class Store implements Journal {
 		return { next: () => { for (;;) { const c = cursor.next(); if (c === undefined || c.length) return c; } } };
 	}
 
-	/** The whole value: for small values only. */
-	get(key: string): Uint8Array | undefined {
-		const size = this.size(key);
-		if (size === undefined) return undefined;
+	/** The whole value: for small values only. Undefined when absent, or longer than `max` bytes
+	    (its size is in the index: a value too long is never read). One index lookup. */
+	get(key: string, max = Infinity): Uint8Array | undefined {
+		const slot = this.slot(key);
+		if (slot < 0) return undefined;
+		const size = this.index.size(slot);
+		if (size > max) return undefined;
 		const out = new Uint8Array(size);
 		let at = 0;
-		this.read(key, (c) => {
+		this.walk(this.index.loc(slot), (c) => {
 			if (at + c.length > size) throw new DmError(500, `stored value of ${JSON.stringify(key)} is longer than recorded`);
 			out.set(c, at);
 			at += c.length;
@@ -442,11 +442,14 @@ export class Store implements Journal {
 		};
 	}
 
-	/** The record at byte `at` of block b, if whole and its CRC good. */
+	/** The record at byte `at` of block b, if whole and its CRC good. Reads its header, then the
+	    record alone: a short value costs a read of its size, not of the largest record. */
 	private recordAt(b: number, at: number): Record | undefined {
-		const length = Math.min(MAX_RECORD, this.endOf(b) - at);
-		if (length < RECORD_HEADER + RECORD_TRAILER) return undefined;
-		return decodeRecord(new Uint8Array(this.flash.read(b * this.blockLength + at, length)), 0);
+		const room = Math.min(MAX_RECORD, this.endOf(b) - at);
+		if (room < RECORD_HEADER + RECORD_TRAILER) return undefined;
+		const offset = b * this.blockLength + at;
+		const length = Math.min(room, recordSizeOf(new Uint8Array(this.flash.read(offset, RECORD_HEADER))));
+		return decodeRecord(new Uint8Array(this.flash.read(offset, length)), 0);
 	}
 
 	private keyAt(loc: number): Uint8Array {
@@ -456,7 +459,7 @@ export class Store implements Journal {
 
 	private keyIsAt(loc: number, key: Uint8Array): boolean {
 		const bytes = new Uint8Array(this.flash.read(loc, RECORD_HEADER + key.length));
-		return recordKeyLength(bytes) === key.length && sameBytes(bytes.subarray(RECORD_HEADER), key);
+		return bytes.length === RECORD_HEADER + key.length && recordKeyLength(bytes) === key.length && sameAt(bytes, RECORD_HEADER, key);
 	}
 
 	private txnAt(loc: number): number {

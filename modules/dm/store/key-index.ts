@@ -8,13 +8,35 @@
 // Keys are paths ("a/b/c"); each entry also keeps the hash of its parent path ("a/b"), so that
 // listing a node's children scans a typed array and reads from flash only the likely matches,
 // rather than every key (16 bytes a key in all).
+import { sameBytes } from "../../bytes/index.js";
 
-/** FNV-1a over the key's UTF-8 bytes: cheap on XS, and spread well enough for a sorted index. */
-export function hashKey(key: Uint8Array): number {
+/** FNV-1a over the key's UTF-8 bytes, spread well enough for a sorted index: the TypeScript loop,
+    which Node runs and which the XS tests hold the C core (native/keys.c) to. */
+export function hashKeyReference(key: Uint8Array): number {
 	let h = 0x811c9dc5;
-	for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+	for (let i = 0, n = key.length; i < n; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
 	return h >>> 0;
 }
+
+/** Whether `bytes` hold `key` from byte `at` on (they may go on after it): the reference of the C
+    core's comparison. */
+export function sameAtReference(bytes: Uint8Array, at: number, key: Uint8Array): boolean {
+	return at >= 0 && at + key.length <= bytes.length && sameBytes(bytes.subarray(at, at + key.length), key);
+}
+
+// A lookup hashes its key and compares it with the one read back from flash; on XS every byte a
+// JavaScript loop reads is a call into the engine, so there the C cores of native/keys.c do both
+// (xsdm and the ESP32 build register them). `native("...")` is written out literally for the
+// Moddable SDK's compiler, and typeof keeps Node on the loops (as crc32.ts does).
+declare const native: ((name: string) => (...args: never[]) => unknown) | undefined;
+const nativeHash = typeof native === "function" ? native("xs_store_hash_key") as (key: Uint8Array) => number : undefined;
+const nativeSameAt = typeof native === "function" ? native("xs_store_same_at") as (bytes: Uint8Array, at: number, key: Uint8Array) => boolean : undefined;
+
+/** FNV-1a over the key's UTF-8 bytes (the C core on XS, hashKeyReference elsewhere). */
+export const hashKey: (key: Uint8Array) => number = nativeHash ? (key) => nativeHash(key) : hashKeyReference;
+
+/** Whether `bytes` hold `key` from byte `at` on (the C core on XS, sameAtReference elsewhere). */
+export const sameAt: (bytes: Uint8Array, at: number, key: Uint8Array) => boolean = nativeSameAt ? (bytes, at, key) => nativeSameAt(bytes, at, key) : sameAtReference;
 
 /** The hash of the key's parent path: the bytes before its last "/" (none: the empty path). */
 export function parentHash(key: Uint8Array): number {
@@ -37,6 +59,12 @@ export class KeyIndex {
 	loc(slot: number): number { return this.locs[slot]!; }
 	size(slot: number): number { return this.sizes[slot]!; }
 	parent(slot: number): number { return this.parents[slot]!; }
+	/** The first slot at or after `from` whose parent hash is `hash`, or -1: a listing's scan of
+	    one typed array by the engine's indexOf (in JavaScript each element read is a call on XS). */
+	nextWithParent(hash: number, from: number): number {
+		const i = this.parents.indexOf(hash, from);
+		return i < this.count ? i : -1;   // slots at and past count are stale
+	}
 	/** bytes the index holds now (its arrays, not the keys, which are on flash) */
 	get byteLength(): number { return this.hashes.byteLength * 4; }
 

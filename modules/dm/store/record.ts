@@ -54,6 +54,11 @@ export function recordKeyLength(header: Uint8Array): number {
 	return header[At.KeyLength]! | (header[At.KeyLength + 1]! << 8);
 }
 
+/** The whole record's size from its header's bytes (to read a record without reading past it). */
+export function recordSizeOf(header: Uint8Array): number {
+	return recordSize(recordKeyLength(header), header[At.DataLength]! | (header[At.DataLength + 1]! << 8));
+}
+
 /** Where a record's transaction number sits, to read it alone. */
 export const RECORD_TXN_AT = At.Txn;
 

@@ -74,13 +74,12 @@ export class Tree implements UriTarget {
 	has(ref: NodeRef): boolean { return this.byMoid.has(ref.moid) && this.store.has(this.key(ref)); }
 
 	/** Bytes of a leaf's stored value, undefined if absent. */
-	size(ref: NodeRef): number | undefined { return this.has(ref) ? this.store.size(this.key(ref)) : undefined; }
+	size(ref: NodeRef): number | undefined { return this.byMoid.has(ref.moid) ? this.store.size(this.key(ref)) : undefined; }
 
 	/** Streams a leaf's stored value in fragments; false if the node is absent or interior. */
 	read(ref: NodeRef, onChunk: (chunk: Uint8Array) => void): boolean {
 		const def = this.definition(ref.moid, ref.path);
-		if (!def || !isLeaf(def) || !this.has(ref)) return false;
-		return this.store.read(this.key(ref), onChunk);
+		return def !== undefined && isLeaf(def) && this.store.read(this.key(ref), onChunk);   // false when absent
 	}
 
 	/** A leaf's stored value to pull piece by piece (each at most the store's FRAGMENT_MAX bytes),
@@ -107,27 +106,39 @@ export class Tree implements UriTarget {
 	/** A small leaf's value as text (bin as base64); undefined if absent, interior or over `max` bytes. */
 	text(ref: NodeRef, max = NV_VALUE_MAX): string | undefined {
 		const def = this.definition(ref.moid, ref.path);
-		if (!def || !isLeaf(def) || !this.has(ref)) return undefined;
-		const key = this.key(ref);
-		if ((this.store.size(key) ?? 0) > max) return undefined;
-		return leafText(def.format, this.store.get(key)!);
+		if (!def || !isLeaf(def)) return undefined;
+		const bytes = this.store.get(this.key(ref), max);   // one lookup: undefined when absent or over max
+		return bytes && leafText(def.format, bytes);
 	}
 
 	/** Names of the children that exist under an interior node, hidden ones too. */
 	childNames(ref: NodeRef): string[] | undefined {
 		const def = this.definition(ref.moid, ref.path);
-		if (!def || isLeaf(def) || !this.has(ref)) return undefined;
+		return def && this.namesUnder(ref, def);
+	}
+
+	/** childNames() for a node whose definition the caller has (no walk from the MO's root). */
+	private namesUnder(ref: NodeRef, def: SchemaNode): string[] | undefined {
+		if (isLeaf(def) || !this.has(ref)) return undefined;
 		const parent = this.key(ref);
 		const out: string[] = [];
 		for (const k of this.store.children(parent)) { const n = childNameOf(k, parent); if (n !== undefined) out.push(n); }
 		return out.sort();
 	}
 
+	/** The children a server may see under the node `ref`, whose definition `def` is the one
+	    exposed() gave: children() without walking the schema from the MO's root again. Each
+	    name's definition is childSchema(def, name). */
+	exposedChildren(ref: NodeRef, def: SchemaNode): string[] {
+		const names = this.namesUnder(ref, def);
+		return names ? names.filter((n) => { const c = childSchema(def, n); return c !== undefined && !isHidden(c); }) : [];
+	}
+
 	/** The MO instance's cache validator (11): changes with every commit that changes its data. */
 	cacheValidator(moid: string, miid: string): string | undefined {
-		const ref = { moid, miid, path: [] };
-		if (!this.has(ref)) return undefined;
-		return decodeUtf8(this.store.get(this.key(ref))!) ?? undefined;
+		if (!this.byMoid.has(moid)) return undefined;
+		const bytes = this.store.get(this.key({ moid, miid, path: [] }));
+		return bytes && (decodeUtf8(bytes) ?? undefined);
 	}
 
 	// ---- what servers see (UriTarget) ----
@@ -179,9 +190,15 @@ export class Tree implements UriTarget {
 	walk(ref: NodeRef, levels: number, visit: (path: readonly string[], def: SchemaNode) => void): void {
 		const def = this.exposed(ref.moid, ref.path);
 		if (!def || !this.has(ref)) return;
+		this.walkFrom(ref, def, levels, visit);
+	}
+
+	/** walk() below a node that exists, its definition carried down rather than looked up again
+	    from the root at every node; the children listed exist, so they need no has() of their own. */
+	private walkFrom(ref: NodeRef, def: SchemaNode, levels: number, visit: (path: readonly string[], def: SchemaNode) => void): void {
 		visit(ref.path, def);
 		if (levels <= 0 || isLeaf(def)) return;
-		for (const n of this.children(ref.moid, ref.miid, ref.path) ?? []) this.walk({ moid: ref.moid, miid: ref.miid, path: [...ref.path, n] }, levels - 1, visit);
+		for (const n of this.exposedChildren(ref, def)) this.walkFrom({ moid: ref.moid, miid: ref.miid, path: [...ref.path, n] }, childSchema(def, n)!, levels - 1, visit);
 	}
 
 	// ---- writing ----

@@ -109,6 +109,22 @@ describe("store: transactions", () => {
 		assert.deepEqual(Store.mount(flash).children("a"), ["a/b"]);
 	});
 
+	it("never lists a deleted child, wherever its slot sat in the index (the slots past the count are stale)", () => {
+		const s = Store.mount(fresh());
+		const names = ["a/1", "a/2", "a/3", "a/4", "a/5", "a/6", "a/7", "a/8", "a/9"];
+		s.transact((t) => { for (const k of names) t.put(k, ascii(k)); t.put("r1", ascii("x")); t.put("r2", ascii("y")); });
+		const left = new Set(names);
+		for (const k of [...names].reverse()) {
+			s.transact((t) => t.delete(k));
+			left.delete(k);
+			assert.deepEqual(s.children("a").sort(), [...left].sort(), `after deleting ${k}`);
+		}
+		for (const k of ["r2", "r1"]) {
+			s.transact((t) => t.delete(k));
+			assert.deepEqual(s.rootKeys("r"), k === "r2" ? ["r1"] : [], `after deleting ${k}`);
+		}
+	});
+
 	it("lets nothing else into a transaction while a value streams in", () => {
 		const s = Store.mount(fresh());
 		const t = s.begin();

@@ -1,0 +1,11 @@
+/* The store's key hash and comparison for modules/dm/store on XS; registered by each host's native table. */
+#ifndef DM_STORE_KEYS_H
+#define DM_STORE_KEYS_H
+#include "xsmc.h"
+
+/* xs_store_hash_key(bytes): FNV-1a (32-bit) of the bytes, as an unsigned number. */
+void xs_store_hash_key(xsMachine* the);
+/* xs_store_same_at(a, at, b): whether a holds the bytes of b from byte `at` on (a may go on after them). */
+void xs_store_same_at(xsMachine* the);
+
+#endif

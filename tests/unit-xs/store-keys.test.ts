@@ -1,0 +1,49 @@
+// The store's native key hash and comparison (modules/dm/store/native/keys.c) against their
+// TypeScript references: the index on flash (checkpoints) holds these hashes, so the C must give
+// exactly the loop's numbers.
+import { random } from "embedded:sim/host";
+import { encodeUtf8 } from "../../modules/bytes/index.js";
+import { hashKey, hashKeyReference, sameAt, sameAtReference } from "../../modules/dm/store/index.js";
+import { assert, describe, it } from "../harness/index.js";
+
+describe("store: native key hash and comparison", () => {
+	it("are the C cores on XS, not the TypeScript loops", () => {
+		assert.ok(hashKey !== hashKeyReference, "xsdm registers xs_store_hash_key");
+		assert.ok(sameAt !== sameAtReference, "xsdm registers xs_store_same_at");
+	});
+
+	it("hash as FNV-1a does: the empty key, a tree key, a subarray view", () => {
+		assert.equal(hashKey(new Uint8Array(0)), 0x811c9dc5);
+		assert.equal(hashKey(encodeUtf8("a")), 0xe40c292c);
+		const key = encodeUtf8("xxtdi/devinfo/DevID");
+		assert.equal(hashKey(key.subarray(2)), hashKeyReference(encodeUtf8("tdi/devinfo/DevID")));
+	});
+
+	it("hash as the reference on 300 random keys", () => {
+		for (let n = 0; n < 300; n++) {
+			const key = random(new Uint8Array(n % 260));
+			assert.equal(hashKey(key), hashKeyReference(key), `key ${n}`);
+		}
+	});
+
+	it("compare as the reference: equal, a byte off, too short, at every offset, on views", () => {
+		const bytes = random(new Uint8Array(40));
+		const views = [bytes, bytes.subarray(3), bytes.subarray(5, 30)];
+		for (const a of views) {
+			for (let at = -1; at <= a.length + 1; at++) {
+				for (const length of [0, 1, 7, a.length - at, a.length - at + 1]) {
+					if (length < 0 || at < 0 && length > a.length) continue;
+					const key = new Uint8Array(Math.max(0, length));
+					for (let i = 0; i < key.length; i++) key[i] = a[at + i] ?? 0;
+					assert.equal(sameAt(a, at, key), sameAtReference(a, at, key), `at ${at} length ${length}`);
+					if (key.length) {
+						key[key.length - 1] ^= 1;
+						assert.equal(sameAt(a, at, key), sameAtReference(a, at, key), `at ${at} length ${length}, last byte off`);
+					}
+				}
+			}
+		}
+		assert.ok(sameAt(encodeUtf8("tdi/devinfo/DevID"), 0, encodeUtf8("tdi/devinfo")));
+		assert.ok(!sameAt(encodeUtf8("tdi/dev"), 0, encodeUtf8("tdi/devinfo")));
+	});
+});
