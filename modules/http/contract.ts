@@ -31,6 +31,11 @@ export interface HttpResponse {
 	header(name: string): string | undefined;
 	/** the next piece of the body, undefined at its end */
 	read(): Promise<Uint8Array | undefined>;
+	/** the rest of the body to `take`, piece by piece as it arrives, resolved at its end: a piece
+	    is lent (valid during the call alone: copy what is kept), so the transport reads into one
+	    buffer of its own and awaits nothing per piece. A throw from `take` rejects with it (the
+	    piece it threw on counts as read); the rest of the body stays for a later read() or pull(). Optional: without it, read(). */
+	pull?(take: (bytes: Uint8Array) => void): Promise<void>;
 }
 
 /** Why an exchange failed below HTTP; the session treats every one as 5.6's "expired" request. */

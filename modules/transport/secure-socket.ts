@@ -214,7 +214,7 @@ export class SecureSocket {
 		if (this.#phase !== Phase.Open) return 0;
 		let done = 0;
 		while (done < view.length) {
-			const n = readPlain.call(this.#engine, view.subarray(done)) as number;
+			const n = readPlain.call(this.#engine, done ? view.subarray(done) : view) as number;
 			done += n;
 			if (n === 0 && (available.call(this.#engine) as number) <= 0) break;
 		}

@@ -16,7 +16,7 @@ const servers: { close(): unknown }[] = [];
 after(() => { for (const s of servers) s.close(); });
 
 const enum Failure { Connect = 1, Tls = 2, Timeout = 3, Closed = 4, Malformed = 5, Refused = 6 }
-interface Line { unread?: boolean; abandoned?: string; status?: number; body?: string; pieces?: number; largest?: number; location?: string; error?: string; name?: string; failure?: Failure }
+interface Line { thrown?: string; unread?: boolean; abandoned?: string; status?: number; body?: string; pieces?: number; largest?: number; location?: string; error?: string; name?: string; failure?: Failure }
 
 async function run(spec: object, timeoutMs = 30000): Promise<Line[]> {
 	const r = await runXsdm(compiled("tests/xs/transport/client.ts"), [JSON.stringify(spec)], { timeoutMs });
@@ -73,6 +73,41 @@ describe("transport HttpClient on xsdm: plain http (development mode)", () => {
 		const [line] = await run({ development: true, highWater: 512, requests: [{ method: "GET", url: `http://127.0.0.1:${port}/big`, readDelayMs: 1 }] });
 		assert.equal(line!.body, "0123456789".repeat(4000));
 		assert.ok(line!.largest! <= 1024, `pieces of at most one socket read, got ${line!.largest}`);
+	});
+
+	it("pull() hands the body over as read() does, in lent pieces of at most one socket read, with the same bytes", async () => {
+		const seen: Seen[] = [], sockets = new Map<unknown, number>();
+		const port = await listen(createHttpServer(recorder(seen, sockets)));
+		const base = `http://127.0.0.1:${port}`;
+		const lines = await run({ development: true, highWater: 512, requests: [
+			{ method: "GET", url: `${base}/big`, pull: true },
+			{ method: "GET", url: `${base}/big`, readDelayMs: 1 },
+			{ method: "PUT", url: `${base}/up`, body: "p", repeat: 3000, pull: true },
+			{ method: "GET", url: `${base}/after` },
+		] });
+		assert.equal(lines[0]!.body, "0123456789".repeat(4000));
+		assert.equal(lines[0]!.body, lines[1]!.body, "the reference path reads the same body");
+		assert.ok(lines[0]!.largest! <= 1024, `pieces of at most one socket read, got ${lines[0]!.largest}`);
+		assert.equal(lines[2]!.body, `PUT /up 3000:${"p".repeat(20)}`);
+		assert.equal(lines[3]!.body, "GET /after 0:", "the connection carries the next request");
+		assert.deepEqual(seen.map((x) => x.socket), [0, 0, 0, 0], "one keep-alive connection");
+	});
+
+	it("a taker that throws rejects pull() with its error, and read() gets the rest of the body after the pieces it took", async () => {
+		const seen: Seen[] = [], sockets = new Map<unknown, number>();
+		const port = await listen(createHttpServer(recorder(seen, sockets)));
+		const base = `http://127.0.0.1:${port}`;
+		const lines = await run({ development: true, requests: [
+			{ method: "GET", url: `${base}/big`, pull: true, throwAfter: 3 },
+			{ method: "GET", url: `${base}/big`, pull: true, throwAfter: 0 },
+			{ method: "GET", url: `${base}/after` },
+		] });
+		assert.equal(lines[0]!.thrown, "taker threw at piece 3");
+		assert.equal(lines[0]!.body, "0123456789".repeat(4000), "nothing lost or repeated across the throw (the lent piece was copied for read())");
+		assert.equal(lines[1]!.thrown, "taker threw at piece 0");
+		assert.equal(lines[1]!.body, "0123456789".repeat(4000));
+		assert.equal(lines[2]!.body, "GET /after 0:");
+		assert.deepEqual(seen.map((x) => x.socket), [0, 0, 0], "one keep-alive connection");
 	});
 
 	it("resolves a host name through the host's resolver (getaddrinfo)", async () => {
@@ -203,6 +238,22 @@ describe("transport HttpClient on xsdm: https with TLS-PSK", () => {
 		assert.equal(lines[2]!.body!.length, 40000);
 		assert.deepEqual(s.seen.map((x) => x.socket), [0, 0, 0, 1], "three on the first connection, the fourth after the server closed it");
 		assert.deepEqual(s.resumed, [false, true], "the reconnect resumed the session (server's isSessionReused)");
+	});
+
+	it("pull() over TLS: the same body as read(), the connection kept for the next request", async () => {
+		const s = await pskServer();
+		const lines = await run({ origins: { [s.origin]: { psk: { identity, key: key.toString("hex") } } }, requests: [
+			{ method: "GET", url: `${s.origin}/big`, pull: true },
+			{ method: "GET", url: `${s.origin}/big` },
+			{ method: "GET", url: `${s.origin}/big`, pull: true, throwAfter: 5 },
+			{ method: "POST", url: `${s.origin}/dm`, body: "{\"pkg\":3}", pull: true },
+		] });
+		assert.deepEqual(lines.map((l) => l.status), [200, 200, 200, 200], JSON.stringify(lines));
+		assert.equal(lines[0]!.body, "0123456789".repeat(4000));
+		assert.equal(lines[1]!.body, lines[0]!.body);
+		assert.equal(lines[2]!.body, lines[0]!.body);
+		assert.equal(lines[3]!.body, `POST /dm 9:{"pkg":3}`);
+		assert.deepEqual(s.seen.map((x) => x.socket), [0, 0, 0, 0]);
 	});
 
 	it("resumes only where it pays when asked (\"when-it-pays\"): after DHE-PSK, not after plain PSK", async () => {

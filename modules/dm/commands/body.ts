@@ -47,8 +47,16 @@ export function jsonBody(produce: (w: JsonWriter) => Generator<void, void, void>
 	};
 }
 
-/** Pulls a response body to its end (consumers see each piece once; nothing is kept). */
+/** Pulls a response body to its end (consumers see each piece once; nothing is kept). A piece is
+    lent: onChunk uses it during the call or copies it, so a transport with pull() reads the whole
+    body into one buffer of its own, with no Promise per piece; readBody is the reference path. */
 export async function pullBody(res: HttpResponse, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+	if (res.pull) return res.pull((c) => { if (c.length) onChunk(c); });
+	return readBody(res, onChunk);
+}
+
+/** pullBody through read() alone, a Promise per piece: the reference path pullBody is compared with. */
+export async function readBody(res: HttpResponse, onChunk: (chunk: Uint8Array) => void): Promise<void> {
 	for (let c = await res.read(); c !== undefined; c = await res.read()) if (c.length) onChunk(c);
 }
 

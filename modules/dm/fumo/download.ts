@@ -161,11 +161,15 @@ export async function transfer(o: TransferOptions): Promise<TransferOutcome> {
 		const keepHeader = (): void => { hadHeader = true; save({ header: reader.headerBytes()!, committed: 0 }); };
 		const take = (p: Uint8Array): void => { if (!hadHeader) keepHeader(); program(p); };
 		reached = reader.offset;
-		for (let chunk = await res.read(); chunk; chunk = await res.read()) {
+		const onChunk = (chunk: Uint8Array): void => {
 			reader.feed(chunk, take);
 			reached = reader.offset;
 			if (!hadHeader && reader.header) keepHeader();
-		}
+		};
+		// pull(): pieces lent as the socket delivers them (the envelope reader keeps none), one
+		// Promise for the image; read(), a Promise per piece, is the reference path
+		if (res.pull) await res.pull(onChunk);
+		else for (let chunk = await res.read(); chunk; chunk = await res.read()) onChunk(chunk);
 		const h = reader.header;
 		if (!h || reader.payloadReceived < h.payloadLength) throw new Retry(`the connection ended after ${reader.offset} bytes of the package`);
 		return reader.finish();

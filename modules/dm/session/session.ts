@@ -126,14 +126,13 @@ class CommandHttp implements HttpClient {
 			if (e instanceof TransportError) this.failure = e;
 			throw e;
 		}
-		return {
-			status: res.status,
-			header: (name) => res.header(name),
-			read: () => res.read().catch((e: unknown) => {
-				if (e instanceof TransportError) this.failure = e;
-				throw e;
-			}),
+		const failed = (e: unknown): never => {
+			if (e instanceof TransportError) this.failure = e;
+			throw e;
 		};
+		const wrapped: HttpResponse = { status: res.status, header: (name) => res.header(name), read: () => res.read().catch(failed) };
+		if (res.pull) wrapped.pull = (take) => res.pull!(take).catch(failed);
+		return wrapped;
 	}
 }
 

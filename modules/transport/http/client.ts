@@ -289,6 +289,7 @@ class Exchange implements HttpResponse {
 	#in: Uint8Array[] = [];
 	#inBytes = 0;
 	#reader: { resolve: (b: Uint8Array | undefined) => void; reject: (e: Error) => void } | undefined;
+	#sink: { take: (b: Uint8Array) => void; resolve: () => void; reject: (e: unknown) => void } | undefined;
 	#started: { resolve: (x: Exchange) => void; reject: (e: Error) => void } | undefined;
 	#done: (() => void) | undefined;
 
@@ -312,7 +313,8 @@ class Exchange implements HttpResponse {
 			try {
 				this.#connection.request({ method: req.method, target, ...(req.headers ? { headers: req.headers.map(([n, v]) => [n, v] as [string, string]) } : {}), ...(body ? { body } : {}) }, {
 					onHead: (head) => this.#onHead(head),
-					onBody: (bytes) => this.#onBody(bytes),
+					onBody: (bytes, lent) => this.#onBody(bytes, lent),
+					lends: () => this.#sink !== undefined,
 					onEnd: () => this.#onEnd(),
 					onError: (e) => {
 						const error = transportError(e);
@@ -341,7 +343,7 @@ class Exchange implements HttpResponse {
 	}
 
 	read(): Promise<Uint8Array | undefined> {
-		if (this.#reader) return Promise.reject(new TypeError("a read() is already pending: await it before reading again"));
+		if (this.#reader || this.#sink) return Promise.reject(new TypeError(`a ${this.#sink ? "pull()" : "read()"} is already pending: await it before reading again`));
 		const piece = this.#in.shift();
 		if (piece) {
 			this.#inBytes -= piece.length;
@@ -351,6 +353,32 @@ class Exchange implements HttpResponse {
 		if (this.#state === State.Ended) return Promise.resolve(undefined);
 		if (this.#state === State.Failed) return Promise.reject(this.#error!);
 		return new Promise((resolve, reject) => { this.#reader = { resolve, reject }; });
+	}
+
+	/** The rest of the body to `take`, piece by piece as the socket delivers it, in the socket's
+	    callback: a piece is a view of the connection's own buffer, valid during the call alone, so
+	    the socket reads into that one buffer again and again, and the whole body costs one Promise.
+	    A throw from `take` rejects the promise with it and pauses the rest, which a later read()
+	    or pull() still gets. */
+	pull(take: (bytes: Uint8Array) => void): Promise<void> {
+		if (this.#reader || this.#sink) return Promise.reject(new TypeError(`a ${this.#sink ? "pull()" : "read()"} is already pending: await it before reading again`));
+		return new Promise((resolve, reject) => {
+			try {
+				// pieces queued before this pull are buffers of their own
+				for (let piece = this.#in.shift(); piece; piece = this.#in.shift()) {
+					this.#inBytes -= piece.length;
+					take(piece);
+				}
+			}
+			catch (e) {
+				reject(e);
+				return;
+			}
+			if (this.#state === State.Ended) { resolve(); return; }
+			if (this.#state === State.Failed) { reject(this.#error!); return; }
+			this.#sink = { take, resolve, reject };
+			if (this.#state === State.Body) this.#connection.resume();
+		});
 	}
 
 	/** Reads the rest of the body and drops it, if it is short; otherwise gives up the connection. */
@@ -377,11 +405,13 @@ class Exchange implements HttpResponse {
 		this.#inBytes = 0;
 		this.#done?.();
 		this.#release();
-		const started = this.#started, reader = this.#reader;
+		const started = this.#started, reader = this.#reader, sink = this.#sink;
 		this.#started = undefined;
 		this.#reader = undefined;
+		this.#sink = undefined;
 		started?.reject(error);
 		reader?.reject(error);
+		sink?.reject(error);
 	}
 
 	#onHead(head: ResponseHead): void {
@@ -393,9 +423,24 @@ class Exchange implements HttpResponse {
 		started?.resolve(this);
 	}
 
-	/** bytes: a view of a buffer the connection never reuses (ResponseCallbacks.onBody), handed on
-	    as it is, so the socket's read is the only copy a body byte sees before its reader. */
-	#onBody(bytes: Uint8Array): void {
+	/** bytes: a view of the buffer the socket read into (ResponseCallbacks.onBody), handed on as it
+	    is, so the socket's read is the only copy a body byte sees before its reader. A lent view
+	    (the connection's own buffer) goes to pull()'s taker during this call; with nobody to take
+	    it (the taker threw), it is copied, as the buffer is read into again. */
+	#onBody(bytes: Uint8Array, lent: boolean): void {
+		const sink = this.#sink;
+		if (sink) {
+			try {
+				sink.take(bytes);
+			}
+			catch (e) {
+				this.#sink = undefined;
+				this.#connection.pause();
+				sink.reject(e);
+			}
+			return;
+		}
+		if (lent) bytes = bytes.slice();
 		const reader = this.#reader;
 		if (reader && !this.#in.length) {
 			this.#reader = undefined;
@@ -411,9 +456,11 @@ class Exchange implements HttpResponse {
 		this.#state = State.Ended;
 		this.#done?.();
 		this.#release();
-		const reader = this.#reader;
+		const reader = this.#reader, sink = this.#sink;
 		this.#reader = undefined;
+		this.#sink = undefined;
 		reader?.resolve(undefined);
+		sink?.resolve();
 	}
 
 	/** Runs the caller's producer (again, for a 401 retry) into the outgoing queue. */

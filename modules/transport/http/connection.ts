@@ -13,7 +13,9 @@ import type { TimerHandle, Timers } from "../../time/index.js";
 const BASIC = /^\s*Basic(\s|$)/i;
 
 export interface StreamSocket {
-	read(count: number): ArrayBuffer | undefined;
+	/** ECMA-419's read(buffer): fills `into` with bytes the socket holds (no more than onReadable's
+	    count is asked) and says how many; the buffer is the caller's, the socket allocates nothing */
+	read(into: Uint8Array): number | undefined;
 	write(bytes: Uint8Array): void;
 	close(): void;
 }
@@ -43,9 +45,14 @@ export interface Request {
 
 export interface ResponseCallbacks {
 	onHead(head: ResponseHead): void;
-	/** A view into a buffer the socket filled for this piece alone: the connection never writes it
-	    again, so the callee may keep it without a copy (the one copy is the socket's read). */
-	onBody(bytes: Uint8Array): void;
+	/** A view into the buffer the socket read this piece into (the one copy is the socket's read).
+	    `lent` false: a buffer for this piece alone, never written again, so the callee may keep it.
+	    `lent` true (only while lends() says so): the connection's own buffer, read into again after
+	    the call returns, so the callee uses the bytes during the call or copies them. */
+	onBody(bytes: Uint8Array, lent: boolean): void;
+	/** Whether the next read may go into the connection's own buffer: the callee then takes each
+	    piece during onBody alone. Absent or false: a fresh buffer per read (the reference path). */
+	lends?(): boolean;
 	onEnd(): void;
 	onError(error: Error): void;
 }
@@ -92,6 +99,8 @@ export class HttpConnection {
 	#nc = 0;
 	#keepAlive = true;
 	#piece: Uint8Array;
+	#rx: Uint8Array | undefined;	// the buffer lent reads go into, made on the first, then reused
+	#lent = false;		// the piece being parsed is in #rx
 	#unread = 0;		// bytes the socket said it holds that have not been read
 	#paused = false;	// the caller's response buffer is full: leave the bytes in the socket
 
@@ -100,7 +109,7 @@ export class HttpConnection {
 		this.#piece = new Uint8Array(options.bodyPiece ?? 1024);
 		this.#parser = new ResponseParser({
 			onHead: (h) => this.#onHead(h),
-			onBody: (b) => { const x = this.#exchange; if (x && !x.discard) x.callbacks.onBody(b); },
+			onBody: (b) => { const x = this.#exchange; if (x && !x.discard) x.callbacks.onBody(b, this.#lent); },
 			onEnd: () => this.#onEnd(),
 		}, options.limits);
 	}
@@ -222,28 +231,39 @@ export class HttpConnection {
 		this.#take();
 	}
 
-	/** Reads the socket a piece at a time, so that pause() from a body callback holds the rest back. */
+	/** Reads the socket a piece at a time, so that pause() from a body callback holds the rest back.
+	    Each read goes into a buffer the connection gives the socket (ECMA-419's read(buffer)): its
+	    own #rx, again and again, while the callee takes pieces during onBody alone (lends(), or a
+	    401's body that is dropped); otherwise a fresh one per read, which the callee may keep. */
 	#take(): void {
 		while (this.#unread > 0 && !this.#paused) {
 			const socket = this.#socket;
 			if (!socket) { this.#unread = 0; return; }
-			const bytes = socket.read(Math.min(this.#unread, this.#piece.length));
-			if (!bytes || !bytes.byteLength) { this.#unread = 0; return; }
-			this.#unread -= bytes.byteLength;
+			const x = this.#exchange;
+			const want = Math.min(this.#unread, this.#piece.length);
+			const lent = x !== undefined && (x.discard || x.callbacks.lends?.() === true);
+			const rx = lent ? this.#rx ??= new Uint8Array(this.#piece.length) : undefined;
+			const into = !rx ? new Uint8Array(want) : want === rx.length ? rx : rx.subarray(0, want);
+			const n = socket.read(into) ?? 0;
+			if (n <= 0) { this.#unread = 0; return; }
+			this.#unread -= n;
 			if (!this.#exchange) {
 				this.#fail(new HttpError(HttpErrorKind.Malformed, "the server sent bytes no request asked for"));
 				return;
 			}
 			this.#arm();
 			try {
-				// a fresh buffer each read (ECMA-419's read(count)), which onBody's callee may keep
-				const view = new Uint8Array(bytes);
+				const view = n === into.length ? into : into.subarray(0, n);
+				this.#lent = lent;
 				const used = this.#parser.feed(view);
 				if (used < view.length && this.#socket) throw new HttpError(HttpErrorKind.Malformed, "the server sent bytes after its response");
 			}
 			catch (e) {
 				this.#fail(e instanceof Error ? e : new Error(String(e)));
 				return;
+			}
+			finally {
+				this.#lent = false;
 			}
 		}
 	}

@@ -128,7 +128,7 @@ export class ResponseParser {
 			case S.ChunkData:
 			case S.UntilClose: {
 				const take = this.#state === S.UntilClose ? n - i : Math.min(this.#remaining, n - i);
-				const view = bytes.subarray(i, i + take);
+				const view = take === n ? bytes : bytes.subarray(i, i + take);	// a whole read of body: no view to make
 				i += take;
 				this.#remaining -= take;
 				this.#handler.onBody(view);

@@ -39,11 +39,14 @@ class Wire {
 			wire.incoming = [];
 			void Promise.resolve().then(() => o.onWritable(65536));
 			return {
-				read: (count: number): ArrayBuffer | undefined => {
+				// ECMA-419's read(buffer), the shape HttpConnection reads with
+				read: (into: Uint8Array): number | undefined => {
 					const next = wire.incoming.shift();
 					if (!next) return undefined;
-					if (next.length > count) { wire.incoming.unshift(next.subarray(count)); return next.slice(0, count).buffer; }
-					return next.slice().buffer;
+					if (next.length > into.length) wire.incoming.unshift(next.subarray(into.length));
+					const n = Math.min(next.length, into.length);
+					into.set(next.subarray(0, n));
+					return n;
 				},
 				write: (bytes: Uint8Array): void => { wire.written += String.fromCharCode(...bytes); },
 				close: (): void => undefined,

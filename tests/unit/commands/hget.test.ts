@@ -1,6 +1,7 @@
 // HGET (5.3.1) against a scripted data repository (scripted-http.ts): dmmo+json applied in one
 // change set, a single leaf from text/plain (I.2), a new MO instance placed by the client with its
-// location returned, and the failure statuses 415 / 419 / 403 / 404 with the tree unchanged.
+// location returned, and the failure statuses 415 / 419 / 403 / 404 with the tree unchanged. Each
+// case runs twice: bodies through read() (the reference path), then through pull()'s lent pieces.
 import { runCommand } from "../../../modules/dm/commands/index.js";
 import { HGET_ACCEPT } from "../../../modules/dm/commands/index.js";
 import { decodeUtf8 } from "../../../modules/bytes/index.js";
@@ -8,12 +9,14 @@ import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID, snapshot } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";
 import type { Reply } from "./scripted-http.js";
-import { setup } from "./setup.js";
+import { setup as setupWith } from "./setup.js";
 
 const HGET = (serverUri: string, clientUri?: string) => ({ index: 0, command: clientUri === undefined ? { name: "HGET" as const, serverUri } : { name: "HGET" as const, serverUri, clientUri } });
 const dmmo = (doc: unknown): Reply => ({ status: 200, headers: { "Content-Type": "application/dmmo+json" }, body: JSON.stringify(doc) });
 
-describe("HGET", () => {
+for (const lend of [false, true]) describe(lend ? "HGET (bodies through pull(), lent pieces)" : "HGET", () => {
+	const setup = (...a: Parameters<typeof setupWith>) => setupWith(a[0], a[1], a[2], lend);
+
 	it("GETs the substituted ServerURI with Accept, and applies dmmo+json at the ClientURI (replace)", async () => {
 		const { ctx, tree, at, http } = setup(() => dmmo([{ ClientURI: "ignored when HGET names one", MOData: { Items: { i2: { ID: "two", When: "2024-01-02" } } } }]));
 		const r = await runCommand(ctx, HGET("https://repo.example.com/items?dev=[DevID]", `${TEST_MOID}/inst/Items`));

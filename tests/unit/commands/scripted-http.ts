@@ -2,7 +2,9 @@
 // over TLS, is exercised by the e2e tests against dm-server). It keeps the contract's edges honest:
 // request bodies are produced through write()/drain() with a send buffer that fills every few
 // writes, and response bodies are handed out in small pieces, so code that ignores back-pressure
-// or expects a body in one read fails here too.
+// or expects a body in one read fails here too. With `lend`, responses also offer pull(), which lends
+// each piece from one buffer and scribbles over it after the call, so code that keeps a lent piece
+// (instead of copying it) reads garbage here.
 import type { BodyWriter, HttpClient, HttpRequest, HttpResponse } from "../../../modules/http/index.js";
 import { TransportError, TransportFailure } from "../../../modules/http/index.js";
 import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
@@ -19,7 +21,7 @@ export function text(bytes: Uint8Array): string {
 export class ScriptedHttp implements HttpClient {
 	readonly sent: Sent[] = [];
 	/** a reply per request in order, or a function of the request; "drop" fails it below HTTP */
-	constructor(private readonly script: (req: Sent, n: number) => Reply | "drop", private readonly piece = 7, private readonly sendBuffer = 3) {}
+	constructor(private readonly script: (req: Sent, n: number) => Reply | "drop", private readonly piece = 7, private readonly sendBuffer = 3, private readonly lend = false) {}
 
 	async request(req: HttpRequest): Promise<HttpResponse> {
 		const chunks: Uint8Array[] = [];
@@ -50,7 +52,7 @@ export class ScriptedHttp implements HttpClient {
 		let offset = 0;
 		const replyHeaders: Record<string, string> = {};
 		for (const [k, v] of Object.entries(reply.headers ?? {})) replyHeaders[k.toLowerCase()] = v;
-		return {
+		const response: HttpResponse = {
 			status: reply.status,
 			header: (name) => replyHeaders[name.toLowerCase()],
 			read: async () => {
@@ -60,5 +62,22 @@ export class ScriptedHttp implements HttpClient {
 				return c;
 			},
 		};
+		if (this.lend) {
+			const lent = new Uint8Array(this.piece);
+			response.pull = async (take) => {
+				await Promise.resolve();	// pieces arrive later, from the socket's callback
+				while (offset < bytes.length) {
+					const c = bytes.subarray(offset, offset + this.piece);
+					offset += this.piece;
+					lent.set(c);
+					try {
+						take(lent.subarray(0, c.length));
+					} finally {
+						lent.fill(0xee);	// read into again: a kept piece is garbage now
+					}
+				}
+			};
+		}
+		return response;
 	}
 }

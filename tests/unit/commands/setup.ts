@@ -13,7 +13,8 @@ import { ScriptedHttp, text, type Reply, type Sent } from "./scripted-http.js";
 export const DEVID = DEVINFO_VALUES.DevID!;
 export const DEVICE = Object.freeze({ devId: () => DEVID, mcc: () => undefined, mnc: () => undefined, cmcc: () => undefined, cmnc: () => undefined, spName: () => undefined });
 
-export function setup(script: (req: Sent, n: number) => Reply | "drop" = () => ({ status: 200 }), hooks: CommandHooks = {}, srvId = "dms1") {
+/** lend: the scripted responses offer pull() with lent pieces (the transport's path) besides read() */
+export function setup(script: (req: Sent, n: number) => Reply | "drop" = () => ({ status: 200 }), hooks: CommandHooks = {}, srvId = "dms1", lend = false) {
 	const f = freshTree();
 	provision(f.tree);
 	const owner = new AccessControl(f.tree, { kind: "server", srvId: "dms1" });
@@ -36,7 +37,7 @@ export function setup(script: (req: Sent, n: number) => Reply | "drop" = () => (
 		cs.put({ moid: MOIDS.dacmo, miid: MOIDS.dmAcc, path: [s, "own", "Permissions", "1", "AR"] }, Right.Read | Right.Write);
 	}
 	cs.commit();
-	const http = new ScriptedHttp(script);
+	const http = new ScriptedHttp(script, 7, 3, lend);
 	const reports: GenericAlert[] = [];
 	/** whom each report is for, in the same order */
 	const reportedTo: { srvId: string; url?: string }[] = [];

@@ -43,11 +43,13 @@ class SilentServer implements StreamSocket {
 	written = 0;
 	closed = false;
 	private incoming: Uint8Array[] = [];
-	read(count: number): ArrayBuffer | undefined {
+	read(into: Uint8Array): number | undefined {
 		const next = this.incoming.shift();
 		if (!next) return undefined;
-		if (next.length > count) { this.incoming.unshift(next.subarray(count)); return next.slice(0, count).buffer; }
-		return next.slice().buffer;
+		if (next.length > into.length) this.incoming.unshift(next.subarray(into.length));
+		const n = Math.min(next.length, into.length);
+		into.set(next.subarray(0, n));
+		return n;
 	}
 	write(bytes: Uint8Array): void { this.written += bytes.length; }
 	close(): void { this.closed = true; }

@@ -3,7 +3,9 @@
 // with the body as text, or {error, failure, name}. SPEC: { development?, timeout?, highWater?,
 // origins?: { [origin]: { psk?: { identity, key(hex) }, x509?: { trust: hex[], cert?, key?, tls11? }, suites?: IANA names, resume?, user?, password? } }, requests: [{ method,
 // url, body?, repeat?, piece?, length?: true, claim?: bodyLength, waitMs?, readDelayMs?, unread?: true,
-// headers?: [name, value][], show?: header names to print under "headers" }] }.
+// headers?: [name, value][], show?: header names to print under "headers", pull?: true (the body through
+// pull(), each lent piece copied into the text), throwAfter?: n (with pull: the taker throws at its
+// (n+1)th piece, having kept it, after which read() gets the rest: {thrown, body} with body the text of both) }] }.
 // An `unread` response is left unread until the next request is done, then read: {abandoned, failure}.
 import TCP from "embedded:io/socket/tcp";
 import Resolver from "embedded:network/dns/resolver";
@@ -16,7 +18,7 @@ interface Spec {
 	timeout?: number;
 	highWater?: number;
 	origins?: Record<string, { psk?: { identity: string; key: string }; x509?: { trust: string[]; cert?: string; key?: string; tls11?: boolean }; suites?: string[]; resume?: "always" | "when-it-pays"; user?: string; password?: string }>;
-	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; claim?: number; waitMs?: number; readDelayMs?: number; unread?: boolean; headers?: [string, string][]; show?: string[] }[];
+	requests: { method: HttpMethod; url: string; body?: string; repeat?: number; piece?: number; length?: boolean; claim?: number; waitMs?: number; readDelayMs?: number; unread?: boolean; headers?: [string, string][]; show?: string[]; pull?: boolean; throwAfter?: number }[];
 }
 const spec = JSON.parse(argv()[0]!) as Spec;
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -73,16 +75,34 @@ async function main(): Promise<void> {
 			}
 			const texts: string[] = [];
 			let pieces = 0, largest = 0;
-			for (let b = await response.read(); b; b = await response.read()) {
-				pieces++;
-				largest = Math.max(largest, b.length);
-				texts.push(String.fromCharCode(...b));	// joined once: XS copies a string on every +=
-				if (r.readDelayMs) await sleep(r.readDelayMs);
+			let thrown: string | undefined;
+			if (r.pull) {
+				try {
+					await response.pull!((b) => {
+						pieces++;
+						largest = Math.max(largest, b.length);
+						texts.push(String.fromCharCode(...b));	// lent: copied now, as the buffer is read into again
+						// the piece thrown on counts as taken (kept above), as a chunk read() gave would
+						if (r.throwAfter !== undefined && pieces === r.throwAfter + 1) throw new Error(`taker threw at piece ${pieces - 1}`);
+					});
+				}
+				catch (e) {
+					if (r.throwAfter === undefined) throw e;
+					thrown = (e as Error).message;
+				}
+			}
+			if (!r.pull || thrown !== undefined) {
+				for (let b = await response.read(); b; b = await response.read()) {
+					pieces++;
+					largest = Math.max(largest, b.length);
+					texts.push(String.fromCharCode(...b));	// joined once: XS copies a string on every +=
+					if (r.readDelayMs) await sleep(r.readDelayMs);
+				}
 			}
 			const body = texts.join("");
 			const location = response.header("Location");
 			const shown = r.show ? { headers: Object.fromEntries(r.show.map((n) => [n, response.header(n) ?? null])) } : {};
-			console.log(JSON.stringify({ status: response.status, body, pieces, largest, ...(location ? { location } : {}), ...shown }));
+			console.log(JSON.stringify({ status: response.status, body, pieces, largest, ...(location ? { location } : {}), ...shown, ...(thrown ? { thrown } : {}) }));
 		}
 		catch (e) {
 			const error = e as Error;
