@@ -16,17 +16,49 @@
 //                                              and @noble/hashes, as the archive holds it
 //   lin_preloaded_slots                        the slots xsl froze into the archive (mxHeapCount)
 //   lin_archive_object_bytes                   mc.xs.c compiled (xsl's output: code, slots, keys)
+//
+// And the card bootstrap (8.1 through SCP03, tests/hil's card scenario: the UICC simulator on a
+// pty, its account applied, the BootstrapComplete session it owes), from boot to the end of the
+// device's start, on both engines:
+//   lin_card_bootstrap_peak_heap_64bit_bytes   the lin build's peak at the end of its start
+//   lin_card_bootstrap_peak_heap_less_ram_flash_64bit_bytes  the same less its RAM store partition
+//   lin_card_read_peak_heap_64bit_bytes        its peak when the card step ended (activation, PPS,
+//                                              SCP03, the EF read, the bootstrap applied), before
+//                                              any session
+//   sim_card_bootstrap_peak_heap_64bit_bytes   xsdm's peak for the same start (dm-device --card
+//                                              alone exits after it)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DmServer } from "../hosts/sim/peers/dm-server/server.js";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
+import { runScenario } from "../tests/hil/run.js";
 import { PSK, SCENARIOS, SRVID, factory, withPort } from "../tests/hil/scenarios.js";
-import { target } from "../tests/hil/targets.js";
+import { target, type DeviceRun } from "../tests/hil/targets.js";
 import { outputDir } from "../tools/moddable/sdk.js";
 
 const I1 = SCENARIOS[0]!;
+const CARD = SCENARIOS.find((s) => s.card)!;
+
+/** The heap report a lin device logged at that point of its run ("card", "start", "session"). */
+function heapAt(output: string, at: string): { peakTotalBytes: number; peakChunkBytes: number } {
+	const line = output.split("\n").find((l) => l.startsWith("{\"heapReport\"") && l.includes(`"at":"${at}"`));
+	if (!line) throw new Error(`no heap report at ${at} in:\n${output}`);
+	return (JSON.parse(line) as { heapReport: { peakTotalBytes: number; peakChunkBytes: number } }).heapReport;
+}
+
+/** xsdm's peak for a start with the card alone (its account, its BootstrapComplete session). */
+async function simCardPeak(): Promise<number> {
+	const run = await runScenario(target("sim"), CARD, {
+		setup: { startOnly: true, heapReport: true },
+		judge(server, r: DeviceRun) {
+			if (r.code !== 0) throw new Error(`xsdm's card start failed (exit ${r.code}):\n${r.output}`);
+			if (server.sessions.length !== 1 || server.sessions[0]!.trigger !== "urn:oma:at:dm:2.0:BootstrapComplete") throw new Error(`xsdm's card start: not one BootstrapComplete session:\n${r.output}`);
+		},
+	});
+	return heapReport(run.output).peakTotalBytes;
+}
 
 async function withI1Server<T>(run: (port: number) => Promise<T>, check: (server: DmServer, result: T) => void): Promise<T> {
 	const server = new DmServer({ psk: PSK, ...structuredClone(I1.server) });	// withPort writes into it
@@ -106,5 +138,12 @@ export async function linFigures(): Promise<Record<string, number>> {
 	figures.sim_i1_session_peak_heap_32bit_bytes = await simPeak(32);
 	// like for like: xsdm's store partition is a file, the lin build's is in its heap
 	figures.sim_over_lin_i1_session_peak_heap_64bit = figures.sim_i1_session_peak_heap_64bit_bytes / figures.lin_i1_session_peak_heap_less_ram_flash_64bit_bytes;
+
+	// the card scenario, judged as tests/hil judges it, then its start's heap on both engines
+	const card = await runScenario(lin, CARD);
+	figures.lin_card_bootstrap_peak_heap_64bit_bytes = heapAt(card.output, "start").peakTotalBytes;
+	figures.lin_card_bootstrap_peak_heap_less_ram_flash_64bit_bytes = figures.lin_card_bootstrap_peak_heap_64bit_bytes - flashSize;
+	figures.lin_card_read_peak_heap_64bit_bytes = heapAt(card.output, "card").peakTotalBytes;
+	figures.sim_card_bootstrap_peak_heap_64bit_bytes = await simCardPeak();
 	return figures;
 }

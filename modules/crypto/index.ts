@@ -43,8 +43,13 @@ const aesEcb = required("xs_crypto_aes_ecb", tried(() => native("xs_crypto_aes_e
 const aesCbc = required("xs_crypto_aes_cbc", tried(() => native("xs_crypto_aes_cbc")));
 const aesCmacOnce = required("xs_crypto_aes_cmac", tried(() => native("xs_crypto_aes_cmac")));
 const ecdsaP256Verify = required("xs_crypto_ecdsa_p256_verify", tried(() => native("xs_crypto_ecdsa_p256_verify")));
-const Sha256Base: new () => object = tried(() => Native("xs_crypto_sha256_destructor")) ?? Object;
-const HmacBase: new () => object = tried(() => Native("xs_crypto_hmac_destructor")) ?? Object;
+// The host classes are made in module code, not in a function as tried() would: the SDK's compiler
+// makes Native("...") a host class only there (in an arrow it throws at preload, and a fallback to
+// Object left every Sha256 a plain object: "xsSetHostData: not a host object" on the lin build).
+// Node has no Native: it is told apart by its process object, which neither XS host has.
+const onNode = typeof (globalThis as { process?: unknown }).process === "object";
+const Sha256Base: new () => object = onNode ? Object : Native("xs_crypto_sha256_destructor");
+const HmacBase: new () => object = onNode ? Object : Native("xs_crypto_hmac_destructor");
 
 /** Whether SHA-256 runs in the host's C (false: @noble/hashes in JavaScript). */
 export const hasNativeSha256 = sha256Once !== undefined;

@@ -91,7 +91,11 @@ describe("tests/hil runner, target serial (a pty pair, xsdm as the board)", () =
 			const outcomes = await runScenarios(`serial:${r.runnerPath}`, "", { server: `127.0.0.1:${r.port}`, serial: { readyMs: 30000, sessionMs: 60000 } });
 			assert.ok(typeof outcomes !== "string", String(outcomes));
 			assert.equal(outcomes.length, SCENARIOS.length);
-			for (const o of outcomes) assert.ok(o.ok, `${o.scenario}: ${o.detail}`);
+			for (const o of outcomes) {
+				// the ESP32 entry does not open its card line yet: its card scenarios are skipped, saying so
+				if (SCENARIOS.find((s) => s.name === o.scenario)?.card) assert.match(o.skipped ?? "", /card line/, `${o.scenario}: ${o.detail}`);
+				else assert.ok(o.ok, `${o.scenario}: ${o.detail}`);
+			}
 		} finally {
 			await r.stop();
 		}

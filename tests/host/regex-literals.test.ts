@@ -1,5 +1,6 @@
-// tools/check/regex-literals: no regular expression under modules/ is compiled per call on XS.
-import { checkRepository, regexLiteralsInFunctions } from "../../tools/check/regex-literals.js";
+// tools/check/regex-literals: no regular expression under modules/ is compiled per call on XS, and
+// none at module level is global or sticky (the device's preload freezes it, lastIndex included).
+import { checkRepository, regexLiteralsInFunctions, statefulRegexLiteralsAtModuleLevel } from "../../tools/check/regex-literals.js";
 import { root } from "./xsdm.js";
 import { assert, describe, it } from "../harness/index.js";
 
@@ -11,7 +12,11 @@ describe("tools/check: regular expressions compiled once", () => {
 	it("leaves module-level literals, sticky ones (their lastIndex is one parse's state) and division alone", () => {
 		assert.deepEqual(regexLiteralsInFunctions(`const A = /x/g;\nfunction p(t) { const r = /\\s*(\\w+)/y; return r.exec(t) && 6 / 2 / 1; }\n`), []);
 	});
-	it("modules/ compiles none per call", () => {
+	it("finds a global or sticky literal at module level, and only there", () => {
+		const src = `const A = /x/g;\nconst B = /^y$/i;\nexport const C = { d: /z/y };\nfunction p(t) { return t.replace(/w/g, ""); }\n`;
+		assert.deepEqual(statefulRegexLiteralsAtModuleLevel(src), [{ line: 1, text: "/x/g" }, { line: 3, text: "/z/y" }]);
+	});
+	it("modules/ compiles none per call and freezes none with a lastIndex", () => {
 		assert.deepEqual(checkRepository(root), []);
 	});
 });

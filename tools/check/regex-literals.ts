@@ -3,7 +3,10 @@
 // about 80 µs a call on this machine (a few milliseconds on the ESP32), where the same object made
 // once at module level costs 0.5 µs to run. The I.1 session compiled about 70 of them, 30 % of its
 // CPU (issue 18, the profile of `npm run bench -- session-cpu`). A sticky (/y) expression is exempt:
-// its lastIndex is the state of one parse. `node build/js/tools/check/regex-literals.js`.
+// its lastIndex is the state of one parse. The other way round, a global or sticky (/g, /y)
+// expression must not be at module level: the device preloads modules and freezes what they hold,
+// and replace(), match() and exec() write a global expression's lastIndex ("xsSet lastIndex: not
+// writable" on the SDK's build, while xsdm ran). `node build/js/tools/check/regex-literals.js`.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +29,22 @@ export function regexLiteralsInFunctions(source: string, fileName = "x.ts"): Fin
 	return found;
 }
 
+/** Global or sticky regular expression literals outside any function: frozen on the device. */
+export function statefulRegexLiteralsAtModuleLevel(source: string, fileName = "x.ts"): Finding[] {
+	const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
+	const found: Finding[] = [];
+	const visit = (node: ts.Node): void => {
+		if (ts.isFunctionLike(node)) return;
+		if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
+			const text = node.getText(file);
+			if (/\/[a-z]*[gy][a-z]*$/.test(text)) found.push({ line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, text });
+		}
+		ts.forEachChild(node, visit);
+	};
+	visit(file);
+	return found;
+}
+
 export function checkRepository(root: string): string[] {
 	const out: string[] = [];
 	const walk = (dir: string): void => {
@@ -34,7 +53,9 @@ export function checkRepository(root: string): string[] {
 			if (statSync(p).isDirectory()) walk(p);
 			else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) {
 				const path = relative(root, p).split("\\").join("/");
-				for (const f of regexLiteralsInFunctions(readFileSync(p, "utf8"), path)) out.push(`${path}:${f.line}: ${f.text} is compiled at every call: make it a module-level const`);
+				const source = readFileSync(p, "utf8");
+				for (const f of regexLiteralsInFunctions(source, path)) out.push(`${path}:${f.line}: ${f.text} is compiled at every call: make it a module-level const`);
+				for (const f of statefulRegexLiteralsAtModuleLevel(source, path)) out.push(`${path}:${f.line}: ${f.text} is global or sticky at module level, where the device's preload freezes its lastIndex: drop the flag (test/exec without it), or use a string pattern (replaceAll)`);
 			}
 		}
 	};
@@ -46,6 +67,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const root = join(fileURLToPath(import.meta.url), "../../../../..");
 	const found = checkRepository(root);
 	for (const line of found) console.error(line);
-	console.log(found.length ? `regex literals: ${found.length} compiled per call` : "regex literals: every one is compiled once, at module level");
+	console.log(found.length ? `regex literals: ${found.length} compiled per call or frozen with a lastIndex` : "regex literals: every one is compiled once, at module level, none global there");
 	process.exitCode = found.length ? 1 : 0;
 }

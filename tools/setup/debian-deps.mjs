@@ -8,7 +8,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 // python3-cryptography: the UICC simulator's SCP03 (hosts/sim/peers/uicc), a second AES/CMAC
 // implementation the tests check ours against.
 // chromium: the browser tests of dm-server's web console (driven by puppeteer-core, headless).
-const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl", "python3-cryptography", "chromium"];
+// libglib2.0-dev: the headers npm test checks the SDK Linux port's natives against (hosts/lin/native).
+const wanted = ["make", "gcc", "gcc-multilib", "qemu-user", "libmbedtls-dev", "libmbedtls-dev:i386", "openssl", "python3-cryptography", "chromium", "libglib2.0-dev"];
 
 function installed(pkg) {
 	const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" });

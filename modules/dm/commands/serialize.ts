@@ -11,11 +11,12 @@ import { DmmoWriter, type JsonWriter } from "../codec/index.js";
 import { childSchema, decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
 
-const SUB_DELIMS = /[!'()*]/g;
 
 /** Percent-encodes a node name the way 6.1.1.2's real-name allows (unreserved characters only). */
 export function encodeName(name: string): string {
-	return encodeURIComponent(name).replace(SUB_DELIMS, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+	// the sub-delims encodeURIComponent leaves: string patterns (a /g literal at module level would be
+	// frozen by the device's preload, and replace() writes its lastIndex)
+	return encodeURIComponent(name).replaceAll("!", "%21").replaceAll("'", "%27").replaceAll("(", "%28").replaceAll(")", "%29").replaceAll("*", "%2A");
 }
 
 /** The ClientURI that names exactly this node. */

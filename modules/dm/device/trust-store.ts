@@ -5,7 +5,7 @@
 import { decodeBase64 } from "../../bytes/index.js";
 import { isDerCertificate } from "../credentials.js";
 
-const WHITESPACE = /\s+/g;
+const WHITESPACE = /^\s$/;
 
 const BEGIN = "-----BEGIN CERTIFICATE-----", END = "-----END CERTIFICATE-----";
 
@@ -21,11 +21,18 @@ export function parseTrustStore(file: Uint8Array): Uint8Array[] {
 	for (let at = text.indexOf(BEGIN); at >= 0; at = text.indexOf(BEGIN, at)) {
 		const end = text.indexOf(END, at);
 		if (end < 0) throw new TypeError(`end the PEM certificate block ${out.length + 1} with ${END}`);
-		const der = decodeBase64(text.slice(at + BEGIN.length, end).replace(WHITESPACE, ""));
+		const der = decodeBase64(withoutSpace(text.slice(at + BEGIN.length, end)));
 		if (!der || !isDerCertificate(der)) throw new TypeError(`fix PEM certificate block ${out.length + 1}: it is not a base64 DER certificate`);
 		out.push(der);
 		at = end + END.length;
 	}
 	if (!out.length) throw new TypeError("give a PEM or DER CA certificate file: no CERTIFICATE block found");
+	return out;
+}
+
+/** PEM base64 without its line breaks and spaces. */
+function withoutSpace(text: string): string {
+	let out = "";
+	for (let i = 0; i < text.length; i++) if (!WHITESPACE.test(text.charAt(i))) out += text.charAt(i);
 	return out;
 }

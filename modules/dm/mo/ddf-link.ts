@@ -4,11 +4,14 @@
 // Without that fact the device has no link to give, and MOS items carry MOID and MIID only.
 
 const URN_PREFIX = /^urn:/i;
-const NOT_FILE_NAME = /[^A-Za-z0-9._-]/g;
+const FILE_NAME_CHAR = /^[A-Za-z0-9._-]$/;
 
 /** The DDF file name of an MOID: "urn:oma:mo:oma-dm-devinfo:1.2" → "oma-mo-oma-dm-devinfo-1.2.xml". */
 export function ddfFileName(moid: string): string {
-	return `${moid.replace(URN_PREFIX, "").replace(NOT_FILE_NAME, "-")}.xml`;
+	const name = moid.replace(URN_PREFIX, "");
+	let file = "";
+	for (let i = 0; i < name.length; i++) file += FILE_NAME_CHAR.test(name.charAt(i)) ? name.charAt(i) : "-";
+	return `${file}.xml`;
 }
 
 /** The link rule over a base URL ("https://maker.example/ddf/"): MOID → the DDF's URL. */

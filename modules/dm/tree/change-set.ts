@@ -11,8 +11,6 @@ import { GENERATION_KEY, childNameOf, instancePrefix, miidOf } from "./keys.js";
 import { childSchema, isLeaf, notInSchema, type SchemaNode } from "./schema.js";
 import type { Tree } from "./tree.js";
 
-const ESCAPED_SLASH = /%2F/g;
-const ESCAPED_PERCENT = /%25/g;
 
 /** Longest MIID or node name the tree accepts. */
 export const NAME_MAX = 64;
@@ -182,7 +180,7 @@ export class ChangeSet {
 			const below = this.descendants(key);
 			this.guard.check("delete", ref, def, false);
 			for (const k of below) {
-				const path = [...ref.path, ...k.slice(key.length + 1).split("/").map((p) => p.replace(ESCAPED_SLASH, "/").replace(ESCAPED_PERCENT, "%"))];
+				const path = [...ref.path, ...k.slice(key.length + 1).split("/").map((p) => p.replaceAll("%2F", "/").replaceAll("%25", "%"))];
 				const d = this.tree.definition(ref.moid, path);
 				if (d) this.guard.check("delete", { moid: ref.moid, miid: ref.miid, path }, d, true);
 			}

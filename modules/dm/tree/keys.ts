@@ -5,19 +5,14 @@
 
 import { TREE_PREFIX } from "../store/index.js";
 
-const PERCENT = /%/g;
-const SLASH = /\//g;
-const ESCAPED_SLASH = /%2F/g;
-const ESCAPED_PERCENT = /%25/g;
-
 export const GENERATION_KEY = `${TREE_PREFIX}#generation`;
 
 function escape(name: string): string {
-	return name.indexOf("%") < 0 && name.indexOf("/") < 0 ? name : name.replace(PERCENT, "%25").replace(SLASH, "%2F");
+	return name.indexOf("%") < 0 && name.indexOf("/") < 0 ? name : name.replaceAll("%", "%25").replaceAll("/", "%2F");
 }
 
 function unescape(name: string): string {
-	return name.indexOf("%") < 0 ? name : name.replace(ESCAPED_SLASH, "/").replace(ESCAPED_PERCENT, "%");
+	return name.indexOf("%") < 0 ? name : name.replaceAll("%2F", "/").replaceAll("%25", "%");
 }
 
 export function instancePrefix(tag: string): string {

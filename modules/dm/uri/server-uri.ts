@@ -8,8 +8,6 @@
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
 
-const ESCAPED_COLON = /%3A/gi;
-const ESCAPED_AT = /%40/gi;
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const AUTHORITY_END = /[/?#]/;
 const ABSOLUTE_HTTP = /^https?:\/\/[^\s/?#]+([/?#][^\s]*)?$/i;
@@ -28,7 +26,7 @@ export const SERVER_URI_MAX_LENGTH = 2048;
 
 /** Percent-encodes all but unreserved characters and ":" "@" (which RFC 3986 allows in a path or query). */
 function encodeValue(value: string): string {
-	return encodeURIComponent(value).replace(ESCAPED_COLON, ":").replace(ESCAPED_AT, "@");
+	return encodeURIComponent(value).replaceAll("%3A", ":").replaceAll("%40", "@");
 }
 
 /** RFC 3986 IP-literal contents: an IPv6 address (hex groups, "::", an IPv4 tail, a "%25" zone) or

@@ -7,9 +7,8 @@ import { md5, sha256 } from "../../crypto/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
 
 const DIGEST = /^\s*Digest\s+(.*)$/i;
-const QUOTED_PAIR = /\\(.)/g;
+const LINE_END = /^[\n\r\u2028\u2029]$/;
 const TRUE = /^true$/i;
-const QUOTE_SPECIALS = /(["\\])/g;
 
 export interface Credentials {
 	user: string;
@@ -46,7 +45,7 @@ export function parseDigestChallenge(header: string): DigestChallenge | undefine
 		const start = param.lastIndex;
 		const p = param.exec(text);
 		if (!p || param.lastIndex === start) throw new HttpError(HttpErrorKind.Malformed, "a Digest challenge that does not parse");
-		params.set(p[1]!.toLowerCase(), p[2] !== undefined ? p[2].replace(QUOTED_PAIR, "$1") : p[3]!);
+		params.set(p[1]!.toLowerCase(), p[2] !== undefined ? unquote(p[2]) : p[3]!);
 	}
 	const realm = params.get("realm"), nonce = params.get("nonce");
 	if (realm === undefined || !nonce) throw new HttpError(HttpErrorKind.Malformed, "a Digest challenge without realm or nonce");
@@ -60,7 +59,19 @@ export function parseDigestChallenge(header: string): DigestChallenge | undefine
 	return challenge;
 }
 
-const quote = (s: string): string => `"${s.replace(QUOTE_SPECIALS, "\\$1")}"`;
+const quote = (s: string): string => `"${s.replaceAll("\\", "\\\\").replaceAll("\"", "\\\"")}"`;
+
+/** A quoted-string's content with each quoted-pair (backslash and a character) made the character. */
+function unquote(s: string): string {
+	if (s.indexOf("\\") < 0) return s;
+	let out = "";
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charAt(i);
+		if (c === "\\" && i + 1 < s.length && !LINE_END.test(s.charAt(i + 1))) out += s.charAt(++i);
+		else out += c;
+	}
+	return out;
+}
 
 /** The Authorization value answering a Digest challenge; cnonce comes from the caller's random source. */
 export function digestAuthorization(c: Credentials, ch: DigestChallenge, method: string, uri: string, cnonce: string, nc = 1): string {
