@@ -28,14 +28,15 @@ import { DmError } from "../error.js";
 import { decodeUtf8, encodeUtf8, sameBytes } from "../../bytes/index.js";
 import type { Flash } from "./flash.js";
 import { BLOCK_HEADER, FORMAT_VERSION, FragmentFlags, MAGIC, RECORD_HEADER, RECORD_TRAILER, RecordType } from "./format.js";
-import { KeyIndex, hashKey, sameAt } from "./key-index.js";
+import { KeyIndex, hashKey, hashKeyReference, sameAt } from "./key-index.js";
 import { CHECKPOINTS_SUPPORTED, checkpointLength, partsFor, writeCheckpoint } from "./checkpoint.js";
 import { BlockState, emptyLog, mountLog, type LogState } from "./mount.js";
 import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, recordSizeOf, type Record, type RecordFields } from "./record.js";
 import { FRAGMENT_MAX, Transaction, applyOps, commitRecord, type Journal, type Op } from "./transaction.js";
 
-/** The parent hash of a key without "/" (key-index.ts parentHash: the empty path's). */
-const ROOT_HASH = hashKey(new Uint8Array(0));
+/** The parent hash of a key without "/" (key-index.ts parentHash: the empty path's). The reference
+    hash, which the native one equals: module code runs at the SDK's preload, where no native may be called. */
+const ROOT_HASH = hashKeyReference(new Uint8Array(0));
 
 export { StoreFormatError } from "./error.js";
 export { FRAGMENT_MAX, Transaction } from "./transaction.js";
