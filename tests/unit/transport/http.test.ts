@@ -3,8 +3,8 @@
 // writer, and Basic/Digest against RFC 7617/7616's own examples.
 import { basicAuthorization, digestAuthorization, parseDigestChallenge } from "../../../modules/transport/http/auth.js";
 import { HttpError, HttpErrorKind } from "../../../modules/transport/http/error.js";
-import { chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
-import { ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
+import { ascii as asciiBytes, asciiReference, chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
+import { latin1, latin1Reference, ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -110,6 +110,20 @@ describe("HTTP response parser", () => {
 		refused("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", HttpErrorKind.Closed, /mid-body/, true);
 		refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", HttpErrorKind.Closed, /mid-body/, true);
 	});
+	it("reads Latin-1 header bytes and long lines as the byte-at-a-time reference does", () => {
+		const r = everySplit(`HTTP/1.1 200 \u00e9t\u00e9\r\nX-A: caf\u00e9 \u00ff\r\nX-Long: ${"v".repeat(400)}\r\nContent-Length: 0\r\n\r\n`);
+		assert.equal(r.head!.reason, "\u00e9t\u00e9");
+		assert.deepEqual(r.head!.headers[0], ["x-a", "caf\u00e9 \u00ff"]);
+		assert.equal(r.head!.headers[1]![1], "v".repeat(400));
+		const bytes = Uint8Array.from({ length: 700 }, (_, i) => (i * 37 + 1) & 0xff);
+		for (const [from, to] of [[0, 0], [0, 1], [3, 259], [0, 256], [0, 257], [1, 700], [0, 513]] as const) assert.equal(latin1(bytes, from, to), latin1Reference(bytes, from, to), `${from}..${to}`);
+	});
+	it("takes a head of exactly its byte budget, and not one byte more", () => {
+		const fill = (n: number): string => `HTTP/1.1 204 No Content\r\nX: ${"a".repeat(n)}\r\n\r\n`;
+		const base = fill(0).length;
+		assert.equal(everySplit(fill(512 - base)).head!.status, 204);
+		refused(fill(513 - base), HttpErrorKind.TooLarge, /exceed 512 bytes/);
+	});
 	it("stays failed", () => {
 		const p = new ResponseParser({ onHead: () => undefined, onBody: () => undefined, onEnd: () => undefined });
 		assert.throws(() => p.feed(ascii("nonsense\r\n")), /status line/);
@@ -123,6 +137,10 @@ describe("HTTP request head", () => {
 		assert.equal(text(head), "POST /dm?x=1 HTTP/1.1\r\nHost: dm.example.com:443\r\nOMADM-DevID: IMEI:493005100592800\r\nContent-Type: application/vnd.oma.dm.initiation+json\r\nContent-Length: 12\r\n\r\n");
 		assert.equal(text(requestHead({ method: "PUT", target: "/r", host: "h", length: "chunked" })), "PUT /r HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
 		assert.equal(text(chunkPrefix(300)), "12c\r\n");
+	});
+	it("encodes text as the one-character-at-a-time reference does, Latin-1 included", () => {
+		for (const t of ["", "GET / HTTP/1.1\r\n", "caf\u00e9", "\u00ff\u0080x", "x".repeat(300)]) assert.deepEqual(Array.from(asciiBytes(t)), Array.from(asciiReference(t)), JSON.stringify(t));
+		assert.equal(text(requestHead({ method: "GET", target: "/", host: "h", headers: [["X", "caf\u00e9"]] })), "GET / HTTP/1.1\r\nHost: h\r\nX: caf\u00e9\r\n\r\n");
 	});
 	it("refuses header injection and framing headers set by hand", () => {
 		assert.throws(() => requestHead({ method: "GET", target: "/", host: "h", headers: [["X", "a\r\nInjected: 1"]] }), /control character/);
