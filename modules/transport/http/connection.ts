@@ -152,9 +152,9 @@ export class HttpConnection {
 	}
 
 	#start(x: Exchange, authorization: string | undefined): void {
-		const headers = [...(x.request.headers ?? [])];
-		if (authorization) headers.push(["Authorization", authorization]);
-		const head: { method: string; target: string; host: string; headers: [string, string][]; length?: number | "chunked" } = { method: x.request.method, target: x.request.target, host: this.#o.host, headers };
+		// the caller's headers as they are (no copy, no iterator), Authorization after them when answering a 401
+		const headers: readonly [string, string][] = authorization ? (x.request.headers ?? []).concat([["Authorization", authorization]]) : x.request.headers ?? [];
+		const head: { method: string; target: string; host: string; headers: readonly [string, string][]; length?: number | "chunked" } = { method: x.request.method, target: x.request.target, host: this.#o.host, headers };
 		if (x.request.body) head.length = x.request.body.length;
 		x.head = requestHead(head);
 		x.headSent = 0;
@@ -359,9 +359,8 @@ export class HttpConnection {
 
 function concat(...parts: Uint8Array[]): Uint8Array {
 	let length = 0;
-	for (const p of parts) length += p.length;
+	for (let i = 0; i < parts.length; i++) length += parts[i]!.length;
 	const out = new Uint8Array(length);
-	let at = 0;
-	for (const p of parts) { out.set(p, at); at += p.length; }
+	for (let i = 0, at = 0; i < parts.length; i++) { out.set(parts[i]!, at); at += parts[i]!.length; }
 	return out;
 }
