@@ -2,9 +2,11 @@
 // byte boundary and byte by byte (same events each time), its typed refusals, the request head
 // writer, and Basic/Digest against RFC 7617/7616's own examples.
 import { basicAuthorization, digestAuthorization, parseDigestChallenge } from "../../../modules/transport/http/auth.js";
+import { HttpConnection, type RequestBody, type SocketCallbacks } from "../../../modules/transport/http/connection.js";
 import { HttpError, HttpErrorKind } from "../../../modules/transport/http/error.js";
 import { ascii as asciiBytes, asciiReference, chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
 import { latin1, latin1Reference, ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
+import { FakeClock } from "../../harness/fake-clock.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -175,5 +177,49 @@ describe("HTTP authentication", () => {
 		assert.throws(() => parseDigestChallenge("Digest realm=\"x\", nonce=\"n\", algorithm=SHA-512-256"), /not supported/);
 		assert.throws(() => parseDigestChallenge("Digest realm=\"x\", nonce=\"n\", qop=\"auth-int\""), /no "auth"/);
 		assert.throws(() => parseDigestChallenge("Digest realm=\"x\" nonce"), /does not parse/);
+	});
+});
+
+/** The writes a request makes on a socket that grants `writable` bytes, its body pulled from `pieces`
+    (undefined: nothing yet, the test calls bodyReady()). */
+function writesOf(length: number | "chunked", pieces: (string | undefined)[], writable = 4096): { writes: string[]; ready: () => void } {
+	const writes: string[] = [];
+	let callbacks: SocketCallbacks | undefined;
+	const connection = new HttpConnection({ host: "h", timers: new FakeClock(), connect: (c) => { callbacks = c; return { read: () => undefined, write: (b) => { writes.push(text(b)); }, close: () => undefined }; } });
+	const body: RequestBody = { length, pull: (into) => {
+		const next = pieces.shift();
+		if (next === undefined) return pieces.length ? undefined : 0;
+		assert.ok(next.length <= into.length, "a piece fits the pull");
+		into.set(ascii(next));
+		return next.length;
+	} };
+	connection.request({ method: "POST", target: "/dm", body }, { onHead: () => undefined, onBody: () => undefined, onEnd: () => undefined, onError: (e) => { throw e; } });
+	callbacks!.onWritable(writable);
+	return { writes, ready: () => connection.bodyReady() };
+}
+
+describe("HTTP request writes", () => {
+	const head = (framing: string): string => `POST /dm HTTP/1.1\r\nHost: h\r\n${framing}\r\n\r\n`;
+	it("sends the head with the body's first piece in one write, chunked and by length", () => {
+		assert.deepEqual(writesOf("chunked", ["hello", "!"]).writes, [`${head("Transfer-Encoding: chunked")}5\r\nhello\r\n`, "1\r\n!\r\n", "0\r\n\r\n"]);
+		assert.deepEqual(writesOf(6, ["hello!"]).writes, [`${head("Content-Length: 6")}hello!`]);
+		assert.deepEqual(writesOf("chunked", []).writes, [`${head("Transfer-Encoding: chunked")}`, "0\r\n\r\n"]);
+		assert.deepEqual(writesOf(0, []).writes, [`${head("Content-Length: 0")}`]);
+	});
+	it("holds the head until the producer has bytes, then sends both together", () => {
+		const w = writesOf("chunked", [undefined, "abc"]);
+		assert.deepEqual(w.writes, []);
+		w.ready();
+		assert.deepEqual(w.writes, [`${head("Transfer-Encoding: chunked")}3\r\nabc\r\n`, "0\r\n\r\n"]);
+	});
+	it("sends a head too big to share the piece alone, then the body as before", () => {
+		const big = "x".repeat(1100);
+		const writes: string[] = [];
+		let callbacks: SocketCallbacks | undefined;
+		const connection = new HttpConnection({ host: "h", timers: new FakeClock(), connect: (c) => { callbacks = c; return { read: () => undefined, write: (b) => { writes.push(text(b)); }, close: () => undefined }; } });
+		let sent = false;
+		connection.request({ method: "POST", target: "/dm", headers: [["X", big]], body: { length: 2, pull: (into) => { if (sent) return 0; sent = true; into.set(ascii("ok")); return 2; } } }, { onHead: () => undefined, onBody: () => undefined, onEnd: () => undefined, onError: (e) => { throw e; } });
+		callbacks!.onWritable(4096);
+		assert.deepEqual(writes, [`POST /dm HTTP/1.1\r\nHost: h\r\nX: ${big}\r\nContent-Length: 2\r\n\r\n`, "ok"]);
 	});
 });
