@@ -264,9 +264,22 @@ function hexDigit(b: number): number {
 
 const LATIN1_RUN = 256;	// characters per String.fromCharCode call: its arguments sit on the engine's stack
 
-/** bytes[from..to) as Latin-1 text, a run of bytes per engine call. */
+// XS's own bytes-to-string conversion (the device's and the sim host's engines; Node has none): it
+// reads UTF-8, stops at a NUL and throws on invalid bytes, so its text is the Latin-1 one exactly
+// when it has one character per byte (ASCII, as a head nearly always is). Called as a method (XS 17).
+const xsStrings = String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string };
+
+/** bytes[from..to) as Latin-1 text: in one engine call when ASCII, else a run of bytes per call. */
 export function latin1(bytes: Uint8Array, from: number, to: number): string {
-	if (to - from <= LATIN1_RUN) return from === to ? "" : String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
+	if (from === to) return "";
+	if (xsStrings.fromArrayBuffer) {
+		try {
+			const s = xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset + from, to - from);
+			if (s.length === to - from) return s;
+		}
+		catch { /* not UTF-8: Latin-1 bytes above 0x7f */ }
+	}
+	if (to - from <= LATIN1_RUN) return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
 	let s = "";
 	for (let at = from; at < to; at += LATIN1_RUN) s += String.fromCharCode.apply(null, bytes.subarray(at, Math.min(at + LATIN1_RUN, to)) as unknown as number[]);
 	return s;

@@ -119,6 +119,11 @@ describe("HTTP response parser", () => {
 		assert.equal(r.head!.headers[1]![1], "v".repeat(400));
 		const bytes = Uint8Array.from({ length: 700 }, (_, i) => (i * 37 + 1) & 0xff);
 		for (const [from, to] of [[0, 0], [0, 1], [3, 259], [0, 256], [0, 257], [1, 700], [0, 513]] as const) assert.equal(latin1(bytes, from, to), latin1Reference(bytes, from, to), `${from}..${to}`);
+		// bytes XS's UTF-8 reader would take otherwise: a valid sequence (C3 A9), a NUL, a view at an offset
+		for (const b of [[0x41, 0xc3, 0xa9, 0x42], [0x41, 0x00, 0x42], [0x61, 0x62, 0x63]]) {
+			const padded = new Uint8Array([0x20, ...b, 0x20]).subarray(1, b.length + 1);
+			assert.equal(latin1(padded, 0, padded.length), latin1Reference(padded, 0, padded.length), JSON.stringify(b));
+		}
 	});
 	it("takes a head of exactly its byte budget, and not one byte more", () => {
 		const fill = (n: number): string => `HTTP/1.1 204 No Content\r\nX: ${"a".repeat(n)}\r\n\r\n`;
