@@ -311,7 +311,7 @@ class Exchange implements HttpResponse {
 				body = { length: length ?? "chunked", pull: (into) => this.#pull(into), rewind: () => this.#produce() };
 			}
 			try {
-				this.#connection.request({ method: req.method, target, ...(req.headers ? { headers: req.headers.map(([n, v]) => [n, v] as [string, string]) } : {}), ...(body ? { body } : {}) }, {
+				this.#connection.request({ method: req.method, target, ...(req.headers ? { headers: req.headers.map((h) => [h[0], h[1]] as [string, string]) } : {}), ...(body ? { body } : {}) }, {
 					onHead: (head) => this.#onHead(head),
 					onBody: (bytes, lent) => this.#onBody(bytes, lent),
 					lends: () => this.#sink !== undefined,
@@ -338,7 +338,11 @@ class Exchange implements HttpResponse {
 	header(name: string): string | undefined {
 		const lower = name.toLowerCase();
 		let value: string | undefined;
-		for (const [n, v] of this.#head?.headers ?? []) if (n === lower) value = value === undefined ? v : `${value}, ${v}`;
+		const headers = this.#head?.headers ?? [];
+		for (let i = 0; i < headers.length; i++) {
+			const field = headers[i]!;	// no destructuring: on XS it runs an iterator
+			if (field[0] === lower) value = value === undefined ? field[1] : `${value}, ${field[1]}`;
+		}
 		return value;
 	}
 
@@ -516,15 +520,24 @@ class Exchange implements HttpResponse {
 	}
 
 	#pull(into: Uint8Array): number | undefined {
-		let n = 0;
-		while (n < into.length && this.#out.length) {
-			const first = this.#out[0]!;
-			const take = Math.min(first.length, into.length - n);
-			into.set(first.subarray(0, take), n);
+		// whole pieces are copied as they are (no view made for them) and dropped together at the end
+		const out = this.#out, room = into.length;
+		let n = 0, used = 0;
+		while (n < room && used < out.length) {
+			const first = out[used]!;
+			const take = Math.min(first.length, room - n);
+			if (take === first.length) {
+				into.set(first, n);
+				used++;
+			}
+			else {
+				into.set(first.subarray(0, take), n);
+				out[used] = first.subarray(take);
+			}
 			n += take;
-			if (take === first.length) this.#out.shift();
-			else this.#out[0] = first.subarray(take);
 		}
+		if (used === out.length) out.length = 0;
+		else if (used) out.splice(0, used);
 		this.#outBytes -= n;
 		if (this.#outBytes < this.#highWater) this.#release();
 		if (n) return n;
@@ -542,7 +555,8 @@ class Exchange implements HttpResponse {
 
 	#release(): void {
 		const waiting = this.#drained;
+		if (!waiting.length) return;	// the common case, at every pull: no array made, no iterator
 		this.#drained = [];
-		for (const resolve of waiting) resolve();
+		for (let i = 0; i < waiting.length; i++) waiting[i]!();
 	}
 }

@@ -16,8 +16,22 @@ export interface RequestHead {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x20-\x7e\x80-\xff\t]*$/;
 
-/** Latin-1/ASCII text to bytes; every character must be below 0x100 (checked by the callers). */
+// XS's own string-to-UTF-8 conversion, in C (the device's and the sim host's engines have it; Node
+// does not). For ASCII text UTF-8 is the Latin-1 bytes, one per character; called as a method (XS 17).
+const xsBuffers = ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer };
+
+/** Latin-1/ASCII text to bytes; every character must be below 0x100 (checked by the callers).
+    ASCII text (as much as is sent) goes in one engine call: UTF-8 one byte per character says so. */
 export function ascii(text: string): Uint8Array {
+	if (xsBuffers.fromString) {
+		const buffer = xsBuffers.fromString(text);
+		if (buffer.byteLength === text.length) return new Uint8Array(buffer);
+	}
+	return asciiReference(text);
+}
+
+/** The reference ascii is tested against: one character at a time. */
+export function asciiReference(text: string): Uint8Array {
 	const out = new Uint8Array(text.length);
 	for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
 	return out;
@@ -33,7 +47,9 @@ export function requestHead(r: RequestHead): Uint8Array {
 		head += `${name}: ${value}\r\n`;
 	};
 	put("Host", r.host);
-	for (const [name, value] of r.headers ?? []) {
+	const headers = r.headers ?? [];
+	for (let i = 0; i < headers.length; i++) {
+		const name = headers[i]![0], value = headers[i]![1];	// no iterator: each is one on XS
 		const lower = name.toLowerCase();
 		if (lower === "host" || lower === "content-length" || lower === "transfer-encoding") throw new TypeError(`header ${name} is set by the client itself`);
 		put(name, value);

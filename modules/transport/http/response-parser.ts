@@ -110,14 +110,25 @@ export class ResponseParser {
 			case S.Status:
 			case S.Header:
 			case S.Trailer: {
-				const b = bytes[i++]!;
-				if (++this.#headBytes > this.#line.length) throw new HttpError(HttpErrorKind.TooLarge, `response headers exceed ${this.#line.length} bytes`);
-				if (b !== C.LF) {
-					this.#line[this.#lineLength++] = b;
-					break;
+				// a whole line at a time: the engine finds the LF (on XS an index read in JavaScript is a call)
+				const lf = bytes.indexOf(C.LF, i);
+				const end = lf < 0 ? n : lf;
+				this.#headBytes += (lf < 0 ? n : lf + 1) - i;
+				if (this.#headBytes > this.#line.length) throw new HttpError(HttpErrorKind.TooLarge, `response headers exceed ${this.#line.length} bytes`);
+				let line: string;
+				if (lf >= 0 && this.#lineLength === 0) {
+					// the whole line is in this piece: no copy
+					if (lf === i || bytes[lf - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
+					line = latin1(bytes, i, lf - 1);
 				}
-				if (this.#lineLength === 0 || this.#line[this.#lineLength - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
-				const line = latin1(this.#line, this.#lineLength - 1);
+				else {
+					if (end > i) this.#line.set(end === n && i === 0 ? bytes : bytes.subarray(i, end), this.#lineLength);
+					this.#lineLength += end - i;
+					if (lf < 0) { i = n; break; }
+					if (this.#lineLength === 0 || this.#line[this.#lineLength - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
+					line = latin1(this.#line, 0, this.#lineLength - 1);
+				}
+				i = lf + 1;
 				this.#lineLength = 0;
 				if (this.#state === S.Status) this.#statusLine(line);
 				else if (this.#state === S.Header) this.#headerLine(line);
@@ -199,7 +210,9 @@ export class ResponseParser {
 			return;
 		}
 		let length = -1, chunked = false;
-		for (const [name, value] of head.headers) {
+		const headers = head.headers;
+		for (let i = 0; i < headers.length; i++) {
+			const name = headers[i]![0], value = headers[i]![1];	// no iterator, no destructuring: each is one on XS
 			if (name === "connection" && CLOSE.test(value)) head.keepAlive = false;
 			else if (name === "connection" && KEEP_ALIVE.test(value)) head.keepAlive = true;
 			else if (name === "transfer-encoding") {
@@ -249,8 +262,32 @@ function hexDigit(b: number): number {
 	return -1;
 }
 
-function latin1(bytes: Uint8Array, length: number): string {
+const LATIN1_RUN = 256;	// characters per String.fromCharCode call: its arguments sit on the engine's stack
+
+// XS's own bytes-to-string conversion (the device's and the sim host's engines; Node has none): it
+// reads UTF-8, stops at a NUL and throws on invalid bytes, so its text is the Latin-1 one exactly
+// when it has one character per byte (ASCII, as a head nearly always is). Called as a method (XS 17).
+const xsStrings = String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string };
+
+/** bytes[from..to) as Latin-1 text: in one engine call when ASCII, else a run of bytes per call. */
+export function latin1(bytes: Uint8Array, from: number, to: number): string {
+	if (from === to) return "";
+	if (xsStrings.fromArrayBuffer) {
+		try {
+			const s = xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset + from, to - from);
+			if (s.length === to - from) return s;
+		}
+		catch { /* not UTF-8: Latin-1 bytes above 0x7f */ }
+	}
+	if (to - from <= LATIN1_RUN) return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
 	let s = "";
-	for (let i = 0; i < length; i++) s += String.fromCharCode(bytes[i]!);
+	for (let at = from; at < to; at += LATIN1_RUN) s += String.fromCharCode.apply(null, bytes.subarray(at, Math.min(at + LATIN1_RUN, to)) as unknown as number[]);
+	return s;
+}
+
+/** The reference latin1 is tested against: one character at a time. */
+export function latin1Reference(bytes: Uint8Array, from: number, to: number): string {
+	let s = "";
+	for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]!);
 	return s;
 }

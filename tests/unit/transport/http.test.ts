@@ -2,9 +2,11 @@
 // byte boundary and byte by byte (same events each time), its typed refusals, the request head
 // writer, and Basic/Digest against RFC 7617/7616's own examples.
 import { basicAuthorization, digestAuthorization, parseDigestChallenge } from "../../../modules/transport/http/auth.js";
+import { HttpConnection, type RequestBody, type SocketCallbacks } from "../../../modules/transport/http/connection.js";
 import { HttpError, HttpErrorKind } from "../../../modules/transport/http/error.js";
-import { chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
-import { ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
+import { ascii as asciiBytes, asciiReference, chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
+import { latin1, latin1Reference, ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
+import { FakeClock } from "../../harness/fake-clock.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
@@ -110,6 +112,25 @@ describe("HTTP response parser", () => {
 		refused("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", HttpErrorKind.Closed, /mid-body/, true);
 		refused("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab", HttpErrorKind.Closed, /mid-body/, true);
 	});
+	it("reads Latin-1 header bytes and long lines as the byte-at-a-time reference does", () => {
+		const r = everySplit(`HTTP/1.1 200 \u00e9t\u00e9\r\nX-A: caf\u00e9 \u00ff\r\nX-Long: ${"v".repeat(400)}\r\nContent-Length: 0\r\n\r\n`);
+		assert.equal(r.head!.reason, "\u00e9t\u00e9");
+		assert.deepEqual(r.head!.headers[0], ["x-a", "caf\u00e9 \u00ff"]);
+		assert.equal(r.head!.headers[1]![1], "v".repeat(400));
+		const bytes = Uint8Array.from({ length: 700 }, (_, i) => (i * 37 + 1) & 0xff);
+		for (const [from, to] of [[0, 0], [0, 1], [3, 259], [0, 256], [0, 257], [1, 700], [0, 513]] as const) assert.equal(latin1(bytes, from, to), latin1Reference(bytes, from, to), `${from}..${to}`);
+		// bytes XS's UTF-8 reader would take otherwise: a valid sequence (C3 A9), a NUL, a view at an offset
+		for (const b of [[0x41, 0xc3, 0xa9, 0x42], [0x41, 0x00, 0x42], [0x61, 0x62, 0x63]]) {
+			const padded = new Uint8Array([0x20, ...b, 0x20]).subarray(1, b.length + 1);
+			assert.equal(latin1(padded, 0, padded.length), latin1Reference(padded, 0, padded.length), JSON.stringify(b));
+		}
+	});
+	it("takes a head of exactly its byte budget, and not one byte more", () => {
+		const fill = (n: number): string => `HTTP/1.1 204 No Content\r\nX: ${"a".repeat(n)}\r\n\r\n`;
+		const base = fill(0).length;
+		assert.equal(everySplit(fill(512 - base)).head!.status, 204);
+		refused(fill(513 - base), HttpErrorKind.TooLarge, /exceed 512 bytes/);
+	});
 	it("stays failed", () => {
 		const p = new ResponseParser({ onHead: () => undefined, onBody: () => undefined, onEnd: () => undefined });
 		assert.throws(() => p.feed(ascii("nonsense\r\n")), /status line/);
@@ -123,6 +144,10 @@ describe("HTTP request head", () => {
 		assert.equal(text(head), "POST /dm?x=1 HTTP/1.1\r\nHost: dm.example.com:443\r\nOMADM-DevID: IMEI:493005100592800\r\nContent-Type: application/vnd.oma.dm.initiation+json\r\nContent-Length: 12\r\n\r\n");
 		assert.equal(text(requestHead({ method: "PUT", target: "/r", host: "h", length: "chunked" })), "PUT /r HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
 		assert.equal(text(chunkPrefix(300)), "12c\r\n");
+	});
+	it("encodes text as the one-character-at-a-time reference does, Latin-1 included", () => {
+		for (const t of ["", "GET / HTTP/1.1\r\n", "caf\u00e9", "\u00ff\u0080x", "x".repeat(300)]) assert.deepEqual(Array.from(asciiBytes(t)), Array.from(asciiReference(t)), JSON.stringify(t));
+		assert.equal(text(requestHead({ method: "GET", target: "/", host: "h", headers: [["X", "caf\u00e9"]] })), "GET / HTTP/1.1\r\nHost: h\r\nX: caf\u00e9\r\n\r\n");
 	});
 	it("refuses header injection and framing headers set by hand", () => {
 		assert.throws(() => requestHead({ method: "GET", target: "/", host: "h", headers: [["X", "a\r\nInjected: 1"]] }), /control character/);
@@ -157,5 +182,49 @@ describe("HTTP authentication", () => {
 		assert.throws(() => parseDigestChallenge("Digest realm=\"x\", nonce=\"n\", algorithm=SHA-512-256"), /not supported/);
 		assert.throws(() => parseDigestChallenge("Digest realm=\"x\", nonce=\"n\", qop=\"auth-int\""), /no "auth"/);
 		assert.throws(() => parseDigestChallenge("Digest realm=\"x\" nonce"), /does not parse/);
+	});
+});
+
+/** The writes a request makes on a socket that grants `writable` bytes, its body pulled from `pieces`
+    (undefined: nothing yet, the test calls bodyReady()). */
+function writesOf(length: number | "chunked", pieces: (string | undefined)[], writable = 4096): { writes: string[]; ready: () => void } {
+	const writes: string[] = [];
+	let callbacks: SocketCallbacks | undefined;
+	const connection = new HttpConnection({ host: "h", timers: new FakeClock(), connect: (c) => { callbacks = c; return { read: () => undefined, write: (b) => { writes.push(text(b)); }, close: () => undefined }; } });
+	const body: RequestBody = { length, pull: (into) => {
+		const next = pieces.shift();
+		if (next === undefined) return pieces.length ? undefined : 0;
+		assert.ok(next.length <= into.length, "a piece fits the pull");
+		into.set(ascii(next));
+		return next.length;
+	} };
+	connection.request({ method: "POST", target: "/dm", body }, { onHead: () => undefined, onBody: () => undefined, onEnd: () => undefined, onError: (e) => { throw e; } });
+	callbacks!.onWritable(writable);
+	return { writes, ready: () => connection.bodyReady() };
+}
+
+describe("HTTP request writes", () => {
+	const head = (framing: string): string => `POST /dm HTTP/1.1\r\nHost: h\r\n${framing}\r\n\r\n`;
+	it("sends the head with the body's first piece in one write, chunked and by length", () => {
+		assert.deepEqual(writesOf("chunked", ["hello", "!"]).writes, [`${head("Transfer-Encoding: chunked")}5\r\nhello\r\n`, "1\r\n!\r\n", "0\r\n\r\n"]);
+		assert.deepEqual(writesOf(6, ["hello!"]).writes, [`${head("Content-Length: 6")}hello!`]);
+		assert.deepEqual(writesOf("chunked", []).writes, [`${head("Transfer-Encoding: chunked")}`, "0\r\n\r\n"]);
+		assert.deepEqual(writesOf(0, []).writes, [`${head("Content-Length: 0")}`]);
+	});
+	it("holds the head until the producer has bytes, then sends both together", () => {
+		const w = writesOf("chunked", [undefined, "abc"]);
+		assert.deepEqual(w.writes, []);
+		w.ready();
+		assert.deepEqual(w.writes, [`${head("Transfer-Encoding: chunked")}3\r\nabc\r\n`, "0\r\n\r\n"]);
+	});
+	it("sends a head too big to share the piece alone, then the body as before", () => {
+		const big = "x".repeat(1100);
+		const writes: string[] = [];
+		let callbacks: SocketCallbacks | undefined;
+		const connection = new HttpConnection({ host: "h", timers: new FakeClock(), connect: (c) => { callbacks = c; return { read: () => undefined, write: (b) => { writes.push(text(b)); }, close: () => undefined }; } });
+		let sent = false;
+		connection.request({ method: "POST", target: "/dm", headers: [["X", big]], body: { length: 2, pull: (into) => { if (sent) return 0; sent = true; into.set(ascii("ok")); return 2; } } }, { onHead: () => undefined, onBody: () => undefined, onEnd: () => undefined, onError: (e) => { throw e; } });
+		callbacks!.onWritable(4096);
+		assert.deepEqual(writes, [`POST /dm HTTP/1.1\r\nHost: h\r\nX: ${big}\r\nContent-Length: 2\r\n\r\n`, "ok"]);
 	});
 });
