@@ -1,5 +1,5 @@
 // The simulator host itself: how it fails (never silently), its module loader, exit status and heap report.
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { assert, before, describe, it } from "../harness/index.js";
 import { compiled, heapReport, root, runXsdm } from "./xsdm.js";
@@ -77,6 +77,29 @@ describe("xsdm (the simulator host)", () => {
 		const device = await runXsdm(compiled("hosts/sim/dm-device/main.ts"), ["--modules-only"], { options: ["--heap-report"] });
 		assert.equal(device.code, 0, device.stderr);
 		assert.ok(heapReport(device.stderr).sharedBytes > 3 * a.sharedBytes, `device ${heapReport(device.stderr).sharedBytes}`);
+	});
+
+	it("refuses a native called while modules are preloaded, as the SDK's xsl does; the same native called later runs", async () => {
+		// a package (preloaded, as node_modules is) that binds a native and calls it at module level or later
+		const pkg = join(root, "node_modules/.xsdm-preload-native-test");
+		mkdirSync(pkg, { recursive: true });
+		try {
+			writeFileSync(join(pkg, "at-load.js"), 'const crc = native("xs_store_crc32");\nexport const root = crc(new Uint8Array(1));\n');
+			writeFileSync(join(pkg, "later.js"), 'const crc = native("xs_store_crc32");\nexport const later = () => crc(new Uint8Array(1));\n');
+			writeFileSync(join(pkg, "entry-at-load.js"), 'import { root } from "./at-load.js";\ntrace(`${root}\\n`);\n');
+			writeFileSync(join(pkg, "entry-later.js"), 'import { later } from "./later.js";\nconsole.log(String(later()));\n');
+			const refused = await runXsdm(join(pkg, "entry-at-load.js"), []);
+			assert.equal(refused.code, 1, refused.stderr);
+			assert.ok(/preloading .*at-load\.js: .*xs_store_crc32: link: unavailable function/.test(refused.stderr), refused.stderr);
+			const runs = await runXsdm(join(pkg, "entry-later.js"), []);
+			assert.equal(runs.code, 0, runs.stderr);
+			assert.match(runs.stdout.trim(), /^\d+$/);
+			// without preloading the module-level call runs: the refusal is the preload's, not the native's
+			const own = await runXsdm(join(pkg, "entry-at-load.js"), [], { options: ["--no-preload"] });
+			assert.equal(own.code, 0, own.stderr);
+		} finally {
+			rmSync(pkg, { recursive: true, force: true });
+		}
 	});
 
 	it("rejects an unknown option with a usage line (exit 2)", async () => {

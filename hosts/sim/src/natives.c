@@ -35,6 +35,53 @@ static const simNativeTable* const gTables[] = {
 	&simMbedtlsCpuNatives,
 };
 
+/* On the device, xsl runs the preloaded modules at build time, when no native can run: a call there
+   stops the build with "link: unavailable function". While xsdm preloads, native() hands out
+   functions that refuse the same way, so that a module-level call into C fails in npm test and not
+   only in the SDK's build; simEndPreloadNatives() then gives each of them its real callback. */
+typedef struct { txSlot* callback; xsCallback address; } simPreloadedNative;
+static simPreloadedNative* gPreloadedNatives = NULL;
+static int gPreloadedCount = 0, gPreloadedSize = 0;
+static int gNativesAtPreload = 0;
+
+static void xs_native_at_preload(xsMachine* the)
+{
+	/* XS prefixes the message with the native's name */
+	xsUnknownError("link: unavailable function: a native called while the modules are preloaded; "
+		"on the device no native runs then, so call it from a function, not at module level");
+}
+
+void simBeginPreloadNatives(void)
+{
+	gNativesAtPreload = 1;
+}
+
+void simEndPreloadNatives(void)
+{
+	for (int i = 0; i < gPreloadedCount; i++) {
+		txSlot* slot = gPreloadedNatives[i].callback;
+		/* a function the preload dropped may have left its slot to another value: only ours are set */
+		if ((slot->kind == XS_CALLBACK_KIND) && (slot->value.callback.address == xs_native_at_preload))
+			slot->value.callback.address = gPreloadedNatives[i].address;
+	}
+	free(gPreloadedNatives);
+	gPreloadedNatives = NULL;
+	gPreloadedCount = gPreloadedSize = 0;
+	gNativesAtPreload = 0;
+}
+
+static void deferNative(txSlot* function, xsCallback address)
+{
+	if (gPreloadedCount == gPreloadedSize) {
+		gPreloadedSize = gPreloadedSize ? 2 * gPreloadedSize : 64;
+		gPreloadedNatives = realloc(gPreloadedNatives, (size_t)gPreloadedSize * sizeof(simPreloadedNative));
+		if (!gPreloadedNatives) { fprintf(stderr, "xsdm: out of memory\n"); exit(SIM_EXIT_ABORT); }
+	}
+	txSlot* callback = function->next;
+	gPreloadedNatives[gPreloadedCount++] = (simPreloadedNative){ callback, address };
+	callback->value.callback.address = xs_native_at_preload;
+}
+
 static void xs_native(xsMachine* the)
 {
 	xsStringValue name = xsmcToString(xsArg(0));
@@ -43,7 +90,8 @@ static void xs_native(xsMachine* the)
 		for (int i = 0; i < table->functionCount; i++) {
 			if (!strcmp(table->functions[i].name, name)) {
 				/* named, so that its errors read "xs_flash_read: ..." rather than "@anonymous-12: ..." */
-				fxNewHostFunction(the, table->functions[i].callback, table->functions[i].length, fxID(the, (txString)table->functions[i].name), XS_NO_ID);
+				txSlot* function = fxNewHostFunction(the, table->functions[i].callback, table->functions[i].length, fxID(the, (txString)table->functions[i].name), XS_NO_ID);
+				if (gNativesAtPreload) deferNative(function, table->functions[i].callback);
 				xsResult = *the->stack;
 				the->stack++;
 				return;

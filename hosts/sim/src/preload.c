@@ -206,6 +206,7 @@ txMachine* simPreload(xsCreation* creation, const char* entry)
 	}
 	qsort(list.paths, list.count, sizeof(char*), comparePaths);
 	simInstallGlobals(root);
+	simBeginPreloadNatives();
 	txMachine* the = root;
 	for (int i = 0; (i < list.count) && !gPreloadFailed; i++) {
 		gPreloading = list.paths[i];
@@ -219,6 +220,7 @@ txMachine* simPreload(xsCreation* creation, const char* entry)
 	for (int i = 0; i < list.count; i++) free(list.paths[i]);
 	free(list.paths);
 	if (gPreloadFailed) exit(SIM_EXIT_FAILURE);
+	simEndPreloadNatives();
 	fxShareMachine(root);
 	pinChunks(root);
 	gSharedBytes = (size_t)root->currentChunksSize + (size_t)root->currentHeapCount * sizeof(txSlot);

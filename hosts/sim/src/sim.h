@@ -51,6 +51,9 @@ double simMonotonicMilliseconds(void);
    device keeps them in flash; NULL when there is nothing to preload. simSharedBytes: its chunks and slots. */
 xsMachine* simPreload(xsCreation* creation, const char* entry);
 size_t simSharedBytes(void);
+/* While modules are preloaded, native() functions refuse to run, as on the device (natives.c). */
+void simBeginPreloadNatives(void);
+void simEndPreloadNatives(void);
 /* Imports a module; fulfilled or rejected gets its outcome when the promise jobs run (preload.c). */
 void simImport(xsMachine* the, const char* path, xsCallback fulfilled, xsCallback rejected);
 /* Counts collections of this machine (host.c), for embedded:sim/host collections(). */
