@@ -4,6 +4,7 @@
 // XS keeps strings as UTF-8 and, unlike the spec, counts a character above U+FFFF as ONE unit:
 // "😀".length is 1 and charCodeAt(0) is 0x1F600 there, 2 and 0xD83D on Node. Every loop over a
 // string's units here accepts both forms.
+import { xsBuffers, xsStrings } from "./engine.js";
 
 /** Bytes needed for the string; throws on a lone surrogate (JSON and DM text must be valid Unicode). */
 export function utf8Length(text: string): number {
@@ -57,14 +58,6 @@ export function encodeUtf8Into(text: string, from: number, out: Uint8Array, at: 
 	}
 	return [i, at];
 }
-
-// XS's own conversions, when the engine has them (the device's and the sim host's do; Node does
-// not). Walking a string by index is linear on Node but not on XS, whose strings are UTF-8 inside:
-// charCodeAt(i) and length count from the start each time, so a JS loop over 40 KB of text took
-// seconds there. These convert in C in one pass. They are called as methods: XS 17 (the SDK's)
-// makes fromString's result with `this` as the constructor, so a detached call throws there.
-const xsBuffers = ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer };
-const xsStrings = String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string };
 
 /** Whether the bytes hold an encoded surrogate (ED A0..BF): XS keeps a lone one, or a pair built
     from halves, that way. 0xED is never a continuation byte, so any 0xED starts a sequence. The

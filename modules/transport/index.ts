@@ -6,7 +6,7 @@ export type { CipherSuite } from "./suites.js";
 export { ResponseParser } from "./http/response-parser.js";
 export type { ResponseHead, ResponseHandler, ParserLimits } from "./http/response-parser.js";
 export { HttpError, HttpErrorKind } from "./http/error.js";
-export { requestHead, chunkPrefix, chunkEnd, lastChunk, ascii } from "./http/request.js";
+export { requestHead, chunkPrefix, chunkEnd, lastChunk } from "./http/request.js";
 export type { RequestHead } from "./http/request.js";
 export { basicAuthorization, digestAuthorization, parseDigestChallenge } from "./http/auth.js";
 export type { Credentials, DigestChallenge } from "./http/auth.js";

@@ -347,7 +347,7 @@ class Exchange implements HttpResponse {
 	}
 
 	read(): Promise<Uint8Array | undefined> {
-		if (this.#reader || this.#sink) return Promise.reject(new TypeError(`a ${this.#sink ? "pull()" : "read()"} is already pending: await it before reading again`));
+		if (this.#reader || this.#sink) return this.#busy();
 		const piece = this.#in.shift();
 		if (piece) {
 			this.#inBytes -= piece.length;
@@ -365,7 +365,7 @@ class Exchange implements HttpResponse {
 	    A throw from `take` rejects the promise with it and pauses the rest, which a later read()
 	    or pull() still gets. */
 	pull(take: (bytes: Uint8Array) => void): Promise<void> {
-		if (this.#reader || this.#sink) return Promise.reject(new TypeError(`a ${this.#sink ? "pull()" : "read()"} is already pending: await it before reading again`));
+		if (this.#reader || this.#sink) return this.#busy();
 		return new Promise((resolve, reject) => {
 			try {
 				// pieces queued before this pull are buffers of their own
@@ -383,6 +383,11 @@ class Exchange implements HttpResponse {
 			this.#sink = { take, resolve, reject };
 			if (this.#state === State.Body) this.#connection.resume();
 		});
+	}
+
+	/** The refusal of a read() or pull() while one is pending: one at a time. */
+	#busy(): Promise<never> {
+		return Promise.reject(new TypeError(`a ${this.#sink ? "pull()" : "read()"} is already pending: await it before reading again`));
 	}
 
 	/** Reads the rest of the body and drops it, if it is short; otherwise gives up the connection. */

@@ -1,5 +1,6 @@
 // The bytes of an HTTP/1.1 request head, and the chunked transfer coding for bodies of unknown
 // length. Values are checked so that no header can smuggle a CR or LF into the head.
+import { latin1Bytes } from "../../bytes/index.js";
 
 const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
 
@@ -15,27 +16,6 @@ export interface RequestHead {
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x20-\x7e\x80-\xff\t]*$/;
-
-// XS's own string-to-UTF-8 conversion, in C (the device's and the sim host's engines have it; Node
-// does not). For ASCII text UTF-8 is the Latin-1 bytes, one per character; called as a method (XS 17).
-const xsBuffers = ArrayBuffer as unknown as { fromString?: (text: string) => ArrayBuffer };
-
-/** Latin-1/ASCII text to bytes; every character must be below 0x100 (checked by the callers).
-    ASCII text (as much as is sent) goes in one engine call: UTF-8 one byte per character says so. */
-export function ascii(text: string): Uint8Array {
-	if (xsBuffers.fromString) {
-		const buffer = xsBuffers.fromString(text);
-		if (buffer.byteLength === text.length) return new Uint8Array(buffer);
-	}
-	return asciiReference(text);
-}
-
-/** The reference ascii is tested against: one character at a time. */
-export function asciiReference(text: string): Uint8Array {
-	const out = new Uint8Array(text.length);
-	for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-	return out;
-}
 
 export function requestHead(r: RequestHead): Uint8Array {
 	if (!TOKEN.test(r.method)) throw new TypeError(`method "${r.method}" is not an HTTP token`);
@@ -59,21 +39,21 @@ export function requestHead(r: RequestHead): Uint8Array {
 		if (!Number.isSafeInteger(r.length) || r.length < 0) throw new RangeError(`body length ${r.length} is not a byte count`);
 		put("Content-Length", String(r.length));
 	}
-	return ascii(`${head}\r\n`);
+	return latin1Bytes(`${head}\r\n`);
 }
 
 /** The line before a chunk of `length` bytes (the chunk is followed by chunkEnd()). */
 export function chunkPrefix(length: number): Uint8Array {
 	if (!(length > 0)) throw new RangeError("a chunk has at least one byte; end the body with lastChunk()");
-	return ascii(`${length.toString(16)}\r\n`);
+	return latin1Bytes(`${length.toString(16)}\r\n`);
 }
 
 /** CR LF after each chunk's bytes (a fresh array: nothing mutable at module level). */
 export function chunkEnd(): Uint8Array {
-	return ascii("\r\n");
+	return latin1Bytes("\r\n");
 }
 
 /** The zero-length chunk that ends a chunked body (no trailers). */
 export function lastChunk(): Uint8Array {
-	return ascii("0\r\n\r\n");
+	return latin1Bytes("0\r\n\r\n");
 }

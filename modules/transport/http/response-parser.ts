@@ -3,6 +3,7 @@
 // Content-Length, chunked transfer coding, or the end of the connection. 1xx answers are skipped.
 // Anything malformed is an HttpError, and the parser stays failed. No IO here.
 
+import { latin1Text } from "../../bytes/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
@@ -119,14 +120,14 @@ export class ResponseParser {
 				if (lf >= 0 && this.#lineLength === 0) {
 					// the whole line is in this piece: no copy
 					if (lf === i || bytes[lf - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
-					line = latin1(bytes, i, lf - 1);
+					line = latin1Text(bytes, i, lf - 1);
 				}
 				else {
 					if (end > i) this.#line.set(end === n && i === 0 ? bytes : bytes.subarray(i, end), this.#lineLength);
 					this.#lineLength += end - i;
 					if (lf < 0) { i = n; break; }
 					if (this.#lineLength === 0 || this.#line[this.#lineLength - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
-					line = latin1(this.#line, 0, this.#lineLength - 1);
+					line = latin1Text(this.#line, 0, this.#lineLength - 1);
 				}
 				i = lf + 1;
 				this.#lineLength = 0;
@@ -260,34 +261,4 @@ function hexDigit(b: number): number {
 	if (b >= 0x61 && b <= 0x66) return b - 0x57;
 	if (b >= 0x41 && b <= 0x46) return b - 0x37;
 	return -1;
-}
-
-const LATIN1_RUN = 256;	// characters per String.fromCharCode call: its arguments sit on the engine's stack
-
-// XS's own bytes-to-string conversion (the device's and the sim host's engines; Node has none): it
-// reads UTF-8, stops at a NUL and throws on invalid bytes, so its text is the Latin-1 one exactly
-// when it has one character per byte (ASCII, as a head nearly always is). Called as a method (XS 17).
-const xsStrings = String as unknown as { fromArrayBuffer?: (buffer: ArrayBufferLike, offset: number, length: number) => string };
-
-/** bytes[from..to) as Latin-1 text: in one engine call when ASCII, else a run of bytes per call. */
-export function latin1(bytes: Uint8Array, from: number, to: number): string {
-	if (from === to) return "";
-	if (xsStrings.fromArrayBuffer) {
-		try {
-			const s = xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset + from, to - from);
-			if (s.length === to - from) return s;
-		}
-		catch { /* not UTF-8: Latin-1 bytes above 0x7f */ }
-	}
-	if (to - from <= LATIN1_RUN) return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
-	let s = "";
-	for (let at = from; at < to; at += LATIN1_RUN) s += String.fromCharCode.apply(null, bytes.subarray(at, Math.min(at + LATIN1_RUN, to)) as unknown as number[]);
-	return s;
-}
-
-/** The reference latin1 is tested against: one character at a time. */
-export function latin1Reference(bytes: Uint8Array, from: number, to: number): string {
-	let s = "";
-	for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]!);
-	return s;
 }

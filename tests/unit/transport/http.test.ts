@@ -4,8 +4,9 @@
 import { basicAuthorization, digestAuthorization, parseDigestChallenge } from "../../../modules/transport/http/auth.js";
 import { HttpConnection, type RequestBody, type SocketCallbacks } from "../../../modules/transport/http/connection.js";
 import { HttpError, HttpErrorKind } from "../../../modules/transport/http/error.js";
-import { ascii as asciiBytes, asciiReference, chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
-import { latin1, latin1Reference, ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
+import { chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
+import { ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
+import { latin1Bytes, latin1BytesReference, latin1Text, latin1TextReference } from "../../../modules/bytes/index.js";
 import { FakeClock } from "../../harness/fake-clock.js";
 import { assert, describe, it } from "../../harness/index.js";
 
@@ -118,11 +119,11 @@ describe("HTTP response parser", () => {
 		assert.deepEqual(r.head!.headers[0], ["x-a", "caf\u00e9 \u00ff"]);
 		assert.equal(r.head!.headers[1]![1], "v".repeat(400));
 		const bytes = Uint8Array.from({ length: 700 }, (_, i) => (i * 37 + 1) & 0xff);
-		for (const [from, to] of [[0, 0], [0, 1], [3, 259], [0, 256], [0, 257], [1, 700], [0, 513]] as const) assert.equal(latin1(bytes, from, to), latin1Reference(bytes, from, to), `${from}..${to}`);
+		for (const [from, to] of [[0, 0], [0, 1], [3, 259], [0, 256], [0, 257], [1, 700], [0, 513]] as const) assert.equal(latin1Text(bytes, from, to), latin1TextReference(bytes, from, to), `${from}..${to}`);
 		// bytes XS's UTF-8 reader would take otherwise: a valid sequence (C3 A9), a NUL, a view at an offset
 		for (const b of [[0x41, 0xc3, 0xa9, 0x42], [0x41, 0x00, 0x42], [0x61, 0x62, 0x63]]) {
 			const padded = new Uint8Array([0x20, ...b, 0x20]).subarray(1, b.length + 1);
-			assert.equal(latin1(padded, 0, padded.length), latin1Reference(padded, 0, padded.length), JSON.stringify(b));
+			assert.equal(latin1Text(padded, 0, padded.length), latin1TextReference(padded, 0, padded.length), JSON.stringify(b));
 		}
 	});
 	it("takes a head of exactly its byte budget, and not one byte more", () => {
@@ -146,7 +147,7 @@ describe("HTTP request head", () => {
 		assert.equal(text(chunkPrefix(300)), "12c\r\n");
 	});
 	it("encodes text as the one-character-at-a-time reference does, Latin-1 included", () => {
-		for (const t of ["", "GET / HTTP/1.1\r\n", "caf\u00e9", "\u00ff\u0080x", "x".repeat(300)]) assert.deepEqual(Array.from(asciiBytes(t)), Array.from(asciiReference(t)), JSON.stringify(t));
+		for (const t of ["", "GET / HTTP/1.1\r\n", "caf\u00e9", "\u00ff\u0080x", "x".repeat(300)]) assert.deepEqual(Array.from(latin1Bytes(t)), Array.from(latin1BytesReference(t)), JSON.stringify(t));
 		assert.equal(text(requestHead({ method: "GET", target: "/", host: "h", headers: [["X", "caf\u00e9"]] })), "GET / HTTP/1.1\r\nHost: h\r\nX: caf\u00e9\r\n\r\n");
 	});
 	it("refuses header injection and framing headers set by hand", () => {
