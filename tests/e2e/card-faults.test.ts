@@ -7,8 +7,8 @@
 // CARD_SWEEP_STRIDE=1 for all of them; every one on both engines in tests/unit/bootstrap/card.test.ts).
 import { DmServer } from "../../hosts/sim/peers/dm-server/server.js";
 import { copyFileSync } from "node:fs";
-import { CARD_KEYS, CARD_PSK, accountsAfterCard, cardAccount, cardBench, cardDocument, type CardBoot } from "./card-device.js";
-import type { Run } from "../host/xsdm.js";
+import { CARD_KEYS, CARD_PSK, DEVICE_MAIN, accountsAfterCard, cardAccount, cardBench, cardDocument, type CardBoot } from "./card-device.js";
+import { runXsdm, type Run } from "../host/xsdm.js";
 import { assert, describe, it } from "../harness/index.js";
 
 const bench = cardBench("card-faults-");
@@ -117,6 +117,32 @@ describe("smartcard bootstrap faults end to end (UICC simulator ↔ xsdm ↔ dm-
 			assert.equal(r.code, 0, r.stdout);
 			assert.equal(server.sessions.length, 3, "BootstrapComplete, then the two sessions with cardsrv");
 		});
+	});
+
+	it("malformed card options (a key that is not hex, two keys, a PIN with letters, an unknown profile) are bad options (exit 2), the card untouched and no key text printed", async () => {
+		const flash = bench.flash("options.bin");
+		const boot = (args: string[]): CardBoot => ({ document: cardDocument([]), deviceKeys: null, args });
+		const uicc = await bench.uicc(boot([]));
+		try {
+			const [enc, mac] = CARD_KEYS.split(":");
+			const cases: [string[], RegExp][] = [
+				[["--card-keys", `${enc}:${mac}:${mac!.slice(0, 31)}x`], /--card-keys DEK: hex bytes expected/],
+				[["--card-keys", `${enc}:${mac}`], /--card-keys: ENC:MAC:DEK, three keys in hex/],
+				[["--card-pin", "12a4"], /--card-pin: digits expected/],
+			];
+			for (const [args, message] of cases) {
+				const r = await bench.onCard(uicc, flash, boot(args));
+				assert.equal(r.code, 2, r.stdout + r.stderr);
+				assert.match(r.stdout + r.stderr, message);
+				assertNoKeys(r.stdout + r.stderr);
+			}
+			const r = await runXsdm(DEVICE_MAIN, ["--card", `${uicc.slave}:${uicc.fifo}:4g`], { options: ["--flash", flash, "--flash-size", String(64 * 4096), "--flash-block", "4096"], timeoutMs: 60000 });
+			assert.equal(r.code, 2, r.stdout + r.stderr);
+			assert.match(r.stdout + r.stderr, /--card's profile: 3g or 2g, not 4g/);
+			assert.ok(!uicc.lines.some((l) => l.startsWith("reset")), `the card is never touched: ${uicc.lines.join("; ")}`);
+		} finally {
+			await uicc.stop();
+		}
 	});
 
 	it("a document with a missing required node, an unknown MOID or a value the flash cannot hold is refused with its status", async () => {

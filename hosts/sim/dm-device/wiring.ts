@@ -13,6 +13,8 @@ import { STORE_PARTITION, storeFlash } from "../../../modules/dm/store/index.js"
 import type { TcpConstructor, UdpConstructor } from "../../../modules/transport/index.js";
 import { bootSimFirmware, type SimFirmware } from "../firmware/index.js";
 import type { MoRegistration } from "../../../modules/dm/tree/index.js";
+import { configCard } from "../../common/config-card.js";
+import type { CardPort, PortEvents } from "../../../modules/pcsc-uart/index.js";
 import { usage, type Args } from "./args.js";
 import { demoSensor } from "./demo-mo.js";
 import { description } from "./devinfo.js";
@@ -79,21 +81,26 @@ function trustStore(files: readonly string[]): Uint8Array[] {
 	});
 }
 
-/** --card TTY:FIFO[:2g|3g] with --card-keys ENC:MAC:DEK: the UICC on a pty, RST through a FIFO. */
+const OPTION_OF_FIELD: readonly (readonly [string, string])[] = [["cardProfile", "--card's profile"], ["cardKeys", "--card-keys"], ["cardPin", "--card-pin"]];
+
+/** --card TTY:FIFO[:2g|3g] with --card-keys ENC:MAC:DEK and --card-pin: the UICC on a pty, RST
+    through a FIFO. The keys, PIN and profile are checked as a board's config is (config-card.ts):
+    a malformed key is a bad option here, not an SCP03 refusal later at the card. */
 function cardLine(spec: string, keys: string | undefined, pin: string | undefined): CardLine {
-	const [path, resetPath, profile] = spec.split(":");
-	if (!path || !resetPath) usage("--card TTY:FIFO[:2g|3g]");
-	const unhex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
-	const [enc, mac, dek] = (keys ?? "").split(":").map(unhex);
-	return {
-		profile: profile === "2g" ? "2g" : "3g",
-		...(keys !== undefined ? { keys: { enc: enc!, mac: mac ?? new Uint8Array(0), dek: dek ?? new Uint8Array(0) } } : {}),
-		...(pin !== undefined ? { pin: Uint8Array.from(pin, (c) => c.charCodeAt(0)) } : {}),
-		open: (baud, events) => new Serial({
-			path, resetPath, baud, dataBits: 8, parity: "even", stopBits: 2,
-			onReadable: (n: number) => events.onReadable(n), onError: () => events.onError(),
-		}),
-	};
+	const [path, resetPath, profile, more] = spec.split(":");
+	if (!path || !resetPath || more !== undefined) usage("--card TTY:FIFO[:2g|3g]");
+	const open = (baud: number, events: PortEvents): CardPort => new Serial({
+		path, resetPath, baud, dataBits: 8, parity: "even", stopBits: 2,
+		onReadable: (n: number) => events.onReadable(n), onError: () => events.onError(),
+	});
+	try {
+		return configCard({ card: path, cardKeys: keys ?? "", cardPin: pin ?? "", cardProfile: profile ?? "" }, open)!;
+	} catch (e) {
+		// config-card names the config's fields; say the options instead
+		const message = (e as Error).message;
+		const option = OPTION_OF_FIELD.find(([field]) => message.startsWith(field));
+		return usage(option ? option[1] + message.slice(option[0].length) : message);
+	}
 }
 
 /** The console as the device's log: milestones always, the rest as --log says; never a secret. */
