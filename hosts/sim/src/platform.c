@@ -137,7 +137,7 @@ static int resolvePackage(txMachine* the, const char* packageDirectory, const ch
 		mxCall();
 		mxPushStringC(text);
 		mxRunCount(1);
-		/* stack: JSON, manifest */
+		/* stack: manifest (the call's result takes the place of its this, JSON) */
 		pushProperty(the, "exports");
 		if (the->stack->kind != XS_UNDEFINED_KIND) {
 			char key[PATH_MAX];
@@ -196,7 +196,6 @@ static int resolvePackage(txMachine* the, const char* packageDirectory, const ch
 		}
 		mxPop();
 		mxPop();
-		mxPop();
 	}
 	mxCatch(the) {
 		fprintf(stderr, "xsdm: cannot read %s\n", manifestPath);
@@ -242,6 +241,9 @@ txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
 	char path[PATH_MAX];
 	char real[PATH_MAX];
 	(void)realm;
+	/* what this leaves on XS's stack must be what it found: one slot popped too many is the
+	   caller's (during preloading, the host frame's), which a collection later trips over */
+	txSlot* stack = the->stack;
 	fxToStringBuffer(the, slot, specifier, sizeof(specifier));
 	if (moduleID != XS_NO_ID) {
 		snprintf(directory, sizeof(directory), "%s", fxGetKeyName(the, moduleID));
@@ -269,6 +271,10 @@ txID fxFindModule(txMachine* the, txSlot* realm, txID moduleID, txSlot* slot)
 		size_t n = getcwd(cwd, sizeof(cwd)) ? strlen(cwd) : 0;
 		if (n > 1 && !strncmp(from, cwd, n) && from[n] == '/') from += n + 1;
 		mxReferenceError("module \"%s\" not found (imported by %s)", specifier, from);
+	}
+	if (the->stack != stack) {
+		fprintf(stderr, "xsdm: resolving \"%s\" left XS's stack unbalanced\n", specifier);
+		fxAbort(the, XS_FATAL_CHECK_EXIT);
 	}
 	return fxNewNameC(the, real);
 }
