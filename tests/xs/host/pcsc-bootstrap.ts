@@ -30,7 +30,7 @@ async function attempt(): Promise<boolean> {
 	try {
 		const a = await link.activate();
 		const before = { apdus, out: link.bytesOut, in: link.bytesIn };
-		const o: BootstrapOptions = { profile: profile as Profile };
+		const o: BootstrapOptions = { profile: profile as Profile, extended: a.extendedLength };
 		if (pin && pin !== "-") o.pin = Uint8Array.from(pin, (c) => c.charCodeAt(0));
 		if (keyArg && keyArg !== "-") {
 			const [enc, mac, dek] = keyArg.split(":").map(unhex);
@@ -45,6 +45,7 @@ async function attempt(): Promise<boolean> {
 		});
 		console.log(JSON.stringify({
 			label: r.object.label, needsPin: r.object.needsPin, length: r.length, chunks, text, pps: a.pps, baud: a.baud, wrapped,
+			protocol: a.protocol, extended: a.extendedLength,
 			apdus: apdus - before.apdus, bytesOut: link.bytesOut - before.out, bytesIn: link.bytesIn - before.in,
 		}));
 		return true;
