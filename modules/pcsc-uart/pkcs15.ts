@@ -233,7 +233,10 @@ export class JsonEnd {
 			else if (c === 0x5b || c === 0x7b) this.#depth++;
 			else if ((c === 0x5d || c === 0x7d) && --this.#depth <= 0) {
 				this.#closed = true;
-				return i + 1;
+				// whitespace after the close, as far as this chunk shows it, still belongs to the file's text
+				let end = i + 1;
+				while (end < chunk.length && (chunk[end] === 0x20 || chunk[end] === 0x0a || chunk[end] === 0x0d || chunk[end] === 0x09)) end++;
+				return end;
 			}
 		}
 		return -1;
