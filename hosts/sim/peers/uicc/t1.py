@@ -4,7 +4,7 @@
 # IFS (either side), WTX (the card asks), RESYNCH and ABORT (the reader asks), and extended-length
 # command APDUs (ISO 7816-4 5.1) handed to card.py. Faults for tests, once each, on the N-th APDU:
 # t1-bad-lrc (first answer block sent with a wrong LRC), t1-lost (first answer block not sent),
-# t1-wtx (S(WTX) first, then a delay longer than BWT), t1-ifs (S(IFS 40) first), t1-noise (every
+# t1-wtx (S(WTX) first, then a delay longer than BWT), t1-ifs (S(IFS 16) first: the reader chains its commands from then on), t1-noise (every
 # block of the answer corrupted: the reader must give up through RESYNCH), t1-abort (S(ABORT)).
 import time
 
@@ -157,7 +157,7 @@ class T1Card:
             return self.send_block(block(S | WTX, b"\x02"))
         if line.fault("t1-ifs"):
             self.after_wtx = self.start_answer
-            return self.send_block(block(S | IFS, b"\x40"))
+            return self.send_block(block(S | IFS, b"\x10"))
         self.start_answer()
 
     def start_answer(self):
