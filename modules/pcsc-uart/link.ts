@@ -16,7 +16,8 @@ import type { TimerHandle, Timers } from "../time/index.js";
 export interface CardPort {
 	write(bytes: Uint8Array): void;
 	read(): ArrayBuffer | undefined;
-	set(options: { baud: number }): void;
+	/** protocol: the one PPS settled on (a native UART driver stops T=0 character repetition under T=1) */
+	set(options: { baud?: number; protocol?: number }): void;
 	setReset(asserted: boolean): void;
 	close(): void;
 }
@@ -159,6 +160,7 @@ export class CardLink {
 			this.#cwtMs = Math.max(charWaitingMs(atr.t1.cwi, etuS), CWT_FLOOR_MS);
 			this.#t1 = new T1State(atr.t1.ifsc);
 			this.#protocol = 1;
+			this.#port.set({ protocol: 1 });
 			this.#needsReset = undefined;
 			await this.#t1Exchange(new T1Exchange(this.#t1));
 			this.#extended = atr.extendedLength;
