@@ -8,7 +8,8 @@
 //              ◀───────────────────────── I(N(S), M) the answer, chained: the reader acks with R
 //   R(N(R), error) after an invalid block or a time-out; S(RESYNCH) after three; S(IFS), S(WTX)
 import { CardError, IFSD_MAX, Step, T1Exchange, T1State, decodeResponse, encodeCommand, extendedLength, parseAtr, ppsAccepted, ppsRequest } from "../../../modules/pcsc-uart/index.js";
-import { assert, describe, it } from "../../harness/index.js";
+import { assert, describe, engine, it } from "../../harness/index.js";
+import { fuzzT1 } from "../../fuzz/pcsc.js";
 
 const { fromHex: h, toHex } = assert;
 const fault = (kind: string, text?: RegExp) => (e: unknown) => e instanceof CardError && e.fault === kind && (!text || text.test(e.message));
@@ -236,6 +237,13 @@ describe("pcsc-uart: T=1 error handling (11.6)", () => {
 				ex.take();
 			}
 		}, fault("protocol", /longer than 300/));
+	});
+
+	it("fuzz: mutated and random card blocks, time-outs: Done within the bound, or CardError(\"protocol\")", () => {
+		const runs = engine === "xs" ? 3000 : 30000;
+		const stats = fuzzT1(runs, 11);
+		assert.equal(stats.parsed + stats.refused, runs);
+		assert.ok(stats.parsed > runs / 100 && stats.refused > runs / 10, JSON.stringify(stats));
 	});
 
 	it("feeding after the end, or a command under 4 bytes, is refused", () => {
