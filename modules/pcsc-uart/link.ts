@@ -222,9 +222,15 @@ export class CardLink {
 			} catch (e) {
 				return Promise.reject(e);
 			}
-			const sent = this.#t1Exchange(new T1Exchange(this.#t1!, apdu));
-			// a VERIFY's PIN must not linger in a dead buffer
-			return sent.then((r) => { apdu.fill(0); return decodeResponse(r); }, (e: unknown) => { apdu.fill(0); throw e; });
+			let exchange: T1Exchange;
+			try {
+				exchange = new T1Exchange(this.#t1!, apdu);
+			} catch (e) {
+				return Promise.reject(e);
+			}
+			// a VERIFY's PIN must not linger in a dead buffer: the APDU, nor the blocks kept to resend
+			const wipe = (): void => { apdu.fill(0); exchange.wipe(); };
+			return this.#t1Exchange(exchange).then((r) => { wipe(); return decodeResponse(r); }, (e: unknown) => { wipe(); throw e; });
 		}
 		let exchange: T0Exchange;
 		try {

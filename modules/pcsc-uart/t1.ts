@@ -141,6 +141,13 @@ export class T1Exchange {
 		return p;
 	}
 
+	/** Zeroes the blocks kept for retransmission: a VERIFY's PIN must not linger in them. */
+	wipe(): void {
+		this.#last.fill(0);
+		this.#pending?.fill(0);
+		this.#pending = undefined;
+	}
+
 	/** The response APDU (data and SW1 SW2) after Step.Done; empty for the IFS exchange. */
 	response(): Uint8Array {
 		if (!this.#response) throw new CardError("protocol", "the exchange has not finished");
