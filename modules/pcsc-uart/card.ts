@@ -39,6 +39,13 @@ export const SECURE_CHUNK_MAX = Math.floor((256 - 8) / 16) * 16 - 1;
  * also what a DM bootstrap document commonly fits in, so one command reads it.
  */
 export const EXTENDED_CHUNK_MAX = 2048;
+/**
+ * The READ BINARYs after a first long one, where the document's end is unknown: a long read past
+ * it fetches up to its whole length of padding, a short one costs ~50 bytes of framing (command,
+ * padding, R-MAC, SW, block prologues) each. Framing f per command against an expected half-chunk
+ * of padding is least near sqrt(2 f D), about 450 for a 2 KiB document: hence 512.
+ */
+export const EXTENDED_TAIL_CHUNK = 512;
 /** READ BINARY B0 addresses offsets 0..7FFF (P1 bit 8 set means an SFI). */
 export const OFFSET_MAX = 0x7fff;
 
@@ -88,11 +95,14 @@ export class CardFiles {
 		return this.#describe(await this.send(cmd.selectAid(this.channel, aid, answer), "SELECT by AID"));
 	}
 
-	/** Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`. */
-	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void): Promise<void> {
+	/**
+	 * Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`;
+	 * the first READ BINARY asks `first` bytes when given, the others the chunk size.
+	 */
+	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void, first?: number): Promise<void> {
 		for (let at = offset; at < offset + length;) {
 			if (at > OFFSET_MAX) throw new CardError("format", `the file goes on past ${OFFSET_MAX + 1} bytes, where READ BINARY (B0) stops: this reader reads no further`);
-			const n = Math.min(this.#chunk, offset + length - at);
+			const n = Math.min(at === offset && first ? first : this.#chunk, offset + length - at);
 			const r = await this.send(cmd.readBinary(this.profile, this.channel, at, n), "READ BINARY");
 			if (r.data.length === 0) throw new CardError("format", `READ BINARY at ${at} returned no data`);
 			// under a secure channel on T=0 the Le is not sent and the card may answer more than asked

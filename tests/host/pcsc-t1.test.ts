@@ -53,11 +53,12 @@ describe("pcsc-uart T=1 on xsdm ↔ UICC simulator (pty)", () => {
 		const { steps, peer } = await withUicc(SCRIPT, ["--t1", "--bootstrap", doc.file, "--bootstrap-size", "4200", "--scp03", KEYS], ["3g", "-", KEYS]);
 		read(steps[0], doc.text, "SCP03 over T=1");
 		assert.ok(peer.includes("scp03 authenticated 33"));
-		// 3000 bytes: two READ BINARYs of at most 2048 (the reader's bound), the second ending at the JSON's end
+		// 3000 bytes: a first READ BINARY of 2048 (the reader's bound), then 512 at a time to the JSON's end
 		const reads = peer.filter((l) => /^apdu 05B0/.test(l));
-		assert.equal(reads.length, 4, reads.join("\n"));
+		assert.equal(reads.length, 5, reads.join("\n"));
 		assert.match(reads[2]!, /^apdu 05B00000000008[0-9A-F]{16}0800 sw 9000$/);
-		assert.match(reads[3]!, /^apdu 05B00800000008[0-9A-F]{16}0800 sw 9000$/);
+		assert.match(reads[3]!, /^apdu 05B00800000008[0-9A-F]{16}0200 sw 9000$/);
+		assert.match(reads[4]!, /^apdu 05B00A00000008[0-9A-F]{16}0200 sw 9000$/);
 	});
 
 	for (const [fault, at, expect] of [
