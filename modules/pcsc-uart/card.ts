@@ -35,17 +35,20 @@ export const SECURE_CHUNK_MAX = Math.floor((256 - 8) / 16) * 16 - 1;
  * The largest READ BINARY with extended Le (T=1, a card that takes extended lengths), plain or
  * under SCP03: bounded by what the reader holds, not by the card. An answer is held several
  * times over while it is reassembled from T=1 blocks, checked and deciphered (about 5 copies at
- * the peak), so 2 KiB costs some 10 KiB of the ESP32's ~100 KiB XS heap for that moment; 2 KiB is
- * also what a DM bootstrap document commonly fits in, so one command reads it.
+ * the peak), so 2 KiB costs some 10 KiB of the ESP32's ~100 KiB XS heap for that moment.
  */
 export const EXTENDED_CHUNK_MAX = 2048;
 /**
- * The READ BINARYs after a first long one, where the document's end is unknown: a long read past
- * it fetches up to its whole length of padding, a short one costs ~50 bytes of framing (command,
- * padding, R-MAC, SW, block prologues) each. Framing f per command against an expected half-chunk
- * of padding is least near sqrt(2 f D), about 450 for a 2 KiB document: hence 512.
+ * The READ BINARY the bootstrap uses with extended lengths unless told otherwise. Where a document
+ * ends in its file is unknown, and a long read past the end fetches up to its whole length of FF
+ * padding, while each further command costs ~50 bytes of framing under SCP03 (header, padding,
+ * R-MAC, SW, block prologues): framing f against half a chunk of padding on average is least near
+ * sqrt(2 f D), about 450 for a 2 KiB document. Measured on the simulator under SCP03 (line bytes,
+ * documents of 209 / 1000 / 2048 / 2100 / 3000 bytes in a 4200-byte file): 2048-byte reads
+ * 2715 / 2715 / 2715 / 3294 / 3873, 512-byte reads 1131 / 1710 / 2868 / 3447 / 4026, T=0
+ * 831 / 1919 / 3007 / 3007 / 4095. 2048 wins only where a document fills its read exactly.
  */
-export const EXTENDED_TAIL_CHUNK = 512;
+export const EXTENDED_CHUNK_DEFAULT = 512;
 /** READ BINARY B0 addresses offsets 0..7FFF (P1 bit 8 set means an SFI). */
 export const OFFSET_MAX = 0x7fff;
 
@@ -95,14 +98,11 @@ export class CardFiles {
 		return this.#describe(await this.send(cmd.selectAid(this.channel, aid, answer), "SELECT by AID"));
 	}
 
-	/**
-	 * Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`;
-	 * the first READ BINARY asks `first` bytes when given, the others the chunk size.
-	 */
-	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void, first?: number): Promise<void> {
+	/** Reads [offset, offset + length) of the current transparent EF, handing each chunk to `sink`. */
+	async readBinary(offset: number, length: number, sink: (chunk: Uint8Array) => boolean | void): Promise<void> {
 		for (let at = offset; at < offset + length;) {
 			if (at > OFFSET_MAX) throw new CardError("format", `the file goes on past ${OFFSET_MAX + 1} bytes, where READ BINARY (B0) stops: this reader reads no further`);
-			const n = Math.min(at === offset && first ? first : this.#chunk, offset + length - at);
+			const n = Math.min(this.#chunk, offset + length - at);
 			const r = await this.send(cmd.readBinary(this.profile, this.channel, at, n), "READ BINARY");
 			if (r.data.length === 0) throw new CardError("format", `READ BINARY at ${at} returned no data`);
 			// under a secure channel on T=0 the Le is not sent and the card may answer more than asked

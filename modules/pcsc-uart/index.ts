@@ -12,6 +12,6 @@ export { choosePps, ppsAccepted, ppsLength, ppsRequest } from "./pps.js";
 export { CardLink, type Activation, type CardPort, type LinkOptions, type PortEvents, type PpsOutcome } from "./link.js";
 export { findTlv, readTlv, type Tlv } from "./der.js";
 export { classByte, closeChannel, openChannel, pinStatus, readBinary, readRecord, selectAid, selectFid, selectPath, verifyPin, type Profile, type SelectAnswer } from "./commands.js";
-export { CHUNK_MAX, EXTENDED_CHUNK_MAX, EXTENDED_TAIL_CHUNK, OFFSET_MAX, SECURE_CHUNK_MAX, CardFiles, type Selected, type Transmitter } from "./card.js";
+export { CHUNK_MAX, EXTENDED_CHUNK_DEFAULT, EXTENDED_CHUNK_MAX, OFFSET_MAX, SECURE_CHUNK_MAX, CardFiles, type Selected, type Transmitter } from "./card.js";
 export { JsonEnd, PKCS15_AID, dodfPaths, findBootstrap, pkcs15Path, readBootstrap, type BootstrapObject, type BootstrapOptions, type BootstrapResult } from "./pkcs15.js";
 export { LEVEL_FULL, PLAIN_MAX, Scp03Session, scp03Kdf, staticKeyBits, type KdfBits, type Scp03Options, type StaticKeys } from "./scp03.js";

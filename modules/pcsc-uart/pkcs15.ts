@@ -4,7 +4,7 @@
 // so the first FF ends the document and the rest is not read; so does the close of the document's
 // top-level array or object). With extended lengths (T=1) files are selected without their FCP
 // and read in long blocks up to their end, the card saying where it is (6282).
-import { CardFiles, EXTENDED_CHUNK_MAX, EXTENDED_TAIL_CHUNK, OFFSET_MAX, SECURE_CHUNK_MAX, type Selected, type Transmitter } from "./card.js";
+import { CardFiles, EXTENDED_CHUNK_DEFAULT, EXTENDED_CHUNK_MAX, OFFSET_MAX, SECURE_CHUNK_MAX, type Selected, type Transmitter } from "./card.js";
 import type { Profile, SelectAnswer } from "./commands.js";
 import { sameBytes } from "../bytes/index.js";
 import { findTlv, readTlv } from "./der.js";
@@ -33,7 +33,7 @@ export interface BootstrapOptions {
 	profile: Profile;
 	/** ASCII digits; presented (once, see verifyOnce) only when the DODF marks the object private or modifiable */
 	pin?: Uint8Array;
-	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel; with extended lengths the first read's (at most EXTENDED_CHUNK_MAX) */
+	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel; with extended lengths EXTENDED_CHUNK_DEFAULT, at most EXTENDED_CHUNK_MAX */
 	chunk?: number;
 	/** the link carries extended Lc/Le (CardLink.extendedLength: T=1 and a card that says it takes them) */
 	extended?: boolean;
@@ -114,9 +114,7 @@ function pathOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
  */
 export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (chunk: Uint8Array) => void): Promise<BootstrapResult> {
 	const long = o.extended === true;
-	// long reads: a first one that holds a common document whole, shorter ones after it (card.ts)
-	const first = long ? Math.min(o.chunk ?? EXTENDED_CHUNK_MAX, EXTENDED_CHUNK_MAX) : undefined;
-	const chunk = long ? Math.min(first!, EXTENDED_TAIL_CHUNK) : o.chunk;
+	const chunk = long ? Math.min(o.chunk ?? EXTENDED_CHUNK_DEFAULT, EXTENDED_CHUNK_MAX) : o.chunk;
 	const mf = new CardFiles(t, o.profile, 0, chunk);
 	// 3G: EF.DIR selected by path from the MF (wherever the basic channel stands) without its FCP:
 	// READ RECORD 1 asks 256 bytes and the card's 6Cxx names the record length, one 7-byte round
@@ -179,7 +177,7 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 			if (whole.length) sink(whole);
 			length += whole.length;
 			return ff < 0 && end < 0;
-		}, first);
+		});
 		return Object.freeze({ object, length });
 	} finally {
 		secure?.close();

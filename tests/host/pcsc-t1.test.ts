@@ -35,7 +35,7 @@ function read(step: Step | undefined, text: string, what: string): void {
 }
 
 describe("pcsc-uart T=1 on xsdm ↔ UICC simulator (pty)", () => {
-	it("PPS selects T=1, IFSD 254, the bootstrap in one extended READ BINARY chained over blocks", async () => {
+	it("PPS selects T=1, IFSD 254, the bootstrap in extended READ BINARYs chained over blocks", async () => {
 		const doc = bootstrapOf(1500);
 		const { run, steps, peer } = await withUicc(SCRIPT, ["--t1", "--bootstrap", doc.file, "--bootstrap-size", "3000"], ["3g"]);
 		assert.equal(run.code, 0, run.stderr);
@@ -43,8 +43,9 @@ describe("pcsc-uart T=1 on xsdm ↔ UICC simulator (pty)", () => {
 		assert.ok(peer.includes("pps FF119678 accepted") && peer.includes("protocol 1") && peer.includes("t1 ifsd 254"), peer.join("\n"));
 		// files selected without their FCP, read up to their end (6282), the bootstrap in one command
 		assert.ok(peer.includes("apdu 01B00000000201 sw 6282"), "ODF read whole with Le 513");
-		assert.equal(peer.filter((l) => l.startsWith("apdu 01B0")).length, 3, peer.join("\n"));
-		assert.ok(peer.includes("apdu 01B00000000800 sw 9000"), "bootstrap read with extended Le 2048");
+		// 1500 bytes: three reads of 512 (extended Le), the last stopping at the JSON's end
+		assert.equal(peer.filter((l) => l.startsWith("apdu 01B0")).length, 5, peer.join("\n"));
+		assert.ok(peer.includes("apdu 01B00000000200 sw 9000") && peer.includes("apdu 01B00400000200 sw 9000"), "bootstrap read with extended Le 512");
 		assert.ok(!peer.some((l) => l.startsWith("t1 invalid") || l.startsWith("t1 retransmit")), "a clean line needs no retransmission");
 	});
 
@@ -53,12 +54,11 @@ describe("pcsc-uart T=1 on xsdm ↔ UICC simulator (pty)", () => {
 		const { steps, peer } = await withUicc(SCRIPT, ["--t1", "--bootstrap", doc.file, "--bootstrap-size", "4200", "--scp03", KEYS], ["3g", "-", KEYS]);
 		read(steps[0], doc.text, "SCP03 over T=1");
 		assert.ok(peer.includes("scp03 authenticated 33"));
-		// 3000 bytes: a first READ BINARY of 2048 (the reader's bound), then 512 at a time to the JSON's end
+		// 3000 bytes: six wrapped READ BINARYs of 512, each answer (512 + 16 + 8 + 2 bytes) over 3 blocks
 		const reads = peer.filter((l) => /^apdu 05B0/.test(l));
-		assert.equal(reads.length, 5, reads.join("\n"));
-		assert.match(reads[2]!, /^apdu 05B00000000008[0-9A-F]{16}0800 sw 9000$/);
-		assert.match(reads[3]!, /^apdu 05B00800000008[0-9A-F]{16}0200 sw 9000$/);
-		assert.match(reads[4]!, /^apdu 05B00A00000008[0-9A-F]{16}0200 sw 9000$/);
+		assert.equal(reads.length, 8, reads.join("\n"));
+		assert.match(reads[2]!, /^apdu 05B00000000008[0-9A-F]{16}0200 sw 9000$/);
+		assert.match(reads[7]!, /^apdu 05B00A00000008[0-9A-F]{16}0200 sw 9000$/);
 	});
 
 	for (const [fault, at, expect] of [
