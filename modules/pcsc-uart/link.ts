@@ -1,8 +1,9 @@
 // The ISO 7816-3 link over a UART: reset (RST through the host's port), the ATR with its
 // convention, PPS with fallback (choosing T=1 when the card offers it), the baud change, and
 // exchanges under T=0 (bounded by the work waiting time) or T=1 (blocks bounded by the block and
-// character waiting times, IFSD raised to 254 once after activation). One operation at a time; a fault (time-out, garbage, removal) fails it with a CardError
-// and leaves the link needing reset(), which always starts over from a clean state.
+// character waiting times, IFSD raised to 254 once after activation). One operation at a time; a
+// fault (time-out, garbage, removal) fails it with a CardError and leaves the link needing
+// reset(), which always starts over from a clean state.
 import { ATR_MAX, NEED_MORE, TA1_DEFAULT, baudFor, blockWaitingMs, charWaitingMs, fiDi, parseAtr, scanAtr, workWaitingMs, type Atr } from "./atr.js";
 import { decodeResponse, encodeCommand, type Command, type Response } from "./apdu.js";
 import { TS_DIRECT, TS_INVERSE_RAW, convert, inverseByte, type Convention } from "./convention.js";
@@ -134,20 +135,24 @@ export class CardLink {
 			if (atr.specific.useTa1) this.#use(atr.ta1);
 			return this.#settle(atr, "specific", atr.specific.protocol);
 		}
-		const t1 = this.#o.pps !== false && this.#o.t1 !== false && atr.protocols.includes(1) && !atr.t1.crc;
+		// without PPS the card runs the first protocol it offers (ISO 7816-3 8.2.3)
 		const first = atr.protocols[0]!;
+		if (this.#o.pps === false) return this.#settle(atr, "not-offered", first);
+		const t1 = this.#o.t1 !== false && atr.protocols.includes(1) && !atr.t1.crc;
 		const protocol = t1 ? 1 : atr.protocols.includes(0) ? 0 : first;
-		const want = this.#o.pps === false ? undefined : choosePps(atr, this.#o.clockHz, this.#o.maxBaud);
+		const want = choosePps(atr, this.#o.clockHz, this.#o.maxBaud);
 		if (want === undefined && protocol === first) return this.#settle(atr, "not-offered", first);
+		let ta1: number;
 		try {
-			this.#use(await this.#pps(want, protocol));
-			return await this.#settle(atr, "accepted", protocol);
+			ta1 = await this.#pps(want, protocol);
 		} catch (e) {
 			if (!(e instanceof CardError) || this.#removed) throw e;
 			// ISO 7816-3 9.3: after a failed PPS the reader resets and continues at the default
 			const again = await this.reset();
 			return this.#settle(again, "refused", again.protocols[0]!);
 		}
+		this.#use(ta1);
+		return this.#settle(atr, "accepted", protocol);
 	}
 
 	async #settle(atr: Atr, pps: PpsOutcome, protocol: number): Promise<Activation> {
