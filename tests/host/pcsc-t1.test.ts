@@ -89,6 +89,14 @@ describe("pcsc-uart T=1 on xsdm ↔ UICC simulator (pty)", () => {
 		read(steps[1], fixture, "after a reset");
 	});
 
+	it("the card aborting its answer (S(ABORT)) is a typed error; a fresh activation reads", async () => {
+		const { steps, peer } = await withUicc(SCRIPT, ["--t1", "--bootstrap", FIXTURE, "--fault", "t1-abort:2"], ["3g", "-", "-", "2"]);
+		assert.equal(steps[0]!.error, "protocol", JSON.stringify(steps[0]));
+		assert.match(String(steps[0]!.message), /ABORT/);
+		assert.ok(peer.includes("fault t1-abort"), peer.join("\n"));
+		read(steps[1], fixture, "after a reset");
+	});
+
 	it("a card that refuses the PPS for T=1 is read over T=0 after the reset; a T=0-only card stays on T=0", async () => {
 		const refused = await withUicc(SCRIPT, ["--t1", "--refuse-pps", "--bootstrap", FIXTURE], ["3g"]);
 		assert.equal(refused.steps[0]!.text, fixture);

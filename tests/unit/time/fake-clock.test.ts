@@ -296,6 +296,18 @@ describe("card T=1 waiting times (fake clock)", () => {
 		assert.equal((sent.value as { sw: number }).sw, 0x9000);
 		assert.equal(clock.armed, 0, "no timer outlives the exchange");
 	});
+
+	it("refuses a T=1 card that checks blocks with a CRC (TC3) with a typed error, writing nothing", async () => {
+		const clock = new FakeClock();
+		const { card, link } = cardLink(clock);
+		const act = await outcomeOf(link.activate());
+		clock.advance(2);
+		await settle();
+		card.answer(0x3b, 0x80, 0x81, 0x71, 0x20, 0x54, 0x01, 0x05);   // T=1 alone, TC3 = 01: CRC
+		await settle();
+		assert.ok(act.error instanceof CardError && act.error.fault === "atr" && /CRC/.test(act.error.message), String(act.error));
+		assert.deepEqual(card.written, []);
+	});
 });
 
 // ---- the Package#0 TIMESTAMP window ----
