@@ -6,7 +6,7 @@ import { fuzzClientUri } from "../tests/fuzz/client-uri.js";
 import { fuzzJson } from "../tests/fuzz/json.js";
 import { fuzzPackage0 } from "../tests/fuzz/package0.js";
 import { DECODERS, checkSeeds, fuzzPackages } from "../tests/fuzz/packages.js";
-import { fuzzAtr, fuzzPkcs15 } from "../tests/fuzz/pcsc.js";
+import { fuzzAtr, fuzzPkcs15, fuzzT1 } from "../tests/fuzz/pcsc.js";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
 
 async function main(): Promise<void> {
@@ -36,13 +36,13 @@ async function main(): Promise<void> {
 	const ux = JSON.parse(ur.stdout);
 	console.log(`ClientURI on XS:     ${xsRuns} URIs (${ux.accepted} resolved, refused ${JSON.stringify(ux.refused)}) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 	start = Date.now();
-	const atr = fuzzAtr(nodeRuns, 1000), der = fuzzPkcs15(nodeRuns, 1001);
-	console.log(`pcsc-uart on Node:   ${nodeRuns} ATRs (${atr.parsed} parsed, ${atr.refused} refused), ${nodeRuns} PKCS#15 images (${der.parsed} parsed, ${der.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	const atr = fuzzAtr(nodeRuns, 1000), der = fuzzPkcs15(nodeRuns, 1001), t1 = fuzzT1(nodeRuns, 1002);
+	console.log(`pcsc-uart on Node:   ${nodeRuns} ATRs (${atr.parsed} parsed, ${atr.refused} refused), ${nodeRuns} PKCS#15 images (${der.parsed} parsed, ${der.refused} refused), ${nodeRuns} T=1 exchanges (${t1.parsed} done, ${t1.refused} refused or waiting) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 	start = Date.now();
 	const p = await runXsdm(compiled("tests/fuzz/xs-fuzz.ts"), [String(xsRuns), "2000", "pcsc"], { timeoutMs: 3600000 });
 	if (p.code !== 0) throw new Error(`XS pcsc fuzz failed:\n${p.stderr}`);
 	const px = JSON.parse(p.stdout);
-	console.log(`pcsc-uart on XS:     ${xsRuns} ATRs (${px.atr.parsed} parsed, ${px.atr.refused} refused), ${xsRuns} PKCS#15 images (${px.pkcs15.parsed} parsed, ${px.pkcs15.refused} refused) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+	console.log(`pcsc-uart on XS:     ${xsRuns} ATRs (${px.atr.parsed} parsed, ${px.atr.refused} refused), ${xsRuns} PKCS#15 images (${px.pkcs15.parsed} parsed, ${px.pkcs15.refused} refused), ${xsRuns} T=1 exchanges (${px.t1.parsed} done, ${px.t1.refused} refused or waiting) in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 	console.log(`package seeds: ${checkSeeds()} decoded as recorded`);
 	for (const decoder of DECODERS) {
 		start = Date.now();

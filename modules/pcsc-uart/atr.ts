@@ -32,9 +32,23 @@ export interface Atr {
 	readonly specific: { readonly protocol: number; readonly useTa1: boolean } | undefined;
 	/** protocols offered in TD1, TD2... in order; [0] when there is no TD1 */
 	readonly protocols: readonly number[];
+	/** T=1 parameters from the first interface bytes after a TD naming T=1 (TA3, TB3, TC3), with their defaults */
+	readonly t1: T1Parameters;
+	/** the historical bytes' card capabilities say "extended Lc and Le fields" (ISO 7816-4 8.1.1.2.7) */
+	readonly extendedLength: boolean;
 	readonly historical: Uint8Array;
 	/** the whole ATR, TS first */
 	readonly bytes: Uint8Array;
+}
+
+export interface T1Parameters {
+	/** IFSC, TA3 (default 32) */
+	readonly ifsc: number;
+	/** BWI and CWI, TB3 (default 4 and 13) */
+	readonly bwi: number;
+	readonly cwi: number;
+	/** TC3 bit 1: the card checks blocks with a CRC instead of the LRC */
+	readonly crc: boolean;
 }
 
 export const NEED_MORE = -1;
@@ -81,9 +95,11 @@ export function parseAtr(bytes: Uint8Array): Atr {
 	let specific: Atr["specific"];
 	const protocols: number[] = [];
 	let tck = false;
+	let t1: T1Parameters | undefined;
+	let previous = -1;
 	for (let i = 1; ; i++) {
 		const ta = y & 1 ? bytes[at++]! : -1;
-		if (y & 2) at++; // TBi: VPP, deprecated
+		const tb = y & 2 ? bytes[at++]! : -1; // TB1, TB2: VPP, deprecated
 		const tc = y & 4 ? bytes[at++]! : -1;
 		const td = y & 8 ? bytes[at++]! : -1;
 		if (i === 1) {
@@ -96,7 +112,14 @@ export function parseAtr(bytes: Uint8Array): Atr {
 				wi = tc;
 			}
 		}
+		if (i >= 3 && previous === 1 && !t1) {
+			if (ta === 0 || ta === 0xff) throw new CardError("atr", `TA${i} = ${hex8(ta)}: IFSC must be 1..254`);
+			const bwi = tb >= 0 ? tb >> 4 : 4;
+			if (bwi > 9) throw new CardError("atr", `TB${i} = ${hex8(tb)}: BWI over 9 is reserved`);
+			t1 = Object.freeze({ ifsc: ta >= 0 ? ta : 32, bwi, cwi: tb >= 0 ? tb & 0x0f : 13, crc: tc >= 0 && (tc & 1) === 1 });
+		}
 		if (td < 0) break;
+		previous = td & 0x0f;
 		protocols.push(td & 0x0f);
 		if ((td & 0x0f) !== 0) tck = true;
 		y = td >> 4;
@@ -113,7 +136,27 @@ export function parseAtr(bytes: Uint8Array): Atr {
 	return Object.freeze({
 		convention, ta1, fi, di, fMaxHz: F_MAX_KHZ[fiCode]! * 1000, extraGuard, wi, specific,
 		protocols: Object.freeze(protocols.length ? protocols : [0]), historical, bytes: bytes.slice(0, total),
+		t1: t1 ?? T1_DEFAULTS, extendedLength: extendedLength(historical),
 	});
+}
+
+const T1_DEFAULTS: T1Parameters = Object.freeze({ ifsc: 32, bwi: 4, cwi: 13, crc: false });
+
+/**
+ * Card capabilities (COMPACT-TLV tag 7, ISO 7816-4 8.1.1.2.7) in historical bytes of category 80
+ * (or 00 with its 3-byte status at the end): the third software function table's b7 says the
+ * card takes extended Lc and Le fields. Anything malformed reads as "no".
+ */
+export function extendedLength(h: Uint8Array): boolean {
+	if (h.length < 2 || (h[0] !== 0x80 && h[0] !== 0x00)) return false;
+	const end = h[0] === 0x00 ? h.length - 3 : h.length;
+	for (let at = 1; at < end;) {
+		const tag = h[at]! >> 4, n = h[at]! & 0x0f;
+		if (at + 1 + n > end) return false;
+		if (tag === 0x7) return n >= 3 && (h[at + 3]! & 0x40) !== 0;
+		at += 1 + n;
+	}
+	return false;
 }
 
 /** Fi and Di of a TA1-style byte (FI high nibble, DI low); undefined for reserved values. */
@@ -127,6 +170,16 @@ export function baudFor(ta1: number, clockHz: number): number {
 	const f = fiDi(ta1);
 	if (!f) throw new CardError("atr", `TA1 = ${hex8(ta1)} names a reserved Fi or Di`);
 	return Math.round(clockHz * f.di / f.fi);
+}
+
+/** T=1 block waiting time in ms (ISO 7816-3 11.4.3: 11 etu + 2^BWI × 960 × 372 / f). */
+export function blockWaitingMs(bwi: number, etuS: number, clockHz: number): number {
+	return Math.ceil((11 * etuS + (1 << bwi) * 960 * 372 / clockHz) * 1000);
+}
+
+/** T=1 character waiting time in ms (11.4.3: (11 + 2^CWI) etu). */
+export function charWaitingMs(cwi: number, etuS: number): number {
+	return Math.ceil((11 + (1 << cwi)) * etuS * 1000);
 }
 
 /** Work waiting time in ms for T=0 (ISO 7816-3 10.2: 960 × WI × Fi / f). */

@@ -1,9 +1,11 @@
 // The DM bootstrap file on a smartcard (Appendix G): EF.DIR → the PKCS#15 application (AID and
 // path) → ODF → DODFs → the data object with OID 2.23.43.7.1 → EF DM_Bootstrap, whose JSON is
 // handed to a consumer chunk by chunk (G.4.3: the unused tail is FF, which UTF-8 never contains,
-// so the first FF ends the document and the rest is not read).
-import { CardFiles, SECURE_CHUNK_MAX, type Selected, type Transmitter } from "./card.js";
-import type { Profile } from "./commands.js";
+// so the first FF ends the document and the rest is not read; so does the close of the document's
+// top-level array or object). With extended lengths (T=1) files are selected without their FCP
+// and read in long blocks up to their end, the card saying where it is (6282).
+import { CardFiles, EXTENDED_CHUNK_DEFAULT, EXTENDED_CHUNK_MAX, OFFSET_MAX, SECURE_CHUNK_MAX, type Selected, type Transmitter } from "./card.js";
+import type { Profile, SelectAnswer } from "./commands.js";
 import { sameBytes } from "../bytes/index.js";
 import { findTlv, readTlv } from "./der.js";
 import { CardError } from "./error.js";
@@ -31,8 +33,10 @@ export interface BootstrapOptions {
 	profile: Profile;
 	/** ASCII digits; presented (once, see verifyOnce) only when the DODF marks the object private or modifiable */
 	pin?: Uint8Array;
-	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel */
+	/** READ BINARY chunk: 256 on plain T=0, less under a secure channel; with extended lengths EXTENDED_CHUNK_DEFAULT, at most EXTENDED_CHUNK_MAX */
 	chunk?: number;
+	/** the link carries extended Lc/Le (CardLink.extendedLength: T=1 and a card that says it takes them) */
+	extended?: boolean;
 	/**
 	 * Opens the secure channel (Appendix H) on the channel where the PKCS#15 application has just
 	 * been selected; everything after goes through it, and it is closed (keys wiped) at the end.
@@ -109,7 +113,9 @@ function pathOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
  * a logical channel of its own (G.3.1), closed again at the end; on a 2G card by path (G.2.1).
  */
 export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (chunk: Uint8Array) => void): Promise<BootstrapResult> {
-	const mf = new CardFiles(t, o.profile, 0, o.chunk);
+	const long = o.extended === true;
+	const chunk = long ? Math.min(o.chunk ?? EXTENDED_CHUNK_DEFAULT, EXTENDED_CHUNK_MAX) : o.chunk;
+	const mf = new CardFiles(t, o.profile, 0, chunk);
 	// 3G: EF.DIR selected by path from the MF (wherever the basic channel stands) without its FCP:
 	// READ RECORD 1 asks 256 bytes and the card's 6Cxx names the record length, one 7-byte round
 	// trip instead of SELECT's GET RESPONSE. 2G: a SIM answers a wrong length with 67xx (TS 51.011
@@ -146,24 +152,31 @@ export async function readBootstrap(t: Transmitter, o: BootstrapOptions, sink: (
 		else await files.selectPath(appPath, "none");
 		if (o.secure) {
 			secure = await o.secure(t, channel);
-			files = new CardFiles(secure, o.profile, channel, Math.min(o.chunk ?? SECURE_CHUNK_MAX, SECURE_CHUNK_MAX));
+			// with extended lengths the Le is sent and the card keeps the wrapped answer within it
+			files = new CardFiles(secure, o.profile, channel, long ? chunk : Math.min(o.chunk ?? SECURE_CHUNK_MAX, SECURE_CHUNK_MAX));
 		}
-		const odf = await files.readSmall((await files.selectFid(EF_ODF)).size, ODF_MAX);
+		const odf = long ? (await files.selectFid(EF_ODF, "none"), await files.readUpTo(ODF_MAX))
+			: await files.readSmall((await files.selectFid(EF_ODF)).size, ODF_MAX);
 		let object: BootstrapObject | undefined;
 		for (const p of dodfPaths(odf)) {
-			object = findBootstrap(await files.readSmall((await selectInApp(files, p)).size, DODF_MAX));
+			object = findBootstrap(long ? (await selectInApp(files, p, "none"), await files.readUpTo(DODF_MAX))
+				: await files.readSmall((await selectInApp(files, p)).size, DODF_MAX));
 			if (object) break;
 		}
 		if (!object) throw new CardError("absent", "no DODF holds a DM bootstrap object (OID 2.23.43.7.1): this card carries no DM bootstrap");
 		if (object.needsPin) await verifyOnce(files, object, o, appPath);
-		const size = (await selectInApp(files, object.path)).size;
+		// unsized, the read stops at the first FF, the document's end or the card's 6282
+		const size = long ? (await selectInApp(files, object.path, "none"), OFFSET_MAX + 1) : (await selectInApp(files, object.path)).size;
 		let length = 0;
+		const json = new JsonEnd();
 		await files.readBinary(0, size, (chunk) => {
-			const end = chunk.indexOf(0xff);
-			const body = end < 0 ? chunk : chunk.subarray(0, end);
-			if (body.length) sink(body);
-			length += body.length;
-			return end < 0;
+			const ff = chunk.indexOf(0xff);
+			const body = ff < 0 ? chunk : chunk.subarray(0, ff);
+			const end = json.scan(body);
+			const whole = end < 0 ? body : body.subarray(0, end);
+			if (whole.length) sink(whole);
+			length += whole.length;
+			return ff < 0 && end < 0;
 		});
 		return Object.freeze({ object, length });
 	} finally {
@@ -189,9 +202,43 @@ async function verifyOnce(files: CardFiles, object: BootstrapObject, o: Bootstra
 }
 
 /** PKCS#15 paths inside the application are FIDs relative to it (or absolute from 3F00). */
-async function selectInApp(files: CardFiles, path: Uint8Array): Promise<Selected> {
-	if (path[0] === 0x3f && path[1] === 0x00) return files.selectPath(path);
+async function selectInApp(files: CardFiles, path: Uint8Array, answer: SelectAnswer = "fcp"): Promise<Selected> {
+	if (path[0] === 0x3f && path[1] === 0x00) return files.selectPath(path, answer);
 	let s = NOTHING_SELECTED;
-	for (let i = 0; i < path.length; i += 2) s = await files.selectFid((path[i]! << 8) | path[i + 1]!, i + 2 < path.length ? "none" : "fcp");
+	for (let i = 0; i < path.length; i += 2) s = await files.selectFid((path[i]! << 8) | path[i + 1]!, i + 2 < path.length ? "none" : answer);
 	return s;
+}
+
+/**
+ * Where a JSON document's top-level array or object closes, tracked across chunks (strings and
+ * their escapes skipped), so that a read can stop there instead of fetching the padding after it.
+ * A document of a bare scalar is never seen as closed: the FF padding ends that one.
+ */
+export class JsonEnd {
+	#depth = 0;
+	#inString = false;
+	#escape = false;
+	#closed = false;
+
+	/** The offset just past the document's end within `chunk`, or -1 when it has not ended. */
+	scan(chunk: Uint8Array): number {
+		if (this.#closed) return 0;
+		for (let i = 0; i < chunk.length; i++) {
+			const c = chunk[i]!;
+			if (this.#inString) {
+				if (this.#escape) this.#escape = false;
+				else if (c === 0x5c) this.#escape = true;
+				else if (c === 0x22) this.#inString = false;
+			} else if (c === 0x22) this.#inString = true;
+			else if (c === 0x5b || c === 0x7b) this.#depth++;
+			else if ((c === 0x5d || c === 0x7d) && --this.#depth <= 0) {
+				this.#closed = true;
+				// whitespace after the close, as far as this chunk shows it, still belongs to the file's text
+				let end = i + 1;
+				while (end < chunk.length && (chunk[end] === 0x20 || chunk[end] === 0x0a || chunk[end] === 0x0d || chunk[end] === 0x09)) end++;
+				return end;
+			}
+		}
+		return -1;
+	}
 }

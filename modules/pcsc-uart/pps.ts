@@ -23,10 +23,15 @@ export function choosePps(atr: Atr, clockHz: number, maxBaud: number): number | 
 	return undefined;
 }
 
-/** PPSS PPS0 PPS1 PCK for T=0 with PPS1 = ta1. */
-export function ppsRequest(ta1: number): Uint8Array {
-	const r = Uint8Array.of(0xff, 0x10, ta1, 0);
-	r[3] = r[0]! ^ r[1]! ^ r[2]!;
+/**
+ * PPSS PPS0 [PPS1] PCK for `protocol` (T=0 unless given) with PPS1 = ta1; without ta1 the request
+ * only selects the protocol (the rate stays at the default).
+ */
+export function ppsRequest(ta1: number | undefined, protocol = 0): Uint8Array {
+	const r = ta1 === undefined ? Uint8Array.of(0xff, protocol, 0) : Uint8Array.of(0xff, 0x10 | protocol, ta1, 0);
+	let x = 0;
+	for (let i = 0; i < r.length - 1; i++) x ^= r[i]!;
+	r[r.length - 1] = x;
 	return r;
 }
 
@@ -45,6 +50,7 @@ export function ppsAccepted(request: Uint8Array, answer: Uint8Array): number {
 	if (answer[0] !== 0xff || x !== 0) throw new CardError("protocol", "PPS answer corrupted (PPSS or PCK)");
 	if ((answer[1]! & 0x0f) !== (request[1]! & 0x0f)) throw new CardError("protocol", "PPS answer names another protocol");
 	if (!(answer[1]! & 0x10)) return 0x11;
+	if (!(request[1]! & 0x10)) throw new CardError("protocol", "PPS answer names a rate nobody asked for");
 	if (answer[2] !== request[2]) throw new CardError("protocol", "PPS answer names other Fi/Di");
 	return request[2]!;
 }

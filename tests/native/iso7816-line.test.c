@@ -155,6 +155,29 @@ static double nowNs(void)
 	return t.tv_sec * 1e9 + t.tv_nsec;
 }
 
+/* T=1 (ISO 7816-3 11.2): no error signal, no repetition; the block's LRC catches a bad byte */
+static void echoT1(void)
+{
+	Iso7816Echo e;
+	iso7816EchoReset(&e);
+	iso7816EchoProtocol(&e, 1);
+	/* an I-block: NAD PCB LEN INF LRC */
+	const uint8_t block[6] = { 0x00, 0x00, 0x02, 0x90, 0x00, 0x92 };
+	EQUAL("T=1: a block of 6 bytes is noted", iso7816EchoSent(&e, block, 6), 6);
+	EQUAL("T=1: a flagged echo is still our byte, not a repeat request", iso7816EchoTake(&e, 0x00, 1), kIso7816Echo);
+	EQUAL("... nothing counted as a repeat", e.repeats, 0);
+	for (int i = 1; i < 6; i++) iso7816EchoTake(&e, block[i], 0);
+	EQUAL("T=1: a card byte with a parity error is kept for the LRC to judge", iso7816EchoTake(&e, 0x40, 1), kIso7816CardByte);
+	EQUAL("... counted", e.parityKept, 1);
+	iso7816EchoSent(&e, block, 2);
+	EQUAL("T=1: a collision is still a collision", iso7816EchoTake(&e, 0x55, 0), kIso7816Collision);
+	/* a maximal block fits the echo queue at once */
+	static uint8_t big[3 + 254 + 1];
+	EQUAL("T=1: a 258-byte block is noted whole", iso7816EchoSent(&e, big, sizeof(big)), sizeof(big));
+	iso7816EchoReset(&e);
+	EQUAL("a reset goes back to T=0", iso7816EchoTake(&e, 0x90, 1), kIso7816CardParity);
+}
+
 static void bench(void)
 {
 	static const struct { const char* name; uint32_t clock; uint8_t ta1; } lines[] = {
@@ -211,6 +234,7 @@ int main(int argc, char** argv)
 	guard();
 	activation();
 	echo();
+	echoT1();
 	printf("%d passed, %d failed\n", gPassed, gFailed);
 	return gFailed ? 1 : 0;
 }

@@ -166,7 +166,8 @@ static void deliverRecord(xsMachine* the, Iso7816Serial* serial)
 			serial->lineError = 0;
 			if ((r == kIso7816CardByte) && (serial->held < ISO7816_RX_HELD)) serial->rx[serial->held++] = scratch[i];
 			else if ((r == kIso7816Collision) || (r == kIso7816RepeatRequested) || (r == kIso7816CardParity)) {
-				/* T=0 character repetition is not done here: the link fails the exchange and resets */
+				/* T=0 character repetition is not done here: the link fails the exchange and resets
+				   (under T=1 the core passes flagged card bytes on: only a collision gets here) */
 				collision = 1;
 				break;
 			}
@@ -298,7 +299,11 @@ void xs_iso7816_serial_constructor(xsMachine* the)
 	xsSetHostHooks(xsThis, (xsHostHooks*)&xsIso7816SerialHooks);
 }
 
-/* set({ baud?, guard? }): the rate after PPS, and TC1's extra guard time N in etu (255: none) */
+/* set({ baud?, guard?, protocol? }): the rate after PPS, TC1's extra guard time N in etu (255:
+   none), and the protocol PPS chose: under T=1 a parity error fails no byte (the block's LRC
+   does, and T=1 asks again) and no character is repeated. The 8E2 frame's 12 etu meets T=1's
+   11-etu character guard time; the block guard time (22 etu between the card's last byte and
+   our next block) is left to the time XS takes to answer, far longer at 250 kbit/s. */
 void xs_iso7816_serial_set(xsMachine* the)
 {
 	Iso7816Serial* serial = getSerial(the);
@@ -315,6 +320,12 @@ void xs_iso7816_serial_set(xsMachine* the)
 		int n = xsmcToInteger(xsVar(0));
 		if ((n < 0) || (n > 255)) xsRangeError("guard: TC1, 0..255, not %d", n);
 		if (uart_set_tx_idle_num(serial->port, (uint16_t)iso7816ExtraGuardEtu((uint8_t)n))) xsUnknownError("cannot set the guard time");
+	}
+	xsmcGet(xsVar(0), xsArg(0), xsID("protocol"));
+	if (xsmcTypeOf(xsVar(0)) != xsUndefinedType) {
+		int t = xsmcToInteger(xsVar(0));
+		if ((t != 0) && (t != 1)) xsRangeError("protocol: T=0 or T=1, not %d", t);
+		iso7816EchoProtocol(&serial->echo, t);
 	}
 }
 

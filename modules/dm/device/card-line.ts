@@ -31,7 +31,7 @@ export function cardReader(line: CardLine, timers: Timers, random: (into: Uint8A
 				link = new CardLink({ clockHz: line.clockHz ?? 3571200, maxBaud: line.maxBaud ?? 250000, open: line.open, timers });
 				await link.activate();
 			}
-			const o: BootstrapOptions = { profile: line.profile ?? "3g", ...(line.pin ? { pin: line.pin } : {}) };
+			const o: BootstrapOptions = { profile: line.profile ?? "3g", extended: link.extendedLength, ...(line.pin ? { pin: line.pin } : {}) };
 			if (channel === "scp03") {
 				if (!keys) throw new Error("no SCP03 keys for this card");
 				o.secure = async (t, ch) => Scp03Session.open(t, { keys, channel: ch, random });

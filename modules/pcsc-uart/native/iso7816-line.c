@@ -107,6 +107,11 @@ void iso7816EchoReset(Iso7816Echo* echo)
 	memset(echo, 0, sizeof(*echo));
 }
 
+void iso7816EchoProtocol(Iso7816Echo* echo, int protocolT1)
+{
+	echo->protocolT1 = protocolT1 ? 1 : 0;
+}
+
 size_t iso7816EchoSent(Iso7816Echo* echo, const uint8_t* bytes, size_t length)
 {
 	size_t room = ISO7816_ECHO_DEPTH - echo->count;
@@ -119,7 +124,12 @@ size_t iso7816EchoSent(Iso7816Echo* echo, const uint8_t* bytes, size_t length)
 
 Iso7816EchoResult iso7816EchoTake(Iso7816Echo* echo, uint8_t byte, int lineError)
 {
-	if (!echo->count) return lineError ? kIso7816CardParity : kIso7816CardByte;
+	if (!echo->count) {
+		if (!lineError) return kIso7816CardByte;
+		if (!echo->protocolT1) return kIso7816CardParity;
+		echo->parityKept++;
+		return kIso7816CardByte;
+	}
 	uint8_t expected = echo->expected[echo->head];
 	echo->head = (echo->head + 1) % ISO7816_ECHO_DEPTH;
 	echo->count--;
@@ -130,7 +140,7 @@ Iso7816EchoResult iso7816EchoTake(Iso7816Echo* echo, uint8_t byte, int lineError
 		echo->count = 0;
 		return kIso7816Collision;
 	}
-	if (lineError) {
+	if (lineError && !echo->protocolT1) {
 		/* our byte, with the card's error signal in its guard time: it will be sent again, so
 		   the bytes queued after it are the driver's to note again too */
 		echo->repeats++;

@@ -79,9 +79,13 @@ uint32_t iso7816CyclesUs(uint32_t cycles, uint32_t clockHz);
  * from the card, or trouble: a received byte that differs from the echo expected means the card
  * drove the line while we sent (a collision), and an echo received with a framing or parity error
  * means the card signalled a parity error in the guard time (T=0: the byte must be sent again).
+ * Under T=1 (iso7816EchoProtocol) nobody signals parity in the guard time and no character is
+ * repeated (ISO 7816-3 11.2): a flagged echo is still our byte (dropped), and a flagged card byte
+ * is kept, for the block's LRC to fail and T=1 to ask for the block again (11.6).
  */
 #ifndef ISO7816_ECHO_DEPTH
-	/* the longest write a T=0 exchange makes: a 5-byte header, then up to 255 data bytes */
+	/* the longest write a T=0 exchange makes: a 5-byte header, then up to 255 data bytes; a T=1
+	   block is at most 3 + 254 + 1 bytes */
 	#define ISO7816_ECHO_DEPTH 272
 #endif
 
@@ -92,6 +96,9 @@ typedef struct {
 	uint32_t collisions;
 	uint32_t repeats;
 	uint32_t dropped;
+	/* T=1: parity-flagged bytes passed on rather than failing the line */
+	uint32_t parityKept;
+	uint8_t protocolT1;
 } Iso7816Echo;
 
 typedef enum {
@@ -102,7 +109,10 @@ typedef enum {
 	kIso7816CardParity,       /* a byte from the card with a parity or framing error */
 } Iso7816EchoResult;
 
+/* Clears everything, back to T=0 (as after a reset: the ATR and PPS follow T=0's character rules). */
 void iso7816EchoReset(Iso7816Echo* echo);
+/* The protocol PPS settled on: 1 for T=1, 0 for T=0. */
+void iso7816EchoProtocol(Iso7816Echo* echo, int protocolT1);
 /* Notes bytes written; returns how many fit (the rest must wait until their echoes are taken). */
 size_t iso7816EchoSent(Iso7816Echo* echo, const uint8_t* bytes, size_t length);
 /* lineError: the UART flagged this byte (parity or framing error). */

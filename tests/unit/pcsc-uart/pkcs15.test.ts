@@ -2,7 +2,7 @@
 // ODF, DODF (private flags, a foreign object before ours, subclass attributes), APDU builders
 // with the channel in CLA, and a fuzz of malformed DER that must end in CardError("format").
 import {
-	CardError, classByte, closeChannel, dodfPaths, findBootstrap, openChannel, pkcs15Path, readBinary, readTlv, selectAid, selectFid, verifyPin,
+	CardError, JsonEnd, classByte, closeChannel, dodfPaths, findBootstrap, openChannel, pkcs15Path, readBinary, readTlv, selectAid, selectFid, verifyPin,
 } from "../../../modules/pcsc-uart/index.js";
 import { assert, describe, engine, it } from "../../harness/index.js";
 import { fuzzPkcs15 } from "../../fuzz/pcsc.js";
@@ -72,6 +72,24 @@ describe("pcsc-uart: PKCS#15 structures (Appendix G)", () => {
 	it(`fuzz: ${iterations} mutated ODF/DODF/EF.DIR images parse or fail with CardError("format")`, () => {
 		const stats = fuzzPkcs15(iterations, 11);
 		assert.ok(stats.refused > iterations / 10 && stats.parsed > 0, JSON.stringify(stats));
+	});
+});
+
+describe("pcsc-uart: where the bootstrap JSON ends", () => {
+	const bytes = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
+
+	it("finds the close of the top-level array or object across chunks, with the whitespace after it", () => {
+		const j = new JsonEnd();
+		assert.equal(j.scan(bytes('[{"a":"]}\\"",')), -1, "brackets and an escaped quote inside a string do not count");
+		assert.equal(j.scan(bytes('"b":[1,{}]}')), -1);
+		assert.equal(j.scan(bytes("] \n\xff\xff")), 3, "the close, then a space and a newline");
+		assert.equal(j.scan(bytes("]")), 0, "nothing after the end belongs to the document");
+		assert.equal(new JsonEnd().scan(bytes('{"k":1}')), 7);
+	});
+
+	it("never ends a bare scalar or an unfinished document (the FF padding does)", () => {
+		assert.equal(new JsonEnd().scan(bytes('"text" 12')), -1);
+		assert.equal(new JsonEnd().scan(bytes('[[1],[2]')), -1);
 	});
 });
 

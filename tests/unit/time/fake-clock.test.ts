@@ -4,7 +4,7 @@
 // when the test says, so each case checks one millisecond either side of its limit.
 import { encodePackage0, NotificationFilter, screenPackage0, signPackage0, type ScreenContext } from "../../../modules/dm/codec/index.js";
 import { Backoff } from "../../../modules/dm/session/index.js";
-import { CardError, CardLink, workWaitingMs, type CardPort, type PortEvents } from "../../../modules/pcsc-uart/index.js";
+import { CardError, CardLink, blockWaitingMs, workWaitingMs, type CardPort, type PortEvents } from "../../../modules/pcsc-uart/index.js";
 // the transport's files, not its index: that loads the TLS socket, which needs the host's native
 import { HttpConnection, type SocketCallbacks, type StreamSocket } from "../../../modules/transport/http/connection.js";
 import { HttpError, HttpErrorKind } from "../../../modules/transport/http/error.js";
@@ -239,6 +239,74 @@ describe("session backoff (fake clock)", () => {
 		b.succeeded();
 		assert.ok(b.mayStart(clock.now()));
 		assert.equal(b.waitFrom(clock.now()), 0);
+	});
+});
+
+// ---- T=1 on the link: IFS after activation, the block waiting time, WTX, the character waiting time ----
+
+/** Bytes of a block with its LRC. */
+function t1Block(...b: number[]): number[] {
+	let x = 0;
+	for (const v of b) x ^= v;
+	return [...b, x];
+}
+
+describe("card T=1 waiting times (fake clock)", () => {
+	it("asks IFSD 254 at activation; a silent card gets an R-block after BWT, BWT × WTX after S(WTX), and CWT inside a block", async () => {
+		const clock = new FakeClock();
+		const { card, link } = cardLink(clock);
+		const act = await outcomeOf(link.activate());
+		clock.advance(2);
+		await settle();
+		card.answer(0x3b, 0x80, 0x01, 0x81);   // TD1 names T=1 alone: no PPS needed
+		await settle();
+		assert.deepEqual(card.written, t1Block(0x00, 0xc1, 0x01, 0xfe), "S(IFS request 254)");
+		card.answer(...t1Block(0x00, 0xe1, 0x01, 0xfe));
+		await settle();
+		assert.ok(act.done && !act.error, String(act.error));
+		assert.equal(link.protocol, 1);
+		const bwt = blockWaitingMs(4, 372 / CLOCK_HZ, CLOCK_HZ);
+		assert.equal(bwt, 1602);   // 11 etu + 2^4 × 960 × 372 clocks
+		card.written = [];
+		const sent = await outcomeOf(link.transmit({ cla: 0x00, ins: 0xb0, p1: 0, p2: 0, le: 4 }));
+		assert.deepEqual(card.written, t1Block(0x00, 0x00, 0x05, 0x00, 0xb0, 0x00, 0x00, 0x04));
+		card.written = [];
+		clock.advance(bwt - 1);
+		await settle();
+		assert.deepEqual(card.written, [], "nothing before BWT");
+		clock.advance(1);
+		await settle();
+		assert.deepEqual(card.written, t1Block(0x00, 0x82, 0x00), "R(0, other error) at BWT");
+		card.written = [];
+		card.answer(...t1Block(0x00, 0xc3, 0x01, 0x03));   // S(WTX request, 3)
+		await settle();
+		assert.deepEqual(card.written, t1Block(0x00, 0xe3, 0x01, 0x03));
+		card.written = [];
+		clock.advance(3 * bwt - 1);
+		await settle();
+		assert.deepEqual(card.written, [], "WTX: three block waiting times");
+		card.answer(0x00, 0x00, 0x02);   // a block begins; the rest does not come
+		await settle();
+		clock.advance(1000);
+		await settle();
+		assert.deepEqual(card.written, t1Block(0x00, 0x82, 0x00), "a block cut short: R-block after CWT");
+		card.answer(...t1Block(0x00, 0x00, 0x02, 0x90, 0x00));
+		await settle();
+		assert.ok(sent.done && !sent.error, String(sent.error));
+		assert.equal((sent.value as { sw: number }).sw, 0x9000);
+		assert.equal(clock.armed, 0, "no timer outlives the exchange");
+	});
+
+	it("refuses a T=1 card that checks blocks with a CRC (TC3) with a typed error, writing nothing", async () => {
+		const clock = new FakeClock();
+		const { card, link } = cardLink(clock);
+		const act = await outcomeOf(link.activate());
+		clock.advance(2);
+		await settle();
+		card.answer(0x3b, 0x80, 0x81, 0x71, 0x20, 0x54, 0x01, 0x05);   // T=1 alone, TC3 = 01: CRC
+		await settle();
+		assert.ok(act.error instanceof CardError && act.error.fault === "atr" && /CRC/.test(act.error.message), String(act.error));
+		assert.deepEqual(card.written, []);
 	});
 });
 

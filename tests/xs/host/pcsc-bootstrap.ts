@@ -1,4 +1,4 @@
-// xsdm pcsc-bootstrap.js SLAVE FIFO PROFILE [PIN|-] [ENC:MAC:DEK|-] [ATTEMPTS] [count]: activates the
+// xsdm pcsc-bootstrap.js SLAVE FIFO PROFILE [PIN|-] [ENC:MAC:DEK|-] [ATTEMPTS] [count|keep] [CHUNK]: activates the
 // simulated UICC, reads the DM bootstrap per Appendix G (under SCP03 when keys are given, Appendix
 // H), and prints one JSON line per attempt: the object found, the document (assembled here from the
 // streamed chunks only to print it), chunk count and line statistics; or {"error":FAULT,...}.
@@ -9,7 +9,7 @@ import { argv, exit, random, timers } from "embedded:sim/host";
 import { Scp03Session } from "../../../modules/pcsc-uart/scp03.js";
 import { CardError, CardLink, readBootstrap, type BootstrapOptions, type Command, type Profile } from "../../../modules/pcsc-uart/index.js";
 
-const [path, resetPath, profile, pin, keyArg, attemptsArg, keep] = argv();
+const [path, resetPath, profile, pin, keyArg, attemptsArg, keep, chunkArg] = argv();
 const unhex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16));
 let apdus = 0;
 const link = new CardLink({
@@ -30,7 +30,8 @@ async function attempt(): Promise<boolean> {
 	try {
 		const a = await link.activate();
 		const before = { apdus, out: link.bytesOut, in: link.bytesIn };
-		const o: BootstrapOptions = { profile: profile as Profile };
+		const o: BootstrapOptions = { profile: profile as Profile, extended: a.extendedLength };
+		if (chunkArg) o.chunk = Number(chunkArg);
 		if (pin && pin !== "-") o.pin = Uint8Array.from(pin, (c) => c.charCodeAt(0));
 		if (keyArg && keyArg !== "-") {
 			const [enc, mac, dek] = keyArg.split(":").map(unhex);
@@ -45,6 +46,7 @@ async function attempt(): Promise<boolean> {
 		});
 		console.log(JSON.stringify({
 			label: r.object.label, needsPin: r.object.needsPin, length: r.length, chunks, text, pps: a.pps, baud: a.baud, wrapped,
+			protocol: a.protocol, extended: a.extendedLength,
 			apdus: apdus - before.apdus, bytesOut: link.bytesOut - before.out, bytesIn: link.bytesIn - before.in,
 		}));
 		return true;

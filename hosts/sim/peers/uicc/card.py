@@ -70,6 +70,9 @@ class Card:
         self.mf = build_files(bootstrap, size, pin is not None, profile)
         # the retry counter lives in the card's non-volatile memory: a reset does not restore it
         self.pin_tries = pin_tries
+        # T=1 with extended lengths (uicc.py --t1): Le arrives with every command, so answers follow
+        # it (under SCP03 too) and a read past the end of a file says so (6282) instead of 6Cxx
+        self.t1 = False
         self.reset()
 
     def reset(self):
@@ -90,7 +93,8 @@ class Card:
             return 4 + (cla & 0x0F)
         return cla & 0x03
 
-    def process(self, cla, ins, p1, p2, data, le):
+    def process(self, cla, ins, p1, p2, data, le, secure_le=239):
+        """secure_le: the plaintext a wrapped answer may hold (T=0 sends no Le: one short APDU's worth)."""
         if self.profile == "2g" and cla != 0xA0:
             return b"", 0x6E00
         if self.profile == "3g" and cla == 0xA0:
@@ -111,7 +115,7 @@ class Card:
                 if plain is None:
                     return b"", sw
                 # under T=0 the Le of a wrapped command is not sent: answer what fits one R-ENC + R-MAC APDU
-                out, sw = self.plain(ch, cla & ~0x04, ins, p1, p2, plain, 239)
+                out, sw = self.plain(ch, cla & ~0x04, ins, p1, p2, plain, secure_le)
                 return self.scp.wrap(out, sw)
         return self.plain(ch, cla, ins, p1, p2, data, le)
 
@@ -223,7 +227,9 @@ class Card:
         offset = (p1 << 8) | p2
         if offset >= len(ef.data):
             return b"", 0x6B00
-        return bytes(ef.data[offset:offset + le]), 0x9000
+        out = bytes(ef.data[offset:offset + le])
+        # ISO 7816-4 11.2.3: end of file reached before Ne bytes (T=0 answers 6Cxx in uicc.py instead)
+        return out, 0x6282 if self.t1 and len(out) < le else 0x9000
 
     def read_record(self, ch, p1, p2, le):
         ef = ch.ef

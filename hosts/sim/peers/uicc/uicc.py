@@ -3,6 +3,8 @@
 # 61xx / 9Fxx / 6Cxx, the direct or inverse convention, and a baud rate that follows PPS (it reads
 # the tty's rate back from the kernel: bytes sent by a reader at the wrong rate are lost, as they
 # would be on a wire). The card itself (files, PIN, channels, SCP03) is in card.py.
+# With --t1 (3G only) the ATR also offers T=1 (TA3 IFSC, TB3 BWI/CWI) and extended Lc/Le in its
+# card capabilities, and once PPS selects T=1 the card speaks blocks (t1.py) and extended APDUs.
 #
 # Prints "slave PATH" and "fifo PATH" first (the reader opens the pty's slave side and the reset
 # FIFO), then one line per event: "reset 0|1", "atr HEX", "pps HEX accepted|refused", "baud N",
@@ -11,6 +13,7 @@ import argparse, fcntl, json, os, select, struct, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from card import Card  # noqa: E402
+from t1 import T1Card  # noqa: E402
 
 FI = [372, 372, 558, 744, 1116, 1488, 1860, 0, 0, 512, 768, 1024, 1536, 2048, 0, 0]
 DI = [0, 1, 2, 4, 8, 16, 32, 64, 12, 20, 0, 0, 0, 0, 0, 0]
@@ -27,11 +30,13 @@ def tty_baud(fd):
     return struct.unpack_from("<I", buf, 40)[0]
 
 
-def make_atr(ta1, inverse_convention, wi):
-    """TS T0 TA1 TD1 [TC2] TD2(T=15) TA3, historical bytes, TCK."""
-    hist = bytes.fromhex("8031E073FE211B65444D3230830090")
+def make_atr(ta1, inverse_convention, wi, t1=None):
+    """TS T0 TA1 TD1 [TC2] TD2(T=15) TA3, historical bytes, TCK; with t1 = (IFSC, TB3):
+    TD2(T=1) TA3 TB3 TD3(T=15) TA4, and card capabilities saying "extended Lc and Le fields"."""
+    hist = bytes.fromhex("8031E073FE21" + ("5B" if t1 else "1B") + "65444D3230830090")
     td1 = 0xC0 if wi != 10 else 0x80  # Y2: TD2 (+ TC2), T=0
-    body = bytes([0x90 | len(hist), ta1, td1]) + (bytes([wi]) if wi != 10 else b"") + bytes([0x1F, 0xC7]) + hist
+    tail = bytes([0xB1, t1[0], t1[1], 0x1F, 0xC7]) if t1 else bytes([0x1F, 0xC7])
+    body = bytes([0x90 | len(hist), ta1, td1]) + (bytes([wi]) if wi != 10 else b"") + tail + hist
     tck = 0
     for b in body:
         tck ^= b
@@ -55,6 +60,7 @@ class Line:
         self.stash = b""  # response waiting for GET RESPONSE
         self.stash_sw = 0x9000  # the command's own status, which the last GET RESPONSE ends with
         self.faults = dict(f.split(":") for f in args.fault)  # kind -> APDU number
+        self.t1 = None  # the block layer, once PPS selected T=1
 
     def log(self, text):
         print(text, flush=True)
@@ -68,6 +74,11 @@ class Line:
             data = bytes(b ^ 0xA5 for b in data)  # what a misframed line delivers
         os.write(self.master, data)
 
+    def bwt_s(self):
+        """T=1 block waiting time at the current rate (ISO 7816-3 11.4.3)."""
+        etu = 1 / self.baud
+        return 11 * etu + (1 << self.args.bwi) * 960 * 372 / self.clock
+
     def on_reset(self, level):
         self.log(f"reset {level}")
         if level == "0":
@@ -75,13 +86,15 @@ class Line:
             return
         self.powered = True
         self.baud = self.default_baud
+        self.t1 = None
+        self.card.t1 = False
         self.card.reset()
         self.stash = b""
         if "mute-atr" in self.faults:
             self.log("fault mute-atr")
             self.state = "off"
             return
-        atr = make_atr(self.ta1, self.inverse, self.args.wi)
+        atr = make_atr(self.ta1, self.inverse, self.args.wi, (self.args.ifsc, (self.args.bwi << 4) | self.args.cwi) if self.args.t1 else None)
         if self.faults.pop("bad-tck", None) is not None:  # once: the next reset is clean
             self.log("fault bad-tck")
             atr = atr[:-1] + bytes([atr[-1] ^ 0x10])
@@ -104,6 +117,8 @@ class Line:
     def step(self):
         if self.state == "atr" and self.rx[:1] == b"\xff":
             return self.pps()
+        if self.t1:
+            return self.t1.step(self.rx)
         if self.state in ("atr", "idle"):
             if len(self.rx) < 5:
                 return False
@@ -131,7 +146,8 @@ class Line:
             check ^= b
         fi_di = req[2] if pps0 & 0x10 else 0x11
         ours = self.ta1
-        ok = (check == 0 and (pps0 & 0x0F) == 0 and not self.args.refuse_pps
+        protocol = pps0 & 0x0F
+        ok = (check == 0 and (protocol == 0 or (protocol == 1 and self.args.t1)) and not self.args.refuse_pps
               and FI[fi_di >> 4] == FI[ours >> 4] and 0 < DI[fi_di & 0x0F] <= DI[ours & 0x0F])
         if ok and self.faults.pop("pps-garbage", None) is not None:
             self.log("fault pps-garbage")
@@ -145,6 +161,10 @@ class Line:
             return False
         self.log(f"pps {req.hex().upper()} accepted")
         self.send(req)
+        if protocol == 1:
+            self.card.t1 = True
+            self.t1 = T1Card(self, self.args.ifsc)
+            self.log("protocol 1")
         self.baud = round(self.clock * DI[fi_di & 0x0F] / FI[fi_di >> 4])
         self.log(f"baud {self.baud}")
         return True
@@ -259,8 +279,15 @@ def main():
     p.add_argument("--pin", help="PIN (ASCII digits) protecting the bootstrap object (private in the DODF)")
     p.add_argument("--pin-tries", type=int, default=3, help="PIN tries left at power-on (0: blocked)")
     p.add_argument("--scp03", help="static keys ENC:MAC:DEK in hex: the card offers SCP03 (Appendix H)")
-    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof, null-flood; mute-atr:0, bad-tck:0, pps-garbage:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command)")
+    p.add_argument("--t1", action="store_true", help="3G: offer T=1 (and extended Lc/Le) beside T=0")
+    p.add_argument("--ifsc", type=int, default=254, help="T=1: IFSC in TA3")
+    p.add_argument("--bwi", type=int, default=4, help="T=1: BWI in TB3")
+    p.add_argument("--cwi", type=int, default=5, help="T=1: CWI in TB3")
+    p.add_argument("--ext-max", type=int, default=4096, help="T=1: the longest response data the card sends for an extended Le")
+    p.add_argument("--fault", action="append", default=[], help="KIND:N on the N-th APDU: silent, garbage, eof, null-flood; mute-atr:0, bad-tck:0, pps-garbage:0; scp-bad-cryptogram:0, scp-bad-rmac:N, scp-replay:N (N-th wrapped command); T=1: t1-bad-lrc, t1-lost, t1-wtx, t1-ifs, t1-noise (every block of the answer corrupted), t1-abort")
     args = p.parse_args()
+    if args.t1 and args.profile == "2g":
+        p.error("a 2G SIM (TS 51.011) speaks T=0 only")
 
     bootstrap = b"[]"
     if args.bootstrap:
