@@ -11,7 +11,7 @@ import { DmError } from "../../modules/dm/error.js";
 import {
 	DmmoReader, DmmoWriter, Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer,
 	decodePackage1, decodePackage3, writePackage1,
-	type CommandItem, type DmCommand, type DmmoHandler, type DmmoItemInfo, type GenericAlert, type LeafValue, type Status, type SupportedMo,
+	type CommandItem, type DmCommand, type DmmoHandler, type DmmoItemInfo, type GenericAlert, type LeafData, type LeafValue, type Status, type SupportedMo,
 } from "../../modules/dm/codec/index.js";
 import { decodeUtf8, encodeUtf8 } from "../../modules/bytes/index.js";
 import { readMultipart } from "./multipart-reader.js";
@@ -239,9 +239,19 @@ class DmmoBuilder implements DmmoHandler {
 		if (path.length !== this.stack.length - 1) throw new Error(`dmmo end ${path.join("/")} at depth ${this.stack.length}`);
 		this.stack.pop();
 	}
-	leaf(path: readonly string[], value: LeafValue, final: boolean): void {
+	leaf(path: readonly string[], data: LeafData, final: boolean): void {
 		if (path.length !== this.stack.length) throw new Error(`dmmo leaf ${path.join("/")} at depth ${this.stack.length}`);
-		if (typeof value === "string") { this.text += value; if (!final) return; value = this.text; this.text = ""; }
+		let value: LeafValue;
+		if (data instanceof Uint8Array) {
+			// a piece is whole characters: it decodes on its own
+			const piece = decodeUtf8(data);
+			if (piece === undefined) throw new Error(`dmmo leaf ${path.join("/")}: a piece that is not whole UTF-8 characters`);
+			this.text += piece;
+			if (!final) return;
+			value = this.text;
+			this.text = "";
+		}
+		else value = data;
 		Object.defineProperty(this.stack[this.stack.length - 1]!, path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
 	}
 	endItem(_index: number, info: DmmoItemInfo): void {
@@ -256,7 +266,7 @@ class DmmoBuilder implements DmmoHandler {
 /** Reads dmmo+json in random splits: the items, or the DmError. Never throws. */
 export function readDmmo(r: Rand, bytes: Uint8Array): { items: Item[]; error?: DmError } {
 	const builder = new DmmoBuilder();
-	const reader = new DmmoReader(builder, { stringChunk: 1 + count(r, 40) });
+	const reader = new DmmoReader(builder, { stringChunk: 4 + count(r, 40) });
 	const result = feedRandomly(r, bytes, (c, last) => reader.feed(c, last));
 	const error = reader.toDmError();
 	if ((result !== Feed.Done) !== (error !== undefined)) throw new Error(`dmmo result ${result} disagrees with its error ${error?.message}`);

@@ -7,21 +7,31 @@
 // Members of an item can come in any order, so node events carry paths relative to MOData and the
 // item's ClientURI/DDF/CV are confirmed at endItem: the consumer stages nodes (the store's change
 // set does) and places them when the item ends. Arrays inside MOData are not MO data: 400.
+//
+// String leaf values are read as UTF-8 bytes (the JSON reader's bytes mode) and handed on as the
+// reader lends them, so that a value bound for flash never becomes a JS string (issue 18); the
+// item's ClientURI, DDF and CV, and node names, are strings.
 import { DmError } from "../error.js";
-import { Feed, JsonError, JsonReader, type JsonHandler, type JsonLimits } from "./json-reader.js";
+import { decodeUtf8 } from "../../bytes/index.js";
+import { Feed, JsonError, JsonReader, type JsonBytesHandler, type JsonLimits } from "./json-reader.js";
 import type { JsonWriter } from "./json-writer.js";
 
 export interface DmmoItemInfo { ClientURI: string; DDF?: string; CV?: string }
 
 export type LeafValue = string | number | boolean | null;
 
+/** A leaf's value as read: a string's UTF-8 (a piece of it, whole characters, lent: valid during
+    the call alone, copy what is kept), a number, a boolean or null. */
+export type LeafData = Uint8Array | number | boolean | null;
+
 export interface DmmoHandler {
 	beginItem(index: number): void;
-	/** an interior node at path (relative to MOData); its children follow until endInterior */
+	/** an interior node at path (relative to MOData; every path is lent: valid during the call
+	    alone); its children follow until endInterior */
 	beginInterior(path: readonly string[]): void;
 	endInterior(path: readonly string[]): void;
 	/** a leaf's value; a string value may come in several pieces, `final` on the last */
-	leaf(path: readonly string[], value: LeafValue, final: boolean): void;
+	leaf(path: readonly string[], value: LeafData, final: boolean): void;
 	/** optional: a member of the item's metadata as soon as it is read (a consumer that must know
 	    the ClientURI before MOData, such as HGET placing new data, learns it here) */
 	meta?(index: number, name: keyof DmmoItemInfo, value: string): void;
@@ -31,7 +41,7 @@ export interface DmmoHandler {
 
 const enum At { Start = 1, Items, Item, Meta, MOData, Data, Done }
 
-class DmmoEvents implements JsonHandler {
+class DmmoEvents implements JsonBytesHandler {
 	private at = At.Start;
 	private single = false;
 	private index = 0;
@@ -107,9 +117,10 @@ class DmmoEvents implements JsonHandler {
 		if (this.at === At.Data) this.pendingKey = name;
 	}
 
-	string(chunk: string, final: boolean): void {
+	stringBytes(source: Uint8Array, start: number, end: number, final: boolean): void {
 		if (this.at === At.Meta) {
-			this.metaText += chunk;
+			// a piece holds whole characters, valid UTF-8: it decodes on its own
+			this.metaText += decodeUtf8(source.subarray(start, end))!;
 			if (this.metaText.length > 4096) return this.fail(`${this.meta} too long`);
 			if (final) {
 				this.info[this.meta as "ClientURI"] = this.metaText;
@@ -118,7 +129,8 @@ class DmmoEvents implements JsonHandler {
 			}
 			return;
 		}
-		this.scalar(chunk, final);
+		if (this.at === At.Data) this.scalar(source.subarray(start, end), final);
+		else this.scalar(null, final);   // refused there: no view made
 	}
 
 	number(value: number, text: string): void {
@@ -128,11 +140,13 @@ class DmmoEvents implements JsonHandler {
 	}
 	literal(value: boolean | null): void { this.scalar(value, true); }
 
-	private scalar(value: LeafValue, final: boolean): void {
+	private scalar(value: LeafData, final: boolean): void {
 		if (this.at !== At.Data) return this.fail(this.at === At.MOData ? "MOData is an object" : this.at === At.Meta ? `${this.meta} is a string` : "unexpected value");
 		if (this.pendingKey === undefined) return this.fail("a leaf without a name");
-		const leafPath = [...this.path, this.pendingKey];
-		this.h.leaf(leafPath, value, final);
+		// the path is lent as beginInterior's is: no array made per leaf (a throw ends the read)
+		this.path.push(this.pendingKey);
+		this.h.leaf(this.path, value, final);
+		this.path.pop();
 		if (final) this.pendingKey = undefined;
 	}
 }

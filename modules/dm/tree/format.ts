@@ -9,7 +9,7 @@
 // unsigned 32-bit ranges both fit); date is ISO 8601 YYYY-MM-DD or YYYYMMDD; time is ISO 8601
 // hh:mm:ss[.f][Z|±hh:mm] or hhmmss[Z|±hhmm]; xml is any text (well-formedness is the MO's business).
 import { DmError } from "../error.js";
-import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64 } from "../../bytes/index.js";
+import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64, isUtf8 } from "../../bytes/index.js";
 import type { Format } from "./schema.js";
 
 /** Largest leaf compared for nv= (6.1.2); longer values never match. */
@@ -98,6 +98,54 @@ export function encodeLeaf(format: Format, value: LeafInput, where: string): Uin
 	if (!validText(format, value)) throw wrong(format, where, value.length > 40 ? "malformed" : JSON.stringify(value));
 	const canonical = format === "int" ? String(Number(value)) : value;
 	return encodeUtf8(canonical);
+}
+
+/** Whether bytes are "true" or "false". */
+function boolText(b: Uint8Array): boolean {
+	if (b.length === 4) return b[0] === 0x74 && b[1] === 0x72 && b[2] === 0x75 && b[3] === 0x65;
+	return b.length === 5 && b[0] === 0x66 && b[1] === 0x61 && b[2] === 0x6c && b[3] === 0x73 && b[4] === 0x65;
+}
+
+/** Whether bytes are an int's canonical text (what encodeLeaf stores): -?[1-9][0-9]* or 0, in range. */
+function canonicalInt(b: Uint8Array): boolean {
+	const n = b.length, sign = n > 0 && b[0] === 0x2d ? 1 : 0;
+	if (n - sign < 1 || n - sign > 10 || (b[sign] === 0x30 && n - sign > 1) || (sign && b[1] === 0x30)) return false;
+	let value = 0;
+	for (let i = sign; i < n; i++) {
+		const d = b[i]! - 0x30;
+		if (d < 0 || d > 9) return false;
+		value = value * 10 + d;
+	}
+	return sign ? value <= -INT_MIN : value <= INT_MAX;
+}
+
+/**
+ * The bytes to store for a value given as the UTF-8 of a JSON string (a dmmo+json leaf), by the
+ * same rules as encodeLeaf(format, text) and with its errors: chr and xml are kept as they are
+ * (checked UTF-8), a null's "", a bool's or a canonical int's text too, without a string made; the
+ * other formats (and int or bool text to refuse or make canonical) go through their text. The
+ * result may be `text` itself: a caller that keeps it copies it.
+ */
+export function encodeLeafText(format: Format, text: Uint8Array, where: string): Uint8Array {
+	switch (format) {
+	case "chr": case "xml":
+		if (!isUtf8(text)) throw wrong(format, where, "not UTF-8");
+		return text;
+	case "null":
+		if (text.length === 0) return text;
+		break;
+	case "bool":
+		if (boolText(text)) return text;
+		break;
+	case "int":
+		if (canonicalInt(text)) return text;
+		break;
+	default:
+		break;
+	}
+	const decoded = decodeUtf8(text);
+	if (decoded === undefined) throw wrong(format, where, "not UTF-8");
+	return encodeLeaf(format, decoded, where);
 }
 
 /** A stored value as the JSON value dmmo+json carries (interpretation 14): for small values. */
