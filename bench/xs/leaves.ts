@@ -63,7 +63,7 @@ function apply(doc: Uint8Array): void {
 }
 
 // the reader alone, its events dropped: what reading a value costs before the tree sees it
-const IGNORE: DmmoHandler = { beginItem() {}, beginInterior() {}, endInterior() {}, leaf() {}, endItem() {} };
+const IGNORE: DmmoHandler = { beginItem() {}, beginInterior() {}, endInterior() {}, leaf() {}, leafText() {}, endItem() {} };
 function read(doc: Uint8Array): void {
 	feed(new DmmoReader(IGNORE, { stringChunk: 256 }), doc);
 }

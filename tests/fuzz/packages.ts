@@ -11,7 +11,7 @@ import { DmError } from "../../modules/dm/error.js";
 import {
 	DmmoReader, DmmoWriter, Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer,
 	decodePackage1, decodePackage3, writePackage1,
-	type CommandItem, type DmCommand, type DmmoHandler, type DmmoItemInfo, type GenericAlert, type LeafData, type LeafValue, type Status, type SupportedMo,
+	type CommandItem, type DmCommand, type DmmoHandler, type DmmoItemInfo, type GenericAlert, type LeafValue, type Status, type SupportedMo,
 } from "../../modules/dm/codec/index.js";
 import { decodeUtf8, encodeUtf8 } from "../../modules/bytes/index.js";
 import { readMultipart } from "./multipart-reader.js";
@@ -239,19 +239,18 @@ class DmmoBuilder implements DmmoHandler {
 		if (path.length !== this.stack.length - 1) throw new Error(`dmmo end ${path.join("/")} at depth ${this.stack.length}`);
 		this.stack.pop();
 	}
-	leaf(path: readonly string[], data: LeafData, final: boolean): void {
+	leafText(path: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void {
+		// a piece is whole characters: it decodes on its own
+		const piece = decodeUtf8(source.subarray(start, end));
+		if (piece === undefined) throw new Error(`dmmo leaf ${path.join("/")}: a piece that is not whole UTF-8 characters`);
+		this.text += piece;
+		if (!final) return;
+		const text = this.text;
+		this.text = "";
+		this.leaf(path, text);
+	}
+	leaf(path: readonly string[], value: LeafValue): void {
 		if (path.length !== this.stack.length) throw new Error(`dmmo leaf ${path.join("/")} at depth ${this.stack.length}`);
-		let value: LeafValue;
-		if (data instanceof Uint8Array) {
-			// a piece is whole characters: it decodes on its own
-			const piece = decodeUtf8(data);
-			if (piece === undefined) throw new Error(`dmmo leaf ${path.join("/")}: a piece that is not whole UTF-8 characters`);
-			this.text += piece;
-			if (!final) return;
-			value = this.text;
-			this.text = "";
-		}
-		else value = data;
 		Object.defineProperty(this.stack[this.stack.length - 1]!, path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
 	}
 	endItem(_index: number, info: DmmoItemInfo): void {

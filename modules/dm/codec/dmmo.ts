@@ -20,18 +20,18 @@ export interface DmmoItemInfo { ClientURI: string; DDF?: string; CV?: string }
 
 export type LeafValue = string | number | boolean | null;
 
-/** A leaf's value as read: a string's UTF-8 (a piece of it, whole characters, lent: valid during
-    the call alone, copy what is kept), a number, a boolean or null. */
-export type LeafData = Uint8Array | number | boolean | null;
-
 export interface DmmoHandler {
 	beginItem(index: number): void;
 	/** an interior node at path (relative to MOData; every path is lent: valid during the call
 	    alone); its children follow until endInterior */
 	beginInterior(path: readonly string[]): void;
 	endInterior(path: readonly string[]): void;
-	/** a leaf's value; a string value may come in several pieces, `final` on the last */
-	leaf(path: readonly string[], value: LeafData, final: boolean): void;
+	/** a leaf whose value is a number, a boolean or null */
+	leaf(path: readonly string[], value: number | boolean | null): void;
+	/** a piece of a leaf's string value as UTF-8, source[start..end): whole characters, lent (valid
+	    during the call alone: copy what is kept), several pieces for a long value, `final` on the
+	    last. No view or string is made of it here: the handler makes what it needs. */
+	leafText(path: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void;
 	/** optional: a member of the item's metadata as soon as it is read (a consumer that must know
 	    the ClientURI before MOData, such as HGET placing new data, learns it here) */
 	meta?(index: number, name: keyof DmmoItemInfo, value: string): void;
@@ -129,25 +129,34 @@ class DmmoEvents implements JsonBytesHandler {
 			}
 			return;
 		}
-		if (this.at === At.Data) this.scalar(source.subarray(start, end), final);
-		else this.scalar(null, final);   // refused there: no view made
+		if (!this.leafAt()) return;
+		this.path.push(this.pendingKey!);
+		this.h.leafText(this.path, source, start, end, final);
+		this.path.pop();
+		if (final) this.pendingKey = undefined;
 	}
 
 	number(value: number, text: string): void {
 		// 1e400 is valid JSON, but no int or float leaf can hold it (nor be written back)
 		if (!Number.isFinite(value)) return this.fail(`number ${text.slice(0, 24)} out of range`);
-		this.scalar(value, true);
+		this.scalar(value);
 	}
-	literal(value: boolean | null): void { this.scalar(value, true); }
+	literal(value: boolean | null): void { this.scalar(value); }
 
-	private scalar(value: LeafData, final: boolean): void {
-		if (this.at !== At.Data) return this.fail(this.at === At.MOData ? "MOData is an object" : this.at === At.Meta ? `${this.meta} is a string` : "unexpected value");
-		if (this.pendingKey === undefined) return this.fail("a leaf without a name");
+	/** Whether a leaf's value may come here (else the failure is recorded). */
+	private leafAt(): boolean {
+		if (this.at !== At.Data) { this.fail(this.at === At.MOData ? "MOData is an object" : this.at === At.Meta ? `${this.meta} is a string` : "unexpected value"); return false; }
+		if (this.pendingKey === undefined) { this.fail("a leaf without a name"); return false; }
+		return true;
+	}
+
+	private scalar(value: number | boolean | null): void {
+		if (!this.leafAt()) return;
 		// the path is lent as beginInterior's is: no array made per leaf (a throw ends the read)
-		this.path.push(this.pendingKey);
-		this.h.leaf(this.path, value, final);
+		this.path.push(this.pendingKey!);
+		this.h.leaf(this.path, value);
 		this.path.pop();
-		if (final) this.pendingKey = undefined;
+		this.pendingKey = undefined;
 	}
 }
 

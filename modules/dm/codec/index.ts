@@ -9,6 +9,6 @@ export { DEFAULT_TIMESTAMP_WINDOW, NotificationFilter, isTimestampFresh } from "
 export { screenPackage0, type DropReason, type NotificationAccount, type ScreenContext, type Verdict } from "./package0-screen.js";
 export { Package2Reader, toCommand, type CommandItem, type DmCommand, type Package2Limits } from "./package2.js";
 export { Package3Writer, decodePackage3, decodeAlerts, writeAlert, writeJsonValue, type GenericAlert, type Status } from "./package3.js";
-export { DmmoReader, DmmoWriter, type DmmoHandler, type DmmoItemInfo, type LeafData, type LeafValue } from "./dmmo.js";
+export { DmmoReader, DmmoWriter, type DmmoHandler, type DmmoItemInfo, type LeafValue } from "./dmmo.js";
 export { MultipartWriter, makeBoundary, type ByteSink } from "./multipart.js";
 export { AlertTypes, decodePackage1, serverInitiatedAlert, writePackage1, type SupportedMo } from "./package1.js";

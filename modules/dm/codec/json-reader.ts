@@ -82,9 +82,9 @@ export const hasNativeScan = nativeScan !== undefined;
 // The registers shared with json-scan.c, in its order.
 // Open: a string is open in C (the state stays the one before its quote); Carry: how many of its
 // bytes since its quote or last piece wait in `carry` (the last ones before the current chunk);
-// Replay: C gives the string up, the TypeScript reader takes it on from there. Bytes: the bytes mode
-// (StringChunk then counts bytes).
-const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Open, Bytes, Count }
+// Replay: C gives the string up, the TypeScript reader takes it on from there. StringChunk is
+// negative in bytes mode, and then counts bytes (a register of its own would grow every reader).
+const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Open, Count }
 
 export const enum Feed {
 	/** consumed; more may follow */
@@ -140,16 +140,15 @@ const LITERAL_VALUES = [true, false, null] as const;
 const enum N { Sign = 1, Zero, Int, Dot, Frac, E, ESign, Exp }
 
 export class JsonReader {
-	private readonly handler: JsonHandler;
-	/** the same handler in bytes mode, else undefined */
-	private readonly bytesHandler: JsonBytesHandler | undefined;
+	private readonly handler: JsonHandler & JsonBytesHandler;   // one of the two, by the mode
 	private readonly maxDepth: number;
 	private readonly maxKeyLength: number;
 	private readonly maxNumberLength: number;
 	private readonly maxTotalLength: number;
 	private readonly stack: Uint8Array;
-	private readonly units: Uint16Array;    // the string piece being built (empty in bytes mode)
-	private readonly piece: Uint8Array;     // the same in bytes mode (else empty)
+	// the value's piece being built: UTF-16 units, or UTF-8 in bytes mode (which its type tells:
+	// no field more, a reader is made per package)
+	private readonly units: Uint16Array | Uint8Array;
 	private readonly keyUnits: Uint16Array;
 	private readonly scan: Scan | undefined;
 	private readonly registers: Int32Array;
@@ -178,8 +177,7 @@ export class JsonReader {
 	errorMessage = "";
 
 	constructor(handler: JsonHandler | JsonBytesHandler, limits: JsonLimits = {}) {
-		this.bytesHandler = "stringBytes" in handler ? handler : undefined;
-		this.handler = handler as JsonHandler;
+		this.handler = handler as JsonHandler & JsonBytesHandler;
 		this.maxDepth = limits.maxDepth ?? 64;
 		this.maxKeyLength = limits.maxKeyLength ?? 256;
 		this.maxNumberLength = limits.maxNumberLength ?? 64;
@@ -187,7 +185,7 @@ export class JsonReader {
 		this.scan = limits.native === false ? undefined : nativeScan;
 		// One buffer per element size (a reader is made per package: fewer objects, less time):
 		// the registers first (Int32 alignment), the container stack, the carry for C.
-		const inBytes = this.bytesHandler !== undefined;
+		const inBytes = "stringBytes" in handler;
 		// a 4-byte character must fit a piece of bytes, a surrogate pair one of units
 		const pieceLength = Math.max(inBytes ? 4 : 2, limits.stringChunk ?? 256);
 		// a piece is at most stringChunk units of up to 3 bytes each (a 4-byte character is 2 units),
@@ -199,16 +197,14 @@ export class JsonReader {
 		this.registerBytes = new Uint8Array(bytes, 0, 4 * R.Count);
 		this.stack = new Uint8Array(bytes, 4 * R.Count, this.maxDepth + 1);
 		this.carry = new Uint8Array(bytes, 4 * R.Count + this.maxDepth + 1, carryLength);
-		this.piece = new Uint8Array(bytes, 4 * R.Count + this.maxDepth + 1 + carryLength, pieceBytes);
 		const valueUnits = inBytes ? 0 : pieceLength;
 		const units = new ArrayBuffer(2 * (valueUnits + this.maxKeyLength + 1));
-		this.units = new Uint16Array(units, 0, valueUnits);
+		this.units = inBytes ? new Uint8Array(bytes, 4 * R.Count + this.maxDepth + 1 + carryLength, pieceBytes) : new Uint16Array(units, 0, valueUnits);
 		this.keyUnits = new Uint16Array(units, 2 * valueUnits, this.maxKeyLength + 1);
 		this.registers[R.MaxDepth] = this.maxDepth;
 		this.registers[R.MaxKeyLength] = this.maxKeyLength;
 		this.registers[R.MaxNumberLength] = this.maxNumberLength;
-		this.registers[R.StringChunk] = pieceLength;
-		this.registers[R.Bytes] = inBytes ? 1 : 0;
+		this.registers[R.StringChunk] = inBytes ? -pieceLength : pieceLength;
 	}
 
 	/** Ready for a new document (after Done, or to recover from an error). */
@@ -496,14 +492,14 @@ export class JsonReader {
 	}
 
 	private endString(): void {
-		if (this.bytesHandler && !this.inKey) {
+		if (!this.inKey && this.inBytes) {
 			const length = this.unitCount;
 			this.unitCount = 0;
-			this.bytesHandler.stringBytes(this.piece, 0, length, true);
+			this.handler.stringBytes(this.units as Uint8Array, 0, length, true);
 			this.afterValue();
 			return;
 		}
-		const units = this.inKey ? this.keyUnits : this.units;
+		const units = this.inKey ? this.keyUnits : this.units as Uint16Array;
 		const text = unitsToString(units, this.unitCount);
 		this.unitCount = 0;
 		if (this.inKey) {
@@ -524,8 +520,8 @@ export class JsonReader {
 		return true;
 	}
 
-	private pushUnit(units: Uint16Array, unit: number, at: number): boolean {
-		if (this.bytesHandler && !this.inKey) return this.pushBytes(unit);
+	private pushUnit(units: Uint16Array | Uint8Array, unit: number, at: number): boolean {
+		if (!this.inKey && this.inBytes) return this.pushBytes(unit);
 		if (this.inKey) {
 			if (unit < 0x80 && !this.countKeyBytes(1, at)) return false;   // multi-byte input was counted as it arrived
 			if (this.unitCount >= units.length) { this.fail(JsonError.KeyLength, `member name longer than ${this.maxKeyLength} bytes`, at); return false; }
@@ -533,7 +529,7 @@ export class JsonReader {
 			return true;
 		}
 		if (this.unitCount === units.length) {
-			this.handler.string(unitsToString(units, this.unitCount), false);
+			this.handler.string(unitsToString(units as Uint16Array, this.unitCount), false);
 			this.unitCount = 0;
 		}
 		units[this.unitCount++] = unit;
@@ -541,8 +537,8 @@ export class JsonReader {
 	}
 
 	private pushCodePoint(cp: number, at: number): boolean {
-		if (this.bytesHandler && !this.inKey) return this.pushBytes(cp);
-		const units = this.inKey ? this.keyUnits : this.units;
+		if (!this.inKey && this.inBytes) return this.pushBytes(cp);
+		const units = this.inKey ? this.keyUnits : this.units as Uint16Array;
 		if (cp < 0x10000) return this.pushUnit(units, cp, at);
 		// keep a surrogate pair within one piece
 		if (!this.inKey && this.unitCount >= units.length - 1) {
@@ -556,11 +552,11 @@ export class JsonReader {
 	// Bytes mode: a value's character as UTF-8 into the piece; a full piece goes when the next
 	// character does not fit (json-scan.c's rule too: the pieces do not depend on the chunks).
 	private pushBytes(cp: number): boolean {
-		const piece = this.piece;
+		const piece = this.units as Uint8Array;
 		const length = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 		let at = this.unitCount;
 		if (at + length > piece.length) {
-			this.bytesHandler!.stringBytes(piece, 0, at, false);
+			this.handler.stringBytes(piece, 0, at, false);
 			at = 0;
 		}
 		if (length === 1) piece[at++] = cp;
@@ -569,6 +565,10 @@ export class JsonReader {
 		else { piece[at++] = 0xf0 | (cp >> 18); piece[at++] = 0x80 | ((cp >> 12) & 0x3f); piece[at++] = 0x80 | ((cp >> 6) & 0x3f); piece[at++] = 0x80 | (cp & 0x3f); }
 		this.unitCount = at;
 		return true;
+	}
+
+	private get inBytes(): boolean {
+		return this.units.BYTES_PER_ELEMENT === 1;
 	}
 
 	// 1: part of the number; 0: the number ended before c; -1: malformed

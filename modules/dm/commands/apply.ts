@@ -7,7 +7,7 @@
 // long one to flash as it comes (bin decoded from base64 on the way).
 import { DmError } from "../error.js";
 import { decodeBase64, decodeUtf8 } from "../../bytes/index.js";
-import type { DmmoHandler, DmmoItemInfo, LeafData } from "../codec/index.js";
+import type { DmmoHandler, DmmoItemInfo } from "../codec/index.js";
 import { Access, NAME_MAX, isHidden, isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
 import { parseClientUri, resolveClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
@@ -124,7 +124,12 @@ export class DmmoApplier implements DmmoHandler {
 		}
 	}
 
-	leaf(path: readonly string[], value: LeafData, final: boolean): void {
+	leaf(path: readonly string[], value: number | boolean | null): void {
+		this.cs.put(this.leafAt(path, true), value);
+	}
+
+	/** The leaf at path, checked once for a value in several pieces (`final` on its last). */
+	private leafAt(path: readonly string[], final: boolean): NodeRef {
 		let ref = this.leafRef;
 		if (!ref) {
 			ref = this.at(path, false);
@@ -135,16 +140,20 @@ export class DmmoApplier implements DmmoHandler {
 			this.leafDef = def;
 		}
 		this.leafRef = final ? undefined : ref;
+		return ref;
+	}
+
+	leafText(path: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void {
+		const ref = this.leafAt(path, final);
 		const def = this.leafDef!;
-		if (!(value instanceof Uint8Array)) { this.cs.put(ref, value); return; }
 		if (!this.stream) {
-			// one piece, the common case: put as lent, no copy here
-			if (final && this.heldLength === 0) { this.cs.putText(ref, value); return; }
-			if (this.heldLength + value.length < SMALL) {
+			// one piece, the common case: the change set copies it once, into what it keeps
+			if (final && this.heldLength === 0) { this.cs.putText(ref, source, start, end); return; }
+			if (this.heldLength + (end - start) < SMALL) {
 				this.held ??= new Uint8Array(SMALL);
-				this.held.set(value, this.heldLength);
-				this.heldLength += value.length;
-				if (final) { const whole = this.held.subarray(0, this.heldLength); this.heldLength = 0; this.cs.putText(ref, whole); }
+				this.held.set(source.subarray(start, end), this.heldLength);
+				this.heldLength += end - start;
+				if (final) { const length = this.heldLength; this.heldLength = 0; this.cs.putText(ref, this.held, 0, length); }
 				return;
 			}
 			if (def.format !== "chr" && def.format !== "xml" && def.format !== "b64" && def.format !== "bin") throw unfit(`${nodeUri(ref)}: too long for a ${def.format}`);
@@ -155,7 +164,7 @@ export class DmmoApplier implements DmmoHandler {
 				this.writePiece(def.format, first, false);
 			}
 		}
-		this.writePiece(def.format, value, final);
+		this.writePiece(def.format, source.subarray(start, end), final);
 		if (final) { this.stream.end(); this.stream = undefined; }
 	}
 

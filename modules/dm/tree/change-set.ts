@@ -136,23 +136,23 @@ export class ChangeSet {
 				return;
 			}
 			if (value === undefined && def.format !== "null") throw new DmError(415, `${this.where(ref)}: a leaf needs a value`);
-			this.putLeaf(ref, def, key, encodeLeaf(def.format, value ?? null, this.where(ref)), false);
+			this.putLeaf(ref, def, key, encodeLeaf(def.format, value ?? null, this.where(ref)));
 		});
 	}
 
-	/** Creates or replaces a leaf from the UTF-8 of a JSON string (a dmmo+json value, encodeLeafText's
-	    rules): chr and xml go to flash as they came, with no string made. `text` is lent: it is
-	    copied only to be kept for the checks before commit. */
-	putText(ref: NodeRef, text: Uint8Array): void {
+	/** Creates or replaces a leaf from the UTF-8 of a JSON string, source[start..end) (a dmmo+json
+	    value, encodeLeafText's rules): chr and xml go to flash as they came, with no string made.
+	    The source is lent: its bytes are copied once, into what the change set keeps for its
+	    checks before commit. */
+	putText(ref: NodeRef, source: Uint8Array, start = 0, end = source.length): void {
 		this.run(() => {
 			const def = this.place(ref);
 			if (!isLeaf(def)) throw new DmError(415, `${this.where(ref)}: an interior node has no value`);
-			const bytes = encodeLeafText(def.format, text, this.where(ref));
-			this.putLeaf(ref, def, this.tree.key(ref), bytes, bytes === text);
+			this.putLeaf(ref, def, this.tree.key(ref), encodeLeafText(def.format, source.slice(start, end), this.where(ref)));
 		});
 	}
 
-	private putLeaf(ref: NodeRef, def: SchemaNode, key: string, bytes: Uint8Array, lent: boolean): void {
+	private putLeaf(ref: NodeRef, def: SchemaNode, key: string, bytes: Uint8Array): void {
 		if (this.hasKey(key)) {
 			const old = this.small.get(key) ?? (this.puts.has(key) ? undefined : this.storedIfSmall(key, bytes.length));
 			if (old && sameBytes(old, bytes)) return;   // not a change: the cache validator stays
@@ -160,7 +160,7 @@ export class ChangeSet {
 		}
 		else this.guard.check("add", ref, def, this.parentCreated(ref));
 		this.write(key, bytes);
-		if (bytes.length <= NV_VALUE_MAX) this.small.set(key, lent ? bytes.slice() : bytes);
+		if (bytes.length <= NV_VALUE_MAX) this.small.set(key, bytes);
 		this.changed(ref, false);
 	}
 

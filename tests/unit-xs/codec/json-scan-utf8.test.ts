@@ -10,7 +10,7 @@ import { forEachUtf8Case, hexOf } from "../../unit/bytes/utf8-cases.js";
 
 type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler, carry: Uint8Array) => number;
 // the registers of json-scan.c, in its order (json-reader.ts's R)
-const State = 0, MaxDepth = 2, MaxKeyLength = 3, MaxNumberLength = 4, StringChunk = 5, Carry = 6, Replay = 7, Open = 8, Count = 10;
+const State = 0, MaxDepth = 2, MaxKeyLength = 3, MaxNumberLength = 4, StringChunk = 5, Carry = 6, Replay = 7, Open = 8, Count = 9;
 const VALUE = 1;   // json-reader.ts's S.Value
 
 function plain(b: Uint8Array): boolean {

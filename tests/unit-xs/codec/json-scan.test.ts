@@ -68,7 +68,7 @@ describe("JSON scanning core under garbage collection", () => {
 		const scan = native("xs_json_scan");
 		const ignore: JsonHandler = { startObject() {}, endObject() {}, startArray() {}, endArray() {}, key() {}, string() {}, number() {}, literal() {} };
 		const registers = (depth: number, from = 0): [Uint8Array, number] => {
-			const r = new Int32Array(10);
+			const r = new Int32Array(9);
 			r.set([1, depth, 8, 16, 16, 16]);
 			return [new Uint8Array(r.buffer), from];
 		};
@@ -81,7 +81,7 @@ describe("JSON scanning core under garbage collection", () => {
 		assert.throws(() => scan("[1]", 0, good, new Uint8Array(9), ignore, new Uint8Array(64)), TypeError);
 		assert.equal(scan(chunk, 0, good, new Uint8Array(9), ignore, new Uint8Array(64)), 3);
 		// bytes mode: pieces of at least 4 bytes, built in a carry that holds one
-		const inBytes = (chunkBytes: number): Uint8Array => { const r = new Int32Array(10); r.set([1, 0, 8, 16, 16, chunkBytes, 0, 0, 0, 1]); return new Uint8Array(r.buffer); };
+		const inBytes = (chunkBytes: number): Uint8Array => { const r = new Int32Array(9); r.set([1, 0, 8, 16, 16, -chunkBytes]); return new Uint8Array(r.buffer); };
 		assert.throws(() => scan(chunk, 0, inBytes(3), new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
 		assert.throws(() => scan(chunk, 0, inBytes(65), new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
 		assert.equal(scan(chunk, 0, inBytes(64), new Uint8Array(9), ignore, new Uint8Array(64)), 3);

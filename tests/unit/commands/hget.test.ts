@@ -92,7 +92,8 @@ for (const lend of [false, true]) describe(lend ? "HGET (bodies through pull(), 
 	});
 
 	it("writes string leaves to flash as their UTF-8, escapes decoded, short and long, across pieces", async () => {
-		const edge = "x".repeat(253) + "é", over = "y".repeat(254) + "é";   // 255 bytes (put whole) and 256 (streamed)
+		// 256 bytes: one piece of the reader's, put whole; 257: two pieces, streamed
+		const edge = "x".repeat(254) + "é", over = "y".repeat(255) + "é";
 		const body = `{"ClientURI":"x","MOData":{"inst":{"Val":"a\\"b\\\\c\\u00e9\\ud83d\\ude00\\n€😀 \\u0000end","Num":"+0042","Doc":"${over}","Items":{"i2":{"ID":"${edge}","When":"2024-02-29"}}}}}`;
 		const { ctx, tree, at } = setup(() => ({ status: 200, headers: { "Content-Type": "application/dmmo+json" }, body }));
 		assert.equal((await runCommand(ctx, HGET("https://repo.example.com/x", `${TEST_MOID}/inst/`))).status, 200);

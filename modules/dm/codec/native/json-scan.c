@@ -28,8 +28,8 @@ enum { kObject = 1, kArray = 2 };
    reader's state is still the one before its quote); rCarry: how many of its bytes, since its quote
    or its last piece, wait in the carry buffer (they came last before this chunk). rReplay: C gives
    the open string up; the reader starts it, reads the carried bytes, then this chunk from the index
-   returned. rBytes: the bytes mode (rStringChunk then counts bytes). */
-enum { rState, rDepth, rMaxDepth, rMaxKeyLength, rMaxNumberLength, rStringChunk, rCarry, rReplay, rOpen, rBytes, rCount };
+   returned. rStringChunk is negative in the bytes mode, and then counts bytes. */
+enum { rState, rDepth, rMaxDepth, rMaxKeyLength, rMaxNumberLength, rStringChunk, rCarry, rReplay, rOpen, rCount };
 
 /* A string made of `length` bytes at `offset` in the XS buffer `buffer`. The string is allocated
    first and filled after: an allocation may move the buffer's bytes (XS compacts chunks). */
@@ -125,7 +125,8 @@ void xs_json_scan(xsMachine* the)
 	xsmcGetBufferWritable(xsArg(2), (void**)&regs, &rsize);
 	if (rsize < rCount * sizeof(int32_t)) xsRangeError("registers too short");
 	int state = regs[rState], depth = regs[rDepth], open = regs[rOpen], carried = regs[rCarry], replay = 0;
-	const int maxDepth = regs[rMaxDepth], maxKey = regs[rMaxKeyLength], maxNumber = regs[rMaxNumberLength], chunkUnits = regs[rStringChunk], inBytes = regs[rBytes];
+	const int maxDepth = regs[rMaxDepth], maxKey = regs[rMaxKeyLength], maxNumber = regs[rMaxNumberLength], inBytes = regs[rStringChunk] < 0,
+		chunkUnits = inBytes ? -regs[rStringChunk] : regs[rStringChunk];
 	xsmcGetBufferWritable(xsArg(3), (void**)&stack, &ssize);
 	if (ssize < (xsUnsignedValue)maxDepth + 1) xsRangeError("stack too short");
 	xsmcGetBufferWritable(xsArg(5), (void**)&carry, &carrySize);
