@@ -138,9 +138,9 @@ function scanUtf8(bytes: Uint8Array, start: number, end: number, state: number):
 	}
 }
 
-/** Whether the bytes are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
-export function isUtf8(bytes: Uint8Array): boolean {
-	return scanUtf8(bytes, 0, bytes.length, BETWEEN) === BETWEEN;
+/** Whether the bytes (or bytes[start..end)) are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
+export function isUtf8(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+	return scanUtf8(bytes, start, end, BETWEEN) === BETWEEN;
 }
 
 export const enum Utf8Verdict {

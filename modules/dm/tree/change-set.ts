@@ -142,13 +142,13 @@ export class ChangeSet {
 
 	/** Creates or replaces a leaf from the UTF-8 of a JSON string, source[start..end) (a dmmo+json
 	    value, encodeLeafText's rules): chr and xml go to flash as they came, with no string made.
-	    The source is lent: its bytes are copied once, into what the change set keeps for its
-	    checks before commit. */
+	    The source is lent: its bytes are copied once (by encodeLeafText), into what the change set
+	    keeps for its checks before commit. */
 	putText(ref: NodeRef, source: Uint8Array, start = 0, end = source.length): void {
 		this.run(() => {
 			const def = this.place(ref);
 			if (!isLeaf(def)) throw new DmError(415, `${this.where(ref)}: an interior node has no value`);
-			this.putLeaf(ref, def, this.tree.key(ref), encodeLeafText(def.format, source.slice(start, end), this.where(ref)));
+			this.putLeaf(ref, def, this.tree.key(ref), encodeLeafText(def.format, source, this.where(ref), start, end));
 		});
 	}
 

@@ -100,18 +100,18 @@ export function encodeLeaf(format: Format, value: LeafInput, where: string): Uin
 	return encodeUtf8(canonical);
 }
 
-/** Whether bytes are "true" or "false". */
-function boolText(b: Uint8Array): boolean {
-	if (b.length === 4) return b[0] === 0x74 && b[1] === 0x72 && b[2] === 0x75 && b[3] === 0x65;
-	return b.length === 5 && b[0] === 0x66 && b[1] === 0x61 && b[2] === 0x6c && b[3] === 0x73 && b[4] === 0x65;
+/** Whether b[s..e) is "true" or "false". */
+function boolText(b: Uint8Array, s: number, e: number): boolean {
+	if (e - s === 4) return b[s] === 0x74 && b[s + 1] === 0x72 && b[s + 2] === 0x75 && b[s + 3] === 0x65;
+	return e - s === 5 && b[s] === 0x66 && b[s + 1] === 0x61 && b[s + 2] === 0x6c && b[s + 3] === 0x73 && b[s + 4] === 0x65;
 }
 
-/** Whether bytes are an int's canonical text (what encodeLeaf stores): -?[1-9][0-9]* or 0, in range. */
-function canonicalInt(b: Uint8Array): boolean {
-	const n = b.length, sign = n > 0 && b[0] === 0x2d ? 1 : 0;
-	if (n - sign < 1 || n - sign > 10 || (b[sign] === 0x30 && n - sign > 1) || (sign && b[1] === 0x30)) return false;
+/** Whether b[s..e) is an int's canonical text (what encodeLeaf stores): -?[1-9][0-9]* or 0, in range. */
+function canonicalInt(b: Uint8Array, s: number, e: number): boolean {
+	const sign = e > s && b[s] === 0x2d ? 1 : 0, n = e - s;
+	if (n - sign < 1 || n - sign > 10 || (b[s + sign] === 0x30 && n - sign > 1) || (sign && b[s + 1] === 0x30)) return false;
 	let value = 0;
-	for (let i = sign; i < n; i++) {
+	for (let i = s + sign; i < e; i++) {
 		const d = b[i]! - 0x30;
 		if (d < 0 || d > 9) return false;
 		value = value * 10 + d;
@@ -120,30 +120,30 @@ function canonicalInt(b: Uint8Array): boolean {
 }
 
 /**
- * The bytes to store for a value given as the UTF-8 of a JSON string (a dmmo+json leaf), by the
- * same rules as encodeLeaf(format, text) and with its errors: chr and xml are kept as they are
- * (checked UTF-8), a null's "", a bool's or a canonical int's text too, without a string made; the
- * other formats (and int or bool text to refuse or make canonical) go through their text. The
- * result may be `text` itself: a caller that keeps it copies it.
+ * The bytes to store for a value given as the UTF-8 of a JSON string (a dmmo+json leaf), text[start..end),
+ * by the same rules as encodeLeaf(format, text) and with its errors: chr and xml are kept as they
+ * are (checked UTF-8), a null's "", a bool's or a canonical int's text too, copied once and
+ * without a string made; the other formats (and int or bool text to refuse or make canonical) go
+ * through their text. The result is the caller's: never a view of `text`, which may be lent.
  */
-export function encodeLeafText(format: Format, text: Uint8Array, where: string): Uint8Array {
+export function encodeLeafText(format: Format, text: Uint8Array, where: string, start = 0, end = text.length): Uint8Array {
 	switch (format) {
 	case "chr": case "xml":
-		if (!isUtf8(text)) throw wrong(format, where, "not UTF-8");
-		return text;
+		if (!isUtf8(text, start, end)) throw wrong(format, where, "not UTF-8");
+		return text.slice(start, end);
 	case "null":
-		if (text.length === 0) return text;
+		if (end === start) return new Uint8Array(0);
 		break;
 	case "bool":
-		if (boolText(text)) return text;
+		if (boolText(text, start, end)) return text.slice(start, end);
 		break;
 	case "int":
-		if (canonicalInt(text)) return text;
+		if (canonicalInt(text, start, end)) return text.slice(start, end);
 		break;
 	default:
 		break;
 	}
-	const decoded = decodeUtf8(text);
+	const decoded = decodeUtf8(start === 0 && end === text.length ? text : text.subarray(start, end));
 	if (decoded === undefined) throw wrong(format, where, "not UTF-8");
 	return encodeLeaf(format, decoded, where);
 }

@@ -42,11 +42,19 @@ describe("leaf values as UTF-8 text", () => {
 		}
 	});
 
-	it("keeps chr and xml bytes as given, and a canonical int or a bool without a copy", () => {
+	it("keeps chr and xml bytes as given, and a canonical int's or a bool's, in a copy of the range asked", () => {
 		for (const [format, text] of [["chr", "é€😀 a\u0000b"], ["xml", "<a/>"], ["int", "-12"], ["bool", "true"], ["null", ""]] as [Format, string][]) {
-			const bytes = encodeUtf8(text);
-			assert.equal(encodeLeafText(format, bytes, "x"), bytes, format);
+			const inner = encodeUtf8(text);
+			const source = new Uint8Array(inner.length + 4).fill(0x22);
+			source.set(inner, 2);
+			const stored = encodeLeafText(format, source, "x", 2, 2 + inner.length);
+			assert.deepEqual(Array.from(stored), Array.from(inner), format);
+			source.fill(0x3f);
+			assert.deepEqual(Array.from(stored), Array.from(inner), `${format}: the source is lent, what is returned is the caller's`);
 		}
+		const e = assert.throws(() => encodeLeafText("chr", Uint8Array.of(0x61, 0xff, 0x62), "x", 0, 3), DmError) as DmError;
+		assert.equal(e.status, 415);
+		assert.deepEqual(Array.from(encodeLeafText("chr", Uint8Array.of(0x61, 0xff, 0x62), "x", 0, 1)), [0x61], "only the range is read");
 	});
 
 	it("writes a leaf given as text to flash as its bytes: it reads back identical, after a remount too", () => {
