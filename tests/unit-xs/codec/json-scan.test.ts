@@ -84,6 +84,7 @@ describe("JSON scanning core under garbage collection", () => {
 		const inBytes = (chunkBytes: number): Uint8Array => { const r = new Int32Array(9); r.set([1, 0, 8, 16, 16, -chunkBytes]); return new Uint8Array(r.buffer); };
 		assert.throws(() => scan(chunk, 0, inBytes(3), new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
 		assert.throws(() => scan(chunk, 0, inBytes(65), new Uint8Array(9), ignore, new Uint8Array(64)), RangeError);
+		assert.throws(() => scan(chunk, 0, inBytes(-2147483648), new Uint8Array(9), ignore, new Uint8Array(64)), RangeError, "the most negative register");
 		assert.equal(scan(chunk, 0, inBytes(64), new Uint8Array(9), ignore, new Uint8Array(64)), 3);
 	});
 

@@ -19,6 +19,7 @@
  */
 #include "xsmc.h"
 #include "json-scan.h"
+#include <stdint.h>
 #include <string.h>
 
 /* json-reader.ts's S (states) and the stack's container kinds: keep the numbers in step. */
@@ -126,7 +127,7 @@ void xs_json_scan(xsMachine* the)
 	if (rsize < rCount * sizeof(int32_t)) xsRangeError("registers too short");
 	int state = regs[rState], depth = regs[rDepth], open = regs[rOpen], carried = regs[rCarry], replay = 0;
 	const int maxDepth = regs[rMaxDepth], maxKey = regs[rMaxKeyLength], maxNumber = regs[rMaxNumberLength], inBytes = regs[rStringChunk] < 0,
-		chunkUnits = inBytes ? -regs[rStringChunk] : regs[rStringChunk];
+		chunkUnits = !inBytes ? regs[rStringChunk] : regs[rStringChunk] == INT32_MIN ? 0 : -regs[rStringChunk];   /* 0: refused below */
 	xsmcGetBufferWritable(xsArg(3), (void**)&stack, &ssize);
 	if (ssize < (xsUnsignedValue)maxDepth + 1) xsRangeError("stack too short");
 	xsmcGetBufferWritable(xsArg(5), (void**)&carry, &carrySize);
