@@ -1,5 +1,6 @@
-// `npm run bench -- copies`: issue 18 part 5's figure, bytes copied per received body byte from the
-// TLS socket to the body's reader in a 256 KiB response (bench/xs/copies.ts counts them on xsdm).
+// `npm run bench -- copies`: issue 18 part 5's figures: bytes copied per received body byte from the
+// TLS socket to the body's reader in a 256 KiB response (bench/xs/copies.ts counts them on xsdm),
+// and the heap a chr leaf value costs from a dmmo+json body to flash (bench/xs/leaves.ts, xsdm32).
 import { randomBytes } from "node:crypto";
 import { createServer, type TLSSocket } from "node:tls";
 import { compiled, runXsdm } from "../tests/host/xsdm.js";
@@ -19,7 +20,9 @@ export async function copiesFigures(): Promise<Record<string, number>> {
 	try {
 		const r = await runXsdm(compiled("bench/xs/copies.ts"), [String((server.address() as { port: number }).port), identity, key.toString("hex"), String(head.length)], { timeoutMs: 120000 });
 		if (r.code !== 0) throw new Error(`bench/xs/copies failed:\n${r.stderr}`);
-		return JSON.parse(r.stdout.trim()) as Record<string, number>;
+		const leaves = await runXsdm(compiled("bench/xs/leaves.ts"), ["200"], { width: 32, timeoutMs: 120000 });
+		if (leaves.code !== 0) throw new Error(`bench/xs/leaves failed:\n${leaves.stderr}`);
+		return { ...JSON.parse(r.stdout.trim()) as Record<string, number>, ...JSON.parse(leaves.stdout.trim()) as Record<string, number> };
 	} finally {
 		server.close();
 	}

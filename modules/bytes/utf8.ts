@@ -78,7 +78,8 @@ export function hasSurrogateReference(bytes: Uint8Array): boolean {
 export function encodeUtf8(text: string): Uint8Array {
 	if (xsBuffers.fromString) {
 		const bytes = new Uint8Array(xsBuffers.fromString(text));
-		if (!hasSurrogate(bytes)) return bytes;
+		// XS writes U+0000 as C0 80 (C0 is never in UTF-8): the loop below writes it as 00
+		if (!hasSurrogate(bytes) && bytes.indexOf(0xc0) < 0) return bytes;
 		// else: the loop below pairs the halves, or refuses a lone surrogate
 	}
 	const out = new Uint8Array(utf8Length(text));
@@ -89,7 +90,8 @@ export function encodeUtf8(text: string): Uint8Array {
 /** Decodes strict UTF-8 (RFC 3629); returns undefined for any invalid sequence. */
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
 	if (!isUtf8(bytes)) return undefined;
-	if (xsStrings.fromArrayBuffer) return bytes.length ? xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.length) : "";
+	// XS's strings end at a 00 byte (it keeps U+0000 as C0 80): text with a NUL takes the loop
+	if (xsStrings.fromArrayBuffer && bytes.indexOf(0) < 0) return bytes.length ? xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.length) : "";
 	// valid by now: the lead byte says how many continuation bytes follow
 	let out = "";
 	for (let i = 0, n = bytes.length; i < n;) {
@@ -136,9 +138,9 @@ function scanUtf8(bytes: Uint8Array, start: number, end: number, state: number):
 	}
 }
 
-/** Whether the bytes are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
-export function isUtf8(bytes: Uint8Array): boolean {
-	return scanUtf8(bytes, 0, bytes.length, BETWEEN) === BETWEEN;
+/** Whether the bytes (or bytes[start..end)) are strict UTF-8 (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). */
+export function isUtf8(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+	return scanUtf8(bytes, start, end, BETWEEN) === BETWEEN;
 }
 
 export const enum Utf8Verdict {

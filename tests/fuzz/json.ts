@@ -1,7 +1,7 @@
 // Fuzz of the JSON reader: generated valid documents (must decode equal to JSON.parse, in random
 // splits) and mutations of them (may fail, but only with a JsonError, never an exception or a hang).
-import { Feed, JsonReader, decodeJson, type JsonHandler, type JsonLimits } from "../../modules/dm/codec/index.js";
-import { encodeUtf8 } from "../../modules/bytes/index.js";
+import { Feed, JsonReader, decodeJson, type JsonBytesHandler, type JsonHandler, type JsonLimits } from "../../modules/dm/codec/index.js";
+import { decodeUtf8, encodeUtf8, toHex } from "../../modules/bytes/index.js";
 
 export function prng(seed: number): () => number {
 	let s = seed >>> 0 || 0x9e3779b9;
@@ -40,8 +40,17 @@ class Log implements JsonHandler {
 	literal(value: boolean | null): void { this.text += `l${value}`; }
 }
 
-function feedAt(bytes: Uint8Array, cuts: number[], limits: JsonLimits): string {
-	const log = new Log();
+/** The same in bytes mode; a piece that is not whole UTF-8 characters is logged as hex. */
+class BytesLog extends Log implements JsonBytesHandler {
+	stringBytes(source: Uint8Array, start: number, end: number, final: boolean): void {
+		const piece = source.subarray(start, end);
+		const text = decodeUtf8(piece);
+		this.text += `b${final ? "." : "+"}${piece.length}:${text ?? `!${toHex(piece)}`}`;
+	}
+}
+
+function feedAt(bytes: Uint8Array, cuts: number[], limits: JsonLimits, inBytes = false): string {
+	const log = inBytes ? new BytesLog() : new Log();
 	const reader = new JsonReader(log, limits);
 	let at = 0, result: number = Feed.NeedMore;
 	for (const cut of cuts) {
@@ -60,6 +69,14 @@ function feedRandomly(r: () => number, bytes: Uint8Array): number {
 	const fast = feedAt(bytes, cuts, limits);
 	const reference = feedAt(bytes, cuts, { ...limits, native: false });
 	if (fast !== reference) throw new Error(`native and reference paths differ on ${JSON.stringify(String.fromCharCode(...bytes))}:\n${fast}\n${reference}`);
+	// bytes mode: pieces of at least 4 bytes, native against reference, and the same verdict as text
+	const bytesLimits: JsonLimits = { stringChunk: 4 + Math.floor(r() * 64) };
+	const fastBytes = feedAt(bytes, cuts, bytesLimits, true);
+	const referenceBytes = feedAt(bytes, cuts, { ...bytesLimits, native: false }, true);
+	if (fastBytes !== referenceBytes) throw new Error(`bytes mode: native and reference paths differ on ${JSON.stringify(String.fromCharCode(...bytes))}:\n${fastBytes}\n${referenceBytes}`);
+	if (fastBytes.includes(":!")) throw new Error(`bytes mode: a piece that is not whole characters: ${fastBytes}`);
+	const verdict = (log: string): string => log.slice(log.lastIndexOf(" → "));
+	if (verdict(fastBytes) !== verdict(fast)) throw new Error(`bytes and text modes differ on ${JSON.stringify(String.fromCharCode(...bytes))}:\n${fastBytes}\n${fast}`);
 	return Number(/ → (-?\d+) at/.exec(fast)![1]);
 }
 

@@ -239,9 +239,18 @@ class DmmoBuilder implements DmmoHandler {
 		if (path.length !== this.stack.length - 1) throw new Error(`dmmo end ${path.join("/")} at depth ${this.stack.length}`);
 		this.stack.pop();
 	}
-	leaf(path: readonly string[], value: LeafValue, final: boolean): void {
+	leafText(path: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void {
+		// a piece is whole characters: it decodes on its own
+		const piece = decodeUtf8(source.subarray(start, end));
+		if (piece === undefined) throw new Error(`dmmo leaf ${path.join("/")}: a piece that is not whole UTF-8 characters`);
+		this.text += piece;
+		if (!final) return;
+		const text = this.text;
+		this.text = "";
+		this.leaf(path, text);
+	}
+	leaf(path: readonly string[], value: LeafValue): void {
 		if (path.length !== this.stack.length) throw new Error(`dmmo leaf ${path.join("/")} at depth ${this.stack.length}`);
-		if (typeof value === "string") { this.text += value; if (!final) return; value = this.text; this.text = ""; }
 		Object.defineProperty(this.stack[this.stack.length - 1]!, path[path.length - 1]!, { value, enumerable: true, writable: true, configurable: true });
 	}
 	endItem(_index: number, info: DmmoItemInfo): void {
@@ -256,7 +265,7 @@ class DmmoBuilder implements DmmoHandler {
 /** Reads dmmo+json in random splits: the items, or the DmError. Never throws. */
 export function readDmmo(r: Rand, bytes: Uint8Array): { items: Item[]; error?: DmError } {
 	const builder = new DmmoBuilder();
-	const reader = new DmmoReader(builder, { stringChunk: 1 + count(r, 40) });
+	const reader = new DmmoReader(builder, { stringChunk: 4 + count(r, 40) });
 	const result = feedRandomly(r, bytes, (c, last) => reader.feed(c, last));
 	const error = reader.toDmError();
 	if ((result !== Feed.Done) !== (error !== undefined)) throw new Error(`dmmo result ${result} disagrees with its error ${error?.message}`);

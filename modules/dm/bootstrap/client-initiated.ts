@@ -4,6 +4,7 @@
 // in one commit. Figure 12 is missing from the spec: the bootstrap is an HTTP GET of
 // Auth/Bootstrap/ServerURI (ServerURI substitutions applied) that answers application/dmmo+json;
 // anything else changes nothing.
+import { pullBody } from "../commands/index.js";
 import { accountLeaf, bootstrapCredentials, type AccountCredentials } from "../credentials.js";
 import { DmError } from "../error.js";
 import type { HttpClient } from "../session/index.js";
@@ -42,7 +43,8 @@ export async function clientBootstrap(c: ClientBootstrapContext, srvId: string):
 		const writer = c.writer();
 		let placed: string[];
 		try {
-			for (let chunk = await response.read(); chunk; chunk = await response.read()) writer.write(chunk);
+			// each piece applied as the transport lends it: the reader keeps nothing of it
+			await pullBody(response, (chunk) => writer.write(chunk));
 			placed = writer.end();
 		} catch (e) {
 			writer.abort();

@@ -7,8 +7,13 @@
 // Members of an item can come in any order, so node events carry paths relative to MOData and the
 // item's ClientURI/DDF/CV are confirmed at endItem: the consumer stages nodes (the store's change
 // set does) and places them when the item ends. Arrays inside MOData are not MO data: 400.
+//
+// String leaf values are read as UTF-8 bytes (the JSON reader's bytes mode) and handed on as the
+// reader lends them, so that a value bound for flash never becomes a JS string (issue 18); the
+// item's ClientURI, DDF and CV, and node names, are strings.
 import { DmError } from "../error.js";
-import { Feed, JsonError, JsonReader, type JsonHandler, type JsonLimits } from "./json-reader.js";
+import { decodeUtf8 } from "../../bytes/index.js";
+import { Feed, JsonError, JsonReader, type JsonBytesHandler, type JsonLimits } from "./json-reader.js";
 import type { JsonWriter } from "./json-writer.js";
 
 export interface DmmoItemInfo { ClientURI: string; DDF?: string; CV?: string }
@@ -17,11 +22,16 @@ export type LeafValue = string | number | boolean | null;
 
 export interface DmmoHandler {
 	beginItem(index: number): void;
-	/** an interior node at path (relative to MOData); its children follow until endInterior */
+	/** an interior node at path (relative to MOData; every path is lent: valid during the call
+	    alone); its children follow until endInterior */
 	beginInterior(path: readonly string[]): void;
 	endInterior(path: readonly string[]): void;
-	/** a leaf's value; a string value may come in several pieces, `final` on the last */
-	leaf(path: readonly string[], value: LeafValue, final: boolean): void;
+	/** a leaf whose value is a number, a boolean or null */
+	leaf(path: readonly string[], value: number | boolean | null): void;
+	/** a piece of a leaf's string value as UTF-8, source[start..end): whole characters, lent (valid
+	    during the call alone: copy what is kept), several pieces for a long value, `final` on the
+	    last. No view or string is made of it here: the handler makes what it needs. */
+	leafText(path: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void;
 	/** optional: a member of the item's metadata as soon as it is read (a consumer that must know
 	    the ClientURI before MOData, such as HGET placing new data, learns it here) */
 	meta?(index: number, name: keyof DmmoItemInfo, value: string): void;
@@ -31,7 +41,7 @@ export interface DmmoHandler {
 
 const enum At { Start = 1, Items, Item, Meta, MOData, Data, Done }
 
-class DmmoEvents implements JsonHandler {
+class DmmoEvents implements JsonBytesHandler {
 	private at = At.Start;
 	private single = false;
 	private index = 0;
@@ -107,9 +117,10 @@ class DmmoEvents implements JsonHandler {
 		if (this.at === At.Data) this.pendingKey = name;
 	}
 
-	string(chunk: string, final: boolean): void {
+	stringBytes(source: Uint8Array, start: number, end: number, final: boolean): void {
 		if (this.at === At.Meta) {
-			this.metaText += chunk;
+			// a piece holds whole characters, valid UTF-8: it decodes on its own
+			this.metaText += decodeUtf8(source.subarray(start, end))!;
 			if (this.metaText.length > 4096) return this.fail(`${this.meta} too long`);
 			if (final) {
 				this.info[this.meta as "ClientURI"] = this.metaText;
@@ -118,22 +129,34 @@ class DmmoEvents implements JsonHandler {
 			}
 			return;
 		}
-		this.scalar(chunk, final);
+		if (!this.leafAt()) return;
+		this.path.push(this.pendingKey!);
+		this.h.leafText(this.path, source, start, end, final);
+		this.path.pop();
+		if (final) this.pendingKey = undefined;
 	}
 
 	number(value: number, text: string): void {
 		// 1e400 is valid JSON, but no int or float leaf can hold it (nor be written back)
 		if (!Number.isFinite(value)) return this.fail(`number ${text.slice(0, 24)} out of range`);
-		this.scalar(value, true);
+		this.scalar(value);
 	}
-	literal(value: boolean | null): void { this.scalar(value, true); }
+	literal(value: boolean | null): void { this.scalar(value); }
 
-	private scalar(value: LeafValue, final: boolean): void {
-		if (this.at !== At.Data) return this.fail(this.at === At.MOData ? "MOData is an object" : this.at === At.Meta ? `${this.meta} is a string` : "unexpected value");
-		if (this.pendingKey === undefined) return this.fail("a leaf without a name");
-		const leafPath = [...this.path, this.pendingKey];
-		this.h.leaf(leafPath, value, final);
-		if (final) this.pendingKey = undefined;
+	/** Whether a leaf's value may come here (else the failure is recorded). */
+	private leafAt(): boolean {
+		if (this.at !== At.Data) { this.fail(this.at === At.MOData ? "MOData is an object" : this.at === At.Meta ? `${this.meta} is a string` : "unexpected value"); return false; }
+		if (this.pendingKey === undefined) { this.fail("a leaf without a name"); return false; }
+		return true;
+	}
+
+	private scalar(value: number | boolean | null): void {
+		if (!this.leafAt()) return;
+		// the path is lent as beginInterior's is: no array made per leaf (a throw ends the read)
+		this.path.push(this.pendingKey!);
+		this.h.leaf(this.path, value);
+		this.path.pop();
+		this.pendingKey = undefined;
 	}
 }
 

@@ -1,6 +1,6 @@
 // dm/codec: the byte formats of DM 2.0. Readers take bytes in any split and never hold a whole
 // document; writers fill a fixed buffer and hand it to a sink.
-export { Feed, JsonError, JsonReader, hasNativeScan, type JsonHandler, type JsonLimits } from "./json-reader.js";
+export { Feed, JsonError, JsonReader, hasNativeScan, type JsonBytesHandler, type JsonHandler, type JsonLimits } from "./json-reader.js";
 export { JsonWriter, type JsonSink } from "./json-writer.js";
 export { decodeJson, type JsonValue } from "./json-value.js";
 export { ConnectionType, DIGEST_LENGTH, NOTIFICATION_VERSION, decodePackage0, encodePackage0, type DecodeOptions, type DecodedNotification, type ExtensionOption, type Notification, type RequiredOption } from "./package0.js";

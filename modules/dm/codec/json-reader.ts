@@ -6,6 +6,13 @@
 // in pieces of at most `stringChunk` UTF-16 units; keys arrive whole. UTF-8 is validated (RFC 3629:
 // no overlongs, no surrogates, nothing above U+10FFFF) and escapes are decoded across chunk edges.
 //
+// Bytes mode (a JsonBytesHandler): string values arrive as their UTF-8 instead, escapes decoded,
+// so a value bound for flash never becomes a JS string (issue 18). A piece is lent, (source, start,
+// end): the C core hands over the fed chunk itself when the piece lies in it, else the bytes it
+// carried; the TypeScript reader, its reference, always its own piece buffer. Pieces hold whole
+// characters, at most `stringChunk` bytes, and fall at the same places for every split of the
+// input. Keys stay strings.
+//
 // Errors are values: feed() returns a negative JsonError, sticky until reset(); `errorOffset` is the
 // absolute byte offset of the offending byte and `errorMessage` says what was wrong. The package
 // codecs turn them into DmError(400) at their edge (toDmError).
@@ -32,6 +39,17 @@ export interface JsonHandler {
 	literal(value: boolean | null): void;
 }
 
+/** A handler that takes string values as UTF-8 bytes: the reader's bytes mode. */
+export interface JsonBytesHandler extends Omit<JsonHandler, "string"> {
+	/**
+	 * A piece of a string value: its UTF-8 in source[start..end), escapes decoded, whole characters
+	 * only, at most stringChunk bytes; `final` on its last piece (an empty string gives one final
+	 * empty piece). Lent: source is valid during the call alone and may be the fed chunk itself, so
+	 * copy what is kept, and never write to it.
+	 */
+	stringBytes(source: Uint8Array, start: number, end: number, final: boolean): void;
+}
+
 export interface JsonLimits {
 	/** deepest nesting of objects and arrays (default 64) */
 	maxDepth?: number;
@@ -41,7 +59,7 @@ export interface JsonLimits {
 	maxNumberLength?: number;
 	/** largest document in bytes (default 16 MiB) */
 	maxTotalLength?: number;
-	/** UTF-16 units per string() call (default 256) */
+	/** UTF-16 units per string() call, or bytes per stringBytes() call (default 256; bytes: at least 4) */
 	stringChunk?: number;
 	/**
 	 * Use the host's C scanning core (native/json-scan.c) when it has one (default true); false
@@ -50,7 +68,7 @@ export interface JsonLimits {
 	native?: boolean;
 }
 
-type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler, carry: Uint8Array) => number;
+type Scan = (chunk: Uint8Array, from: number, registers: Uint8Array, stack: Uint8Array, handler: JsonHandler | JsonBytesHandler, carry: Uint8Array) => number;
 
 // xsdm binds xs_json_scan to native/json-scan.c, as the device build does; Node has no native().
 // The literal native("...") form is the one the Moddable SDK's compiler binds at build time (any
@@ -64,7 +82,8 @@ export const hasNativeScan = nativeScan !== undefined;
 // The registers shared with json-scan.c, in its order.
 // Open: a string is open in C (the state stays the one before its quote); Carry: how many of its
 // bytes since its quote or last piece wait in `carry` (the last ones before the current chunk);
-// Replay: C gives the string up, the TypeScript reader takes it on from there.
+// Replay: C gives the string up, the TypeScript reader takes it on from there. StringChunk is
+// negative in bytes mode, and then counts bytes (a register of its own would grow every reader).
 const enum R { State, Depth, MaxDepth, MaxKeyLength, MaxNumberLength, StringChunk, Carry, Replay, Open, Count }
 
 export const enum Feed {
@@ -121,13 +140,15 @@ const LITERAL_VALUES = [true, false, null] as const;
 const enum N { Sign = 1, Zero, Int, Dot, Frac, E, ESign, Exp }
 
 export class JsonReader {
-	private readonly handler: JsonHandler;
+	private readonly handler: JsonHandler & JsonBytesHandler;   // one of the two, by the mode
 	private readonly maxDepth: number;
 	private readonly maxKeyLength: number;
 	private readonly maxNumberLength: number;
 	private readonly maxTotalLength: number;
 	private readonly stack: Uint8Array;
-	private readonly units: Uint16Array;    // the string piece being built
+	// the value's piece being built: UTF-16 units, or UTF-8 in bytes mode (which its type tells:
+	// no field more, a reader is made per package)
+	private readonly units: Uint16Array | Uint8Array;
 	private readonly keyUnits: Uint16Array;
 	private readonly scan: Scan | undefined;
 	private readonly registers: Int32Array;
@@ -155,8 +176,8 @@ export class JsonReader {
 	errorOffset = -1;
 	errorMessage = "";
 
-	constructor(handler: JsonHandler, limits: JsonLimits = {}) {
-		this.handler = handler;
+	constructor(handler: JsonHandler | JsonBytesHandler, limits: JsonLimits = {}) {
+		this.handler = handler as JsonHandler & JsonBytesHandler;
 		this.maxDepth = limits.maxDepth ?? 64;
 		this.maxKeyLength = limits.maxKeyLength ?? 256;
 		this.maxNumberLength = limits.maxNumberLength ?? 64;
@@ -164,21 +185,26 @@ export class JsonReader {
 		this.scan = limits.native === false ? undefined : nativeScan;
 		// One buffer per element size (a reader is made per package: fewer objects, less time):
 		// the registers first (Int32 alignment), the container stack, the carry for C.
-		const pieceUnits = Math.max(2, limits.stringChunk ?? 256);
-		// a piece is at most stringChunk units of up to 3 bytes each (a 4-byte character is 2 units)
-		const carryLength = this.scan ? Math.max(3 * pieceUnits, this.maxKeyLength) + 8 : 0;
-		const bytes = new ArrayBuffer(4 * R.Count + this.maxDepth + 1 + carryLength);
+		const inBytes = "stringBytes" in handler;
+		// a 4-byte character must fit a piece of bytes, a surrogate pair one of units
+		const pieceLength = Math.max(inBytes ? 4 : 2, limits.stringChunk ?? 256);
+		// a piece is at most stringChunk units of up to 3 bytes each (a 4-byte character is 2 units),
+		// or stringChunk bytes
+		const carryLength = this.scan ? Math.max(inBytes ? pieceLength : 3 * pieceLength, this.maxKeyLength) + 8 : 0;
+		const pieceBytes = inBytes ? pieceLength : 0;
+		const bytes = new ArrayBuffer(4 * R.Count + this.maxDepth + 1 + carryLength + pieceBytes);
 		this.registers = new Int32Array(bytes, 0, R.Count);
 		this.registerBytes = new Uint8Array(bytes, 0, 4 * R.Count);
 		this.stack = new Uint8Array(bytes, 4 * R.Count, this.maxDepth + 1);
 		this.carry = new Uint8Array(bytes, 4 * R.Count + this.maxDepth + 1, carryLength);
-		const units = new ArrayBuffer(2 * (pieceUnits + this.maxKeyLength + 1));
-		this.units = new Uint16Array(units, 0, pieceUnits);
-		this.keyUnits = new Uint16Array(units, 2 * pieceUnits, this.maxKeyLength + 1);
+		const valueUnits = inBytes ? 0 : pieceLength;
+		const units = new ArrayBuffer(2 * (valueUnits + this.maxKeyLength + 1));
+		this.units = inBytes ? new Uint8Array(bytes, 4 * R.Count + this.maxDepth + 1 + carryLength, pieceBytes) : new Uint16Array(units, 0, valueUnits);
+		this.keyUnits = new Uint16Array(units, 2 * valueUnits, this.maxKeyLength + 1);
 		this.registers[R.MaxDepth] = this.maxDepth;
 		this.registers[R.MaxKeyLength] = this.maxKeyLength;
 		this.registers[R.MaxNumberLength] = this.maxNumberLength;
-		this.registers[R.StringChunk] = pieceUnits;
+		this.registers[R.StringChunk] = inBytes ? -pieceLength : pieceLength;
 	}
 
 	/** Ready for a new document (after Done, or to recover from an error). */
@@ -466,7 +492,14 @@ export class JsonReader {
 	}
 
 	private endString(): void {
-		const units = this.inKey ? this.keyUnits : this.units;
+		if (!this.inKey && this.inBytes) {
+			const length = this.unitCount;
+			this.unitCount = 0;
+			this.handler.stringBytes(this.units as Uint8Array, 0, length, true);
+			this.afterValue();
+			return;
+		}
+		const units = this.inKey ? this.keyUnits : this.units as Uint16Array;
 		const text = unitsToString(units, this.unitCount);
 		this.unitCount = 0;
 		if (this.inKey) {
@@ -487,7 +520,8 @@ export class JsonReader {
 		return true;
 	}
 
-	private pushUnit(units: Uint16Array, unit: number, at: number): boolean {
+	private pushUnit(units: Uint16Array | Uint8Array, unit: number, at: number): boolean {
+		if (!this.inKey && this.inBytes) return this.pushBytes(unit);
 		if (this.inKey) {
 			if (unit < 0x80 && !this.countKeyBytes(1, at)) return false;   // multi-byte input was counted as it arrived
 			if (this.unitCount >= units.length) { this.fail(JsonError.KeyLength, `member name longer than ${this.maxKeyLength} bytes`, at); return false; }
@@ -495,7 +529,7 @@ export class JsonReader {
 			return true;
 		}
 		if (this.unitCount === units.length) {
-			this.handler.string(unitsToString(units, this.unitCount), false);
+			this.handler.string(unitsToString(units as Uint16Array, this.unitCount), false);
 			this.unitCount = 0;
 		}
 		units[this.unitCount++] = unit;
@@ -503,7 +537,8 @@ export class JsonReader {
 	}
 
 	private pushCodePoint(cp: number, at: number): boolean {
-		const units = this.inKey ? this.keyUnits : this.units;
+		if (!this.inKey && this.inBytes) return this.pushBytes(cp);
+		const units = this.inKey ? this.keyUnits : this.units as Uint16Array;
 		if (cp < 0x10000) return this.pushUnit(units, cp, at);
 		// keep a surrogate pair within one piece
 		if (!this.inKey && this.unitCount >= units.length - 1) {
@@ -512,6 +547,28 @@ export class JsonReader {
 		}
 		const v = cp - 0x10000;
 		return this.pushUnit(units, 0xd800 + (v >> 10), at) && this.pushUnit(units, 0xdc00 + (v & 0x3ff), at);
+	}
+
+	// Bytes mode: a value's character as UTF-8 into the piece; a full piece goes when the next
+	// character does not fit (json-scan.c's rule too: the pieces do not depend on the chunks).
+	private pushBytes(cp: number): boolean {
+		const piece = this.units as Uint8Array;
+		const length = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+		let at = this.unitCount;
+		if (at + length > piece.length) {
+			this.handler.stringBytes(piece, 0, at, false);
+			at = 0;
+		}
+		if (length === 1) piece[at++] = cp;
+		else if (length === 2) { piece[at++] = 0xc0 | (cp >> 6); piece[at++] = 0x80 | (cp & 0x3f); }
+		else if (length === 3) { piece[at++] = 0xe0 | (cp >> 12); piece[at++] = 0x80 | ((cp >> 6) & 0x3f); piece[at++] = 0x80 | (cp & 0x3f); }
+		else { piece[at++] = 0xf0 | (cp >> 18); piece[at++] = 0x80 | ((cp >> 12) & 0x3f); piece[at++] = 0x80 | ((cp >> 6) & 0x3f); piece[at++] = 0x80 | (cp & 0x3f); }
+		this.unitCount = at;
+		return true;
+	}
+
+	private get inBytes(): boolean {
+		return this.units.BYTES_PER_ELEMENT === 1;
 	}
 
 	// 1: part of the number; 0: the number ended before c; -1: malformed

@@ -2,11 +2,12 @@
 // at a target decided before its MOData: the HGET's ClientURI when it has one, else the item's own
 // ClientURI (a new MO instance when it names only the MO, the client choosing the MIID). The
 // target's data is replaced: nodes in the document are added or replaced, and exposed children of
-// an interior node that the document leaves out are deleted when that node closes. Long string
-// values go to flash as they come (bin decoded from base64 on the way).
+// an interior node that the document leaves out are deleted when that node closes. String values
+// arrive as the reader lends their UTF-8 and go to the change set as bytes: a short one whole, a
+// long one to flash as it comes (bin decoded from base64 on the way).
 import { DmError } from "../error.js";
-import { decodeBase64, decodeUtf8, encodeUtf8 } from "../../bytes/index.js";
-import type { DmmoHandler, DmmoItemInfo, LeafValue } from "../codec/index.js";
+import { decodeBase64, decodeUtf8 } from "../../bytes/index.js";
+import type { DmmoHandler, DmmoItemInfo } from "../codec/index.js";
 import { Access, NAME_MAX, isHidden, isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
 import { parseClientUri, resolveClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
@@ -15,7 +16,7 @@ import { writeTarget } from "./locate.js";
 
 const UNRESERVED_NAME = /^[A-Za-z0-9\-._~]+$/;
 
-/** a string leaf shorter than this is put whole; longer ones stream */
+/** a string leaf shorter than this many bytes is put whole; longer ones stream */
 const SMALL = 256;
 
 interface Open { ref: NodeRef; seen: Set<string> }
@@ -32,7 +33,9 @@ export class DmmoApplier implements DmmoHandler {
 	private topSeen = false;
 	private readonly open: Open[] = [];
 	private stream: { write(bytes: Uint8Array): void; end(): void } | undefined;
-	private text = "";
+	/** the pieces of a string value so far, while it may still be small (the reader lends them) */
+	private held: Uint8Array | undefined;
+	private heldLength = 0;
 	private base64Carry = "";
 	/** the leaf whose string value is still arriving */
 	private leafRef: NodeRef | undefined;
@@ -121,7 +124,12 @@ export class DmmoApplier implements DmmoHandler {
 		}
 	}
 
-	leaf(path: readonly string[], value: LeafValue, final: boolean): void {
+	leaf(path: readonly string[], value: number | boolean | null): void {
+		this.cs.put(this.leafAt(path, true), value);
+	}
+
+	/** The leaf at path, checked once for a value in several pieces (`final` on its last). */
+	private leafAt(path: readonly string[], final: boolean): NodeRef {
 		let ref = this.leafRef;
 		if (!ref) {
 			ref = this.at(path, false);
@@ -132,22 +140,37 @@ export class DmmoApplier implements DmmoHandler {
 			this.leafDef = def;
 		}
 		this.leafRef = final ? undefined : ref;
+		return ref;
+	}
+
+	leafText(path: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void {
+		const ref = this.leafAt(path, final);
 		const def = this.leafDef!;
-		if (typeof value !== "string") { this.cs.put(ref, value); return; }
 		if (!this.stream) {
-			if (this.text.length + value.length < SMALL) {
-				this.text += value;
-				if (final) { const whole = this.text; this.text = ""; this.cs.put(ref, whole); }
+			// one piece, the common case: the change set copies it once, into what it keeps
+			if (final && this.heldLength === 0) { this.cs.putText(ref, source, start, end); return; }
+			if (this.heldLength + (end - start) < SMALL) {
+				this.held ??= new Uint8Array(SMALL);
+				this.held.set(source.subarray(start, end), this.heldLength);
+				this.heldLength += end - start;
+				if (final) { const length = this.heldLength; this.heldLength = 0; this.cs.putText(ref, this.held, 0, length); }
 				return;
 			}
 			if (def.format !== "chr" && def.format !== "xml" && def.format !== "b64" && def.format !== "bin") throw unfit(`${nodeUri(ref)}: too long for a ${def.format}`);
 			this.stream = this.cs.putStream(ref);
-			value = this.text + value;
-			this.text = "";
+			if (this.heldLength) {
+				const first = this.held!.subarray(0, this.heldLength);
+				this.heldLength = 0;
+				this.writePiece(def.format, first, false);
+			}
 		}
-		if (def.format === "bin") this.writeBase64(value, final);
-		else this.stream.write(encodeUtf8(value));
+		this.writePiece(def.format, source.subarray(start, end), final);
 		if (final) { this.stream.end(); this.stream = undefined; }
+	}
+
+	private writePiece(format: SchemaNode["format"], bytes: Uint8Array, final: boolean): void {
+		if (format === "bin") this.writeBase64(decodeUtf8(bytes)!, final);   // base64 text: ASCII, or refused there
+		else this.stream!.write(bytes);
 	}
 
 	private writeBase64(text: string, final: boolean): void {

@@ -8,6 +8,7 @@
 // parked value meanwhile, which fails the open reader (the store says so with a DmError). The
 // reader is then opened again at the same byte.
 import { DmError } from "../error.js";
+import { pullBody } from "../commands/index.js";
 import { PARKED_BODY_KEY, type Store } from "../store/index.js";
 import type { HttpResponse } from "../../http/index.js";
 
@@ -25,12 +26,13 @@ export class BodySpool {
 	get active(): boolean { return this.filled; }
 
 	/** Reads the response's unread body onto flash. The caller keeps other writers off the store
-	    meanwhile (ReportInbox.hold). A full flash is DmError 506: the session cannot take this package. */
+	    meanwhile (ReportInbox.hold). A full flash is DmError 506: the session cannot take this package.
+	    Each piece is written as the transport lends it (pullBody), with no buffer or Promise a piece. */
 	async fill(res: HttpResponse): Promise<void> {
 		const t = this.store.begin();
 		try {
 			const s = t.putStream(PARKED_KEY);
-			for (let chunk = await res.read(); chunk; chunk = await res.read()) s.write(chunk);
+			await pullBody(res, (chunk) => s.write(chunk));
 			s.end();
 			t.commit();
 		} finally {

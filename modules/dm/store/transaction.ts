@@ -42,7 +42,9 @@ export class Transaction {
 	put(key: string, value: Uint8Array): void {
 		const w = this.writer(key);
 		if (value.length === 0) w.fragment(undefined, true);
-		for (let at = 0; at < value.length; at += FRAGMENT_MAX) w.fragment(value.subarray(at, at + FRAGMENT_MAX), at + FRAGMENT_MAX >= value.length);
+		// a value of one fragment goes as it is (most do): no view made
+		if (value.length <= FRAGMENT_MAX && value.length) w.fragment(value, true);
+		else for (let at = 0; at < value.length; at += FRAGMENT_MAX) w.fragment(value.subarray(at, at + FRAGMENT_MAX), at + FRAGMENT_MAX >= value.length);
 		w.done();
 	}
 

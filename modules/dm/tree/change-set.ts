@@ -6,7 +6,7 @@ import { DmError } from "../error.js";
 import { Utf8Validator, Utf8Verdict, decodeUtf8, encodeUtf8, sameBytes } from "../../bytes/index.js";
 import type { Transaction } from "../store/index.js";
 import type { NodeRef } from "../uri/index.js";
-import { NV_VALUE_MAX, encodeLeaf, leafText, type LeafInput } from "./format.js";
+import { NV_VALUE_MAX, encodeLeaf, encodeLeafText, leafText, type LeafInput } from "./format.js";
 import { GENERATION_KEY, childNameOf, instancePrefix, miidOf } from "./keys.js";
 import { childSchema, isLeaf, notInSchema, type SchemaNode } from "./schema.js";
 import type { Tree } from "./tree.js";
@@ -136,17 +136,32 @@ export class ChangeSet {
 				return;
 			}
 			if (value === undefined && def.format !== "null") throw new DmError(415, `${this.where(ref)}: a leaf needs a value`);
-			const bytes = encodeLeaf(def.format, value ?? null, this.where(ref));
-			if (this.hasKey(key)) {
-				const old = this.small.get(key) ?? (this.puts.has(key) ? undefined : this.storedIfSmall(key, bytes.length));
-				if (old && sameBytes(old, bytes)) return;   // not a change: the cache validator stays
-				this.guard.check("replace", ref, def, false);
-			}
-			else this.guard.check("add", ref, def, this.parentCreated(ref));
-			this.write(key, bytes);
-			if (bytes.length <= NV_VALUE_MAX) this.small.set(key, bytes);
-			this.changed(ref, false);
+			this.putLeaf(ref, def, key, encodeLeaf(def.format, value ?? null, this.where(ref)));
 		});
+	}
+
+	/** Creates or replaces a leaf from the UTF-8 of a JSON string, source[start..end) (a dmmo+json
+	    value, encodeLeafText's rules): chr and xml go to flash as they came, with no string made.
+	    The source is lent: its bytes are copied once (by encodeLeafText), into what the change set
+	    keeps for its checks before commit. */
+	putText(ref: NodeRef, source: Uint8Array, start = 0, end = source.length): void {
+		this.run(() => {
+			const def = this.place(ref);
+			if (!isLeaf(def)) throw new DmError(415, `${this.where(ref)}: an interior node has no value`);
+			this.putLeaf(ref, def, this.tree.key(ref), encodeLeafText(def.format, source, this.where(ref), start, end));
+		});
+	}
+
+	private putLeaf(ref: NodeRef, def: SchemaNode, key: string, bytes: Uint8Array): void {
+		if (this.hasKey(key)) {
+			const old = this.small.get(key) ?? (this.puts.has(key) ? undefined : this.storedIfSmall(key, bytes.length));
+			if (old && sameBytes(old, bytes)) return;   // not a change: the cache validator stays
+			this.guard.check("replace", ref, def, false);
+		}
+		else this.guard.check("add", ref, def, this.parentCreated(ref));
+		this.write(key, bytes);
+		if (bytes.length <= NV_VALUE_MAX) this.small.set(key, bytes);
+		this.changed(ref, false);
 	}
 
 	/** Writes a large leaf value (bin, b64, chr, xml) chunk by chunk, straight to flash. */

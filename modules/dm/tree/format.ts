@@ -9,7 +9,7 @@
 // unsigned 32-bit ranges both fit); date is ISO 8601 YYYY-MM-DD or YYYYMMDD; time is ISO 8601
 // hh:mm:ss[.f][Z|±hh:mm] or hhmmss[Z|±hhmm]; xml is any text (well-formedness is the MO's business).
 import { DmError } from "../error.js";
-import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64 } from "../../bytes/index.js";
+import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64, isUtf8 } from "../../bytes/index.js";
 import type { Format } from "./schema.js";
 
 /** Largest leaf compared for nv= (6.1.2); longer values never match. */
@@ -98,6 +98,54 @@ export function encodeLeaf(format: Format, value: LeafInput, where: string): Uin
 	if (!validText(format, value)) throw wrong(format, where, value.length > 40 ? "malformed" : JSON.stringify(value));
 	const canonical = format === "int" ? String(Number(value)) : value;
 	return encodeUtf8(canonical);
+}
+
+/** Whether b[s..e) is "true" or "false". */
+function boolText(b: Uint8Array, s: number, e: number): boolean {
+	if (e - s === 4) return b[s] === 0x74 && b[s + 1] === 0x72 && b[s + 2] === 0x75 && b[s + 3] === 0x65;
+	return e - s === 5 && b[s] === 0x66 && b[s + 1] === 0x61 && b[s + 2] === 0x6c && b[s + 3] === 0x73 && b[s + 4] === 0x65;
+}
+
+/** Whether b[s..e) is an int's canonical text (what encodeLeaf stores): -?[1-9][0-9]* or 0, in range. */
+function canonicalInt(b: Uint8Array, s: number, e: number): boolean {
+	const sign = e > s && b[s] === 0x2d ? 1 : 0, n = e - s;
+	if (n - sign < 1 || n - sign > 10 || (b[s + sign] === 0x30 && n - sign > 1) || (sign && b[s + 1] === 0x30)) return false;
+	let value = 0;
+	for (let i = s + sign; i < e; i++) {
+		const d = b[i]! - 0x30;
+		if (d < 0 || d > 9) return false;
+		value = value * 10 + d;
+	}
+	return sign ? value <= -INT_MIN : value <= INT_MAX;
+}
+
+/**
+ * The bytes to store for a value given as the UTF-8 of a JSON string (a dmmo+json leaf), text[start..end),
+ * by the same rules as encodeLeaf(format, text) and with its errors: chr and xml are kept as they
+ * are (checked UTF-8), a null's "", a bool's or a canonical int's text too, copied once and
+ * without a string made; the other formats (and int or bool text to refuse or make canonical) go
+ * through their text. The result is the caller's: never a view of `text`, which may be lent.
+ */
+export function encodeLeafText(format: Format, text: Uint8Array, where: string, start = 0, end = text.length): Uint8Array {
+	switch (format) {
+	case "chr": case "xml":
+		if (!isUtf8(text, start, end)) throw wrong(format, where, "not UTF-8");
+		return text.slice(start, end);
+	case "null":
+		if (end === start) return new Uint8Array(0);
+		break;
+	case "bool":
+		if (boolText(text, start, end)) return text.slice(start, end);
+		break;
+	case "int":
+		if (canonicalInt(text, start, end)) return text.slice(start, end);
+		break;
+	default:
+		break;
+	}
+	const decoded = decodeUtf8(start === 0 && end === text.length ? text : text.subarray(start, end));
+	if (decoded === undefined) throw wrong(format, where, "not UTF-8");
+	return encodeLeaf(format, decoded, where);
 }
 
 /** A stored value as the JSON value dmmo+json carries (interpretation 14): for small values. */

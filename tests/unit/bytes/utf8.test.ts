@@ -30,6 +30,13 @@ describe("codec: UTF-8", () => {
 		}
 	});
 
+	it("keeps U+0000 as the byte 00 both ways (XS's own conversions keep it as C0 80, or end the text there)", () => {
+		assert.deepEqual(Array.from(encodeUtf8("a\u0000b")), [0x61, 0x00, 0x62]);
+		assert.equal(decodeUtf8(Uint8Array.of(0x61, 0x00, 0x62)), "a\u0000b");
+		assert.equal(decodeUtf8(Uint8Array.of(0x00)), "\u0000");
+		assert.equal(decodeUtf8(Uint8Array.of(0x61, 0xc0, 0x80)), undefined, "C0 80 is an overlong form");
+	});
+
 	it("round-trips 64 KiB of mixed text, also from a view into a larger buffer", () => {
 		const text = "ascii, é, €, 😀 / ".repeat(3700);
 		const bytes = encodeUtf8(text);

@@ -1,5 +1,6 @@
 // application/dmmo+json (7.2.1.4) both ways, and the multipart/form-data body of Appendix F.
-import { DmmoReader, DmmoWriter, JsonWriter, MultipartWriter, Package3Writer, makeBoundary, type DmmoHandler, type DmmoItemInfo, type LeafValue } from "../../../modules/dm/codec/index.js";
+import { DmmoReader, DmmoWriter, JsonWriter, MultipartWriter, Package3Writer, makeBoundary, type DmmoHandler, type DmmoItemInfo } from "../../../modules/dm/codec/index.js";
+import { decodeUtf8 } from "../../../modules/bytes/index.js";
 import { Feed } from "../../../modules/dm/codec/json-reader.js";
 import { assert, describe, it } from "../../harness/index.js";
 import { utf8 } from "./json-events.js";
@@ -11,9 +12,17 @@ class Collect implements DmmoHandler {
 	beginItem(i: number): void { this.log.push(`item ${i}`); }
 	beginInterior(p: readonly string[]): void { this.log.push(`+${p.join("/")}`); }
 	endInterior(p: readonly string[]): void { this.log.push(`-${p.join("/")}`); }
-	leaf(p: readonly string[], v: LeafValue, final: boolean): void {
-		if (typeof v === "string") { this.text += v; if (!final) return; v = this.text; this.text = ""; }
+	leaf(p: readonly string[], v: number | boolean | null): void {
 		this.log.push(`${p.join("/")}=${JSON.stringify(v)}`);
+	}
+	leafText(p: readonly string[], source: Uint8Array, start: number, end: number, final: boolean): void {
+		// lent: read during the call; a piece holds whole characters
+		const piece = decodeUtf8(source.subarray(start, end));
+		assert.ok(piece !== undefined, "a piece is whole UTF-8 characters");
+		this.text += piece;
+		if (!final) return;
+		this.log.push(`${p.join("/")}=${JSON.stringify(this.text)}`);
+		this.text = "";
 	}
 	endItem(i: number, info: DmmoItemInfo): void { this.items.push(info); this.log.push(`end ${i}`); }
 }

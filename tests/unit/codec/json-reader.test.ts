@@ -3,7 +3,7 @@
 import { Feed, JsonError, decodeJson, hasNativeScan, type JsonLimits } from "../../../modules/dm/codec/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { assert, describe, engine, it } from "../../harness/index.js";
-import { feedSplit, utf8 } from "./json-events.js";
+import { feedSplit, utf8, wholeStrings } from "./json-events.js";
 
 const valid = [
 	`{"Image":{"Width":800,"Height":600,"Title":"View from 15th Floor","Thumbnail":{"Url":"http://www.example.com/image/481989943","Height":125,"Width":100},"Animated":false,"IDs":[116,943,234,38793]}}`,
@@ -185,3 +185,87 @@ describe("JSON reader: native scanning core = TypeScript reference", () => {
 	}
 });
 
+
+// Bytes mode (a JsonBytesHandler): string values as UTF-8, the C core lending the chunk itself.
+// Its reference is the TypeScript reader's bytes path; both against the text mode's strings.
+describe("JSON reader: string values as bytes", () => {
+	for (const text of [...valid, ...tricky.slice(0, 3), ...tricky.slice(4, 7)]) {
+		it(`reads ${text.length > 40 ? text.slice(0, 40) + "…" : text} as the text mode does, in every split, with whole characters in each piece`, () => {
+			const bytes = utf8(text);
+			const textMode = feedSplit(bytes, [], { native: false });
+			for (const limits of [{}, { stringChunk: 4 }, { stringChunk: 7 }] as JsonLimits[]) {
+				const whole = feedSplit(bytes, [], { ...limits, native: false }, "bytes");
+				assert.equal(whole.result, Feed.Done);
+				assert.deepEqual(wholeStrings(whole.events), wholeStrings(textMode.events), "the same strings as the text mode");
+				assert.ok(!whole.events.some((e) => e.startsWith("b!")), "each piece is whole characters");
+				for (const e of whole.events) if (e.startsWith("b")) assert.ok(utf8(e.slice(3)).length <= (limits.stringChunk ?? 256), `piece bounded: ${e}`);
+				for (const splits of everySplit(bytes)) {
+					assert.deepEqual(feedSplit(bytes, splits, { ...limits, native: false }, "bytes").events, whole.events, `reference, splits ${splits.join(",")}`);
+					assert.deepEqual(feedSplit(bytes, splits, limits, "bytes"), whole, `default path, splits ${splits.join(",")}`);
+				}
+			}
+		});
+	}
+
+	it("cuts pieces before the character that would not fit, a 4-byte one included", () => {
+		assert.deepEqual(feedSplit(utf8(`"abc😀d"`), [], { stringChunk: 4 }, "bytes").events, ["b+:abc", "b+:😀", "b.:d"]);
+		assert.deepEqual(feedSplit(utf8(`"abcd"`), [], { stringChunk: 4 }, "bytes").events, ["b.:abcd"]);
+		assert.deepEqual(feedSplit(utf8(`["", "\\u00e9\\ud83d\\ude00\\n"]`), [], { stringChunk: 4 }, "bytes").events, ["[", "b.:", "b+:é", "b+:😀", "b.:\n", "]"]);
+		assert.deepEqual(feedSplit(utf8(`{"\\u00e9":"k"}`), [], {}, "bytes").events, ["{", "k:é", "b.:k", "}"], "keys stay strings");
+	});
+
+	for (const [text, code, offset] of invalid) {
+		it(`refuses ${JSON.stringify(text)} with error ${code} at byte ${offset} as the text mode does`, () => {
+			const bytes = utf8(text);
+			for (const splits of everySplit(bytes)) {
+				for (const native of [false, true]) {
+					const r = feedSplit(bytes, splits, { native }, "bytes");
+					assert.equal(r.result, code, `splits ${splits.join(",")}`);
+					assert.equal(r.offset, offset, `splits ${splits.join(",")}`);
+				}
+			}
+		});
+	}
+
+	for (const [name, bytes, offset] of invalidBytes) {
+		it(`refuses ${name} as the text mode does`, () => {
+			const data = Uint8Array.from(bytes);
+			for (const splits of everySplit(data)) {
+				const r = feedSplit(data, splits, {}, "bytes");
+				assert.equal(r.result, JsonError.Utf8, `splits ${splits.join(",")}`);
+				assert.equal(r.offset, offset);
+				assert.deepEqual(r, feedSplit(data, splits, { native: false }, "bytes"));
+			}
+		});
+	}
+
+	it("agrees with the reference on every input of the native comparison, in every split and small pieces", () => {
+		for (const t of [...valid, ...tricky, ...invalid.map(([x]) => x)]) {
+			const bytes = utf8(t);
+			for (const splits of everySplit(bytes)) {
+				for (const limits of [{}, { stringChunk: 4, maxDepth: 8, maxKeyLength: 4, maxNumberLength: 5 }] as JsonLimits[]) {
+					assert.deepEqual(feedSplit(bytes, splits, limits, "bytes"), feedSplit(bytes, splits, { ...limits, native: false }, "bytes"), `${t.slice(0, 30)} splits ${splits.join(",")}`);
+				}
+			}
+		}
+	});
+
+	it(`streams a ${engine === "xs" ? "256 KiB" : "1 MiB"} string value in bounded pieces of bytes`, () => {
+		const n = engine === "xs" ? 256 * 1024 : 1024 * 1024;
+		const bytes = new Uint8Array(n + 2);
+		bytes.fill(0x61);
+		bytes[0] = bytes[n + 1] = 0x22;
+		bytes[500] = 0xc3; bytes[501] = 0xa9;
+		const splits: number[] = [];
+		for (let at = 333; at < bytes.length; at += 4093) splits.push(at);
+		const r = feedSplit(bytes, splits, { stringChunk: 128 }, "bytes");
+		assert.equal(r.result, Feed.Done);
+		let total = 0;
+		for (const e of r.events) {
+			const length = utf8(e.slice(3)).length;
+			assert.ok(length <= 128, "piece bounded");
+			total += length;
+		}
+		assert.equal(total, n, "every byte, é as two");
+	});
+});

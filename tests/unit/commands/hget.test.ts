@@ -4,7 +4,7 @@
 // case runs twice: bodies through read() (the reference path), then through pull()'s lent pieces.
 import { runCommand } from "../../../modules/dm/commands/index.js";
 import { HGET_ACCEPT } from "../../../modules/dm/commands/index.js";
-import { decodeUtf8 } from "../../../modules/bytes/index.js";
+import { decodeUtf8, encodeUtf8 } from "../../../modules/bytes/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID, snapshot } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";
@@ -89,6 +89,32 @@ for (const lend of [false, true]) describe(lend ? "HGET (bodies through pull(), 
 		assert.equal(tree.has(at("Secret")), true, "a No-Get node the server could not send stays");
 		assert.equal(tree.has(at("Run")), true, "a node the MO does not let servers delete stays");
 		assert.equal(tree.has(at("Items", "i1")), false, "an exposed, deletable node left out goes");
+	});
+
+	it("writes string leaves to flash as their UTF-8, escapes decoded, short and long, across pieces", async () => {
+		// 256 bytes: one piece of the reader's, put whole; 257: two pieces, streamed
+		const edge = "x".repeat(254) + "é", over = "y".repeat(255) + "é";
+		const body = `{"ClientURI":"x","MOData":{"inst":{"Val":"a\\"b\\\\c\\u00e9\\ud83d\\ude00\\n€😀 \\u0000end","Num":"+0042","Doc":"${over}","Items":{"i2":{"ID":"${edge}","When":"2024-02-29"}}}}}`;
+		const { ctx, tree, at } = setup(() => ({ status: 200, headers: { "Content-Type": "application/dmmo+json" }, body }));
+		assert.equal((await runCommand(ctx, HGET("https://repo.example.com/x", `${TEST_MOID}/inst/`))).status, 200);
+		const val = "a\"b\\cé😀\n€😀 \u0000end";
+		assert.equal(tree.text(at("Val")), val);
+		assert.equal(decodeUtf8(tree.bytes(at("Val"))!), val, "stored as its UTF-8");
+		assert.deepEqual(Array.from(tree.bytes(at("Val"))!), Array.from(encodeUtf8(val)));
+		assert.equal(tree.text(at("Num")), "42", "an int given as text is stored canonical");
+		assert.equal(tree.text(at("Doc"), 1000), over);
+		assert.equal(tree.text(at("Items", "i2", "ID")), edge);
+		assert.equal(tree.text(at("Items", "i2", "When")), "2024-02-29");
+	});
+
+	it("refuses a value that is not UTF-8 with 415 and changes nothing", async () => {
+		const head = encodeUtf8(`[{"ClientURI":"x","MOData":{"Items":{"i2":{"ID":"ab`), tail = encodeUtf8(`"}}}}]`);
+		const body = new Uint8Array(head.length + 2 + tail.length);
+		body.set(head); body.set([0xed, 0xa0], head.length); body.set(tail, head.length + 2);
+		const { ctx, store } = setup(() => ({ status: 200, headers: { "Content-Type": "application/dmmo+json" }, body }));
+		const before = snapshot(store);
+		assert.equal((await runCommand(ctx, HGET("https://repo.example.com/x", `${TEST_MOID}/inst/Items`))).status, 415);
+		assert.equal(snapshot(store), before);
 	});
 
 	it("answers 415 for unknown formats and data that does not fit, 419 when the GET fails, and changes nothing", async () => {

@@ -11,9 +11,15 @@
  * of the one reference path.
  *
  * UTF-8 is validated here as there (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF).
+ *
+ * In the reader's bytes mode a value string goes to the handler's stringBytes(source, start, end,
+ * final) as UTF-8, in pieces of at most stringChunk bytes cut where the TypeScript reader cuts them:
+ * a piece that lies in the chunk is lent as the chunk itself with its bounds (nothing copied, nothing
+ * allocated), one that began in an earlier chunk as the carry buffer, the chunk's part appended.
  */
 #include "xsmc.h"
 #include "json-scan.h"
+#include <stdint.h>
 #include <string.h>
 
 /* json-reader.ts's S (states) and the stack's container kinds: keep the numbers in step. */
@@ -23,7 +29,7 @@ enum { kObject = 1, kArray = 2 };
    reader's state is still the one before its quote); rCarry: how many of its bytes, since its quote
    or its last piece, wait in the carry buffer (they came last before this chunk). rReplay: C gives
    the open string up; the reader starts it, reads the carried bytes, then this chunk from the index
-   returned. */
+   returned. rStringChunk is negative in the bytes mode, and then counts bytes. */
 enum { rState, rDepth, rMaxDepth, rMaxKeyLength, rMaxNumberLength, rStringChunk, rCarry, rReplay, rOpen, rCount };
 
 /* A string made of `length` bytes at `offset` in the XS buffer `buffer`. The string is allocated
@@ -120,42 +126,56 @@ void xs_json_scan(xsMachine* the)
 	xsmcGetBufferWritable(xsArg(2), (void**)&regs, &rsize);
 	if (rsize < rCount * sizeof(int32_t)) xsRangeError("registers too short");
 	int state = regs[rState], depth = regs[rDepth], open = regs[rOpen], carried = regs[rCarry], replay = 0;
-	const int maxDepth = regs[rMaxDepth], maxKey = regs[rMaxKeyLength], maxNumber = regs[rMaxNumberLength], chunkUnits = regs[rStringChunk];
+	const int maxDepth = regs[rMaxDepth], maxKey = regs[rMaxKeyLength], maxNumber = regs[rMaxNumberLength], inBytes = regs[rStringChunk] < 0,
+		chunkUnits = !inBytes ? regs[rStringChunk] : regs[rStringChunk] == INT32_MIN ? 0 : -regs[rStringChunk];   /* 0: refused below */
 	xsmcGetBufferWritable(xsArg(3), (void**)&stack, &ssize);
 	if (ssize < (xsUnsignedValue)maxDepth + 1) xsRangeError("stack too short");
 	xsmcGetBufferWritable(xsArg(5), (void**)&carry, &carrySize);
 	if (carried < 0 || (xsUnsignedValue)carried > carrySize) xsRangeError("carry out of range");
 	const xsIntegerValue n = (xsIntegerValue)size;
 	/* the registers come from json-reader.ts only, but a wrong one must not reach memory */
-	if (i < 0 || i > n || depth < 0 || depth > maxDepth || maxDepth < 0 || chunkUnits < 2 || maxKey < 0) xsRangeError("registers out of range");
+	if (i < 0 || i > n || depth < 0 || depth > maxDepth || maxDepth < 0 || chunkUnits < (inBytes ? 4 : 2) || maxKey < 0) xsRangeError("registers out of range");
+	/* a piece of bytes is built in the carry: it must hold one whole */
+	if (inBytes && (xsUnsignedValue)chunkUnits > carrySize) xsRangeError("carry shorter than a piece");
 	const xsIdentifier idStartObject = xsID("startObject"), idEndObject = xsID("endObject"), idStartArray = xsID("startArray"),
-		idEndArray = xsID("endArray"), idKey = xsID("key"), idString = xsID("string"), idNumber = xsID("number"), idLiteral = xsID("literal");
+		idEndArray = xsID("endArray"), idKey = xsID("key"), idString = inBytes ? xsID("stringBytes") : xsID("string"), idNumber = xsID("number"), idLiteral = xsID("literal");
 	/* XS may move buffers at any allocation: re-read the pointers after each call out */
 #define REFRESH() do { xsmcGetBufferReadable(xsArg(0), &data, &size); xsmcGetBufferWritable(xsArg(3), (void**)&stack, &ssize); \
 		xsmcGetBufferWritable(xsArg(5), (void**)&carry, &carrySize); } while (0)
 #define P ((const uint8_t*)data)
 #define AFTER_VALUE() (state = depth == 0 ? sDone : sAfterValue)
+	/* bytes mode: the piece carry[0..carried) + P[start..end) to stringBytes; lent in place when
+	   nothing was carried, else the chunk's part appended to the carry (a piece fits it) */
+#define PIECE_BYTES(end, final) do { \
+		xsIntegerValue e_ = (end); \
+		if (carried) { \
+			memcpy(carry + carried, P + start, e_ - start); \
+			xsmcSetInteger(xsVar(0), 0); xsmcSetInteger(xsVar(1), carried + (e_ - start)); \
+		} \
+		else { xsmcSetInteger(xsVar(0), start); xsmcSetInteger(xsVar(1), e_); } \
+		xsmcSetBoolean(xsVar(2), final); \
+		xsmcCall_noResult(xsArg(4), idString, carried ? &xsArg(5) : &xsArg(0), &xsVar(0), &xsVar(1), &xsVar(2), NULL); \
+	} while (0)
 
 	for (;;) {
 		if (open) {
 			/* the open string's bytes since its quote or last piece: carry[0..carried) then P[start..j) */
-			const int key = state == sKeyOrClose || state == sKey;
+			const int key = state == sKeyOrClose || state == sKey, bytes = inBytes && !key;
 			xsIntegerValue start = i, j = i;
-			int units = unitsOf(carry, carried), outcome = stringMore;
+			int units = bytes ? carried : unitsOf(carry, carried), outcome = stringMore;
 			while (j < n) {
 				uint8_t c = P[j];
 				int length = 1, u = 1;
 				if (c == '"') {
-					setString2(the, &xsVar(0), &xsArg(5), carried, &xsArg(0), start, j - start);
-					if (key) {
-						xsmcCall_noResult(xsArg(4), idKey, &xsVar(0), NULL);
-						state = sColon;
-					}
+					if (bytes) PIECE_BYTES(j, 1);
 					else {
-						xsmcSetTrue(xsVar(1));
-						xsmcCall_noResult(xsArg(4), idString, &xsVar(0), &xsVar(1), NULL);
-						AFTER_VALUE();
+						setString2(the, &xsVar(0), &xsArg(5), carried, &xsArg(0), start, j - start);
+						if (!key) xsmcSetTrue(xsVar(1));
+						if (key) xsmcCall_noResult(xsArg(4), idKey, &xsVar(0), NULL);
+						else xsmcCall_noResult(xsArg(4), idString, &xsVar(0), &xsVar(1), NULL);
 					}
+					if (key) state = sColon;
+					else AFTER_VALUE();
 					REFRESH();
 					carried = 0;
 					open = 0;
@@ -169,14 +189,19 @@ void xs_json_scan(xsMachine* the)
 					if (!length) { outcome = stringGiveUp; break; }
 					if (length == 4) u = 2;
 				}
+				if (bytes) u = length;
 				if (key) {
 					if (carried + (j - start) + length > maxKey) { outcome = stringGiveUp; break; }
 				}
 				else if (units + u > chunkUnits) {
-					/* the reader's piece rule: a full piece goes when one more unit (or pair) comes */
-					setString2(the, &xsVar(0), &xsArg(5), carried, &xsArg(0), start, j - start);
-					xsmcSetFalse(xsVar(1));
-					xsmcCall_noResult(xsArg(4), idString, &xsVar(0), &xsVar(1), NULL);
+					/* the reader's piece rule: a full piece goes when one more unit (or pair, or
+					   character in bytes mode) comes */
+					if (bytes) PIECE_BYTES(j, 0);
+					else {
+						setString2(the, &xsVar(0), &xsArg(5), carried, &xsArg(0), start, j - start);
+						xsmcSetFalse(xsVar(1));
+						xsmcCall_noResult(xsArg(4), idString, &xsVar(0), &xsVar(1), NULL);
+					}
 					REFRESH();
 					carried = 0;
 					start = j;
@@ -270,4 +295,5 @@ void xs_json_scan(xsMachine* the)
 #undef REFRESH
 #undef P
 #undef AFTER_VALUE
+#undef PIECE_BYTES
 }
