@@ -56,11 +56,12 @@ static char* readText(const char* path)
 	return text;
 }
 
-/* Where a module is preloaded from: modules/, the host's embedded:* modules, packages (wherever
-   node_modules really is: a worktree's may be a link to another checkout's). */
+/* Where a module is preloaded from: modules/, the host's embedded:* modules, what the boards'
+   hosts share (hosts/common: their manifests preload it), packages (wherever node_modules really
+   is: a worktree's may be a link to another checkout's). */
 static int preloadable(const char* path)
 {
-	static const char* const places[] = { "/build/js/modules/", "/build/js/hosts/sim/embedded/" };
+	static const char* const places[] = { "/build/js/modules/", "/build/js/hosts/sim/embedded/", "/build/js/hosts/common/" };
 	if (strstr(path, "/node_modules/")) return 1;
 	size_t root = strlen(simRoot());
 	if (strncmp(path, simRoot(), root)) return 0;
