@@ -32,11 +32,9 @@ export class BodySink {
 		}
 	}
 
-	/** Runs a writer generator, waiting for the transport wherever it yields and said "wait". */
+	/** Runs a writer generator, waiting for the transport wherever it yields. */
 	async run(steps: Generator<void, void, void>): Promise<void> {
-		// settle() when nothing is held would still cost a Promise and an await per step, and a
-		// writer yields after every node
-		for (let s = steps.next(); !s.done; s = steps.next()) if (this.full) await this.settle();
+		for (let s = steps.next(); !s.done; s = steps.next()) await this.settle();
 		await this.settle();
 	}
 }

@@ -21,8 +21,7 @@ export function instancePrefix(tag: string): string {
 
 export function nodeKey(tag: string, miid: string, path: readonly string[]): string {
 	let k = `${TREE_PREFIX}${tag}/${escape(miid)}`;
-	// indexed: on XS a for-of allocates an iterator and a result per name, and every store key is made here
-	for (let i = 0, n = path.length; i < n; i++) k += "/" + escape(path[i]!);
+	for (const p of path) k += "/" + escape(p);
 	return k;
 }
 

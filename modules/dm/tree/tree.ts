@@ -48,7 +48,7 @@ export class Tree implements UriTarget {
 	definition(moid: string, path: readonly string[]): SchemaNode | undefined {
 		const reg = this.byMoid.get(moid);
 		let def: SchemaNode | undefined = reg?.schema.root;
-		for (let i = 0, n = path.length; i < n; i++) { if (!def) return undefined; def = childSchema(def, path[i]!); }
+		for (const p of path) { if (!def) return undefined; def = childSchema(def, p); }
 		return def;
 	}
 
@@ -122,8 +122,7 @@ export class Tree implements UriTarget {
 		if (isLeaf(def) || !this.has(ref)) return undefined;
 		const parent = this.key(ref);
 		const out: string[] = [];
-		const keys = this.store.children(parent);
-		for (let i = 0; i < keys.length; i++) { const n = childNameOf(keys[i]!, parent); if (n !== undefined) out.push(n); }
+		for (const k of this.store.children(parent)) { const n = childNameOf(k, parent); if (n !== undefined) out.push(n); }
 		return out.sort();
 	}
 
@@ -149,9 +148,9 @@ export class Tree implements UriTarget {
 		const reg = this.byMoid.get(moid);
 		let def: SchemaNode | undefined = reg?.schema.root;
 		if (def && isHidden(def)) return undefined;
-		for (let i = 0, n = path.length; i < n; i++) {
+		for (const p of path) {
 			if (!def) return undefined;
-			def = childSchema(def, path[i]!);
+			def = childSchema(def, p);
 			if (def && isHidden(def)) return undefined;
 		}
 		return def;
