@@ -2,7 +2,8 @@
 import { Feed, JsonReader, type JsonBytesHandler, type JsonHandler, type JsonLimits } from "../../../modules/dm/codec/index.js";
 import { decodeUtf8, encodeUtf8, toHex } from "../../../modules/bytes/index.js";
 
-export class Recorder implements JsonHandler {
+/** What both modes record alike: structure, keys, numbers, literals. */
+abstract class EventRecorder {
 	events: string[] = [];
 	maxPiece = 0;
 	startObject(): void { this.events.push("{"); }
@@ -10,24 +11,20 @@ export class Recorder implements JsonHandler {
 	startArray(): void { this.events.push("["); }
 	endArray(): void { this.events.push("]"); }
 	key(name: string): void { this.events.push(`k:${name}`); }
-	string(chunk: string, final: boolean): void {
-		this.maxPiece = Math.max(this.maxPiece, chunk.length);
-		this.events.push(`s${final ? "." : "+"}:${chunk}`);
-	}
 	number(_value: number, text: string): void { this.events.push(`n:${text}`); }
 	literal(value: boolean | null): void { this.events.push(`l:${value}`); }
 }
 
+export class Recorder extends EventRecorder implements JsonHandler {
+	string(chunk: string, final: boolean): void {
+		this.maxPiece = Math.max(this.maxPiece, chunk.length);
+		this.events.push(`s${final ? "." : "+"}:${chunk}`);
+	}
+}
+
 /** The same events in the reader's bytes mode: a value's piece as `b+:` or `b.:` and its text
     (`b!:` and its hex if a piece is not whole UTF-8 characters). */
-export class BytesRecorder implements JsonBytesHandler {
-	events: string[] = [];
-	maxPiece = 0;
-	startObject(): void { this.events.push("{"); }
-	endObject(): void { this.events.push("}"); }
-	startArray(): void { this.events.push("["); }
-	endArray(): void { this.events.push("]"); }
-	key(name: string): void { this.events.push(`k:${name}`); }
+export class BytesRecorder extends EventRecorder implements JsonBytesHandler {
 	stringBytes(source: Uint8Array, start: number, end: number, final: boolean): void {
 		if (!(start >= 0 && start <= end && end <= source.length)) throw new RangeError(`piece ${start}..${end} outside its source of ${source.length}`);
 		const piece = source.subarray(start, end);
@@ -35,8 +32,6 @@ export class BytesRecorder implements JsonBytesHandler {
 		const text = decodeUtf8(piece);
 		this.events.push(text === undefined ? `b!:${toHex(piece)}` : `b${final ? "." : "+"}:${text}`);
 	}
-	number(_value: number, text: string): void { this.events.push(`n:${text}`); }
-	literal(value: boolean | null): void { this.events.push(`l:${value}`); }
 }
 
 /** Joins each string's pieces (either mode's) into one `s:` event, to compare the two modes. */
