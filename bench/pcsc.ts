@@ -6,13 +6,9 @@
 // (whole, and above the same modules loaded idle, since xsdm holds code in RAM that the ESP32 keeps in flash),
 // and the wire time the same bytes take at Fi/Di 512/32 with a 4 MHz clock (12 etu a character).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { compiled, heapReport, root, xsdm32, xsdm64 } from "../tests/host/xsdm.js";
-import { startUicc } from "../tests/host/uicc-peer.js";
+import { UICC_KEYS as KEYS, bootstrapOfSize, startUicc } from "../tests/host/uicc-peer.js";
 
-const KEYS = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E5F:606162636465666768696A6B6C6D6E6F";
 const SCRIPT = compiled("tests/xs/host/pcsc-bootstrap.ts");
 
 interface Read { stdout: string; stderr: string; cpuS: number }
@@ -45,21 +41,12 @@ async function read(binary: string, options: string[], profile: string, file: st
 	}
 }
 
-function bootstrapFile(size: number): string {
-	const doc = JSON.parse(readFileSync(join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json"), "utf8"));
-	doc[0].Nodes.Name = "";
-	doc[0].Nodes.Name = "n".repeat(size - JSON.stringify(doc).length);
-	const file = join(mkdtempSync(join(tmpdir(), "uicc-bench-")), "bootstrap.json");
-	writeFileSync(file, JSON.stringify(doc));
-	return file;
-}
-
 export async function pcscFigures(): Promise<Record<string, number>> {
-	const file = bootstrapFile(2048);
+	const file = bootstrapOfSize(2048).file;
 	const t1 = { t1: true };
 	const full = await read(xsdm64, [], "3g", file, 4200, t1);
 	// the same walk with 2 KiB more document: what each further payload byte costs on the line
-	const more = await read(xsdm64, [], "3g", bootstrapFile(4096), 4200, t1);
+	const more = await read(xsdm64, [], "3g", bootstrapOfSize(4096).file, 4200, t1);
 	if (full.line.error || full.line.length !== 2048 || full.line.protocol !== 1) throw new Error(`pcsc bench: bootstrap read over T=1 failed: ${full.r.stdout}`);
 	// a 3G card refuses the 2G class: the run ends after activation and one APDU
 	const base = await read(xsdm64, [], "2g", file, 4200, t1);

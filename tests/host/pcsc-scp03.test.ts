@@ -4,16 +4,14 @@
 // which a fresh activation reads the bootstrap. Also checks that the XS unit test's vectors are
 // still what the Python implementation computes.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assert, describe, it } from "../harness/index.js";
 import { compiled, root } from "./xsdm.js";
-import { withUicc } from "./uicc-peer.js";
+import { UICC_KEYS as KEYS, bootstrapOfSize as bootstrapOf, withUicc } from "./uicc-peer.js";
 
 const SCRIPT = "tests/xs/host/pcsc-bootstrap.ts";
 const FIXTURE = join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json");
-const KEYS = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E5F:606162636465666768696A6B6C6D6E6F";
 const WRONG = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E50:606162636465666768696A6B6C6D6E6F";
 /** static keys of each AES length GP Amendment D allows */
 const KEYS_BY_LENGTH: Record<string, string> = {
@@ -21,16 +19,6 @@ const KEYS_BY_LENGTH: Record<string, string> = {
 	"AES-192": "404142434445464748494A4B4C4D4E4F5051525354555657:505152535455565758595A5B5C5D5E5F6061626364656667:606162636465666768696A6B6C6D6E6F7071727374757677",
 	"AES-256": "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F:505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F:606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F",
 };
-
-function bootstrapOf(size: number): { file: string; text: string } {
-	const doc = JSON.parse(readFileSync(FIXTURE, "utf8"));
-	doc[0].Nodes.Name = "";
-	doc[0].Nodes.Name = "n".repeat(size - JSON.stringify(doc).length);
-	const text = JSON.stringify(doc);
-	const file = join(mkdtempSync(join(tmpdir(), "uicc-")), "bootstrap.json");
-	writeFileSync(file, text);
-	return { file, text };
-}
 
 describe("pcsc-uart SCP03 on xsdm ↔ UICC simulator (pty)", () => {
 	it("the XS unit vectors are what Python cryptography computes", async () => {

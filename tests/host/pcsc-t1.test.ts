@@ -4,27 +4,15 @@
 // plainly and under SCP03; each injected line fault (bad LRC, a lost block, WTX, the card's IFS
 // request) is recovered within the exchange, and one the reader cannot recover (every block
 // corrupted) goes through RESYNCH to a typed error, after which a fresh activation reads.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assert, describe, it } from "../harness/index.js";
 import { root } from "./xsdm.js";
-import { withUicc, type Step } from "./uicc-peer.js";
+import { UICC_KEYS as KEYS, bootstrapOfSize as bootstrapOf, withUicc, type Step } from "./uicc-peer.js";
 
 const SCRIPT = "tests/xs/host/pcsc-bootstrap.ts";
 const FIXTURE = join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json");
 const fixture = readFileSync(FIXTURE, "utf8");
-const KEYS = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E5F:606162636465666768696A6B6C6D6E6F";
-
-function bootstrapOf(size: number): { file: string; text: string } {
-	const doc = JSON.parse(fixture);
-	doc[0].Nodes.Name = "";
-	doc[0].Nodes.Name = "n".repeat(size - JSON.stringify(doc).length);
-	const text = JSON.stringify(doc);
-	const file = join(mkdtempSync(join(tmpdir(), "uicc-t1-")), "bootstrap.json");
-	writeFileSync(file, text);
-	return { file, text };
-}
 
 function read(step: Step | undefined, text: string, what: string): void {
 	assert.ok(step, `${what}: no result`);

@@ -1,9 +1,26 @@
 // Starts the UICC simulator (hosts/sim/peers/uicc/uicc.py) on a pty for a host test, and collects
 // what it reports, line by line.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { join } from "node:path";
 import { compiled, root, runXsdm, type Run, type RunOptions } from "./xsdm.js";
+
+/** The SCP03 static keys ENC:MAC:DEK (AES-128) the tests and benches give the simulator's --scp03. */
+export const UICC_KEYS = "404142434445464748494A4B4C4D4E4F:505152535455565758595A5B5C5D5E5F:606162636465666768696A6B6C6D6E6F";
+
+/** The simulator's bootstrap fixture with its Name padded so the JSON is exactly `size` bytes, in a
+    scratch file for --bootstrap. */
+export function bootstrapOfSize(size: number): { file: string; text: string } {
+	const doc = JSON.parse(readFileSync(join(root, "hosts/sim/peers/uicc/fixtures/bootstrap.json"), "utf8"));
+	doc[0].Nodes.Name = "";
+	doc[0].Nodes.Name = "n".repeat(size - JSON.stringify(doc).length);
+	const text = JSON.stringify(doc);
+	const file = join(mkdtempSync(join(tmpdir(), "uicc-")), "bootstrap.json");
+	writeFileSync(file, text);
+	return { file, text };
+}
 
 export interface UiccPeer {
 	readonly slave: string;
