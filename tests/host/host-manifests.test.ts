@@ -4,6 +4,7 @@
 // needs the SDK, would say so. A test here says it on every npm test.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { importsOf } from "../../tools/check/import-graph.js";
 import { root } from "./xsdm.js";
 import { assert, describe, it } from "../harness/index.js";
 
@@ -21,19 +22,6 @@ function listed(manifestFile: string, into = new Map<string, string>()): Map<str
 	return into;
 }
 
-/** The relative imports of a TypeScript file that survive compilation (not `import type`, not all-type bindings). */
-function valueImports(file: string): string[] {
-	const text = readFileSync(file, "utf8");
-	const out: string[] = [];
-	for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?(?:\{([^}]*)\}|[^;"']*?)\s*(?:from\s+)?["'](\.{1,2}\/[^"']+)["']/gm)) {
-		if (m[1]) continue;
-		const names = m[2]?.split(",").map((s) => s.trim()).filter(Boolean);
-		if (names && names.length && names.every((n) => n.startsWith("type "))) continue;
-		out.push(m[3]!);
-	}
-	return out;
-}
-
 describe("board manifests (Moddable SDK builds)", () => {
 	for (const host of ["esp32", "lin"]) {
 		it(`hosts/${host}: every file its modules import outside modules/ is in its manifest, under the name the SDK resolves`, () => {
@@ -44,7 +32,8 @@ describe("board manifests (Moddable SDK builds)", () => {
 			for (const [name, source] of modules) {
 				const file = join(root, `${source}.ts`);
 				if (!existsSync(file)) continue; // a C native
-				for (const spec of valueImports(file)) {
+				for (const { specifier: spec } of importsOf(readFileSync(file, "utf8"))) {
+					if (!spec.startsWith(".")) continue; // embedded:*, packages: the SDK's own, or the root manifest's
 					const target = relative(root, resolve(dirname(file), spec)).replace(/\.js$/, "");
 					checked++;
 					if (target.startsWith("modules/")) continue; // the root manifest.json lists modules/
