@@ -10,6 +10,7 @@ import { mergeFigures } from "./figures.js";
 import { copiesFigures } from "./copies.js";
 import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
 import { fumoFigures } from "./fumo.js";
+import { sessionInstructionFigures } from "./instructions.js";
 import { linFigures } from "./lin.js";
 import { pcscFigures } from "./pcsc.js";
 import { sessionCpuFigures, sessionFigures, sessionHeapLimitFigures } from "./session.js";
@@ -36,6 +37,8 @@ async function cryptoFigures(): Promise<Record<string, number>> {
 const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = Object.freeze({
 	"session-heap": sessionHeapLimitFigures,
 	"session-cpu": sessionCpuFigures,
+	// the I.1 session's instructions under callgrind, repeatable where its CPU time is not (skips without valgrind)
+	"session-instructions": () => sessionInstructionFigures(),
 	// the peak heap of one I.1 session over the modules alone, with a short soak (the full run soaks 1000)
 	"session-peak": () => sessionFigures(20),
 	iso7816: async () => iso7816Figures(),
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
 	Object.assign(figures, await sessionHeapLimitFigures());
 	Object.assign(figures, await startFigures());
 	Object.assign(figures, await sessionCpuFigures());
+	Object.assign(figures, await sessionInstructionFigures());
 
 	Object.assign(figures, await cryptoFigures());
 	Object.assign(figures, iso7816Figures());

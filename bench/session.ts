@@ -95,8 +95,9 @@ export async function sessionHeapLimitFigures(): Promise<Record<string, number>>
 
 const median = (values: number[]): number => { const s = [...values].sort((a, b) => a - b); return s[s.length >> 1]!; };
 
-/** One run of --sessions N with --cpu-trace: per session [cpu ms, handshake ms, records ms, handshakes, collections]. */
-async function cpuRows(sessions: number, host: { binary?: string; options?: string[] } = {}, extra: string[] = []): Promise<number[][]> {
+/** One run of --sessions N with --cpu-trace: per session [cpu ms, handshake ms, records ms, handshakes, collections].
+    Exported for bench/instructions.ts, which runs the same sessions under callgrind (host.binary). */
+export async function cpuRows(sessions: number, host: { binary?: string; options?: string[] } = {}, extra: string[] = []): Promise<number[][]> {
 	const r = await run(sessions, ["--cpu-trace", ...extra], host);
 	const rows = r.stdout.split("\n").filter((l) => l.startsWith("cpu ")).map((l) => l.split(" ").slice(2).map(Number));
 	if (rows.length !== sessions) throw new Error(`dm-device --cpu-trace printed ${rows.length} of ${sessions} sessions:\n${r.stdout}`);
