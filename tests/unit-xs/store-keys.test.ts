@@ -3,13 +3,14 @@
 // exactly the loop's numbers.
 import { random } from "embedded:sim/host";
 import { encodeUtf8 } from "../../modules/bytes/index.js";
-import { hashKey, hashKeyReference, sameAt, sameAtReference } from "../../modules/dm/store/index.js";
+import { hashKey, hashKeyReference, lowerBound, lowerBoundReference, sameAt, sameAtReference } from "../../modules/dm/store/index.js";
 import { assert, describe, it } from "../harness/index.js";
 
 describe("store: native key hash and comparison", () => {
 	it("are the C cores on XS, not the TypeScript loops", () => {
 		assert.ok(hashKey !== hashKeyReference, "xsdm registers xs_store_hash_key");
 		assert.ok(sameAt !== sameAtReference, "xsdm registers xs_store_same_at");
+		assert.ok(lowerBound !== lowerBoundReference, "xsdm registers xs_store_lower_bound");
 	});
 
 	it("hash as FNV-1a does: the empty key, a tree key, a subarray view", () => {
@@ -45,5 +46,26 @@ describe("store: native key hash and comparison", () => {
 		}
 		assert.ok(sameAt(encodeUtf8("tdi/devinfo/DevID"), 0, encodeUtf8("tdi/devinfo")));
 		assert.ok(!sameAt(encodeUtf8("tdi/dev"), 0, encodeUtf8("tdi/devinfo")));
+	});
+
+	it("search as the reference: sorted hashes with repeats, a stale tail past count, a view, every probe", () => {
+		const words = new Uint32Array(random(new Uint8Array(4 * 64)).buffer);
+		const values = Array.from(words).map((v, i) => (i % 5 === 0 ? 0xffffffff : i % 7 === 0 ? 0 : v)).sort((x, y) => x - y);
+		for (let i = 10; i < 20; i++) values[i] = values[9]!;   // a run of equal hashes: the first of them is found
+		const sorted = Uint32Array.from(values);
+		const view = new Uint32Array(sorted.buffer, 8, 40);
+		for (const [hashes, counts] of [[sorted, [0, 1, 2, 33, 64]], [view, [0, 17, 40]]] as [Uint32Array, number[]][]) {
+			for (const count of counts) {
+				const probes = [0, 1, 0xffffffff, 0xfffffffe, 2 ** 32, -1, 0.5, 1e-9, NaN];
+				for (let i = 0; i < hashes.length; i++) probes.push(hashes[i]!, hashes[i]! + 1, hashes[i]! - 1, hashes[i]! + 0.5);
+				for (const p of probes) assert.equal(lowerBound(hashes, count, p), lowerBoundReference(hashes, count, p), `count ${count} probe ${p}`);
+			}
+		}
+	});
+
+	it("refuse a count beyond the hashes", () => {
+		assert.throws(() => lowerBound(new Uint32Array(4), 5, 1), RangeError);
+		assert.throws(() => lowerBound(new Uint32Array(new ArrayBuffer(32), 8, 4), 5, 1), RangeError);
+		assert.throws(() => lowerBound(new Uint32Array(4), -1, 1), RangeError);
 	});
 });

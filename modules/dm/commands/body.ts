@@ -32,9 +32,11 @@ export class BodySink {
 		}
 	}
 
-	/** Runs a writer generator, waiting for the transport wherever it yields. */
+	/** Runs a writer generator, waiting for the transport wherever it yields and said "wait". */
 	async run(steps: Generator<void, void, void>): Promise<void> {
-		for (let s = steps.next(); !s.done; s = steps.next()) await this.settle();
+		// settle() when nothing is held would still cost a Promise and an await per step, and a
+		// writer yields after every node
+		for (let s = steps.next(); !s.done; s = steps.next()) if (this.full) await this.settle();
 		await this.settle();
 	}
 }

@@ -57,7 +57,12 @@ export function* writeDmmo(tree: Tree, selections: readonly Selection[], w: Json
 
 function* writeNode(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, levels: number, w: JsonWriter): Generator<void, void, void> {
 	w.key(name);
-	if (isLeaf(def)) { yield* writeLeaf(tree, ref, def, w); return; }
+	if (isLeaf(def)) {
+		const rest = writeLeaf(tree, ref, def, w);
+		if (rest === true) yield;
+		else if (rest) yield* rest;
+		return;
+	}
 	w.startObject();
 	if (levels > 0) {
 		// the definitions carried down: exposed() of each child would walk the schema from the root
@@ -69,26 +74,43 @@ function* writeNode(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, lev
 	yield;
 }
 
-function* writeLeaf(tree: Tree, ref: NodeRef, def: SchemaNode, w: JsonWriter): Generator<void, void, void> {
+/** Writes a leaf. A string or binary value yields after each fragment, so that the transport can
+    push back; most values are one fragment, written here whole (true: the caller yields once), and
+    only a longer one gets a generator for the rest: on XS a generator per leaf costs more than the
+    leaf. False: nothing to wait for (null, numbers, booleans). */
+function writeLeaf(tree: Tree, ref: NodeRef, def: SchemaNode, w: JsonWriter): Generator<void, void, void> | boolean {
 	switch (def.format) {
-	case "null": w.null(); return;
+	case "null": w.null(); return false;
 	case "int": case "float": case "bool": {
 		const v = decodeLeaf(def.format, tree.bytes(ref) ?? new Uint8Array(0));
 		if (typeof v === "number") w.number(v); else w.boolean(v === true);
-		return;
+		return false;
 	}
 	default: break;
 	}
 	const reader = tree.reader(ref);
-	if (def.format === "bin") {
-		w.beginBase64();
-		for (let c = reader?.next(); c; c = reader!.next()) { w.base64Chunk(c); yield; }
-		w.endBase64();
-		return;
-	}
-	w.beginString();
-	for (let c = reader?.next(); c; c = reader!.next()) { w.stringBytes(c); yield; }
-	w.endString();
+	const bin = def.format === "bin";
+	if (bin) w.beginBase64(); else w.beginString();
+	const first = reader?.next();
+	if (!first) { end(w, bin); return false; }
+	chunk(w, bin, first);
+	const second = reader!.next();
+	if (!second) { end(w, bin); return true; }
+	return writeLeafRest(reader!, second, bin, w);
+}
+
+function* writeLeafRest(reader: { next(): Uint8Array | undefined }, from: Uint8Array, bin: boolean, w: JsonWriter): Generator<void, void, void> {
+	yield;   // after the first fragment
+	for (let c: Uint8Array | undefined = from; c; c = reader.next()) { chunk(w, bin, c); yield; }
+	end(w, bin);
+}
+
+function chunk(w: JsonWriter, bin: boolean, c: Uint8Array): void {
+	if (bin) w.base64Chunk(c); else w.stringBytes(c);
+}
+
+function end(w: JsonWriter, bin: boolean): void {
+	if (bin) w.endBase64(); else w.endString();
 }
 
 /** Writes a leaf's stored bytes as they are (a single-leaf body with the leaf's own MIME). */

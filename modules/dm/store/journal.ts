@@ -43,6 +43,9 @@ export { FRAGMENT_MAX, Transaction } from "./transaction.js";
 
 const MAX_KEY = 255;
 const MAX_RECORD = RECORD_HEADER + MAX_KEY + FRAGMENT_MAX + RECORD_TRAILER;
+/** bytes recordAt reads first: a tree leaf's record (a short key, a short value) fits, so it costs
+    one flash read, not a header read and then a record read */
+const RECORD_AHEAD = 96;
 /** a checkpoint waits for at least this many blocks of journal after the last one */
 export const CHECKPOINT_MIN_TAIL_BLOCKS = 4;
 /** ... and for a journal tail of at least 1/this of its own size */
@@ -443,14 +446,16 @@ export class Store implements Journal {
 		};
 	}
 
-	/** The record at byte `at` of block b, if whole and its CRC good. Reads its header, then the
-	    record alone: a short value costs a read of its size, not of the largest record. */
+	/** The record at byte `at` of block b, if whole and its CRC good. One read of RECORD_AHEAD bytes
+	    holds most records (a leaf's key and value) whole; a longer one is read again at its size,
+	    never at the largest record's. */
 	private recordAt(b: number, at: number): Record | undefined {
 		const room = Math.min(MAX_RECORD, this.endOf(b) - at);
 		if (room < RECORD_HEADER + RECORD_TRAILER) return undefined;
 		const offset = b * this.blockLength + at;
-		const length = Math.min(room, recordSizeOf(new Uint8Array(this.flash.read(offset, RECORD_HEADER))));
-		return decodeRecord(new Uint8Array(this.flash.read(offset, length)), 0);
+		const ahead = new Uint8Array(this.flash.read(offset, Math.min(room, RECORD_AHEAD)));
+		const length = Math.min(room, recordSizeOf(ahead));
+		return decodeRecord(length <= ahead.length ? ahead : new Uint8Array(this.flash.read(offset, length)), 0);
 	}
 
 	private keyAt(loc: number): Uint8Array {

@@ -31,12 +31,34 @@ export function sameAtReference(bytes: Uint8Array, at: number, key: Uint8Array):
 declare const native: ((name: string) => (...args: never[]) => unknown) | undefined;
 const nativeHash = typeof native === "function" ? native("xs_store_hash_key") as (key: Uint8Array) => number : undefined;
 const nativeSameAt = typeof native === "function" ? native("xs_store_same_at") as (bytes: Uint8Array, at: number, key: Uint8Array) => boolean : undefined;
+const nativeLowerBound = typeof native === "function" ? native("xs_store_lower_bound") as (buffer: ArrayBufferLike, byteOffset: number, count: number, hash: number) => number : undefined;
 
 /** FNV-1a over the key's UTF-8 bytes (the C core on XS, hashKeyReference elsewhere). */
 export const hashKey: (key: Uint8Array) => number = nativeHash ? (key) => nativeHash(key) : hashKeyReference;
 
 /** Whether `bytes` hold `key` from byte `at` on (the C core on XS, sameAtReference elsewhere). */
 export const sameAt: (bytes: Uint8Array, at: number, key: Uint8Array) => boolean = nativeSameAt ? (bytes, at, key) => nativeSameAt(bytes, at, key) : sameAtReference;
+
+/** The first of hashes[0..count) (sorted) that is not below `hash`, or count: the reference binary
+    search the C core (xs_store_lower_bound) is held to. */
+export function lowerBoundReference(hashes: Uint32Array, count: number, hash: number): number {
+	let lo = 0, hi = count;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (hashes[mid]! < hash) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+/** lowerBoundReference's answer (the C core on XS, where each probe in JavaScript is an engine call). */
+export const lowerBound: (hashes: Uint32Array, count: number, hash: number) => number = nativeLowerBound
+	? (hashes, count, hash) => {
+		// the C reads the buffer from the view's offset and can bound count only by the buffer's end
+		if (count > hashes.length) throw new RangeError("count beyond the hashes");
+		return nativeLowerBound(hashes.buffer, hashes.byteOffset, count, hash);
+	}
+	: lowerBoundReference;
 
 /** The hash of the key's parent path: the bytes before its last "/" (none: the empty path). */
 export function parentHash(key: Uint8Array): number {
@@ -141,13 +163,7 @@ export class KeyIndex {
 	}
 
 	private lowerBound(hash: number): number {
-		let lo = 0, hi = this.count;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (this.hashes[mid]! < hash) lo = mid + 1;
-			else hi = mid;
-		}
-		return lo;
+		return lowerBound(this.hashes, this.count, hash);
 	}
 
 	private grow(): void {

@@ -100,7 +100,9 @@ export class AccessControl {
 		if (!this.provisioned(ref.moid)) return 0;
 		if (this.fresh.has(`${ref.moid}\u0000${ref.miid}`)) return Right.All;
 		let best = -1, rights = 0;
-		for (const e of this.entriesOf(ref.moid, ref.miid)) {
+		const entries = this.entriesOf(ref.moid, ref.miid);
+		for (let i = 0; i < entries.length; i++) {
+			const e = entries[i]!;
 			if (!covers(e.path, ref.path)) continue;
 			if (e.path.length > best) { best = e.path.length; rights = 0; }
 			if (e.path.length === best) rights |= e.rights;

@@ -21,7 +21,8 @@ export function instancePrefix(tag: string): string {
 
 export function nodeKey(tag: string, miid: string, path: readonly string[]): string {
 	let k = `${TREE_PREFIX}${tag}/${escape(miid)}`;
-	for (const p of path) k += "/" + escape(p);
+	// indexed: on XS a for-of allocates an iterator and a result per name, and every store key is made here
+	for (let i = 0, n = path.length; i < n; i++) k += "/" + escape(path[i]!);
 	return k;
 }
 

@@ -118,10 +118,15 @@ export function defineSchema(moid: string, root: SchemaNodeSource): MoSchema {
 /** The child definition a run-time name falls under: a named one first (compared as that child's
     CaseSense says), else the unnamed one. */
 export function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
-	let unnamed: SchemaNode | undefined;
-	for (const c of parent.children) {
+	// indexed, and the name lowered once: every tree walk asks this at each level, and on XS a
+	// for-of allocates an iterator and a result per child, toLowerCase a string per call
+	const children = parent.children;
+	let unnamed: SchemaNode | undefined, lower: string | undefined;
+	for (let i = 0, n = children.length; i < n; i++) {
+		const c = children[i]!;
 		if (c.unnamed) unnamed = c;
-		else if (c.caseSense ? c.name === name : c.name.toLowerCase() === name.toLowerCase()) return c;
+		else if (c.name === name) return c;
+		else if (!c.caseSense && c.name.toLowerCase() === (lower ??= name.toLowerCase())) return c;
 	}
 	return unnamed;
 }

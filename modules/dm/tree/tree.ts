@@ -48,7 +48,7 @@ export class Tree implements UriTarget {
 	definition(moid: string, path: readonly string[]): SchemaNode | undefined {
 		const reg = this.byMoid.get(moid);
 		let def: SchemaNode | undefined = reg?.schema.root;
-		for (const p of path) { if (!def) return undefined; def = childSchema(def, p); }
+		for (let i = 0, n = path.length; i < n; i++) { if (!def) return undefined; def = childSchema(def, path[i]!); }
 		return def;
 	}
 
@@ -122,7 +122,8 @@ export class Tree implements UriTarget {
 		if (isLeaf(def) || !this.has(ref)) return undefined;
 		const parent = this.key(ref);
 		const out: string[] = [];
-		for (const k of this.store.children(parent)) { const n = childNameOf(k, parent); if (n !== undefined) out.push(n); }
+		const keys = this.store.children(parent);
+		for (let i = 0; i < keys.length; i++) { const n = childNameOf(keys[i]!, parent); if (n !== undefined) out.push(n); }
 		return out.sort();
 	}
 
@@ -148,9 +149,9 @@ export class Tree implements UriTarget {
 		const reg = this.byMoid.get(moid);
 		let def: SchemaNode | undefined = reg?.schema.root;
 		if (def && isHidden(def)) return undefined;
-		for (const p of path) {
+		for (let i = 0, n = path.length; i < n; i++) {
 			if (!def) return undefined;
-			def = childSchema(def, p);
+			def = childSchema(def, path[i]!);
 			if (def && isHidden(def)) return undefined;
 		}
 		return def;

@@ -43,7 +43,9 @@ const MAX_CHUNK_DIGITS = 8;	// 4 GiB less one: more is no chunk a device takes
 
 export class ResponseParser {
 	#handler: ResponseHandler;
-	#line: Uint8Array;
+	/** a head line cut between two pieces, gathered; made the first time one is (most heads come whole) */
+	#line: Uint8Array | undefined;
+	#headBudget: number;
 	#lineLength = 0;
 	#headBytes = 0;
 	#maxHeaders: number;
@@ -57,7 +59,7 @@ export class ResponseParser {
 
 	constructor(handler: ResponseHandler, limits: ParserLimits = {}) {
 		this.#handler = handler;
-		this.#line = new Uint8Array(limits.headBytes ?? 4096);
+		this.#headBudget = limits.headBytes ?? 4096;
 		this.#maxHeaders = limits.headers ?? 32;
 	}
 
@@ -115,7 +117,7 @@ export class ResponseParser {
 				const lf = bytes.indexOf(C.LF, i);
 				const end = lf < 0 ? n : lf;
 				this.#headBytes += (lf < 0 ? n : lf + 1) - i;
-				if (this.#headBytes > this.#line.length) throw new HttpError(HttpErrorKind.TooLarge, `response headers exceed ${this.#line.length} bytes`);
+				if (this.#headBytes > this.#headBudget) throw new HttpError(HttpErrorKind.TooLarge, `response headers exceed ${this.#headBudget} bytes`);
 				let line: string;
 				if (lf >= 0 && this.#lineLength === 0) {
 					// the whole line is in this piece: no copy
@@ -123,11 +125,12 @@ export class ResponseParser {
 					line = latin1Text(bytes, i, lf - 1);
 				}
 				else {
-					if (end > i) this.#line.set(end === n && i === 0 ? bytes : bytes.subarray(i, end), this.#lineLength);
+					const gathered = this.#line ??= new Uint8Array(this.#headBudget);
+					if (end > i) gathered.set(end === n && i === 0 ? bytes : bytes.subarray(i, end), this.#lineLength);
 					this.#lineLength += end - i;
 					if (lf < 0) { i = n; break; }
-					if (this.#lineLength === 0 || this.#line[this.#lineLength - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
-					line = latin1Text(this.#line, 0, this.#lineLength - 1);
+					if (this.#lineLength === 0 || gathered[this.#lineLength - 1] !== C.CR) throw new HttpError(HttpErrorKind.Malformed, "a header line does not end in CR LF");
+					line = latin1Text(gathered, 0, this.#lineLength - 1);
 				}
 				i = lf + 1;
 				this.#lineLength = 0;
@@ -156,7 +159,7 @@ export class ResponseParser {
 			}
 			case S.ChunkSize: {
 				const b = bytes[i++]!;
-				if (++this.#headBytes > this.#line.length) throw new HttpError(HttpErrorKind.TooLarge, `a chunk-size line exceeds ${this.#line.length} bytes`);
+				if (++this.#headBytes > this.#headBudget) throw new HttpError(HttpErrorKind.TooLarge, `a chunk-size line exceeds ${this.#headBudget} bytes`);
 				if (b === C.LF) {
 					if (this.#lineLength !== 1 || this.#chunkDigits === 0) throw new HttpError(HttpErrorKind.Malformed, "a chunk-size line is not hex digits ending in CR LF");
 					if (this.#remaining === 0) {

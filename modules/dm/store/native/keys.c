@@ -21,6 +21,38 @@ void xs_store_hash_key(xsMachine* the)
 	xsmcSetNumber(xsResult, (double)h);
 }
 
+/* The index's binary search (key-index.ts lowerBound): every lookup of a key runs it, and in
+   JavaScript each probe of the Uint32Array is a call into the engine. */
+void xs_store_lower_bound(xsMachine* the)
+{
+	void* data;
+	xsUnsignedValue size;
+	xsIntegerValue offset = xsmcToInteger(xsArg(1));
+	xsIntegerValue count = xsmcToInteger(xsArg(2));
+	xsNumberValue wanted = xsmcToNumber(xsArg(3));
+	/* the Uint32Array's buffer (xsmc reads no view of 4-byte elements); no allocation below, so the pointer stays valid */
+	xsmcGetBufferReadable(xsArg(0), &data, &size);
+	if ((offset < 0) || (offset & 3) || ((xsUnsignedValue)offset > size)) xsRangeError("hashes offset out of the buffer");
+	if ((count < 0) || ((xsUnsignedValue)count > (size - (xsUnsignedValue)offset) / 4)) xsRangeError("count beyond the hashes");
+	/* a hash is a 32-bit unsigned number: anything else sorts before or after every one of them */
+	const uint8_t* p = (const uint8_t*)data + offset;
+	xsUnsignedValue lo = 0, hi = (xsUnsignedValue)count;
+	if (!(wanted > 0)) hi = 0;
+	else if (wanted > 4294967295.0) lo = hi;
+	else {
+		uint32_t hash = (uint32_t)wanted;
+		int exact = ((xsNumberValue)hash == wanted);
+		while (lo < hi) {
+			xsUnsignedValue mid = (lo + hi) >> 1;
+			uint32_t h;
+			memcpy(&h, p + 4 * mid, 4);   /* the view's bytes in the host's order, as the Uint32Array reads them */
+			if ((h < hash) || (!exact && (h == hash))) lo = mid + 1;
+			else hi = mid;
+		}
+	}
+	xsmcSetInteger(xsResult, (xsIntegerValue)lo);
+}
+
 void xs_store_same_at(xsMachine* the)
 {
 	void* a;

@@ -5,6 +5,9 @@
 
 /* xs_store_hash_key(bytes): FNV-1a (32-bit) of the bytes, as an unsigned number. */
 void xs_store_hash_key(xsMachine* the);
+/* xs_store_lower_bound(buffer, byteOffset, count, hash): over the Uint32Array at byteOffset of buffer, the first of
+   hashes[0..count) (sorted) not below hash, or count. */
+void xs_store_lower_bound(xsMachine* the);
 /* xs_store_same_at(a, at, b): whether a holds the bytes of b from byte `at` on (a may go on after them). */
 void xs_store_same_at(xsMachine* the);
 
