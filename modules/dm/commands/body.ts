@@ -23,8 +23,13 @@ export class BodySink {
 		};
 	}
 
-	/** Waits for the transport until everything given has been written. */
-	async settle(): Promise<void> {
+	/** Waits for the transport until everything given has been written. Nothing held is the common
+	    case: a resolved Promise then, without the frame an async function copies to the heap on XS. */
+	settle(): Promise<void> {
+		return this.full ? this.drainHeld() : Promise.resolve();
+	}
+
+	private async drainHeld(): Promise<void> {
 		while (this.full) {
 			this.full = false;
 			await this.out.drain();
@@ -36,8 +41,8 @@ export class BodySink {
 	async run(steps: Generator<void, void, void>): Promise<void> {
 		// settle() when nothing is held would still cost a Promise and an await per step, and a
 		// writer yields after every node
-		for (let s = steps.next(); !s.done; s = steps.next()) if (this.full) await this.settle();
-		await this.settle();
+		for (let s = steps.next(); !s.done; s = steps.next()) if (this.full) await this.drainHeld();
+		if (this.full) await this.drainHeld();
 	}
 }
 

@@ -284,7 +284,16 @@ export class DmSession {
 
 	// ---- Package#1 ----
 
-	private async package1(out: BodyWriter): Promise<void> {
+	/** Synchronous but for the wait on the transport (no async frame): a throw is the Promise's rejection. */
+	private package1(out: BodyWriter): Promise<void> {
+		try {
+			return this.package1Body(out);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+	}
+
+	private package1Body(out: BodyWriter): Promise<void> {
 		const t = this.o.trigger;
 		const first: GenericAlert = t.kind === "server" ? serverInitiatedAlert(t.notificationId)
 			: { AlertType: t.kind === "bootstrap" ? AlertTypes.BootstrapComplete : AlertTypes.ClientInitiatedMgmt };
@@ -298,7 +307,7 @@ export class DmSession {
 			for (const id of carried) { const a = alerts.read(id); if (a) yield a; }
 		}
 		writePackage1(new JsonWriter(sink.sink, BODY_BUFFER), mos, all());
-		await sink.settle();
+		return sink.settle();
 	}
 
 	// ---- Package#2 ----
@@ -413,10 +422,15 @@ export class DmSession {
 			p3.end();
 		};
 		if (!gets.length) {
-			return this.post(3, PackageMime.response, async (out) => {
-				const sink = new BodySink(out);
-				writeStatus(new JsonWriter(sink.sink, BODY_BUFFER));
-				await sink.settle();
+			// synchronous but for the wait on the transport, as package1
+			return this.post(3, PackageMime.response, (out) => {
+				try {
+					const sink = new BodySink(out);
+					writeStatus(new JsonWriter(sink.sink, BODY_BUFFER));
+					return sink.settle();
+				} catch (e) {
+					return Promise.reject(e);
+				}
 			}, counts);
 		}
 		const boundary = makeBoundary(this.o.random(16));
