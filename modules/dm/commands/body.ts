@@ -23,8 +23,13 @@ export class BodySink {
 		};
 	}
 
-	/** Waits for the transport until everything given has been written. */
-	async settle(): Promise<void> {
+	/** Waits for the transport until everything given has been written. Nothing held is the common
+	    case: a resolved Promise then, without the frame an async function copies to the heap on XS. */
+	settle(): Promise<void> {
+		return this.full ? this.drainHeld() : Promise.resolve();
+	}
+
+	private async drainHeld(): Promise<void> {
 		while (this.full) {
 			this.full = false;
 			await this.out.drain();
@@ -36,23 +41,25 @@ export class BodySink {
 	async run(steps: Generator<void, void, void>): Promise<void> {
 		// settle() when nothing is held would still cost a Promise and an await per step, and a
 		// writer yields after every node
-		for (let s = steps.next(); !s.done; s = steps.next()) if (this.full) await this.settle();
-		await this.settle();
+		for (let s = steps.next(); !s.done; s = steps.next()) if (this.full) await this.drainHeld();
+		if (this.full) await this.drainHeld();
 	}
 }
 
 /** A request body producer from a JSON writer generator. */
 export function jsonBody(produce: (w: JsonWriter) => Generator<void, void, void>): (out: BodyWriter) => Promise<void> {
-	return async (out) => {
+	// no async wrapper around run(), which is one: a generator runs nothing until its first next()
+	return (out) => {
 		const s = new BodySink(out);
-		await s.run(produce(new JsonWriter(s.sink, BODY_BUFFER)));
+		return s.run(produce(new JsonWriter(s.sink, BODY_BUFFER)));
 	};
 }
 
 /** Pulls a response body to its end (consumers see each piece once; nothing is kept). A piece is
     lent: onChunk uses it during the call or copies it, so a transport with pull() reads the whole
     body into one buffer of its own, with no Promise per piece; readBody is the reference path. */
-export async function pullBody(res: HttpResponse, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+export function pullBody(res: HttpResponse, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+	// not async: it only hands on a Promise, and an async function's frame is copied to the heap on XS
 	if (res.pull) return res.pull((c) => { if (c.length) onChunk(c); });
 	return readBody(res, onChunk);
 }
@@ -63,9 +70,11 @@ export async function readBody(res: HttpResponse, onChunk: (chunk: Uint8Array) =
 }
 
 /** Reads and drops what is left of a body, so the connection can carry the next request. */
-export async function discardBody(res: HttpResponse): Promise<void> {
-	await pullBody(res, () => { /* dropped */ });
+export function discardBody(res: HttpResponse): Promise<void> {
+	return pullBody(res, drop);
 }
+
+const drop = (): void => { /* dropped */ };
 
 /** The media type of a Content-Type value, lower-cased, without parameters. */
 export function mediaType(contentType: string | undefined): string {

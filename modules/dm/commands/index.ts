@@ -51,15 +51,34 @@ function dispatch(ctx: CommandContext, index: number, c: DmCommand): CommandResu
 }
 
 /** Runs one command of a Package#2; never throws: a failure is its status. `fault` hears of
-    failures that are not a DmError (a bug, or the host), answered 500. */
+    failures that are not a DmError (a bug, or the host), answered 500. The reference path of
+    runCommandNow. */
 export async function runCommand(ctx: CommandContext, item: CommandItem, fault?: (e: unknown) => void): Promise<CommandResult> {
 	if (item.error) return { status: item.error.status };
 	try {
 		return await dispatch(ctx, item.index, item.command);
 	} catch (e) {
-		if (e instanceof DmError) return { status: e.status };
-		fault?.(e);
-		return { status: 500 };
+		return failed(e, fault);
 	}
+}
+
+function failed(e: unknown, fault: ((e: unknown) => void) | undefined): CommandResult {
+	if (e instanceof DmError) return { status: e.status };
+	fault?.(e);
+	return { status: 500 };
+}
+
+/** runCommand, with the result itself where the command finished at once (GET, END, SHOW...):
+    on XS every await copies the awaiting function's whole frame to the heap and back, and the
+    session's loop has a large one, so it awaits only the commands that wait on I/O. */
+export function runCommandNow(ctx: CommandContext, item: CommandItem, fault?: (e: unknown) => void): CommandResult | Promise<CommandResult> {
+	if (item.error) return { status: item.error.status };
+	let r: CommandResult | Promise<CommandResult>;
+	try {
+		r = dispatch(ctx, item.index, item.command);
+	} catch (e) {
+		return failed(e, fault);
+	}
+	return r instanceof Promise ? r.then(undefined, (e: unknown) => failed(e, fault)) : r;
 }
 export { DmmoApplier } from "./apply.js";

@@ -41,7 +41,7 @@ function request(tree: Tree, method: HttpMethod, url: string, selections: readon
 	return {
 		method, url, headers: [...headers],
 		bodyLength: tree.size(ref) ?? 0,
-		body: async (out) => { const s = new BodySink(out); await s.run(writeRaw(tree, ref, s.sink)); },
+		body: (out) => { const s = new BodySink(out); return s.run(writeRaw(tree, ref, s.sink)); },
 	};
 }
 
@@ -69,12 +69,18 @@ export async function send(http: HttpClient, tree: Tree, method: HttpMethod, url
 	}
 }
 
-export async function upload(ctx: CommandContext, method: "PUT" | "POST", serverUri: string, clientUris: readonly string[]): Promise<CommandResult> {
-	const url = serverUrl(ctx, serverUri, 419);
-	const { selections, notModified: unchanged } = selectForRead(ctx, clientUris);
-	if (!selections.length) {
-		if (unchanged) return { status: 304 };
-		throw new DmError(404, "none of the ClientURIs selects a node");
+/** Not async (it awaits nothing of its own, and an async function's frame is copied to the heap
+    on XS): a refusal is the Promise's rejection all the same. */
+export function upload(ctx: CommandContext, method: "PUT" | "POST", serverUri: string, clientUris: readonly string[]): Promise<CommandResult> {
+	try {
+		const url = serverUrl(ctx, serverUri, 419);
+		const { selections, notModified: unchanged } = selectForRead(ctx, clientUris);
+		if (!selections.length) {
+			if (unchanged) return Promise.resolve({ status: 304 });
+			throw new DmError(404, "none of the ClientURIs selects a node");
+		}
+		return send(ctx.http, ctx.tree, method, url, selections, ctx.omadmAccept);
+	} catch (e) {
+		return Promise.reject(e);
 	}
-	return send(ctx.http, ctx.tree, method, url, selections, ctx.omadmAccept);
 }

@@ -16,7 +16,7 @@
 import { DmError, type DmStatus } from "../error.js";
 import { Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer, makeBoundary, writePackage1, type CommandItem, type GenericAlert, type SupportedMo } from "../codec/index.js";
 import { AlertTypes, serverInitiatedAlert } from "../codec/index.js";
-import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommand, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
+import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommandNow, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
 import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
@@ -284,7 +284,16 @@ export class DmSession {
 
 	// ---- Package#1 ----
 
-	private async package1(out: BodyWriter): Promise<void> {
+	/** Synchronous but for the wait on the transport (no async frame): a throw is the Promise's rejection. */
+	private package1(out: BodyWriter): Promise<void> {
+		try {
+			return this.package1Body(out);
+		} catch (e) {
+			return Promise.reject(e);
+		}
+	}
+
+	private package1Body(out: BodyWriter): Promise<void> {
 		const t = this.o.trigger;
 		const first: GenericAlert = t.kind === "server" ? serverInitiatedAlert(t.notificationId)
 			: { AlertType: t.kind === "bootstrap" ? AlertTypes.BootstrapComplete : AlertTypes.ClientInitiatedMgmt };
@@ -298,7 +307,7 @@ export class DmSession {
 			for (const id of carried) { const a = alerts.read(id); if (a) yield a; }
 		}
 		writePackage1(new JsonWriter(sink.sink, BODY_BUFFER), mos, all());
-		await sink.settle();
+		return sink.settle();
 	}
 
 	// ---- Package#2 ----
@@ -308,8 +317,8 @@ export class DmSession {
 		const reader = new Package2Reader((item) => items.push(item));
 		let whole = false;
 		const parked = this.parked;
-		const more = async (): Promise<void> => {
-			const chunk = parked.active ? parked.next() : await res.read();
+		// a piece at a time, awaiting only a piece that has not arrived: a parked body is read back at once
+		const feed = (chunk: Uint8Array | undefined): void => {
 			const r = chunk === undefined ? reader.feed(new Uint8Array(0), true) : reader.feed(chunk);
 			const broken = reader.toDmError();
 			if (r < 0 || broken) throw new Abort(broken?.message ?? "a malformed Package#2");
@@ -332,7 +341,7 @@ export class DmSession {
 		const gets: GetData[] = [];
 		let end = false;
 		for (;;) {
-			while (!items.length && !whole) await more();
+			while (!items.length && !whole) feed(parked.active ? parked.next() : await res.read());
 			const item = items.shift();
 			if (!item) break;
 			const c = item.command;
@@ -353,7 +362,8 @@ export class DmSession {
 			this.o.reports.hold();
 			let result: CommandResult;
 			try {
-				result = await runCommand(ctx, item);
+				const now = runCommandNow(ctx, item);
+				result = now instanceof Promise ? await now : now;
 			} finally {
 				this.o.reports.release();
 			}
@@ -412,10 +422,15 @@ export class DmSession {
 			p3.end();
 		};
 		if (!gets.length) {
-			return this.post(3, PackageMime.response, async (out) => {
-				const sink = new BodySink(out);
-				writeStatus(new JsonWriter(sink.sink, BODY_BUFFER));
-				await sink.settle();
+			// synchronous but for the wait on the transport, as package1
+			return this.post(3, PackageMime.response, (out) => {
+				try {
+					const sink = new BodySink(out);
+					writeStatus(new JsonWriter(sink.sink, BODY_BUFFER));
+					return sink.settle();
+				} catch (e) {
+					return Promise.reject(e);
+				}
 			}, counts);
 		}
 		const boundary = makeBoundary(this.o.random(16));

@@ -139,15 +139,24 @@ export class Client implements HttpClient {
 		}
 	}
 
-	async #exchange(url: HttpUrl, req: HttpRequest): Promise<Exchange> {
+	/** Not async: the host is known at every request but the first, and an async function's frame
+	    is copied to the heap on XS. A throw here is request()'s rejection. */
+	#exchange(url: HttpUrl, req: HttpRequest): Promise<Exchange> {
 		const origin = this.#origin(url);
 		if (origin.current) {
 			origin.current.fail(new TransportError(TransportFailure.Closed, `abandoned: a new request to ${url.origin} was made before this response was read to its end`));
 			origin.current = undefined;
 			origin.connection?.close();
 		}
-		if (origin.address === undefined) origin.address = await this.#resolve(url);
-		if (origin.current) throw new TransportError(TransportFailure.Closed, `another request to ${url.origin} started while this one was resolving its host`);
+		if (origin.address !== undefined) return this.#begin(origin, url, req);
+		return this.#resolve(url).then((address) => {
+			origin.address = address;
+			if (origin.current) throw new TransportError(TransportFailure.Closed, `another request to ${url.origin} started while this one was resolving its host`);
+			return this.#begin(origin, url, req);
+		});
+	}
+
+	#begin(origin: Origin, url: HttpUrl, req: HttpRequest): Promise<Exchange> {
 		const connection = origin.connection ??= this.#connection(origin);
 		const x = new Exchange(connection, this.#highWater, req);
 		origin.current = x;

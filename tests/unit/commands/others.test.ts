@@ -1,8 +1,8 @@
 // DELETE, EXEC, SHOW, CONT, END, DEFAULT, SUB and UNSUB (5.3.4 – 5.3.12): each one's success and
 // error statuses of Appendix C, atomic on flash (a refused command leaves the store as it was),
 // DEFAULT and SUB surviving a remount.
-import { EXEC_RESULT_FALLBACK, defaultFor, listSubscriptions, runCommand, type CommandHooks, type ExecReport } from "../../../modules/dm/commands/index.js";
-import type { DmCommand } from "../../../modules/dm/codec/index.js";
+import { EXEC_RESULT_FALLBACK, defaultFor, listSubscriptions, runCommand, runCommandNow, type CommandHooks, type ExecReport } from "../../../modules/dm/commands/index.js";
+import type { CommandItem, DmCommand } from "../../../modules/dm/codec/index.js";
 import { DmError } from "../../../modules/dm/error.js";
 import { Store } from "../../../modules/dm/store/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
@@ -137,5 +137,46 @@ describe("SUB and UNSUB", () => {
 		assert.equal((await run(ctx, { name: "SUB", serverUri: "https://dr.example.com/s", clientUri: `${TEST_MOID}/nope/Val` })).status, 404);
 		assert.equal((await run(ctx, { name: "SUB", serverUri: "https://dr.example.com/s", clientUri: `${TEST_MOID}/inst/Val` })).status, 403);
 		assert.equal(listSubscriptions(ctx.store).length, 0);
+	});
+});
+
+describe("runCommandNow", () => {
+	it("answers as runCommand does, the result itself for a command that finished at once and a Promise for one that waits, with the same flash after each", async () => {
+		// the second EXEC's hook answers later
+		const hooks = (): CommandHooks => { let n = 0; return { exec: () => (++n === 2 ? Promise.resolve({ status: 204 }) : { status: 200 }) }; };
+		// a context that fails with no DmError (a bug): answered 500, and `fault` hears of it
+		const broken = (ctx: ReturnType<typeof setup>["ctx"]) => ({ ...ctx, access: null as unknown as typeof ctx.access });
+		const cases: [CommandItem, boolean][] = [
+			[{ index: 0, command: { name: "GET", clientUri: `${TEST_MOID}/inst/Val` } }, false],
+			[{ index: 1, command: { name: "GET", clientUri: `${TEST_MOID}/inst/Nope` } }, false],
+			[{ index: 2, command: { name: "GET", clientUri: `${TEST_MOID}/inst//` } }, false],
+			[{ index: 3, error: new DmError(400, "a malformed command") }, false],
+			[{ index: 4, command: { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` } }, false],
+			[{ index: 5, command: { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` } }, false],
+			[{ index: 6, command: { name: "DELETE", clientUri: `${TEST_MOID}/inst/Val` } }, false],
+			[{ index: 7, command: { name: "DELETE", clientUri: `${TEST_MOID}/inst/Items` } }, false],
+			[{ index: 8, command: { name: "HGET", serverUri: "https://repo.example.com/val", clientUri: `${TEST_MOID}/inst/Secret` } }, false],
+			[{ index: 9, command: { name: "SUB", serverUri: "https://dr.example.com/sub", clientUri: `${TEST_MOID}/inst/Run` } }, false],
+			[{ index: 10, command: { name: "END" } }, false],
+			[{ index: 11, command: { name: "GET", clientUri: `${TEST_MOID}/inst/Val` } }, true],
+			[{ index: 12, command: { name: "EXEC", clientUri: `${TEST_MOID}/inst/Run` } }, true],
+		];
+		const reference = setup(undefined, hooks()), fast = setup(undefined, hooks());
+		const faults: [unknown[], unknown[]] = [[], []];
+		const promised: number[] = [];
+		const statuses: number[] = [];
+		for (const [item, fails] of cases) {
+			const want = await runCommand(fails ? broken(reference.ctx) : reference.ctx, item, (e) => faults[0].push(e));
+			const now = runCommandNow(fails ? broken(fast.ctx) : fast.ctx, item, (e) => faults[1].push(e));
+			if (now instanceof Promise) promised.push(item.index);
+			const got = now instanceof Promise ? await now : now;
+			statuses.push(got.status);
+			assert.deepEqual({ ...got, get: got.get?.index }, { ...want, get: want.get?.index }, `command ${item.index}`);
+			assert.equal(snapshot(fast.store), snapshot(reference.store), `flash after command ${item.index}`);
+		}
+		assert.deepEqual(promised, [4, 5, 8, 12], "EXEC and HGET wait; GET, DELETE, SUB and END do not");
+		assert.deepEqual([statuses[0], statuses[1], statuses[3], statuses[5], statuses[6], statuses[7], statuses[10], statuses[11], statuses[12]], [200, 404, 400, 204, 405, 200, 200, 500, 500]);
+		assert.equal(faults[0].length, 2);
+		assert.equal(faults[1].length, 2, "a failure that is no DmError is heard of, as by runCommand, at once or later");
 	});
 });
