@@ -3,10 +3,11 @@
 // which also streams (a bin value read from flash piece by piece), and one strict decoder.
 
 import { decodeUtf8 } from "./utf8.js";
+import { pattern } from "./pattern.js";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const PAD = 0x3d;
-const WELL_FORMED = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const WELL_FORMED = pattern(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
 
 /**
  * Base64 of bytes given in pieces of any size: each output character goes to `emit` as its ASCII

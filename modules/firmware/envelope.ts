@@ -18,6 +18,7 @@
 // rest arrives: SHA-256 state cannot be saved, so it is rebuilt from the slot.
 import { decodeUtf8 } from "../bytes/index.js";
 import { createSha256, verifyEcdsaP256, type Digest } from "../crypto/index.js";
+import { pattern } from "../bytes/pattern.js";
 
 export const ENVELOPE_MAGIC = Object.freeze([0x44, 0x4d, 0x46, 0x57]);	// "DMFW"
 export const ENVELOPE_VERSION = 1;
@@ -71,7 +72,7 @@ export interface EnvelopeExpectations {
 	readonly verify?: (publicKey: Uint8Array, sha256: Uint8Array, signature: Uint8Array) => boolean;
 }
 
-const DIGITS = /^\d+$/;
+const DIGITS = pattern(/^\d+$/);
 
 /** Compares dotted versions: numeric parts as numbers, others as text, a missing part is less. */
 export function compareVersions(a: string, b: string): number {

@@ -2,10 +2,11 @@
 // what to put in the request line and Host header, and which origin a connection belongs to.
 // XS has no URL class; this one refuses what a DM client has no use for (userinfo, which would
 // put a secret into logs, and other schemes) instead of guessing.
+import { pattern } from "../bytes/pattern.js";
 
 export type Scheme = "http" | "https";
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
-const PORT = /^\d{1,5}$/;
+const SCHEME = pattern(/^([A-Za-z][A-Za-z0-9+.-]*):[/][/]/);
+const PORT = pattern(/^\d{1,5}$/);
 
 export interface HttpUrl {
 	scheme: Scheme;
@@ -23,10 +24,10 @@ export interface HttpUrl {
 }
 
 const DEFAULT_PORT: Readonly<Record<Scheme, number>> = Object.freeze({ http: 80, https: 443 });
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const IPV6 = /^[0-9a-f:.]+$/;
-const REG_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/;
-const TARGET = /^[\x21-\x7e]*$/;
+const IPV4 = pattern(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/);
+const IPV6 = pattern(/^[0-9a-f:.]+$/);
+const REG_NAME = pattern(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/);
+const TARGET = pattern(/^[\x21-\x7e]*$/);
 
 /** Parses an absolute http(s) URL; a TypeError says what is wrong with it. */
 export function parseUrl(text: string): HttpUrl {

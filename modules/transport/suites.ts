@@ -1,8 +1,9 @@
 // The cipher suites of section 9.2.2 (DM-SEC-009, DM-SEC-011), by IANA name and number. All are
 // TLS 1.2 suites (interpretation 8). The order is the client's preference: AEAD first, then the
 // forward-secret key exchanges.
+import { pattern } from "../bytes/pattern.js";
 
-const PLAIN_PSK = /^TLS[-_]PSK[-_]WITH[-_]/;
+const PLAIN_PSK = pattern(/^TLS[-_]PSK[-_]WITH[-_]/);
 
 export interface CipherSuite {
 	readonly name: string;

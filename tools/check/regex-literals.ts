@@ -6,7 +6,9 @@
 // its lastIndex is the state of one parse. The other way round, a global or sticky (/g, /y)
 // expression must not be at module level: the device preloads modules and freezes what they hold,
 // and replace(), match() and exec() write a global expression's lastIndex ("xsSet lastIndex: not
-// writable" on the SDK's build, while xsdm ran). `node build/js/tools/check/regex-literals.js`.
+// writable" on the SDK's build, while xsdm ran). And a module-level literal must be the argument of
+// pattern() (modules/bytes/pattern.ts), which compiles it at run time: the SDK's XS leaks, and can
+// crash on, every match of an expression the preload left in ROM. `node build/js/tools/check/regex-literals.js`.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +47,25 @@ export function statefulRegexLiteralsAtModuleLevel(source: string, fileName = "x
 	return found;
 }
 
+/** Literals outside any function that are not the one argument of a call to pattern(): matched
+    in ROM on the device (see modules/bytes/pattern.ts). */
+export function romRegexLiterals(source: string, fileName = "x.ts"): Finding[] {
+	const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
+	const found: Finding[] = [];
+	const wrapped = (node: ts.Node): boolean => ts.isCallExpression(node.parent) && node.parent.arguments.length === 1 && node.parent.arguments[0] === node &&
+		ts.isIdentifier(node.parent.expression) && node.parent.expression.text === "pattern";
+	const visit = (node: ts.Node): void => {
+		if (ts.isFunctionLike(node)) return;
+		// an escaped slash is refused too: xsdm's XS gives such a literal's source with the backslash
+		// doubled ("\\/"), so the copy pattern() compiles from it would not match; [/] says the same
+		if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && (!wrapped(node) || node.getText(file).slice(1, node.getText(file).lastIndexOf("/")).includes("\\/")))
+			found.push({ line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, text: node.getText(file) });
+		ts.forEachChild(node, visit);
+	};
+	visit(file);
+	return found;
+}
+
 export function checkRepository(root: string): string[] {
 	const out: string[] = [];
 	const walk = (dir: string): void => {
@@ -55,6 +76,7 @@ export function checkRepository(root: string): string[] {
 				const path = relative(root, p).split("\\").join("/");
 				const source = readFileSync(p, "utf8");
 				for (const f of regexLiteralsInFunctions(source, path)) out.push(`${path}:${f.line}: ${f.text} is compiled at every call: make it a module-level const`);
+				for (const f of romRegexLiterals(source, path)) out.push(`${path}:${f.line}: ${f.text} stays in ROM on the device, where the SDK's XS leaks on every match: write pattern(${f.text}) (modules/bytes/pattern.ts), with [/] for \\/`);
 				for (const f of statefulRegexLiteralsAtModuleLevel(source, path)) out.push(`${path}:${f.line}: ${f.text} is global or sticky at module level, where the device's preload freezes its lastIndex: drop the flag (test/exec without it), or use a string pattern (replaceAll)`);
 			}
 		}
@@ -67,6 +89,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const root = join(fileURLToPath(import.meta.url), "../../../../..");
 	const found = checkRepository(root);
 	for (const line of found) console.error(line);
-	console.log(found.length ? `regex literals: ${found.length} compiled per call or frozen with a lastIndex` : "regex literals: every one is compiled once, at module level, none global there");
+	console.log(found.length ? `regex literals: ${found.length} compiled per call or frozen with a lastIndex` : "regex literals: every one is compiled once, at module level through pattern(), none global there");
 	process.exitCode = found.length ? 1 : 0;
 }

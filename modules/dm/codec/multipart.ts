@@ -5,9 +5,10 @@
 // never emits a raw CR or LF, so the delimiter CRLF "--" boundary cannot occur inside a part:
 // the boundary is safe by construction, whatever the data.
 import { encodeUtf8 } from "../../bytes/index.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/;
-const DIGITS = /^[0-9]+$/;
+const BOUNDARY = pattern(/^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/);
+const DIGITS = pattern(/^[0-9]+$/);
 
 export type ByteSink = (bytes: Uint8Array) => void;
 

@@ -13,8 +13,9 @@ import { parseClientUri, resolveClientUri, type NodeRef, type UriTarget } from "
 import type { CommandContext } from "./context.js";
 import { nodeUri } from "./serialize.js";
 import { writeTarget } from "./locate.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const UNRESERVED_NAME = /^[A-Za-z0-9\-._~]+$/;
+const UNRESERVED_NAME = pattern(/^[A-Za-z0-9\-._~]+$/);
 
 /** a string leaf shorter than this many bytes is put whole; longer ones stream */
 const SMALL = 256;

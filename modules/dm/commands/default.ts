@@ -10,8 +10,9 @@ import { DEFAULT_PREFIX, type Store } from "../store/index.js";
 import { normativeMoid } from "../uri/index.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { serverUrl } from "./target.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const MOID_TEXT = /^[A-Za-z0-9\-._~:%]+$/;
+const MOID_TEXT = pattern(/^[A-Za-z0-9\-._~:%]+$/);
 
 const PREFIX = DEFAULT_PREFIX;
 /** store keys are at most 255 bytes */

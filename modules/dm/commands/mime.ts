@@ -5,9 +5,10 @@
 // preference; without one, dmmo+json.
 import { isLeaf, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const MEDIA_RANGE = /^[\w.+*-]+\/[\w.+*-]+$/;
-const Q_PARAM = /^q\s*=\s*([01](?:\.\d{0,3})?)$/i;
+const MEDIA_RANGE = pattern(/^[\w.+*-]+[/][\w.+*-]+$/);
+const Q_PARAM = pattern(/^q\s*=\s*([01](?:\.\d{0,3})?)$/i);
 
 export const DMMO = "application/dmmo+json";
 

@@ -14,8 +14,9 @@ import { SUBSCRIPTION_PREFIX, crc32, type Store } from "../store/index.js";
 import { Right, type AccessControl, type Tree } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";
 import { runToEnd, writeDmmo } from "./serialize.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const SEQUENCE = /^\d{10}$/;
+const SEQUENCE = pattern(/^\d{10}$/);
 
 const PREFIX = SUBSCRIPTION_PREFIX;
 /** most subscriptions kept; each costs a key in the store's index */

@@ -4,8 +4,9 @@
 import { DmError, type DmStatus } from "../error.js";
 import { substituteServerUri } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const HTTPS = /^https:/i;
+const HTTPS = pattern(/^https:/i);
 
 export function serverUrl(ctx: CommandContext, serverUri: string, status: DmStatus = 400): string {
 	let url: string;

@@ -4,8 +4,9 @@
 // checked for shape only; mbedTLS parses it when a connection uses it.
 import { decodeBase64 } from "../../bytes/index.js";
 import { isDerCertificate } from "../credentials.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const WHITESPACE = /^\s$/;
+const WHITESPACE = pattern(/^\s$/);
 
 const BEGIN = "-----BEGIN CERTIFICATE-----", END = "-----END CERTIFICATE-----";
 

@@ -16,6 +16,7 @@ import { TransportError, TransportFailure, parseUrl, type HttpClient, type HttpR
 import { EnvelopeFault, EnvelopeReader, type EnvelopeExpectations, type EnvelopeHeader, type SlotPartition } from "../../firmware/index.js";
 import type { Timers } from "../../time/index.js";
 import { FumoResult, type FumoResultCode } from "./codes.js";
+import { pattern } from "../../bytes/pattern.js";
 
 /** What of the image is on flash: its accepted header, and how many payload bytes are committed. */
 export interface ImageProgress {
@@ -66,7 +67,7 @@ function httpOutcome(status: number): { code: FumoResultCode; retry: boolean } {
 	return { code: FumoResult.ClientError, retry: false };
 }
 
-const CONTENT_RANGE = /^\s*bytes\s+(\d+)-\d+\/(\d+|\*)\s*$/i;
+const CONTENT_RANGE = pattern(/^\s*bytes\s+(\d+)-\d+[/](\d+|\*)\s*$/i);
 
 /** The first byte a 206 answer carries ("bytes 123-456/789"), or undefined. */
 function rangeStart(res: HttpResponse): number | undefined {

@@ -2,13 +2,14 @@
 // device maker publishes the DDFs of the MOs its firmware supports (the standard ones included,
 // as 7.2.1.1's example does) under one base URL, a host fact; each file is named after its MOID.
 // Without that fact the device has no link to give, and MOS items carry MOID and MIID only.
+import { pattern } from "../../bytes/pattern.js";
 
-const URN_PREFIX = /^urn:/i;
-const FILE_NAME_CHAR = /^[A-Za-z0-9._-]$/;
+const URN_PREFIX = pattern(/^urn:/i);
+const FILE_NAME_CHAR = pattern(/^[A-Za-z0-9._-]$/);
 
 /** The DDF file name of an MOID: "urn:oma:mo:oma-dm-devinfo:1.2" → "oma-mo-oma-dm-devinfo-1.2.xml". */
 export function ddfFileName(moid: string): string {
-	const name = moid.replace(URN_PREFIX, "");
+	const name = URN_PREFIX.test(moid) ? moid.slice(4) : moid;
 	let file = "";
 	for (let i = 0; i < name.length; i++) file += FILE_NAME_CHAR.test(name.charAt(i)) ? name.charAt(i) : "-";
 	return `${file}.xml`;

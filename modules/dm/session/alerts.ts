@@ -19,8 +19,9 @@ import { decodeJson } from "../codec/index.js";
 import { encodeUtf8 } from "../../bytes/index.js";
 import type { GenericAlert } from "../codec/index.js";
 import { ALERT_NEXT_KEY, ALERT_PREFIX, type Store } from "../store/index.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const SEQUENCE = /^\d{10}$/;
+const SEQUENCE = pattern(/^\d{10}$/);
 
 const PREFIX = ALERT_PREFIX;
 const NEXT_KEY = ALERT_NEXT_KEY;

@@ -25,10 +25,11 @@ import { TransportError, parseUrl, resolveLocation, type BodyWriter, type HttpCl
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const HTTPS = /^https:/i;
-const ORIGIN = /^https?:\/\/[^/?#]+/i;
-const HTTP_URL = /^https?:\/\/[^\s/?#]+/i;
+const HTTPS = pattern(/^https:/i);
+const ORIGIN = pattern(/^https?:[/][/][^/?#]+/i);
+const HTTP_URL = pattern(/^https?:[/][/][^\s/?#]+/i);
 
 export type Trigger =
 	| { readonly kind: "client" }

@@ -25,8 +25,6 @@ import { Access as Ddf, isLeaf, type SchemaNode } from "./schema.js";
 import type { ChangeSet, WriteGuard, WriteOp } from "./change-set.js";
 import type { Tree } from "./tree.js";
 
-const LEADING_SLASH = /^\//;
-const TRAILING_SLASH = /\/$/;
 
 export type Principal =
 	| { readonly kind: "device" }
@@ -45,7 +43,8 @@ function maidOf(p: Principal): string | undefined {
 
 function parsePath(text: string | undefined): string[] {
 	if (!text || text === "/") return [];
-	return text.replace(LEADING_SLASH, "").replace(TRAILING_SLASH, "").split("/");
+	const from = text.startsWith("/") ? 1 : 0, to = text.length > from && text.endsWith("/") ? text.length - 1 : text.length;
+	return text.slice(from, to).split("/");
 }
 
 function covers(entry: readonly string[], path: readonly string[]): boolean {

@@ -11,6 +11,7 @@
 import { DmError } from "../error.js";
 import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64, isUtf8 } from "../../bytes/index.js";
 import type { Format } from "./schema.js";
+import { pattern } from "../../bytes/pattern.js";
 
 /** Largest leaf compared for nv= (6.1.2); longer values never match. */
 export const NV_VALUE_MAX = 1024;
@@ -18,10 +19,10 @@ export const NV_VALUE_MAX = 1024;
 export type LeafInput = string | number | boolean | null | Uint8Array;
 
 const INT_MIN = -2147483648, INT_MAX = 4294967295;
-const INT = /^[+-]?[0-9]{1,10}$/;
-const FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$/;
-const DATE = /^([0-9]{4})-?([0-9]{2})-?([0-9]{2})$/;
-const TIME = /^([0-9]{2}):?([0-9]{2}):?([0-9]{2})(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$/;
+const INT = pattern(/^[+-]?[0-9]{1,10}$/);
+const FLOAT = pattern(/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$/);
+const DATE = pattern(/^([0-9]{4})-?([0-9]{2})-?([0-9]{2})$/);
+const TIME = pattern(/^([0-9]{2}):?([0-9]{2}):?([0-9]{2})(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$/);
 
 function wrong(format: Format, where: string, why: string): DmError {
 	return new DmError(415, `${where}: not a ${format} value (${why})`);

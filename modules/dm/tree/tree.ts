@@ -15,8 +15,9 @@ import { ChangeSet, DEVICE_WRITES, type WriteGuard } from "./change-set.js";
 import { NV_VALUE_MAX, leafText } from "./format.js";
 import { childNameOf, instancePrefix, miidOf, nodeKey } from "./keys.js";
 import { childSchema, isHidden, isLeaf, type MoSchema, type SchemaNode } from "./schema.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const MO_TAG = /^[A-Za-z0-9_-]{1,4}$/;
+const MO_TAG = pattern(/^[A-Za-z0-9_-]{1,4}$/);
 
 export { NV_VALUE_MAX } from "./format.js";
 

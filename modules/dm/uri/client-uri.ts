@@ -10,11 +10,12 @@
 // node-name. Everything malformed is DmError(400); sizes are bounded against hostile servers.
 import { DmError } from "../error.js";
 import { normativeMoid, normativePath } from "./moid.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const NODE_NAME = /^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/;
-const X_NAME = /^\(([A-Za-z])\)$/;
-const MOID_TEXT = /^[A-Za-z0-9\-._~:%]+$/;
-const LIST_VALUE = /^[1-9][0-9]{0,5}$/;
+const NODE_NAME = pattern(/^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/);
+const X_NAME = pattern(/^\(([A-Za-z])\)$/);
+const MOID_TEXT = pattern(/^[A-Za-z0-9\-._~:%]+$/);
+const LIST_VALUE = pattern(/^[1-9][0-9]{0,5}$/);
 
 export type Segment =
 	| { kind: "name"; name: string }

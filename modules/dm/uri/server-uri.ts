@@ -7,10 +7,11 @@
 // bracket, or a result that is no absolute http(s) URI, is 419 ServerURI Error (Appendix C: "the
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
-const AUTHORITY_END = /[/?#]/;
-const ABSOLUTE_HTTP = /^https?:\/\/[^\s/?#]+([/?#][^\s]*)?$/i;
+const SCHEME = pattern(/^[A-Za-z][A-Za-z0-9+.-]*:[/][/]/);
+const AUTHORITY_END = pattern(/[/?#]/);
+const ABSOLUTE_HTTP = pattern(/^https?:[/][/][^\s/?#]+([/?#][^\s]*)?$/i);
 
 export interface DeviceInfoProvider {
 	devId(): string;
@@ -31,13 +32,13 @@ function encodeValue(value: string): string {
 
 /** RFC 3986 IP-literal contents: an IPv6 address (hex groups, "::", an IPv4 tail, a "%25" zone) or
     IPvFuture ("v" hex "." ...). Checked loosely here: the transport's URL parser is strict. */
-const IP_LITERAL = /^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[\w.~-]+)?|[vV][0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+)$/;
+const IP_LITERAL = pattern(/^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[\w.~-]+)?|[vV][0-9A-Fa-f]+\.[\w.~!$&'()*+,;=:-]+)$/);
 
 /** Where the host of an absolute URI starts: after "scheme://" and any "userinfo@". */
 function hostStart(template: string): number {
 	const scheme = SCHEME.exec(template);
 	if (!scheme) return -1;
-	const authorityEnd = template.slice(scheme[0].length).search(AUTHORITY_END);
+	const authorityEnd = AUTHORITY_END.exec(template.slice(scheme[0].length))?.index ?? -1;
 	const authority = template.slice(scheme[0].length, authorityEnd < 0 ? undefined : scheme[0].length + authorityEnd);
 	const at = authority.lastIndexOf("@");
 	return scheme[0].length + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);

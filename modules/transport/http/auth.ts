@@ -5,10 +5,11 @@
 import { encodeBase64, encodeUtf8, toHex } from "../../bytes/index.js";
 import { md5, sha256 } from "../../crypto/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const DIGEST = /^\s*Digest\s+(.*)$/i;
-const LINE_END = /^[\n\r\u2028\u2029]$/;
-const TRUE = /^true$/i;
+const DIGEST = pattern(/^\s*Digest\s+(.*)$/i);
+const LINE_END = pattern(/^[\n\r\u2028\u2029]$/);
+const TRUE = pattern(/^true$/i);
 
 export interface Credentials {
 	user: string;

@@ -9,8 +9,9 @@ import { HttpError, HttpErrorKind } from "./error.js";
 import { chunkEnd, chunkPrefix, lastChunk, requestHead } from "./request.js";
 import { ResponseParser, type ParserLimits, type ResponseHead } from "./response-parser.js";
 import type { TimerHandle, Timers } from "../../time/index.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const BASIC = /^\s*Basic(\s|$)/i;
+const BASIC = pattern(/^\s*Basic(\s|$)/i);
 
 export interface StreamSocket {
 	/** ECMA-419's read(buffer): fills `into` with bytes the socket holds (no more than onReadable's

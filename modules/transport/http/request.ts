@@ -1,8 +1,9 @@
 // The bytes of an HTTP/1.1 request head, and the chunked transfer coding for bodies of unknown
 // length. Values are checked so that no header can smuggle a CR or LF into the head.
 import { latin1Bytes } from "../../bytes/index.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
+const ORIGIN_FORM = pattern(/^[/][\x21-\x7e]*$/);
 
 export interface RequestHead {
 	method: string;
@@ -14,8 +15,8 @@ export interface RequestHead {
 	length?: number | "chunked";
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const VALUE = /^[\x20-\x7e\x80-\xff\t]*$/;
+const TOKEN = pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
+const VALUE = pattern(/^[\x20-\x7e\x80-\xff\t]*$/);
 
 export function requestHead(r: RequestHead): Uint8Array {
 	if (!TOKEN.test(r.method)) throw new TypeError(`method "${r.method}" is not an HTTP token`);

@@ -5,13 +5,14 @@
 
 import { latin1Text } from "../../bytes/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
+import { pattern } from "../../bytes/pattern.js";
 
-const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const CLOSE = /(^|,)\s*close\s*(,|$)/i;
-const KEEP_ALIVE = /(^|,)\s*keep-alive\s*(,|$)/i;
-const CHUNKED = /(^|,)\s*chunked\s*$/i;
-const CONTENT_LENGTH = /^[0-9]{1,15}$/;
+const STATUS_LINE = pattern(/^HTTP[/]1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/);
+const TOKEN = pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
+const CLOSE = pattern(/(^|,)\s*close\s*(,|$)/i);
+const KEEP_ALIVE = pattern(/(^|,)\s*keep-alive\s*(,|$)/i);
+const CHUNKED = pattern(/(^|,)\s*chunked\s*$/i);
+const CONTENT_LENGTH = pattern(/^[0-9]{1,15}$/);
 
 export interface ResponseHead {
 	status: number;
