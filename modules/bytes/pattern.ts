@@ -14,6 +14,8 @@
 // The cost: the expression's code and state in the heap (350 to 1,400 bytes each on xsdm32, for the
 // ones a run uses), compiled once, against a leak and a risk of a crash on every match.
 
+import { matchesCharClass, parseCharClass, type CharClass } from "./char-class.js";
+
 /** The copies, by pattern: made at run time, in a module variable because the preload keeps
     those writable (aliasable) where a preloaded object's own fields, private ones included, are not. */
 let compiled: RegExp[] | undefined;
@@ -25,10 +27,15 @@ let count = 0;
 export class Pattern {
 	readonly #literal: RegExp;
 	readonly #index = count++;
+	/** a class over the whole text, matched by a table (char-class.ts): no RegExp for test() */
+	readonly #table: CharClass | undefined;
 
-	constructor(literal: RegExp) { this.#literal = literal; }
+	constructor(literal: RegExp) {
+		this.#literal = literal;
+		this.#table = parseCharClass(literal.source, literal.flags);
+	}
 
-	test(text: string): boolean { return this.#expression().test(text); }
+	test(text: string): boolean { return this.#table ? matchesCharClass(this.#table, text) : this.#expression().test(text); }
 	exec(text: string): RegExpExecArray | null { return this.#expression().exec(text); }
 
 	#expression(): RegExp {
