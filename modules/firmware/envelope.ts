@@ -16,9 +16,8 @@
 // A download that resumes (HTTP Range after a cut or a power cut) starts a reader from the header
 // kept on flash (resume) and re-hashes the payload bytes already in the slot (skip) before the
 // rest arrives: SHA-256 state cannot be saved, so it is rebuilt from the slot.
-import { decodeUtf8 } from "../bytes/index.js";
+import { decodeUtf8, pattern } from "../bytes/index.js";
 import { createSha256, verifyEcdsaP256, type Digest } from "../crypto/index.js";
-import { pattern } from "../bytes/pattern.js";
 
 export const ENVELOPE_MAGIC = Object.freeze([0x44, 0x4d, 0x46, 0x57]);	// "DMFW"
 export const ENVELOPE_VERSION = 1;

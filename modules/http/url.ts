@@ -2,7 +2,7 @@
 // what to put in the request line and Host header, and which origin a connection belongs to.
 // XS has no URL class; this one refuses what a DM client has no use for (userinfo, which would
 // put a secret into logs, and other schemes) instead of guessing.
-import { pattern } from "../bytes/pattern.js";
+import { pattern } from "../bytes/index.js";
 
 export type Scheme = "http" | "https";
 const SCHEME = pattern(/^([A-Za-z][A-Za-z0-9+.-]*):[/][/]/);
@@ -98,4 +98,9 @@ export function resolveLocation(location: string, base: HttpUrl): HttpUrl {
 
 function clip(text: string): string {
 	return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
+/** Whether a URL's scheme is https (without case), before it is parsed. */
+export function isHttps(url: string): boolean {
+	return url.length >= 6 && url.slice(0, 6).toLowerCase() === "https:";
 }

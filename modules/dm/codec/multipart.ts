@@ -4,8 +4,7 @@
 // Package#3, or application/dmmo+json for GET data, which Appendix F allows), and our JSON writer
 // never emits a raw CR or LF, so the delimiter CRLF "--" boundary cannot occur inside a part:
 // the boundary is safe by construction, whatever the data.
-import { encodeUtf8 } from "../../bytes/index.js";
-import { pattern } from "../../bytes/pattern.js";
+import { encodeUtf8, pattern } from "../../bytes/index.js";
 
 const BOUNDARY = pattern(/^[0-9A-Za-z'()+_,\-./:=?]{1,70}$/);
 const DIGITS = pattern(/^[0-9]+$/);

@@ -6,14 +6,13 @@
 // arrive as the reader lends their UTF-8 and go to the change set as bytes: a short one whole, a
 // long one to flash as it comes (bin decoded from base64 on the way).
 import { DmError } from "../error.js";
-import { decodeBase64, decodeUtf8 } from "../../bytes/index.js";
+import { decodeBase64, decodeUtf8, pattern } from "../../bytes/index.js";
 import type { DmmoHandler, DmmoItemInfo } from "../codec/index.js";
 import { Access, NAME_MAX, isHidden, isLeaf, type ChangeSet, type SchemaNode } from "../tree/index.js";
 import { parseClientUri, resolveClientUri, type NodeRef, type UriTarget } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
 import { nodeUri } from "./serialize.js";
 import { writeTarget } from "./locate.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const UNRESERVED_NAME = pattern(/^[A-Za-z0-9\-._~]+$/);
 

@@ -5,12 +5,11 @@
 // for an MO the tree has no instance of (defaultFor()). The value is the ServerURI, then "\n" and
 // the SrvID (a URI has no line feed); a value without one (earlier firmware) names no server.
 import { DmError } from "../error.js";
-import { encodeUtf8, decodeUtf8 } from "../../bytes/index.js";
+import { decodeUtf8, encodeUtf8, pattern } from "../../bytes/index.js";
 import { DEFAULT_PREFIX, type Store } from "../store/index.js";
 import { normativeMoid } from "../uri/index.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { serverUrl } from "./target.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const MOID_TEXT = pattern(/^[A-Za-z0-9\-._~:%]+$/);
 

@@ -5,9 +5,9 @@
 // preference; without one, dmmo+json.
 import { isLeaf, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
-const MEDIA_RANGE = pattern(/^[\w.+*-]+[/][\w.+*-]+$/);
+const MEDIA_PART = pattern(/^[\w.+*-]+$/);	// type and subtype of a media range, either side of its /
 const Q_PARAM = pattern(/^q\s*=\s*([01](?:\.\d{0,3})?)$/i);
 
 export const DMMO = "application/dmmo+json";
@@ -26,7 +26,8 @@ function ranges(accept: string): Range[] {
 	const out: Range[] = [];
 	accept.split(",").forEach((part, order) => {
 		const [type, ...params] = part.split(";").map((p) => p.trim());
-		if (!type || !MEDIA_RANGE.test(type)) return;
+		const slash = type?.indexOf("/") ?? -1;
+		if (!type || slash < 0 || !MEDIA_PART.test(type.slice(0, slash)) || !MEDIA_PART.test(type.slice(slash + 1))) return;
 		let q = 1;
 		for (const p of params) {
 			const m = Q_PARAM.exec(p);

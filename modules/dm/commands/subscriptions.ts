@@ -9,12 +9,11 @@
 // the next change; the server only ever loses freshness, never data it may not see.)
 import { DmError } from "../error.js";
 import { JsonWriter, decodeJson } from "../codec/index.js";
-import { encodeUtf8 } from "../../bytes/index.js";
+import { encodeUtf8, pattern } from "../../bytes/index.js";
 import { SUBSCRIPTION_PREFIX, crc32, type Store } from "../store/index.js";
 import { Right, type AccessControl, type Tree } from "../tree/index.js";
 import { parseClientUri, type NodeRef } from "../uri/index.js";
 import { runToEnd, writeDmmo } from "./serialize.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const SEQUENCE = pattern(/^\d{10}$/);
 

@@ -4,9 +4,8 @@
 import { DmError, type DmStatus } from "../error.js";
 import { substituteServerUri } from "../uri/index.js";
 import type { CommandContext } from "./context.js";
-import { pattern } from "../../bytes/pattern.js";
+import { isHttps } from "../../http/index.js";
 
-const HTTPS = pattern(/^https:/i);
 
 export function serverUrl(ctx: CommandContext, serverUri: string, status: DmStatus = 400): string {
 	let url: string;
@@ -16,6 +15,6 @@ export function serverUrl(ctx: CommandContext, serverUri: string, status: DmStat
 		if (e instanceof DmError) throw new DmError(status, e.message);
 		throw e;
 	}
-	if (!ctx.development && !HTTPS.test(url)) throw new DmError(status, "a ServerURI must be https: (plain http only in development mode)");
+	if (!ctx.development && !isHttps(url)) throw new DmError(status, "a ServerURI must be https: (plain http only in development mode)");
 	return url;
 }

@@ -2,9 +2,8 @@
 // is either one DER certificate or PEM text holding one or more "CERTIFICATE" blocks (other PEM
 // blocks, e.g. a key someone left in the bundle, are skipped, never trusted). Each certificate is
 // checked for shape only; mbedTLS parses it when a connection uses it.
-import { decodeBase64 } from "../../bytes/index.js";
+import { decodeBase64, pattern } from "../../bytes/index.js";
 import { isDerCertificate } from "../credentials.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const WHITESPACE = pattern(/^\s$/);
 

@@ -16,7 +16,7 @@ import { TransportError, TransportFailure, parseUrl, type HttpClient, type HttpR
 import { EnvelopeFault, EnvelopeReader, type EnvelopeExpectations, type EnvelopeHeader, type SlotPartition } from "../../firmware/index.js";
 import type { Timers } from "../../time/index.js";
 import { FumoResult, type FumoResultCode } from "./codes.js";
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
 /** What of the image is on flash: its accepted header, and how many payload bytes are committed. */
 export interface ImageProgress {

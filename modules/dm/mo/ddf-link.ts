@@ -2,7 +2,7 @@
 // device maker publishes the DDFs of the MOs its firmware supports (the standard ones included,
 // as 7.2.1.1's example does) under one base URL, a host fact; each file is named after its MOID.
 // Without that fact the device has no link to give, and MOS items carry MOID and MIID only.
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
 const URN_PREFIX = pattern(/^urn:/i);
 const FILE_NAME_CHAR = pattern(/^[A-Za-z0-9._-]$/);

@@ -16,10 +16,9 @@
 // owners: any server's own session carries it.)
 import { DmError } from "../error.js";
 import { decodeJson } from "../codec/index.js";
-import { encodeUtf8 } from "../../bytes/index.js";
+import { encodeUtf8, pattern } from "../../bytes/index.js";
 import type { GenericAlert } from "../codec/index.js";
 import { ALERT_NEXT_KEY, ALERT_PREFIX, type Store } from "../store/index.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const SEQUENCE = pattern(/^\d{10}$/);
 

@@ -21,13 +21,12 @@ import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
-import { TransportError, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
+import { TransportError, isHttps, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
-const HTTPS = pattern(/^https:/i);
 const ORIGIN = pattern(/^https?:[/][/][^/?#]+/i);
 const HTTP_URL = pattern(/^https?:[/][/][^\s/?#]+/i);
 
@@ -195,7 +194,7 @@ export class DmSession {
 		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
 		const url = this.o.url ?? srvUri;
 		if (!url || !HTTP_URL.test(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
-		if (!this.o.development && !HTTPS.test(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
+		if (!this.o.development && !isHttps(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
 		this.url = url;
 		this.endpoint = { url, home: url === srvUri };
 		const devInfo = tree.instances(MOIDS.devInfo)[0];
@@ -277,7 +276,7 @@ export class DmSession {
 			next = undefined;
 		}
 		if (next === undefined) throw new Abort(`the server's ${res.status} redirect has no usable Location: session aborted`, res.status);
-		if (!this.o.development && !HTTPS.test(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
+		if (!this.o.development && !isHttps(next)) throw new Abort("the server redirected the session to plain http: refused outside development mode (interpretation 12)", res.status);
 		this.redirected = true;
 		this.url = next;
 		this.log({ event: "redirected", status: res.status, url: next });

@@ -9,9 +9,8 @@
 // unsigned 32-bit ranges both fit); date is ISO 8601 YYYY-MM-DD or YYYYMMDD; time is ISO 8601
 // hh:mm:ss[.f][Z|±hh:mm] or hhmmss[Z|±hhmm]; xml is any text (well-formedness is the MO's business).
 import { DmError } from "../error.js";
-import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64, isUtf8 } from "../../bytes/index.js";
+import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8, isBase64, isUtf8, pattern } from "../../bytes/index.js";
 import type { Format } from "./schema.js";
-import { pattern } from "../../bytes/pattern.js";
 
 /** Largest leaf compared for nv= (6.1.2); longer values never match. */
 export const NV_VALUE_MAX = 1024;

@@ -8,14 +8,13 @@
 // access (Perm, secrets; interpretations 7 and 10) are absent from listings, nv values and
 // real-name lookups alike. The device's own reads (read, size, has) see everything.
 import { DmError } from "../error.js";
-import { decodeUtf8 } from "../../bytes/index.js";
+import { decodeUtf8, pattern } from "../../bytes/index.js";
 import type { Store } from "../store/index.js";
 import type { NodeRef, UriTarget } from "../uri/index.js";
 import { ChangeSet, DEVICE_WRITES, type WriteGuard } from "./change-set.js";
 import { NV_VALUE_MAX, leafText } from "./format.js";
 import { childNameOf, instancePrefix, miidOf, nodeKey } from "./keys.js";
 import { childSchema, isHidden, isLeaf, type MoSchema, type SchemaNode } from "./schema.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const MO_TAG = pattern(/^[A-Za-z0-9_-]{1,4}$/);
 

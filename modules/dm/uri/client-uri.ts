@@ -10,7 +10,7 @@
 // node-name. Everything malformed is DmError(400); sizes are bounded against hostile servers.
 import { DmError } from "../error.js";
 import { normativeMoid, normativePath } from "./moid.js";
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
 const NODE_NAME = pattern(/^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/);
 const X_NAME = pattern(/^\(([A-Za-z])\)$/);

@@ -7,10 +7,9 @@
 // bracket, or a result that is no absolute http(s) URI, is 419 ServerURI Error (Appendix C: "the
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
 const SCHEME = pattern(/^[A-Za-z][A-Za-z0-9+.-]*:[/][/]/);
-const AUTHORITY_END = pattern(/[/?#]/);
 const ABSOLUTE_HTTP = pattern(/^https?:[/][/][^\s/?#]+([/?#][^\s]*)?$/i);
 
 export interface DeviceInfoProvider {
@@ -38,7 +37,9 @@ const IP_LITERAL = pattern(/^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[\w.~-]+)?|[vV][0
 function hostStart(template: string): number {
 	const scheme = SCHEME.exec(template);
 	if (!scheme) return -1;
-	const authorityEnd = AUTHORITY_END.exec(template.slice(scheme[0].length))?.index ?? -1;
+	const rest = template.slice(scheme[0].length);
+	let authorityEnd = -1;	// the first / ? or #
+	for (let i = 0; i < rest.length && authorityEnd < 0; i++) if (rest.charAt(i) === "/" || rest.charAt(i) === "?" || rest.charAt(i) === "#") authorityEnd = i;
 	const authority = template.slice(scheme[0].length, authorityEnd < 0 ? undefined : scheme[0].length + authorityEnd);
 	const at = authority.lastIndexOf("@");
 	return scheme[0].length + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);

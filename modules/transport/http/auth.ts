@@ -2,10 +2,9 @@
 // Digest (RFC 7616 with qop=auth, MD5 or SHA-256) answering a 401's challenge. The secret goes
 // into a hash or base64 here and nowhere else; nothing here logs or keeps it.
 
-import { encodeBase64, encodeUtf8, toHex } from "../../bytes/index.js";
+import { encodeBase64, encodeUtf8, pattern, toHex } from "../../bytes/index.js";
 import { md5, sha256 } from "../../crypto/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
-import { pattern } from "../../bytes/pattern.js";
 
 const DIGEST = pattern(/^\s*Digest\s+(.*)$/i);
 const LINE_END = pattern(/^[\n\r\u2028\u2029]$/);

@@ -9,7 +9,7 @@ import { HttpError, HttpErrorKind } from "./error.js";
 import { chunkEnd, chunkPrefix, lastChunk, requestHead } from "./request.js";
 import { ResponseParser, type ParserLimits, type ResponseHead } from "./response-parser.js";
 import type { TimerHandle, Timers } from "../../time/index.js";
-import { pattern } from "../../bytes/pattern.js";
+import { pattern } from "../../bytes/index.js";
 
 const BASIC = pattern(/^\s*Basic(\s|$)/i);
 

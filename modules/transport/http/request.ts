@@ -1,9 +1,8 @@
 // The bytes of an HTTP/1.1 request head, and the chunked transfer coding for bodies of unknown
 // length. Values are checked so that no header can smuggle a CR or LF into the head.
-import { latin1Bytes } from "../../bytes/index.js";
-import { pattern } from "../../bytes/pattern.js";
+import { latin1Bytes, pattern } from "../../bytes/index.js";
 
-const ORIGIN_FORM = pattern(/^[/][\x21-\x7e]*$/);
+const VISIBLE = pattern(/^[\x21-\x7e]+$/);	// the origin form: / then visible ASCII (no spaces, no controls)
 
 export interface RequestHead {
 	method: string;
@@ -20,7 +19,7 @@ const VALUE = pattern(/^[\x20-\x7e\x80-\xff\t]*$/);
 
 export function requestHead(r: RequestHead): Uint8Array {
 	if (!TOKEN.test(r.method)) throw new TypeError(`method "${r.method}" is not an HTTP token`);
-	if (!ORIGIN_FORM.test(r.target)) throw new TypeError("request target must start with / and hold no spaces or controls (percent-encode them)");
+	if (r.target.charCodeAt(0) !== 0x2f || !VISIBLE.test(r.target)) throw new TypeError("request target must start with / and hold no spaces or controls (percent-encode them)");
 	let head = `${r.method} ${r.target} HTTP/1.1\r\n`;
 	const put = (name: string, value: string): void => {
 		if (!TOKEN.test(name)) throw new TypeError(`header name "${name}" is not an HTTP token`);

@@ -3,15 +3,13 @@
 // Content-Length, chunked transfer coding, or the end of the connection. 1xx answers are skipped.
 // Anything malformed is an HttpError, and the parser stays failed. No IO here.
 
-import { latin1Text } from "../../bytes/index.js";
+import { latin1Text, pattern } from "../../bytes/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
-import { pattern } from "../../bytes/pattern.js";
 
-const STATUS_LINE = pattern(/^HTTP[/]1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/);
 const TOKEN = pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
-const CLOSE = pattern(/(^|,)\s*close\s*(,|$)/i);
-const KEEP_ALIVE = pattern(/(^|,)\s*keep-alive\s*(,|$)/i);
-const CHUNKED = pattern(/(^|,)\s*chunked\s*$/i);
+// a reason phrase: HTAB, SP, VCHAR, obs-text (RFC 9112 4); a head line is Latin-1, nothing above 0xff
+const REASON = pattern(/^[\t\x20-\x7e\x80-\xff]*$/);
+const DIGITS_3 = pattern(/^[0-9]{3}$/);
 const CONTENT_LENGTH = pattern(/^[0-9]{1,15}$/);
 
 export interface ResponseHead {
@@ -191,9 +189,9 @@ export class ResponseParser {
 	}
 
 	#statusLine(line: string): void {
-		const m = STATUS_LINE.exec(line);
+		const m = parseStatusLine(line);
 		if (!m) throw new HttpError(HttpErrorKind.Malformed, `not an HTTP/1.x status line: ${JSON.stringify(line.slice(0, 40))}`);
-		this.#head = { status: Number(m[2]), reason: m[3] ?? "", headers: [], keepAlive: m[1] === "1" };
+		this.#head = { status: m.status, reason: m.reason, headers: [], keepAlive: m.minor === 1 };
 		this.#state = S.Header;
 	}
 
@@ -218,10 +216,10 @@ export class ResponseParser {
 		const headers = head.headers;
 		for (let i = 0; i < headers.length; i++) {
 			const name = headers[i]![0], value = headers[i]![1];	// no iterator, no destructuring: each is one on XS
-			if (name === "connection" && CLOSE.test(value)) head.keepAlive = false;
-			else if (name === "connection" && KEEP_ALIVE.test(value)) head.keepAlive = true;
+			if (name === "connection" && listsToken(value, "close")) head.keepAlive = false;
+			else if (name === "connection" && listsToken(value, "keep-alive")) head.keepAlive = true;
 			else if (name === "transfer-encoding") {
-				if (!CHUNKED.test(value)) throw new HttpError(HttpErrorKind.Malformed, `transfer coding "${value}" is not supported: only chunked`);
+				if (!listsToken(value, "chunked", true)) throw new HttpError(HttpErrorKind.Malformed, `transfer coding "${value}" is not supported: only chunked`);
 				chunked = true;
 			}
 			else if (name === "content-length") {
@@ -265,4 +263,25 @@ function hexDigit(b: number): number {
 	if (b >= 0x61 && b <= 0x66) return b - 0x57;
 	if (b >= 0x41 && b <= 0x46) return b - 0x37;
 	return -1;
+}
+
+/** A status line, `HTTP/1.x NNN reason` (RFC 9112 4; the reason and its space may be absent): its
+    parts, or undefined. Written out rather than a regular expression: see modules/bytes/pattern.ts. */
+export function parseStatusLine(line: string): { minor: 0 | 1; status: number; reason: string } | undefined {
+	if (line.length < 12 || !line.startsWith("HTTP/1.") || line.charCodeAt(8) !== C.Space) return undefined;
+	const minor = line.charCodeAt(7) - 0x30;
+	if (minor !== 0 && minor !== 1) return undefined;
+	const status = line.slice(9, 12);
+	if (!DIGITS_3.test(status)) return undefined;
+	if (line.length === 12) return { minor, status: Number(status), reason: "" };
+	if (line.charCodeAt(12) !== C.Space || !REASON.test(line.slice(13))) return undefined;
+	return { minor, status: Number(status), reason: line.slice(13) };
+}
+
+/** Whether a comma-separated header value names token (without case, whitespace around it
+    trimmed): anywhere in the list, or only as its last member. */
+export function listsToken(value: string, token: string, last = false): boolean {
+	const members = value.split(",");
+	for (let i = last ? members.length - 1 : 0; i < members.length; i++) if (members[i]!.trim().toLowerCase() === token) return true;
+	return false;
 }
