@@ -5,7 +5,7 @@
 import { pattern } from "../bytes/index.js";
 
 export type Scheme = "http" | "https";
-const SCHEME = pattern(/^([A-Za-z][A-Za-z0-9+.-]*):[/][/]/);
+const SCHEME_REST = pattern(/^[A-Za-z0-9+.-]*$/);	// a scheme after its first letter (RFC 3986 3.1)
 const PORT = pattern(/^\d{1,5}$/);
 
 export interface HttpUrl {
@@ -24,18 +24,18 @@ export interface HttpUrl {
 }
 
 const DEFAULT_PORT: Readonly<Record<Scheme, number>> = Object.freeze({ http: 80, https: 443 });
-const IPV4 = pattern(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/);
+const DEC_OCTET = pattern(/^[0-9]{1,3}$/);	// RFC 3986 3.2.2, with the checks of isIpv4
 const IPV6 = pattern(/^[0-9a-f:.]+$/);
 const REG_NAME = pattern(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/);
 const TARGET = pattern(/^[\x21-\x7e]*$/);
 
 /** Parses an absolute http(s) URL; a TypeError says what is wrong with it. */
 export function parseUrl(text: string): HttpUrl {
-	const scheme = SCHEME.exec(text);
-	if (!scheme) throw new TypeError(`"${clip(text)}" is not an absolute URL (scheme://host/path)`);
-	const name = scheme[1]!.toLowerCase();
+	const scheme = schemeOf(text);
+	if (scheme === undefined) throw new TypeError(`"${clip(text)}" is not an absolute URL (scheme://host/path)`);
+	const name = scheme.toLowerCase();
 	if (name !== "http" && name !== "https") throw new TypeError(`URL scheme ${name}: is not http: or https:`);
-	let rest = text.slice(scheme[0].length);
+	let rest = text.slice(scheme.length + 3);
 	const hash = rest.indexOf("#");
 	if (hash >= 0) rest = rest.slice(0, hash);	// a fragment is never sent
 	let end = rest.length;
@@ -65,7 +65,7 @@ export function parseUrl(text: string): HttpUrl {
 		const colon = authority.lastIndexOf(":");
 		host = (colon >= 0 ? authority.slice(0, colon) : authority).toLowerCase();
 		portText = colon >= 0 ? authority.slice(colon + 1) : undefined;
-		numeric = IPV4.test(host);
+		numeric = isIpv4(host);
 		if (!numeric && (host.length > 253 || !REG_NAME.test(host))) throw new TypeError(`URL host "${clip(host)}" is neither a host name nor a numeric address`);
 	}
 	if (host === "") throw new TypeError("URL has no host");
@@ -103,4 +103,26 @@ function clip(text: string): string {
 /** Whether a URL's scheme is https (without case), before it is parsed. */
 export function isHttps(url: string): boolean {
 	return url.length >= 6 && url.slice(0, 6).toLowerCase() === "https:";
+}
+
+/** The scheme of `scheme://...` (RFC 3986 3.1: a letter, then letters, digits, + - .), or undefined.
+    Written out rather than matched: see modules/bytes/pattern.ts. */
+export function schemeOf(text: string): string | undefined {
+	const end = text.indexOf("://");
+	const first = text.charCodeAt(0) | 0x20;
+	if (end < 1 || first < 0x61 || first > 0x7a) return undefined;
+	const scheme = text.slice(0, end);
+	return SCHEME_REST.test(scheme.slice(1)) ? scheme : undefined;
+}
+
+/** Whether host is a dotted-decimal IPv4 address (RFC 3986 3.2.2: four dec-octets, 0..255 without
+    a leading zero). */
+export function isIpv4(host: string): boolean {
+	const octets = host.split(".");
+	if (octets.length !== 4) return false;
+	for (let i = 0; i < 4; i++) {
+		const o = octets[i]!;
+		if (!DEC_OCTET.test(o) || (o.length > 1 && o.charCodeAt(0) === 0x30) || Number(o) > 255) return false;
+	}
+	return true;
 }

@@ -3,6 +3,7 @@
 // it replaced, kept here as the reference, over the cases a head can bring.
 import { listsToken, parseStatusLine } from "../../../modules/transport/http/response-parser.js";
 import { resumptionPays } from "../../../modules/transport/suites.js";
+import { isIpv4, schemeOf } from "../../../modules/http/url.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
@@ -38,5 +39,23 @@ describe("transport: head parts without regular expressions", () => {
 		for (const s of ["TLS_PSK_WITH_AES_128_CCM_8", "TLS-PSK-WITH-AES-128-GCM-SHA256", "TLS_PSK-WITH_X", "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",
 			"TLS_DHE_PSK_WITH_AES_128_CCM", "TLS_PSK_WITH", "TLS_PSK_WITH_", "tls_psk_with_x", "TLS.PSK_WITH_X", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"])
 			assert.equal(resumptionPays(s), !PLAIN_PSK.test(s), s);
+	});
+});
+
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+describe("http: URL parts without regular expressions", () => {
+	it("reads a scheme as the expression did", () => {
+		for (const t of ["https://a", "HTTP://a", "h://", "a+b.c-d://x", "1http://a", "://a", "http:/a", "http//a", "ht tp://a", "http:://a", "a/b://c",
+			"\u00e9://a", "x://y://z", "", "https:", "[://", "@://", "`://", "{://", "Z9://"])
+			assert.equal(schemeOf(t), SCHEME.exec(t)?.[1], JSON.stringify(t));
+	});
+
+	it("tells a dotted-decimal IPv4 address as the expression did", () => {
+		const hosts = ["127.0.0.1", "0.0.0.0", "255.255.255.255", "256.1.1.1", "01.1.1.1", "1.1.1", "1.1.1.1.1", "1..1.1", "1.1.1.", ".1.1.1", "a.b.c.d",
+			"1.1.1.1a", "+1.1.1.1", "1.1.1.-1", "199.249.200.100", "300.1.1.1", "1e2.1.1.1", " 1.1.1.1", "1.1.1.1 ", "000.1.1.1", "10.010.1.1", ""];
+		for (let o = 0; o < 300; o++) hosts.push(`10.${o}.0.1`);
+		for (const h of hosts) assert.equal(isIpv4(h), IPV4.test(h), JSON.stringify(h));
 	});
 });
