@@ -16,32 +16,30 @@
 
 import { matchesCharClass, parseCharClass, type CharClass } from "./char-class.js";
 
-/** The copies, by pattern: made at run time, in a module variable because the preload keeps
-    those writable (aliasable) where a preloaded object's own fields, private ones included, are not. */
-let compiled: RegExp[] | undefined;
-let count = 0;
-
 /** A module-level literal (`const TOKEN = pattern(/^[a-z]+$/)`) matched by a copy the first test()
     or exec() compiles at run time: one small object per literal on the device, its methods shared.
     test() and exec() only: the literal is never global or sticky (tools/check/regex-literals). */
 export class Pattern {
 	readonly #literal: RegExp;
-	readonly #index = count++;
 	/** a class over the whole text, matched by a table (char-class.ts): no RegExp for test() */
 	readonly #table: CharClass | undefined;
+	/** The copy, made at the first use. A plain property, set here: the preload keeps the object
+	    aliasable, so writing it copies the object into RAM. Not #private: an aliased object's private
+	    fields are read-only ("set #compiled: undefined private property" on xsdm). Not a module-level
+	    array either: on xsdm one held in an aliased closure was collected while in use (a segfault in
+	    fxSweepValue under tests/unit/session). */
+	private compiled: RegExp | undefined;
 
 	constructor(literal: RegExp) {
 		this.#literal = literal;
 		this.#table = parseCharClass(literal.source, literal.flags);
+		this.compiled = undefined;
 	}
 
 	test(text: string): boolean { return this.#table ? matchesCharClass(this.#table, text) : this.#expression().test(text); }
 	exec(text: string): RegExpExecArray | null { return this.#expression().exec(text); }
 
-	#expression(): RegExp {
-		const all = compiled ??= [];
-		return all[this.#index] ??= new RegExp(this.#literal.source, this.#literal.flags);
-	}
+	#expression(): RegExp { return this.compiled ??= new RegExp(this.#literal.source, this.#literal.flags); }
 }
 
 /** `pattern(/.../)`: what tools/check/regex-literals looks for at module level. */

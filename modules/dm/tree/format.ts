@@ -18,7 +18,7 @@ export const NV_VALUE_MAX = 1024;
 export type LeafInput = string | number | boolean | null | Uint8Array;
 
 const INT_MIN = -2147483648, INT_MAX = 4294967295;
-const INT = pattern(/^[+-]?[0-9]{1,10}$/);
+const DIGITS_1_10 = pattern(/^[0-9]{1,10}$/);	// an int's digits, after an optional sign
 const FLOAT = pattern(/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$/);
 const DATE = pattern(/^([0-9]{4})-?([0-9]{2})-?([0-9]{2})$/);
 const TIME = pattern(/^([0-9]{2}):?([0-9]{2}):?([0-9]{2})(?:\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?$/);
@@ -49,7 +49,12 @@ export function validText(format: Format, text: string): boolean {
 	case "chr": case "xml": case "bin": return true;
 	case "b64": return isBase64(text);
 	case "bool": return text === "true" || text === "false";
-	case "int": { if (!INT.test(text)) return false; const n = Number(text); return n >= INT_MIN && n <= INT_MAX; }
+	case "int": {
+		const sign = text.charAt(0) === "+" || text.charAt(0) === "-" ? 1 : 0;
+		if (!DIGITS_1_10.test(text.slice(sign))) return false;
+		const n = Number(text);
+		return n >= INT_MIN && n <= INT_MAX;
+	}
 	case "float": return FLOAT.test(text) && Number.isFinite(Number(text));
 	case "date": return validDate(text);
 	case "time": return validTime(text);

@@ -12,8 +12,8 @@ import { DmError } from "../error.js";
 import { normativeMoid, normativePath } from "./moid.js";
 import { pattern } from "../../bytes/index.js";
 
-const NODE_NAME = pattern(/^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/);
-const X_NAME = pattern(/^\(([A-Za-z])\)$/);
+const UNRESERVED = pattern(/^[A-Za-z0-9\-._~]$/);	// one character of a node name, or %XX
+const HEX_PAIR = pattern(/^[0-9A-Fa-f]{2}$/);
 const MOID_TEXT = pattern(/^[A-Za-z0-9\-._~:%]+$/);
 const LIST_VALUE = pattern(/^[1-9][0-9]{0,5}$/);
 
@@ -52,7 +52,7 @@ function bad(text: string, why: string): DmError {
 /** Decodes a real-name: unreserved characters and %XX escapes of UTF-8. */
 function decodeName(raw: string, text: string): string {
 	if (raw.length === 0) throw bad(text, "an empty node name");
-	if (!NODE_NAME.test(raw)) throw bad(text, `"${raw}" is not a node name (unreserved characters, or percent-encoded)`);
+	if (!isNodeName(raw)) throw bad(text, `"${raw}" is not a node name (unreserved characters, or percent-encoded)`);
 	try {
 		return decodeURIComponent(raw);
 	} catch {
@@ -60,9 +60,25 @@ function decodeName(raw: string, text: string): string {
 	}
 }
 
-function xName(raw: string): string | undefined {
-	const m = X_NAME.exec(raw);
-	return m ? m[1] : undefined;
+/** Whether raw is unreserved characters and %XX escapes (RFC 3986 2.1, 2.3), one at least. Written
+    out rather than matched: see modules/bytes/pattern.ts. */
+export function isNodeName(raw: string): boolean {
+	if (raw.length === 0) return false;
+	for (let i = 0; i < raw.length; i++) {
+		if (raw.charAt(i) === "%") {
+			if (!HEX_PAIR.test(raw.slice(i + 1, i + 3))) return false;
+			i += 2;
+		}
+		else if (!UNRESERVED.test(raw.charAt(i))) return false;
+	}
+	return true;
+}
+
+/** The letter of an x-name, "(x)", or undefined. */
+export function xName(raw: string): string | undefined {
+	if (raw.length !== 3 || raw.charAt(0) !== "(" || raw.charAt(2) !== ")") return undefined;
+	const letter = raw.charCodeAt(1) | 0x20;
+	return letter >= 0x61 && letter <= 0x7a ? raw.charAt(1) : undefined;
 }
 
 function segment(raw: string, text: string): Segment {

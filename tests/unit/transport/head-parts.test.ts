@@ -4,6 +4,7 @@
 import { listsToken, parseStatusLine } from "../../../modules/transport/http/response-parser.js";
 import { resumptionPays } from "../../../modules/transport/suites.js";
 import { isIpv4, schemeOf } from "../../../modules/http/url.js";
+import { isNodeName, xName } from "../../../modules/dm/uri/client-uri.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
@@ -57,5 +58,19 @@ describe("http: URL parts without regular expressions", () => {
 			"1.1.1.1a", "+1.1.1.1", "1.1.1.-1", "199.249.200.100", "300.1.1.1", "1e2.1.1.1", " 1.1.1.1", "1.1.1.1 ", "000.1.1.1", "10.010.1.1", ""];
 		for (let o = 0; o < 300; o++) hosts.push(`10.${o}.0.1`);
 		for (const h of hosts) assert.equal(isIpv4(h), IPV4.test(h), JSON.stringify(h));
+	});
+});
+
+const NODE_NAME = /^(?:[A-Za-z0-9\-._~]|%[0-9A-Fa-f]{2})+$/, X_NAME = /^\(([A-Za-z])\)$/;
+
+describe("dm/uri: node names without regular expressions", () => {
+	it("tells a node name and an x-name as the expressions did", () => {
+		const names = ["a", "Name", "a-b.c_d~e", "%41", "%4a%4B", "%", "%4", "%4g", "%%41", "a%41b", "a b", "a/b", "", "é", "%C3%A9", "(x)", "(X)", "(1)",
+			"(xy)", "x)", "(x", "((x))", "(é)", "(_)", "[x]", "*", "a%2", "~%7e"];
+		for (let c = 0x20; c < 0x80; c++) names.push(String.fromCharCode(c), `(${String.fromCharCode(c)})`, `%${String.fromCharCode(c)}0`);
+		for (const n of names) {
+			assert.equal(isNodeName(n), NODE_NAME.test(n), `node name ${JSON.stringify(n)}`);
+			assert.equal(xName(n), X_NAME.exec(n)?.[1], `x-name ${JSON.stringify(n)}`);
+		}
 	});
 });
