@@ -20,26 +20,27 @@ import { matchesCharClass, parseCharClass, type CharClass } from "./char-class.j
     or exec() compiles at run time: one small object per literal on the device, its methods shared.
     test() and exec() only: the literal is never global or sticky (tools/check/regex-literals). */
 export class Pattern {
-	readonly #literal: RegExp;
+	// Plain properties, all set here, none #private: the preload keeps the object aliasable, and
+	// the first write of `compiled` copies it into RAM, where xsdm's copy had lost its private
+	// fields ("get #table: undefined private property") and refused to set one. Not a module-level
+	// array either: on xsdm one held in an aliased closure was collected while in use (a segfault
+	// in fxSweepValue under tests/unit/session).
+	private readonly literal: RegExp;
 	/** a class over the whole text, matched by a table (char-class.ts): no RegExp for test() */
-	readonly #table: CharClass | undefined;
-	/** The copy, made at the first use. A plain property, set here: the preload keeps the object
-	    aliasable, so writing it copies the object into RAM. Not #private: an aliased object's private
-	    fields are read-only ("set #compiled: undefined private property" on xsdm). Not a module-level
-	    array either: on xsdm one held in an aliased closure was collected while in use (a segfault in
-	    fxSweepValue under tests/unit/session). */
+	private readonly table: CharClass | undefined;
+	/** the copy, made at the first use */
 	private compiled: RegExp | undefined;
 
 	constructor(literal: RegExp) {
-		this.#literal = literal;
-		this.#table = parseCharClass(literal.source, literal.flags);
+		this.literal = literal;
+		this.table = parseCharClass(literal.source, literal.flags);
 		this.compiled = undefined;
 	}
 
-	test(text: string): boolean { return this.#table ? matchesCharClass(this.#table, text) : this.#expression().test(text); }
-	exec(text: string): RegExpExecArray | null { return this.#expression().exec(text); }
+	test(text: string): boolean { return this.table ? matchesCharClass(this.table, text) : this.expression().test(text); }
+	exec(text: string): RegExpExecArray | null { return this.expression().exec(text); }
 
-	#expression(): RegExp { return this.compiled ??= new RegExp(this.#literal.source, this.#literal.flags); }
+	private expression(): RegExp { return this.compiled ??= new RegExp(this.literal.source, this.literal.flags); }
 }
 
 /** `pattern(/.../)`: what tools/check/regex-literals looks for at module level. */
