@@ -126,3 +126,17 @@ export function isIpv4(host: string): boolean {
 	}
 	return true;
 }
+
+/** Where the authority of an http(s) URL ends (its first / ? or #), or -1 when url does not start
+    with http:// or https:// (without case) and one character at least that is none of those. */
+export function httpAuthorityEnd(url: string): number {
+	const head = url.slice(0, 8).toLowerCase();
+	const start = head.startsWith("https://") ? 8 : head.startsWith("http://") ? 7 : -1;
+	if (start < 0) return -1;
+	let end = start;
+	while (end < url.length && url.charAt(end) !== "/" && url.charAt(end) !== "?" && url.charAt(end) !== "#") end++;
+	return end > start ? end : -1;
+}
+
+/** Whether c, one character, is white space as a regular expression's \s means it (trim's set). */
+export const isSpace = (c: string): boolean => c !== "" && c.trim() === "";

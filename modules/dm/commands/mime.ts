@@ -8,7 +8,7 @@ import type { NodeRef } from "../uri/index.js";
 import { pattern } from "../../bytes/index.js";
 
 const MEDIA_PART = pattern(/^[\w.+*-]+$/);	// type and subtype of a media range, either side of its /
-const Q_PARAM = pattern(/^q\s*=\s*([01](?:\.\d{0,3})?)$/i);
+const Q_DECIMALS = pattern(/^[0-9]{0,3}$/);	// a qvalue's digits after its point (RFC 9110 12.4.2)
 
 export const DMMO = "application/dmmo+json";
 
@@ -30,8 +30,8 @@ function ranges(accept: string): Range[] {
 		if (!type || slash < 0 || !MEDIA_PART.test(type.slice(0, slash)) || !MEDIA_PART.test(type.slice(slash + 1))) return;
 		let q = 1;
 		for (const p of params) {
-			const m = Q_PARAM.exec(p);
-			if (m) q = Number(m[1]);
+			const value = qValue(p);
+			if (value !== undefined) q = Number(value);
 		}
 		out.push({ type: type.toLowerCase(), q, order });
 	});
@@ -52,4 +52,16 @@ export function choose(accept: string | undefined, available: readonly string[])
 		if (hit) return hit;
 	}
 	return undefined;
+}
+
+/** The weight of a `q=0.5` parameter (q without case, spaces around =), as written; undefined for
+    any other parameter or a malformed weight. */
+export function qValue(param: string): string | undefined {
+	const eq = param.indexOf("=");
+	if (eq < 1 || (param.charAt(0) !== "q" && param.charAt(0) !== "Q") || param.slice(1, eq).trim() !== "") return undefined;
+	const value = param.slice(eq + 1).trimStart();
+	const whole = value.charAt(0);
+	if (whole !== "0" && whole !== "1") return undefined;
+	if (value.length === 1) return value;
+	return value.charAt(1) === "." && Q_DECIMALS.test(value.slice(2)) ? value : undefined;
 }

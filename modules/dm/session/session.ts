@@ -21,14 +21,11 @@ import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
-import { TransportError, isHttps, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
+import { TransportError, httpAuthorityEnd, isHttps, isSpace, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
-import { pattern } from "../../bytes/index.js";
 
-const ORIGIN = pattern(/^https?:[/][/][^/?#]+/i);
-const HTTP_URL = pattern(/^https?:[/][/][^\s/?#]+/i);
 
 export type Trigger =
 	| { readonly kind: "client" }
@@ -107,7 +104,10 @@ const UNKNOWN_BEARER: Bearer = Object.freeze({ cbt: 0, roaming: 2 });
 /** Redirects that keep the method (RFC 9110 15.4: 307/308 must, 301/302 may), and 303. */
 const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308]);
 
-const originOf = (url: string): string => (ORIGIN.exec(url)?.[0] ?? url).toLowerCase();
+/** scheme://authority of an http(s) URL, without case; the URL itself when it is none */
+export const originOf = (url: string): string => { const end = httpAuthorityEnd(url); return (end < 0 ? url : url.slice(0, end)).toLowerCase(); };
+/** Whether url starts with http(s):// and an authority's first character (not a space) */
+export const isHttpUrl = (url: string): boolean => { const end = httpAuthorityEnd(url); return end >= 0 && !isSpace(url.charAt(url.indexOf("//") + 2)); };
 
 /** The commands' HTTP (HGET, HPUT, HPOST). A request to the DM server's own origin shares the
     session's keep-alive connection: when the transport fails there, the connection to the DM
@@ -193,7 +193,7 @@ export class DmSession {
 		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
 		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
 		const url = this.o.url ?? srvUri;
-		if (!url || !HTTP_URL.test(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
+		if (!url || !isHttpUrl(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);
 		if (!this.o.development && !isHttps(url)) throw new Abort("the SrvURI is plain http: allowed only in development mode (interpretation 12)");
 		this.url = url;
 		this.endpoint = { url, home: url === srvUri };

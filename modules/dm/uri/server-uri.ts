@@ -7,10 +7,9 @@
 // bracket, or a result that is no absolute http(s) URI, is 419 ServerURI Error (Appendix C: "the
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
+import { httpAuthorityEnd, isSpace, schemeOf } from "../../http/index.js";
 import { pattern } from "../../bytes/index.js";
 
-const SCHEME = pattern(/^[A-Za-z][A-Za-z0-9+.-]*:[/][/]/);
-const ABSOLUTE_HTTP = pattern(/^https?:[/][/][^\s/?#]+([/?#][^\s]*)?$/i);
 
 export interface DeviceInfoProvider {
 	devId(): string;
@@ -35,14 +34,15 @@ const IP_LITERAL = pattern(/^([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%25[\w.~-]+)?|[vV][0
 
 /** Where the host of an absolute URI starts: after "scheme://" and any "userinfo@". */
 function hostStart(template: string): number {
-	const scheme = SCHEME.exec(template);
-	if (!scheme) return -1;
-	const rest = template.slice(scheme[0].length);
+	const scheme = schemeOf(template);
+	if (scheme === undefined) return -1;
+	const start = scheme.length + 3;	// after "://"
+	const rest = template.slice(start);
 	let authorityEnd = -1;	// the first / ? or #
 	for (let i = 0; i < rest.length && authorityEnd < 0; i++) if (rest.charAt(i) === "/" || rest.charAt(i) === "?" || rest.charAt(i) === "#") authorityEnd = i;
-	const authority = template.slice(scheme[0].length, authorityEnd < 0 ? undefined : scheme[0].length + authorityEnd);
+	const authority = template.slice(start, authorityEnd < 0 ? undefined : start + authorityEnd);
 	const at = authority.lastIndexOf("@");
-	return scheme[0].length + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);
+	return start + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);
 }
 
 export function substituteServerUri(template: string, device: DeviceInfoProvider): string {
@@ -74,6 +74,15 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 		out += value ? encodeValue(value) : "-1";
 		i = close + 1;
 	}
-	if (!ABSOLUTE_HTTP.test(out)) throw new DmError(419, "ServerURI is not an absolute http(s) URI");
+	if (!isAbsoluteHttp(out)) throw new DmError(419, "ServerURI is not an absolute http(s) URI");
 	return out;
+}
+
+/** An absolute http(s) URI: the scheme without case, an authority of one character at least up to
+    the first / ? or #, and no white space anywhere after the scheme. */
+export function isAbsoluteHttp(uri: string): boolean {
+	const end = httpAuthorityEnd(uri);
+	if (end < 0) return false;
+	for (let i = uri.indexOf("//") + 2; i < uri.length; i++) if (isSpace(uri.charAt(i))) return false;
+	return true;
 }

@@ -5,6 +5,9 @@ import { listsToken, parseStatusLine } from "../../../modules/transport/http/res
 import { resumptionPays } from "../../../modules/transport/suites.js";
 import { isIpv4, schemeOf } from "../../../modules/http/url.js";
 import { isNodeName, xName } from "../../../modules/dm/uri/client-uri.js";
+import { isAbsoluteHttp } from "../../../modules/dm/uri/server-uri.js";
+import { isHttpUrl, originOf } from "../../../modules/dm/session/session.js";
+import { qValue } from "../../../modules/dm/commands/mime.js";
 import { assert, describe, it } from "../../harness/index.js";
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/;
@@ -72,5 +75,27 @@ describe("dm/uri: node names without regular expressions", () => {
 			assert.equal(isNodeName(n), NODE_NAME.test(n), `node name ${JSON.stringify(n)}`);
 			assert.equal(xName(n), X_NAME.exec(n)?.[1], `x-name ${JSON.stringify(n)}`);
 		}
+	});
+});
+
+const ORIGIN = /^https?:\/\/[^/?#]+/i, HTTP_URL = /^https?:\/\/[^\s/?#]+/i, ABSOLUTE_HTTP = /^https?:\/\/[^\s/?#]+([/?#][^\s]*)?$/i;
+const Q_PARAM = /^q\s*=\s*([01](?:\.\d{0,3})?)$/i;
+
+describe("dm: URL and Accept checks without regular expressions", () => {
+	it("finds an origin, tells an http(s) URL and an absolute one as the expressions did", () => {
+		const urls = ["https://dm.example.com/x", "HTTP://a", "http://a b/c", "https://", "https:///x", "https://?q", "https://#f", "http://a?b#c",
+			"ftp://a", "https:/a", "http//a", "http:// a", "http://\ta/", "https://a/b c", "https://a\u00a0/b", "Https://A:443/", "xhttp://a", "",
+			"https://a/\u2028", "http://[::1]:80/", "hTTpS://h#", "http://a\n"];
+		for (const u of urls) {
+			assert.equal(originOf(u), (ORIGIN.exec(u)?.[0] ?? u).toLowerCase(), `origin of ${JSON.stringify(u)}`);
+			assert.equal(isHttpUrl(u), HTTP_URL.test(u), `http URL ${JSON.stringify(u)}`);
+			assert.equal(isAbsoluteHttp(u), ABSOLUTE_HTTP.test(u), `absolute ${JSON.stringify(u)}`);
+		}
+	});
+
+	it("reads a q parameter as the expression did", () => {
+		for (const p of ["q=1", "q=0", "Q=0.5", "q = 0.25", "q=\t0.125", "q=0.1234", "q=1.", "q=2", "q=0.a", "q", "q=", "qq=1", " q=1", "q=1 ", "level=1",
+			"q=01", "q=1.000", "q=.5", "q =1", "q\t=\t1"])
+			assert.equal(qValue(p), Q_PARAM.exec(p)?.[1], JSON.stringify(p));
 	});
 });
