@@ -107,7 +107,7 @@ const POST_REDIRECTS: readonly number[] = Object.freeze([301, 302, 303, 307, 308
 /** scheme://authority of an http(s) URL, without case; the URL itself when it is none */
 export const originOf = (url: string): string => { const end = httpAuthorityEnd(url); return (end < 0 ? url : url.slice(0, end)).toLowerCase(); };
 /** Whether url starts with http(s):// and an authority's first character (not a space) */
-export const isHttpUrl = (url: string): boolean => { const end = httpAuthorityEnd(url); return end >= 0 && !isSpace(url.charAt(url.indexOf("//") + 2)); };
+export const isHttpUrl = (url: string): boolean => { const end = httpAuthorityEnd(url); return end >= 0 && !isSpace(url.charCodeAt(url.indexOf("//") + 2)); };
 
 /** The commands' HTTP (HGET, HPUT, HPOST). A request to the DM server's own origin shares the
     session's keep-alive connection: when the transport fails there, the connection to the DM

@@ -83,6 +83,6 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 export function isAbsoluteHttp(uri: string): boolean {
 	const end = httpAuthorityEnd(uri);
 	if (end < 0) return false;
-	for (let i = uri.indexOf("//") + 2; i < uri.length; i++) if (isSpace(uri.charAt(i))) return false;
+	for (let i = uri.indexOf("//") + 2; i < uri.length; i++) if (isSpace(uri.charCodeAt(i))) return false;
 	return true;
 }

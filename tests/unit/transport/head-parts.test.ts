@@ -3,7 +3,7 @@
 // it replaced, kept here as the reference, over the cases a head can bring.
 import { listsToken, parseStatusLine } from "../../../modules/transport/http/response-parser.js";
 import { resumptionPays } from "../../../modules/transport/suites.js";
-import { isIpv4, schemeOf } from "../../../modules/http/url.js";
+import { isIpv4, isSpace, schemeOf } from "../../../modules/http/url.js";
 import { isNodeName, xName } from "../../../modules/dm/uri/client-uri.js";
 import { isAbsoluteHttp } from "../../../modules/dm/uri/server-uri.js";
 import { isHttpUrl, originOf } from "../../../modules/dm/session/session.js";
@@ -97,5 +97,11 @@ describe("dm: URL and Accept checks without regular expressions", () => {
 		for (const p of ["q=1", "q=0", "Q=0.5", "q = 0.25", "q=\t0.125", "q=0.1234", "q=1.", "q=2", "q=0.a", "q", "q=", "qq=1", " q=1", "q=1 ", "level=1",
 			"q=01", "q=1.000", "q=.5", "q =1", "q\t=\t1"])
 			assert.equal(qValue(p), Q_PARAM.exec(p)?.[1], JSON.stringify(p));
+	});
+});
+
+describe("http: isSpace", () => {
+	it("is \\s, for every UTF-16 code unit", () => {
+		for (let code = 0; code < 0x10000; code++) assert.equal(isSpace(code), /\s/.test(String.fromCharCode(code)), code.toString(16));
 	});
 });
