@@ -132,3 +132,13 @@ function isAlphanumeric(code: number): boolean {
 }
 
 function add(set: Uint8Array, code: number): void { set[code >> 3]! |= 1 << (code & 7); }
+
+/** The class \s, which a table cannot hold (it reaches past 0xff): whether a UTF-16 code unit is
+    white space as a regular expression's \s means it, ECMAScript's WhiteSpace and LineTerminator
+    (trim's set), compared by number so that nothing is allocated. */
+export function isSpace(code: number): boolean {
+	if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+	if (code < 0xa0) return false;
+	return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+		code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+}

@@ -137,12 +137,3 @@ export function httpAuthorityEnd(url: string): number {
 	while (end < url.length && url.charAt(end) !== "/" && url.charAt(end) !== "?" && url.charAt(end) !== "#") end++;
 	return end > start ? end : -1;
 }
-
-/** Whether a UTF-16 code unit is white space as a regular expression's \s means it: ECMAScript's
-    WhiteSpace and LineTerminator (trim's set), compared by number so that nothing is allocated. */
-export function isSpace(code: number): boolean {
-	if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-	if (code < 0xa0) return false;
-	return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-		code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
-}

@@ -2,10 +2,8 @@
 // is either one DER certificate or PEM text holding one or more "CERTIFICATE" blocks (other PEM
 // blocks, e.g. a key someone left in the bundle, are skipped, never trusted). Each certificate is
 // checked for shape only; mbedTLS parses it when a connection uses it.
-import { decodeBase64, pattern } from "../../bytes/index.js";
+import { decodeBase64, isSpace } from "../../bytes/index.js";
 import { isDerCertificate } from "../credentials.js";
-
-const WHITESPACE = pattern(/^\s$/);
 
 const BEGIN = "-----BEGIN CERTIFICATE-----", END = "-----END CERTIFICATE-----";
 
@@ -33,6 +31,6 @@ export function parseTrustStore(file: Uint8Array): Uint8Array[] {
 /** PEM base64 without its line breaks and spaces. */
 function withoutSpace(text: string): string {
 	let out = "";
-	for (let i = 0; i < text.length; i++) if (!WHITESPACE.test(text.charAt(i))) out += text.charAt(i);
+	for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) out += text.charAt(i);
 	return out;
 }

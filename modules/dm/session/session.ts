@@ -21,11 +21,11 @@ import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
 import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
-import { TransportError, httpAuthorityEnd, isHttps, isSpace, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
+import { TransportError, httpAuthorityEnd, isHttps, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
 import { PackageMime } from "./mime.js";
 import type { ReportInbox } from "./reports.js";
 import { BodySpool } from "./body-spool.js";
-
+import { isSpace } from "../../bytes/index.js";
 
 export type Trigger =
 	| { readonly kind: "client" }

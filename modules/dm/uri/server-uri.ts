@@ -7,8 +7,8 @@
 // bracket, or a result that is no absolute http(s) URI, is 419 ServerURI Error (Appendix C: "the
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
-import { httpAuthorityEnd, isSpace, schemeOf } from "../../http/index.js";
-import { pattern } from "../../bytes/index.js";
+import { httpAuthorityEnd, schemeOf } from "../../http/index.js";
+import { isSpace, pattern } from "../../bytes/index.js";
 
 
 export interface DeviceInfoProvider {

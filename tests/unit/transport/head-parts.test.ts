@@ -3,7 +3,8 @@
 // it replaced, kept here as the reference, over the cases a head can bring.
 import { listsToken, parseStatusLine } from "../../../modules/transport/http/response-parser.js";
 import { resumptionPays } from "../../../modules/transport/suites.js";
-import { isIpv4, isSpace, schemeOf } from "../../../modules/http/url.js";
+import { isIpv4, schemeOf } from "../../../modules/http/url.js";
+import { isSpace } from "../../../modules/bytes/index.js";
 import { isNodeName, xName } from "../../../modules/dm/uri/client-uri.js";
 import { isAbsoluteHttp } from "../../../modules/dm/uri/server-uri.js";
 import { isHttpUrl, originOf } from "../../../modules/dm/session/session.js";
@@ -100,7 +101,7 @@ describe("dm: URL and Accept checks without regular expressions", () => {
 	});
 });
 
-describe("http: isSpace", () => {
+describe("bytes: isSpace", () => {
 	it("is \\s, for every UTF-16 code unit", () => {
 		for (let code = 0; code < 0x10000; code++) assert.equal(isSpace(code), /\s/.test(String.fromCharCode(code)), code.toString(16));
 	});
