@@ -38,11 +38,7 @@ export function parseUrl(text: string): HttpUrl {
 	let rest = text.slice(scheme.length + 3);
 	const hash = rest.indexOf("#");
 	if (hash >= 0) rest = rest.slice(0, hash);	// a fragment is never sent
-	let end = rest.length;
-	for (const c of "/?") {
-		const at = rest.indexOf(c);
-		if (at >= 0 && at < end) end = at;
-	}
+	const end = authorityEnd(rest, 0);
 	const authority = rest.slice(0, end);
 	let target = rest.slice(end);
 	if (target === "") target = "/";
@@ -133,7 +129,16 @@ export function httpAuthorityEnd(url: string): number {
 	const head = url.slice(0, 8).toLowerCase();
 	const start = head.startsWith("https://") ? 8 : head.startsWith("http://") ? 7 : -1;
 	if (start < 0) return -1;
-	let end = start;
-	while (end < url.length && url.charAt(end) !== "/" && url.charAt(end) !== "?" && url.charAt(end) !== "#") end++;
+	const end = authorityEnd(url, start);
 	return end > start ? end : -1;
+}
+
+/** Where an authority that starts at `from` ends: the first / ? or # from there, or the text's end. */
+export function authorityEnd(text: string, from: number): number {
+	let end = from;
+	for (; end < text.length; end++) {
+		const c = text.charCodeAt(end);
+		if (c === 0x2f || c === 0x3f || c === 0x23) break;
+	}
+	return end;
 }

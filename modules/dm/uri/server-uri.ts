@@ -7,7 +7,7 @@
 // bracket, or a result that is no absolute http(s) URI, is 419 ServerURI Error (Appendix C: "the
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
-import { httpAuthorityEnd, schemeOf } from "../../http/index.js";
+import { authorityEnd, httpAuthorityEnd, schemeOf } from "../../http/index.js";
 import { isSpace, pattern } from "../../bytes/index.js";
 
 
@@ -37,10 +37,7 @@ function hostStart(template: string): number {
 	const scheme = schemeOf(template);
 	if (scheme === undefined) return -1;
 	const start = scheme.length + 3;	// after "://"
-	const rest = template.slice(start);
-	let authorityEnd = -1;	// the first / ? or #
-	for (let i = 0; i < rest.length && authorityEnd < 0; i++) if (rest.charAt(i) === "/" || rest.charAt(i) === "?" || rest.charAt(i) === "#") authorityEnd = i;
-	const authority = template.slice(start, authorityEnd < 0 ? undefined : start + authorityEnd);
+	const authority = template.slice(start, authorityEnd(template, start));
 	const at = authority.lastIndexOf("@");
 	return start + (at < 0 || authority.slice(0, at).includes("[") ? 0 : at + 1);
 }
