@@ -16,14 +16,23 @@ import ts from "typescript";
 
 export interface Finding { line: number; text: string }
 
-/** Regular expression literals inside a function, method, accessor or constructor body. */
-export function regexLiteralsInFunctions(source: string, fileName = "x.ts"): Finding[] {
+/** Every regular expression literal of a source, with where it stands: one parse and one walk, which
+    the three rules below read. */
+interface Literal extends Finding {
+	/** inside a function, method, accessor or constructor body */
+	inFunction: boolean;
+	/** the one argument of a call to pattern() */
+	wrapped: boolean;
+}
+
+function literals(source: string, fileName: string): Literal[] {
 	const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
-	const found: Finding[] = [];
+	const found: Literal[] = [];
 	const visit = (node: ts.Node, inFunction: boolean): void => {
-		if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && inFunction) {
-			const text = node.getText(file);
-			if (!/\/[a-z]*y[a-z]*$/.test(text)) found.push({ line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, text });
+		if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
+			const p = node.parent;
+			const wrapped = ts.isCallExpression(p) && p.arguments.length === 1 && p.arguments[0] === node && ts.isIdentifier(p.expression) && p.expression.text === "pattern";
+			found.push({ line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, text: node.getText(file), inFunction, wrapped });
 		}
 		ts.forEachChild(node, (child) => visit(child, inFunction || ts.isFunctionLike(node)));
 	};
@@ -31,39 +40,32 @@ export function regexLiteralsInFunctions(source: string, fileName = "x.ts"): Fin
 	return found;
 }
 
-/** Global or sticky regular expression literals outside any function: frozen on the device. */
-export function statefulRegexLiteralsAtModuleLevel(source: string, fileName = "x.ts"): Finding[] {
-	const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
-	const found: Finding[] = [];
-	const visit = (node: ts.Node): void => {
-		if (ts.isFunctionLike(node)) return;
-		if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-			const text = node.getText(file);
-			if (/\/[a-z]*[gy][a-z]*$/.test(text)) found.push({ line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, text });
-		}
-		ts.forEachChild(node, visit);
-	};
-	visit(file);
-	return found;
+const finding = (l: Literal): Finding => ({ line: l.line, text: l.text });
+const flagged = (l: Literal, flags: RegExp): boolean => flags.test(l.text.slice(l.text.lastIndexOf("/") + 1));
+const STICKY = /y/, STATEFUL = /[gy]/;
+
+/** Compiled at every evaluation: a literal inside a function body, unless sticky (its lastIndex is one parse's state). */
+const perCall = (l: Literal): boolean => l.inFunction && !flagged(l, STICKY);
+/** Global or sticky outside any function: frozen on the device. */
+const stateful = (l: Literal): boolean => !l.inFunction && flagged(l, STATEFUL);
+/** Outside any function and not pattern()'s one argument: matched in ROM on the device (see
+    modules/bytes/pattern.ts). An escaped slash is refused too: xsdm's XS gives such a literal's
+    source with the backslash doubled ("\\/"), so the copy pattern() compiles would not match; [/] says the same. */
+const inRom = (l: Literal): boolean => !l.inFunction && (!l.wrapped || l.text.slice(1, l.text.lastIndexOf("/")).includes("\\/"));
+
+/** Regular expression literals inside a function, method, accessor or constructor body. */
+export function regexLiteralsInFunctions(source: string, fileName = "x.ts"): Finding[] {
+	return literals(source, fileName).filter(perCall).map(finding);
 }
 
-/** Literals outside any function that are not the one argument of a call to pattern(): matched
-    in ROM on the device (see modules/bytes/pattern.ts). */
+/** Global or sticky regular expression literals outside any function: frozen on the device. */
+export function statefulRegexLiteralsAtModuleLevel(source: string, fileName = "x.ts"): Finding[] {
+	return literals(source, fileName).filter(stateful).map(finding);
+}
+
+/** Literals outside any function that are not the one argument of a call to pattern(). */
 export function romRegexLiterals(source: string, fileName = "x.ts"): Finding[] {
-	const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true);
-	const found: Finding[] = [];
-	const wrapped = (node: ts.Node): boolean => ts.isCallExpression(node.parent) && node.parent.arguments.length === 1 && node.parent.arguments[0] === node &&
-		ts.isIdentifier(node.parent.expression) && node.parent.expression.text === "pattern";
-	const visit = (node: ts.Node): void => {
-		if (ts.isFunctionLike(node)) return;
-		// an escaped slash is refused too: xsdm's XS gives such a literal's source with the backslash
-		// doubled ("\\/"), so the copy pattern() compiles from it would not match; [/] says the same
-		if (node.kind === ts.SyntaxKind.RegularExpressionLiteral && (!wrapped(node) || node.getText(file).slice(1, node.getText(file).lastIndexOf("/")).includes("\\/")))
-			found.push({ line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, text: node.getText(file) });
-		ts.forEachChild(node, visit);
-	};
-	visit(file);
-	return found;
+	return literals(source, fileName).filter(inRom).map(finding);
 }
 
 export function checkRepository(root: string): string[] {
@@ -74,10 +76,10 @@ export function checkRepository(root: string): string[] {
 			if (statSync(p).isDirectory()) walk(p);
 			else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) {
 				const path = relative(root, p).split("\\").join("/");
-				const source = readFileSync(p, "utf8");
-				for (const f of regexLiteralsInFunctions(source, path)) out.push(`${path}:${f.line}: ${f.text} is compiled at every call: make it a module-level const`);
-				for (const f of romRegexLiterals(source, path)) out.push(`${path}:${f.line}: ${f.text} stays in ROM on the device, where the SDK's XS leaks on every match: write pattern(${f.text}) (modules/bytes/pattern.ts), with [/] for \\/`);
-				for (const f of statefulRegexLiteralsAtModuleLevel(source, path)) out.push(`${path}:${f.line}: ${f.text} is global or sticky at module level, where the device's preload freezes its lastIndex: drop the flag (test/exec without it), or use a string pattern (replaceAll)`);
+				const all = literals(readFileSync(p, "utf8"), path);
+				for (const f of all.filter(perCall)) out.push(`${path}:${f.line}: ${f.text} is compiled at every call: make it a module-level const`);
+				for (const f of all.filter(inRom)) out.push(`${path}:${f.line}: ${f.text} stays in ROM on the device, where the SDK's XS leaks on every match: write pattern(${f.text}) (modules/bytes/pattern.ts), with [/] for \\/`);
+				for (const f of all.filter(stateful)) out.push(`${path}:${f.line}: ${f.text} is global or sticky at module level, where the device's preload freezes its lastIndex: drop the flag (test/exec without it), or use a string pattern (replaceAll)`);
 			}
 		}
 	};
@@ -89,6 +91,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
 	const root = join(fileURLToPath(import.meta.url), "../../../../..");
 	const found = checkRepository(root);
 	for (const line of found) console.error(line);
-	console.log(found.length ? `regex literals: ${found.length} compiled per call or frozen with a lastIndex` : "regex literals: every one is compiled once, at module level through pattern(), none global there");
+	console.log(found.length ? `regex literals: ${found.length} compiled per call, left in ROM or frozen with a lastIndex` : "regex literals: every one is compiled once, at module level through pattern(), none global there");
 	process.exitCode = found.length ? 1 : 0;
 }
