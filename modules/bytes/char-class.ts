@@ -1,11 +1,13 @@
 // The commonest module-level expression, a character class over the whole text (/^[A-Za-z0-9._~-]+$/,
 // /^\d{10}$/), matched by a table instead of a RegExp. pattern() uses it where it can: a compiled
 // RegExp costs 350 to 1,400 bytes of heap on XS, a table 32 bytes in the preloaded modules, and
-// test() allocates nothing. tests/unit/bytes/pattern.test.ts holds it to RegExp on every class here.
+// test() allocates nothing (span.ts's scan). tests/unit/bytes/pattern.test.ts holds it to RegExp on
+// every class here.
+import { span, type UnitSet } from "./span.js";
 
 /** A set of code points below 256 and how many of them the whole text must be. */
 export interface CharClass {
-	readonly set: Uint8Array;	// 256 bits
+	readonly units: UnitSet;	// nothing above 0xff
 	readonly min: number;
 	readonly max: number;
 }
@@ -33,19 +35,20 @@ export function parseCharClass(source: string, flags: string): CharClass | undef
 	if (!bounds) return undefined;
 	const set = new Uint8Array(32);
 	if (!addClass(set, body, flags === "i")) return undefined;
-	return { set, min: bounds[0], max: bounds[1] };
+	return { units: { bits: set, above: false }, min: bounds[0], max: bounds[1] };
 }
 
 /** Whether all of text is in the class, in number of characters within its bounds. */
 export function matchesCharClass(c: CharClass, text: string): boolean {
-	const n = text.length;
-	if (n < c.min || n > c.max) return false;
-	const set = c.set;
-	for (let i = 0; i < n; i++) {
-		const code = text.charCodeAt(i);
-		if (code > 0xff || (set[code >> 3]! & (1 << (code & 7))) === 0) return false;
+	// + and * need no length, which on XS counts the text: an empty test is enough
+	if (c.max === Infinity && c.min <= 1) {
+		if (c.min === 1 && text === "") return false;
 	}
-	return true;
+	else {
+		const n = text.length;
+		if (n < c.min || n > c.max) return false;
+	}
+	return span(text, c.units) < 0;
 }
 
 /** Index of the unescaped ] that ends the class opened before `from`, or -1. */

@@ -2,7 +2,7 @@
 // what to put in the request line and Host header, and which origin a connection belongs to.
 // XS has no URL class; this one refuses what a DM client has no use for (userinfo, which would
 // put a secret into logs, and other schemes) instead of guessing.
-import { pattern } from "../bytes/index.js";
+import { pattern, span, unitSet } from "../bytes/index.js";
 
 export type Scheme = "http" | "https";
 const SCHEME_REST = pattern(/^[A-Za-z0-9+.-]*$/);	// a scheme after its first letter (RFC 3986 3.1)
@@ -28,6 +28,7 @@ const DEC_OCTET = pattern(/^[0-9]{1,3}$/);	// RFC 3986 3.2.2, with the checks of
 const IPV6 = pattern(/^[0-9a-f:.]+$/);
 const REG_NAME = pattern(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/);
 const TARGET = pattern(/^[\x21-\x7e]*$/);
+const AUTHORITY = unitSet("/?#", true);	// what an authority runs on: anything but these
 
 /** Parses an absolute http(s) URL; a TypeError says what is wrong with it. */
 export function parseUrl(text: string): HttpUrl {
@@ -135,10 +136,6 @@ export function httpAuthorityEnd(url: string): number {
 
 /** Where an authority that starts at `from` ends: the first / ? or # from there, or the text's end. */
 export function authorityEnd(text: string, from: number): number {
-	let end = from;
-	for (; end < text.length; end++) {
-		const c = text.charCodeAt(end);
-		if (c === 0x2f || c === 0x3f || c === 0x23) break;
-	}
-	return end;
+	const end = span(text, AUTHORITY, from);
+	return end >= 0 ? end : from < text.length ? text.length : from;
 }

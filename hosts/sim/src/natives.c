@@ -16,6 +16,7 @@ extern const simNativeTable simCryptoNatives;
 extern const simNativeTable simStoreNatives;
 extern const simNativeTable simTransportNatives;
 extern const simNativeTable simCodecNatives;
+extern const simNativeTable simBytesNatives;
 extern const simNativeTable simDnsNatives;
 extern const simNativeTable simMbedtlsMemoryNatives;
 extern const simNativeTable simMbedtlsCpuNatives;
@@ -30,6 +31,7 @@ static const simNativeTable* const gTables[] = {
 	&simStoreNatives,
 	&simTransportNatives,
 	&simCodecNatives,
+	&simBytesNatives,
 	&simDnsNatives,
 	&simMbedtlsMemoryNatives,
 	&simMbedtlsCpuNatives,

@@ -5,13 +5,16 @@
 // alphabet, padded: DESIGN.md interpretation 14). Misuse — a value where a member name is due,
 // an unclosed container at end(), NaN — throws a TypeError: it is a bug in the caller, not input.
 // JS strings must be valid Unicode: a lone surrogate throws (we never send \uD800 escapes).
-import { Base64Encoder } from "../../bytes/index.js";
+import { Base64Encoder, latin1Bytes, span, spanBytes, unitRange } from "../../bytes/index.js";
 
 /** Receives full buffers and the tail at flush(); must use or copy the bytes before returning. */
 export type JsonSink = (bytes: Uint8Array) => void;
 
 const OBJECT = 1, ARRAY = 2;
 const HEX = "0123456789abcdef";
+// What goes out as it is, found by span (no allocation on XS) and copied in runs: in text, ASCII
+// but for what JSON escapes (a unit above 0x7f needs UTF-8); in UTF-8 bytes, every byte but those.
+const PLAIN_TEXT = unitRange(0x20, 0x7f, "\"\\"), PLAIN_BYTES = unitRange(0x20, 0xff, "\"\\");
 
 const enum Expect { Value = 1, Key, Done }
 const enum Str { None = 0, Text, Base64 }
@@ -106,10 +109,14 @@ export class JsonWriter {
 	/** Adds UTF-8 bytes (e.g. a chr value read from the store) to the open string, escaping as needed. */
 	stringBytes(bytes: Uint8Array): this {
 		if (this.inString !== Str.Text || this.pendingHigh) throw new TypeError("stringBytes outside beginString/endString");
-		for (let i = 0; i < bytes.length; i++) {
-			const b = bytes[i]!;
-			if (b === 0x22 || b === 0x5c || b < 0x20) this.escapeUnit(b);
-			else this.byte(b);
+		const n = bytes.length;
+		for (let i = 0; i < n;) {
+			const stop = spanBytes(bytes, PLAIN_BYTES, i);
+			const end = stop < 0 ? n : stop;
+			if (end > i) this.put(i === 0 && end === n ? bytes : bytes.subarray(i, end));
+			if (end === n) break;
+			this.escapeUnit(bytes[end]!);
+			i = end + 1;
 		}
 		return this;
 	}
@@ -205,7 +212,20 @@ export class JsonWriter {
 	}
 
 	private ascii(text: string): void {
-		for (let i = 0; i < text.length; i++) this.byte(text.charCodeAt(i));
+		this.put(latin1Bytes(text));
+	}
+
+	/** Copies bytes in, flushing as the buffer fills. */
+	private put(bytes: Uint8Array): void {
+		const n = bytes.length, size = this.buffer.length;
+		for (let from = 0; from < n;) {
+			if (this.position === size) this.flush();
+			const take = Math.min(n - from, size - this.position);
+			this.buffer.set(take === n ? bytes : bytes.subarray(from, from + take), this.position);
+			this.position += take;
+			this.written += take;
+			from += take;
+		}
 	}
 
 	private quoted(text: string): void {
@@ -215,6 +235,13 @@ export class JsonWriter {
 	}
 
 	private escaped(text: string, start: number, end: number): void {
+		// the plain ASCII run at the start, in one copy: most names and values are all of it
+		const stop = span(text, PLAIN_TEXT, start);
+		const plainEnd = stop < 0 || stop > end ? end : stop;
+		if (plainEnd > start) {
+			this.put(latin1Bytes(start === 0 && stop < 0 && end === text.length ? text : text.slice(start, plainEnd)));
+			start = plainEnd;
+		}
 		for (let i = start; i < end; i++) {
 			const u = text.charCodeAt(i);
 			if (u >= 0x20 && u < 0x80) {
