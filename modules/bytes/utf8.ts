@@ -5,6 +5,13 @@
 // "😀".length is 1 and charCodeAt(0) is 0x1F600 there, 2 and 0xD83D on Node. Every loop over a
 // string's units here accepts both forms.
 import { xsBuffers, xsStrings } from "./engine.js";
+import { spanBytes, unitSet } from "./span.js";
+
+// byte sets for span.ts, which finds them in C on XS (a typed array's indexOf reads each element
+// through the engine there): 0xED leads an encoded surrogate, C0 80 is XS's NUL
+const NOT_ED = unitSet("\xed", true), NOT_NUL = unitSet("\0", true);
+/** bytes that need no second look from encodeUtf8 */
+const ORDINARY = unitSet("\xed\xc0", true);
 
 /** Bytes needed for the string; throws on a lone surrogate (JSON and DM text must be valid Unicode). */
 export function utf8Length(text: string): number {
@@ -61,11 +68,12 @@ export function encodeUtf8Into(text: string, from: number, out: Uint8Array, at: 
 
 /** Whether the bytes hold an encoded surrogate (ED A0..BF): XS keeps a lone one, or a pair built
     from halves, that way. 0xED is never a continuation byte, so any 0xED starts a sequence. The
-    search for 0xED is the engine's (indexOf, in C): on XS an index read in JavaScript is a call,
-    and every string the device encodes passes here. hasSurrogateReference is the plain loop. */
+    search for 0xED is span.ts's (in C on XS, where an index read in JavaScript is a call and the
+    typed arrays' own indexOf reads each element through the engine), and every string the device
+    encodes passes here. hasSurrogateReference is the plain loop. */
 export function hasSurrogate(bytes: Uint8Array): boolean {
 	const last = bytes.length - 1;
-	for (let i = bytes.indexOf(0xed); i >= 0 && i < last; i = bytes.indexOf(0xed, i + 1)) if (bytes[i + 1]! >= 0xa0) return true;
+	for (let i = spanBytes(bytes, NOT_ED); i >= 0 && i < last; i = spanBytes(bytes, NOT_ED, i + 1)) if (bytes[i + 1]! >= 0xa0) return true;
 	return false;
 }
 
@@ -79,7 +87,7 @@ export function encodeUtf8(text: string): Uint8Array {
 	if (xsBuffers.fromString) {
 		const bytes = new Uint8Array(xsBuffers.fromString(text));
 		// XS writes U+0000 as C0 80 (C0 is never in UTF-8): the loop below writes it as 00
-		if (!hasSurrogate(bytes) && bytes.indexOf(0xc0) < 0) return bytes;
+		if (spanBytes(bytes, ORDINARY) < 0 || (!hasSurrogate(bytes) && bytes.indexOf(0xc0) < 0)) return bytes;
 		// else: the loop below pairs the halves, or refuses a lone surrogate
 	}
 	const out = new Uint8Array(utf8Length(text));
@@ -91,7 +99,7 @@ export function encodeUtf8(text: string): Uint8Array {
 export function decodeUtf8(bytes: Uint8Array): string | undefined {
 	if (!isUtf8(bytes)) return undefined;
 	// XS's strings end at a 00 byte (it keeps U+0000 as C0 80): text with a NUL takes the loop
-	if (xsStrings.fromArrayBuffer && bytes.indexOf(0) < 0) return bytes.length ? xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.length) : "";
+	if (xsStrings.fromArrayBuffer && spanBytes(bytes, NOT_NUL) < 0) return bytes.length ? xsStrings.fromArrayBuffer(bytes.buffer, bytes.byteOffset, bytes.length) : "";
 	// valid by now: the lead byte says how many continuation bytes follow
 	let out = "";
 	for (let i = 0, n = bytes.length; i < n;) {

@@ -3,7 +3,7 @@
 // exactly the loop's numbers.
 import { random } from "embedded:sim/host";
 import { encodeUtf8 } from "../../modules/bytes/index.js";
-import { hashKey, hashKeyReference, lowerBound, lowerBoundReference, sameAt, sameAtReference } from "../../modules/dm/store/index.js";
+import { hashKey, hashKeyReference, indexOfHash, indexOfReference, lowerBound, lowerBoundReference, sameAt, sameAtReference } from "../../modules/dm/store/index.js";
 import { assert, describe, it } from "../harness/index.js";
 
 describe("store: native key hash and comparison", () => {
@@ -11,6 +11,7 @@ describe("store: native key hash and comparison", () => {
 		assert.ok(hashKey !== hashKeyReference, "xsdm registers xs_store_hash_key");
 		assert.ok(sameAt !== sameAtReference, "xsdm registers xs_store_same_at");
 		assert.ok(lowerBound !== lowerBoundReference, "xsdm registers xs_store_lower_bound");
+		assert.ok(indexOfHash !== indexOfReference, "xsdm registers xs_store_index_of");
 	});
 
 	it("hash as FNV-1a does: the empty key, a tree key, a subarray view", () => {
@@ -63,7 +64,25 @@ describe("store: native key hash and comparison", () => {
 		}
 	});
 
+	it("find a parent hash as the reference: repeats, a stale tail past count, a view, every start and probe", () => {
+		const words = new Uint32Array(random(new Uint8Array(4 * 48)).buffer);
+		for (let i = 0; i < words.length; i += 3) words[i] = words[0]!;   // one hash many times
+		words[47] = 0xffffffff;
+		const view = new Uint32Array(words.buffer, 12, 30);
+		for (const [hashes, counts] of [[words, [0, 1, 20, 47, 48]], [view, [0, 9, 30]]] as [Uint32Array, number[]][]) {
+			for (const count of counts) {
+				const probes = [0, 0xffffffff, 2 ** 32, -1, 0.5, NaN, hashes[0]! + 0.5];
+				for (let i = 0; i < hashes.length; i += 5) probes.push(hashes[i]!);
+				for (const p of probes) for (let from = -1; from <= count + 1; from++) {
+					assert.equal(indexOfHash(hashes, count, p, from), indexOfReference(hashes, count, p, from), `count ${count} probe ${p} from ${from}`);
+				}
+			}
+		}
+	});
+
 	it("refuse a count beyond the hashes", () => {
+		assert.throws(() => indexOfHash(new Uint32Array(4), 5, 1, 0), RangeError);
+		assert.throws(() => indexOfHash(new Uint32Array(new ArrayBuffer(32), 8, 4), 5, 1, 0), RangeError);
 		assert.throws(() => lowerBound(new Uint32Array(4), 5, 1), RangeError);
 		assert.throws(() => lowerBound(new Uint32Array(new ArrayBuffer(32), 8, 4), 5, 1), RangeError);
 		assert.throws(() => lowerBound(new Uint32Array(4), -1, 1), RangeError);

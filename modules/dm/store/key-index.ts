@@ -32,6 +32,7 @@ declare const native: ((name: string) => (...args: never[]) => unknown) | undefi
 const nativeHash = typeof native === "function" ? native("xs_store_hash_key") as (key: Uint8Array) => number : undefined;
 const nativeSameAt = typeof native === "function" ? native("xs_store_same_at") as (bytes: Uint8Array, at: number, key: Uint8Array) => boolean : undefined;
 const nativeLowerBound = typeof native === "function" ? native("xs_store_lower_bound") as (buffer: ArrayBufferLike, byteOffset: number, count: number, hash: number) => number : undefined;
+const nativeIndexOf = typeof native === "function" ? native("xs_store_index_of") as (buffer: ArrayBufferLike, byteOffset: number, count: number, hash: number, from: number) => number : undefined;
 
 /** FNV-1a over the key's UTF-8 bytes (the C core on XS, hashKeyReference elsewhere). */
 export const hashKey: (key: Uint8Array) => number = nativeHash ? (key) => nativeHash(key) : hashKeyReference;
@@ -60,6 +61,22 @@ export const lowerBound: (hashes: Uint32Array, count: number, hash: number) => n
 	}
 	: lowerBoundReference;
 
+/** The first of hashes[from..count) that is `hash`, or -1: the reference of the C core
+    (xs_store_index_of). Not the typed array's indexOf: on XS it reads every element through the
+    engine's generic property path, some 600 instructions each. */
+export function indexOfReference(hashes: Uint32Array, count: number, hash: number, from: number): number {
+	for (let i = from < 0 ? 0 : from; i < count; i++) if (hashes[i] === hash) return i;
+	return -1;
+}
+
+/** indexOfReference's answer (the C core on XS). */
+export const indexOfHash: (hashes: Uint32Array, count: number, hash: number, from: number) => number = nativeIndexOf
+	? (hashes, count, hash, from) => {
+		if (count > hashes.length) throw new RangeError("count beyond the hashes");
+		return nativeIndexOf(hashes.buffer, hashes.byteOffset, count, hash, from);
+	}
+	: indexOfReference;
+
 /** The hash of the key's parent path: the bytes before its last "/" (none: the empty path). */
 export function parentHash(key: Uint8Array): number {
 	let end = key.length;
@@ -82,10 +99,9 @@ export class KeyIndex {
 	size(slot: number): number { return this.sizes[slot]!; }
 	parent(slot: number): number { return this.parents[slot]!; }
 	/** The first slot at or after `from` whose parent hash is `hash`, or -1: a listing's scan of
-	    one typed array by the engine's indexOf (in JavaScript each element read is a call on XS). */
+	    the parents, in C on XS (slots at and past count are stale). */
 	nextWithParent(hash: number, from: number): number {
-		const i = this.parents.indexOf(hash, from);
-		return i < this.count ? i : -1;   // slots at and past count are stale
+		return indexOfHash(this.parents, this.count, hash, from);
 	}
 	/** bytes the index holds now (its arrays, not the keys, which are on flash) */
 	get byteLength(): number { return this.hashes.byteLength * 4; }

@@ -3,7 +3,7 @@
 // Content-Length, chunked transfer coding, or the end of the connection. 1xx answers are skipped.
 // Anything malformed is an HttpError, and the parser stays failed. No IO here.
 
-import { latin1Text, pattern } from "../../bytes/index.js";
+import { latin1Text, pattern, spanBytes, unitSet } from "../../bytes/index.js";
 import { HttpError, HttpErrorKind } from "./error.js";
 
 const TOKEN = pattern(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
@@ -38,6 +38,7 @@ export interface ParserLimits {
 const enum S { Status = 1, Header, Length, ChunkSize, ChunkData, ChunkDataEnd, Trailer, UntilClose, Done, Failed }
 const enum C { LF = 0x0a, CR = 0x0d, Colon = 0x3a, Semicolon = 0x3b, Space = 0x20, Tab = 0x09 }
 
+const NOT_LF = unitSet("\n", true);	// what a head line runs on: span finds its end
 const MAX_CHUNK_DIGITS = 8;	// 4 GiB less one: more is no chunk a device takes
 
 export class ResponseParser {
@@ -112,8 +113,9 @@ export class ResponseParser {
 			case S.Status:
 			case S.Header:
 			case S.Trailer: {
-				// a whole line at a time: the engine finds the LF (on XS an index read in JavaScript is a call)
-				const lf = bytes.indexOf(C.LF, i);
+				// a whole line at a time: span finds the LF in C (on XS an index read in JavaScript is a
+				// call, and a typed array's indexOf reads every element through the engine)
+				const lf = spanBytes(bytes, NOT_LF, i);
 				const end = lf < 0 ? n : lf;
 				this.#headBytes += (lf < 0 ? n : lf + 1) - i;
 				if (this.#headBytes > this.#headBudget) throw new HttpError(HttpErrorKind.TooLarge, `response headers exceed ${this.#headBudget} bytes`);

@@ -53,6 +53,34 @@ void xs_store_lower_bound(xsMachine* the)
 	xsmcSetInteger(xsResult, (xsIntegerValue)lo);
 }
 
+/* A listing's scan of the index's parent hashes (key-index.ts nextWithParent): the typed arrays'
+   own indexOf reads each element through the engine's generic property path on XS. */
+void xs_store_index_of(xsMachine* the)
+{
+	void* data;
+	xsUnsignedValue size;
+	xsIntegerValue offset = xsmcToInteger(xsArg(1));
+	xsIntegerValue count = xsmcToInteger(xsArg(2));
+	xsNumberValue wanted = xsmcToNumber(xsArg(3));
+	xsIntegerValue from = xsmcToInteger(xsArg(4));
+	xsmcGetBufferReadable(xsArg(0), &data, &size);
+	if ((offset < 0) || (offset & 3) || ((xsUnsignedValue)offset > size)) xsRangeError("hashes offset out of the buffer");
+	if ((count < 0) || ((xsUnsignedValue)count > (size - (xsUnsignedValue)offset) / 4)) xsRangeError("count beyond the hashes");
+	xsmcSetInteger(xsResult, -1);
+	/* only a 32-bit unsigned number can be in the array */
+	if (!(wanted >= 0) || (wanted > 4294967295.0) || ((xsNumberValue)(uint32_t)wanted != wanted)) return;
+	uint32_t hash = (uint32_t)wanted;
+	const uint8_t* p = (const uint8_t*)data + offset;
+	for (xsIntegerValue i = from < 0 ? 0 : from; i < count; i++) {
+		uint32_t h;
+		memcpy(&h, p + 4 * i, 4);
+		if (h == hash) {
+			xsmcSetInteger(xsResult, i);
+			return;
+		}
+	}
+}
+
 void xs_store_same_at(xsMachine* the)
 {
 	void* a;
