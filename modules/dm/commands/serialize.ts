@@ -39,39 +39,67 @@ export function isEmptySelection(tree: Tree, refs: readonly NodeRef[]): boolean 
 /** Nodes a ClientURI selected, and its lv= (undefined: the whole sub-trees). */
 export interface Selection { readonly refs: readonly NodeRef[]; readonly level: number | undefined }
 
-/** Writes the dmmo+json document for the selections; yields where the caller may wait. */
+/** An interior node being written: its children, and the next of them to write. */
+interface Open {
+	readonly ref: NodeRef;
+	readonly def: SchemaNode;
+	readonly children: readonly string[];
+	readonly levels: number;	// below the children
+	next: number;
+}
+
+/** Writes the dmmo+json document for the selections; yields where the caller may wait. One
+    generator walks each sub-tree with a stack of the open interior nodes: on XS a generator per node
+    (yield* down the tree) copied every frame of the path into the heap at each yield. */
 export function* writeDmmo(tree: Tree, selections: readonly Selection[], w: JsonWriter): Generator<void, void, void> {
 	const dw = new DmmoWriter(w);
-	for (const { refs, level } of selections) for (const ref of refs) {
-		const def = tree.exposed(ref.moid, ref.path);
-		if (!def || !tree.has(ref)) continue;   // gone since it was selected: nothing to say about it
-		const cv = ref.path.length === 0 ? tree.cacheValidator(ref.moid, ref.miid) : undefined;
-		dw.beginItem(cv === undefined ? { ClientURI: nodeUri(ref) } : { ClientURI: nodeUri(ref), CV: cv });
-		const name = ref.path.length ? ref.path[ref.path.length - 1]! : ref.miid;
-		yield* writeNode(tree, ref, def, name, level ?? Number.MAX_SAFE_INTEGER, w);
-		dw.endItem();
-		yield;
+	const open: Open[] = [];
+	for (let s = 0; s < selections.length; s++) {
+		const { refs, level } = selections[s]!;
+		for (let r = 0; r < refs.length; r++) {
+			const ref = refs[r]!;
+			const def = tree.exposed(ref.moid, ref.path);
+			if (!def || !tree.has(ref)) continue;   // gone since it was selected: nothing to say about it
+			const cv = ref.path.length === 0 ? tree.cacheValidator(ref.moid, ref.miid) : undefined;
+			dw.beginItem(cv === undefined ? { ClientURI: nodeUri(ref) } : { ClientURI: nodeUri(ref), CV: cv });
+			const name = ref.path.length ? ref.path[ref.path.length - 1]! : ref.miid;
+			let step = enter(tree, ref, def, name, level ?? Number.MAX_SAFE_INTEGER, w, open);
+			for (;;) {
+				// what the node just entered or closed left to wait for: nothing, one yield, or a long value's fragments
+				if (step === true) yield;
+				else if (step) yield* step;
+				const top = open[open.length - 1];
+				if (!top) break;
+				if (top.next < top.children.length) {
+					const child = top.children[top.next++]!;
+					// the definitions carried down: exposed() of each child would walk the schema from the root
+					step = enter(tree, { moid: top.ref.moid, miid: top.ref.miid, path: [...top.ref.path, child] }, childSchema(top.def, child)!, child, top.levels, w, open);
+				}
+				else {
+					open.pop();
+					w.endObject();
+					step = true;
+				}
+			}
+			dw.endItem();
+			yield;
+		}
 	}
 	dw.end();
 }
 
-function* writeNode(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, levels: number, w: JsonWriter): Generator<void, void, void> {
+/** Writes a node's name and a leaf's value, or opens an interior node: pushed on `open` when its
+    children are to be written (levels > 0), closed at once as "{}" when not. Says what to wait for, as writeLeaf does. */
+function enter(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, levels: number, w: JsonWriter, open: Open[]): Generator<void, void, void> | boolean {
 	w.key(name);
-	if (isLeaf(def)) {
-		const rest = writeLeaf(tree, ref, def, w);
-		if (rest === true) yield;
-		else if (rest) yield* rest;
-		return;
-	}
+	if (isLeaf(def)) return writeLeaf(tree, ref, def, w);
 	w.startObject();
 	if (levels > 0) {
-		// the definitions carried down: exposed() of each child would walk the schema from the root
-		for (const child of tree.exposedChildren(ref, def)) {
-			yield* writeNode(tree, { moid: ref.moid, miid: ref.miid, path: [...ref.path, child] }, childSchema(def, child)!, child, levels - 1, w);
-		}
+		open.push({ ref, def, children: tree.exposedChildren(ref, def), levels: levels - 1, next: 0 });
+		return false;
 	}
 	w.endObject();
-	yield;
+	return true;
 }
 
 /** Writes a leaf. A string or binary value yields after each fragment, so that the transport can
