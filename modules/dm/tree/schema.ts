@@ -15,11 +15,15 @@ export type AccessName = (typeof ACCESS_NAMES)[number];
 /** Occurrence (6.3.1); ZeroOrN and OneOrN carry their N in `max`. */
 export type Occurrence = "One" | "ZeroOrOne" | "ZeroOrMore" | "OneOrMore" | "ZeroOrN" | "OneOrN";
 
+// A node's fields in the order lookups want them: XS finds a property by walking the object's
+// list, and childSchema reads name, unnamed, caseSense and key of every sibling it passes.
 export interface SchemaNode {
 	/** the DDF NodeName; for an unnamed node (x-node) its label, e.g. "<x>" or "<MOID>" */
 	readonly name: string;
 	/** an x-node: instances get their names at run time */
 	readonly unnamed: boolean;
+	/** the name as its siblings compare it: lower case when caseSense is false */
+	readonly key: string;
 	readonly format: Format;
 	/** Access bits */
 	readonly access: number;
@@ -83,7 +87,7 @@ function build(s: SchemaNodeSource, where: string, inheritedCase: boolean): Sche
 	let unnamedChildren = 0;
 	const children = (s.children ?? []).map((c) => {
 		const child = build(c, path, caseSense);
-		const key = child.caseSense ? c.name : c.name.toLowerCase();
+		const key = child.key;
 		if (c.unnamed) unnamedChildren++;
 		else if (names.has(key)) throw new TypeError(`${path}: two children named ${c.name}`);
 		names.add(key);
@@ -91,11 +95,10 @@ function build(s: SchemaNodeSource, where: string, inheritedCase: boolean): Sche
 	});
 	if (unnamedChildren > 1) throw new TypeError(`${path}: more than one unnamed child`);
 	const node: SchemaNode = {
-		name: s.name, unnamed: s.unnamed ?? false, format: s.format, access: s.access, occurrence, min, max,
-		permanent: s.permanent ?? false, caseSense,
+		name: s.name, unnamed: s.unnamed ?? false, key: caseSense ? s.name : s.name.toLowerCase(), caseSense, children,
+		format: s.format, access: s.access, occurrence, min, max, permanent: s.permanent ?? false,
 		...(s.mime !== undefined ? { mime: s.mime } : {}),
 		...(s.defaultValue !== undefined ? { defaultValue: s.defaultValue } : {}),
-		children,
 	};
 	return node;
 }
@@ -118,15 +121,24 @@ export function defineSchema(moid: string, root: SchemaNodeSource): MoSchema {
 /** The child definition a run-time name falls under: a named one first (compared as that child's
     CaseSense says), else the unnamed one. */
 export function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
-	// indexed, and the name lowered once: every tree walk asks this at each level, and on XS a
-	// for-of allocates an iterator and a result per child, toLowerCase a string per call
+	// indexed: every tree walk asks this at each level, and on XS a for-of allocates an iterator and
+	// a result per child. Exact names first; only then is the name lowered (a string, on XS also a
+	// String object), for the siblings that compare without case. Sibling keys are unique
+	// (build() checks), so at most one named child matches either way.
 	const children = parent.children;
-	let unnamed: SchemaNode | undefined, lower: string | undefined;
+	let unnamed: SchemaNode | undefined, folds = false;
 	for (let i = 0, n = children.length; i < n; i++) {
 		const c = children[i]!;
 		if (c.unnamed) unnamed = c;
 		else if (c.name === name) return c;
-		else if (!c.caseSense && c.name.toLowerCase() === (lower ??= name.toLowerCase())) return c;
+		else if (!c.caseSense) folds = true;
+	}
+	if (folds) {
+		const lower = name.toLowerCase();
+		for (let i = 0, n = children.length; i < n; i++) {
+			const c = children[i]!;
+			if (!c.unnamed && !c.caseSense && c.key === lower) return c;
+		}
 	}
 	return unnamed;
 }
