@@ -42,6 +42,11 @@ export interface SchemaNode {
 	/** DefaultValue, as text */
 	readonly defaultValue?: string;
 	readonly children: readonly SchemaNode[];
+	/** the named children by name */
+	readonly byName: ReadonlyMap<string, SchemaNode>;
+	/** the named children that compare without case, by key; undefined when there are none */
+	readonly byKey: ReadonlyMap<string, SchemaNode> | undefined;
+	readonly unnamedChild: SchemaNode | undefined;
 }
 
 export interface MoSchema {
@@ -94,8 +99,12 @@ function build(s: SchemaNodeSource, where: string, inheritedCase: boolean): Sche
 		return child;
 	});
 	if (unnamedChildren > 1) throw new TypeError(`${path}: more than one unnamed child`);
+	const named = children.filter((c) => !c.unnamed), folding = named.filter((c) => !c.caseSense);
 	const node: SchemaNode = {
 		name: s.name, unnamed: s.unnamed ?? false, key: caseSense ? s.name : s.name.toLowerCase(), caseSense, children,
+		byName: new Map(named.map((c) => [c.name, c])),
+		byKey: folding.length ? new Map(folding.map((c) => [c.key, c])) : undefined,
+		unnamedChild: children.find((c) => c.unnamed),
 		format: s.format, access: s.access, occurrence, min, max, permanent: s.permanent ?? false,
 		...(s.mime !== undefined ? { mime: s.mime } : {}),
 		...(s.defaultValue !== undefined ? { defaultValue: s.defaultValue } : {}),
@@ -121,26 +130,12 @@ export function defineSchema(moid: string, root: SchemaNodeSource): MoSchema {
 /** The child definition a run-time name falls under: a named one first (compared as that child's
     CaseSense says), else the unnamed one. */
 export function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
-	// indexed: every tree walk asks this at each level, and on XS a for-of allocates an iterator and
-	// a result per child. Exact names first; only then is the name lowered (a string, on XS also a
-	// String object), for the siblings that compare without case. Sibling keys are unique
-	// (build() checks), so at most one named child matches either way.
-	const children = parent.children;
-	let unnamed: SchemaNode | undefined, folds = false;
-	for (let i = 0, n = children.length; i < n; i++) {
-		const c = children[i]!;
-		if (c.unnamed) unnamed = c;
-		else if (c.name === name) return c;
-		else if (!c.caseSense) folds = true;
-	}
-	if (folds) {
-		const lower = name.toLowerCase();
-		for (let i = 0, n = children.length; i < n; i++) {
-			const c = children[i]!;
-			if (!c.unnamed && !c.caseSense && c.key === lower) return c;
-		}
-	}
-	return unnamed;
+	// every tree walk asks this at each level, for each child: a Map finds the name (on XS a loop
+	// reads each sibling's properties, and Array indexOf reads each element through the engine).
+	// Exact names first; only then is the name lowered (a string, on XS also a String object), when
+	// a sibling compares without case. Sibling keys are unique (build() checks), so at most one
+	// named child matches either way.
+	return parent.byName.get(name) ?? parent.byKey?.get(name.toLowerCase()) ?? parent.unnamedChild;
 }
 
 /** The definition of the node at path below the instance root, or undefined if the MO has none. */
