@@ -5,13 +5,14 @@
 // "😀".length is 1 and charCodeAt(0) is 0x1F600 there, 2 and 0xD83D on Node. Every loop over a
 // string's units here accepts both forms.
 import { xsBuffers, xsStrings } from "./engine.js";
-import { spanBytes, unitSet } from "./span.js";
+import { spanBytes, unitRange, unitSet } from "./span.js";
 
 // byte sets for span.ts, which finds them in C on XS (a typed array's indexOf reads each element
 // through the engine there): 0xED leads an encoded surrogate, C0 80 is XS's NUL
 const NOT_ED = unitSet("\xed", true), NOT_NUL = unitSet("\0", true);
 /** bytes that need no second look from encodeUtf8 */
 const ORDINARY = unitSet("\xed\xc0", true);
+const ASCII = unitRange(0, 0x7f);
 
 /** Bytes needed for the string; throws on a lone surrogate (JSON and DM text must be valid Unicode). */
 export function utf8Length(text: string): number {
@@ -134,11 +135,12 @@ function scanUtf8(bytes: Uint8Array, start: number, end: number, state: number):
 			low = 0x80; high = 0xbf;
 		}
 		if (need) return need | (low << 8) | (high << 16);
-		// ASCII runs first: most text is ASCII, and this loop is what a key or a value costs
-		let b = 0;
-		while (i < end && (b = bytes[i]!) < 0x80) i++;
-		if (i >= end) return BETWEEN;
-		i++;
+		// ASCII runs first: most text is ASCII, and this is what a key or a value costs. span finds
+		// the run's end in C on XS, where each index read here is a call into the engine
+		const stop = spanBytes(bytes, ASCII, i);
+		if (stop < 0 || stop >= end) return BETWEEN;
+		const b = bytes[stop]!;
+		i = stop + 1;
 		if (b >= 0xc2 && b <= 0xdf) { need = 1; low = 0x80; high = 0xbf; }
 		else if (b >= 0xe0 && b <= 0xef) { need = 2; low = b === 0xe0 ? 0xa0 : 0x80; high = b === 0xed ? 0x9f : 0xbf; }
 		else if (b >= 0xf0 && b <= 0xf4) { need = 3; low = b === 0xf0 ? 0x90 : 0x80; high = b === 0xf4 ? 0x8f : 0xbf; }
