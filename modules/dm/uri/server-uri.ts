@@ -8,7 +8,7 @@
 // ServerURI provided causes errors").
 import { DmError } from "../error.js";
 import { authorityEnd, httpAuthorityEnd, schemeOf } from "../../http/index.js";
-import { isSpace, pattern } from "../../bytes/index.js";
+import { isSpace, pattern, span, unitRange, unitSet } from "../../bytes/index.js";
 
 
 export interface DeviceInfoProvider {
@@ -22,6 +22,10 @@ export interface DeviceInfoProvider {
 }
 
 export const SERVER_URI_MAX_LENGTH = 2048;
+
+const NOT_BRACKET = unitSet("[]", true);
+/** the units below 0x100 that are not \s (units above are left to isSpace) */
+const NOT_SPACE_BELOW_256 = unitRange(0, 0xff, "\t\n\v\f\r \xa0");
 
 /** Percent-encodes all but unreserved characters and ":" "@" (which RFC 3986 allows in a path or query). */
 function encodeValue(value: string): string {
@@ -46,10 +50,14 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 	if (template.length > SERVER_URI_MAX_LENGTH) throw new DmError(419, `ServerURI longer than ${SERVER_URI_MAX_LENGTH} characters`);
 	const host = hostStart(template);
 	let out = "";
-	for (let i = 0; i < template.length;) {
-		const c = template.charAt(i);
-		if (c === "]") throw new DmError(419, `ServerURI: an unmatched "]" at ${i}`);
-		if (c !== "[") { out += c; i++; continue; }
+	// the text between brackets goes out in runs (span finds the next bracket in C on XS, where a
+	// loop of charAt made a String object and a concatenation per character)
+	for (let i = 0; ;) {
+		const at = span(template, NOT_BRACKET, i);
+		if (at < 0) { out += i === 0 ? template : template.slice(i); break; }
+		if (at > i) out += template.slice(i, at);
+		i = at;
+		if (template.charAt(i) === "]") throw new DmError(419, `ServerURI: an unmatched "]" at ${i}`);
 		const close = template.indexOf("]", i + 1);
 		if (close < 0) throw new DmError(419, `ServerURI: an unclosed "[" at ${i}`);
 		const name = template.slice(i + 1, close);
@@ -80,6 +88,7 @@ export function substituteServerUri(template: string, device: DeviceInfoProvider
 export function isAbsoluteHttp(uri: string): boolean {
 	const end = httpAuthorityEnd(uri);
 	if (end < 0) return false;
-	for (let i = uri.indexOf("//") + 2; i < uri.length; i++) if (isSpace(uri.charCodeAt(i))) return false;
+	// span stops at ASCII and Latin-1 white space and at any unit above 0xff, which isSpace decides
+	for (let i = span(uri, NOT_SPACE_BELOW_256, uri.indexOf("//") + 2); i >= 0; i = span(uri, NOT_SPACE_BELOW_256, i + 1)) if (isSpace(uri.charCodeAt(i))) return false;
 	return true;
 }
