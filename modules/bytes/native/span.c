@@ -15,11 +15,12 @@ void xs_bytes_span(xsMachine* the)
 	xsIntegerValue from = xsmcToInteger(xsArg(2));
 	int above = xsmcTest(xsArg(3));
 	if (from < 0) from = 0;
-	/* the set first: xsmcToString may convert (and allocate), after which the text must not move */
+	/* the text first: xsmcToString may convert (and allocate, and so move chunks); nothing after it
+	   allocates, so both pointers into the XS heap stay valid */
+	const uint8_t* p = (const uint8_t*)xsmcToString(xsArg(0));
 	xsmcGetBufferReadable(xsArg(1), &data, &size);
 	if (size < 32) xsRangeError("a span set is 32 bytes, one bit per code unit below 0x100");
 	const uint8_t* set = data;
-	const uint8_t* p = (const uint8_t*)xsmcToString(xsArg(0));
 	/* the engine counts a unit at every byte that does not continue a sequence (charCodeAt and
 	   length do), so this does: with or without CESU-8, its indexes are the engine's */
 	xsIntegerValue unit = -1;
