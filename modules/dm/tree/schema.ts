@@ -15,15 +15,11 @@ export type AccessName = (typeof ACCESS_NAMES)[number];
 /** Occurrence (6.3.1); ZeroOrN and OneOrN carry their N in `max`. */
 export type Occurrence = "One" | "ZeroOrOne" | "ZeroOrMore" | "OneOrMore" | "ZeroOrN" | "OneOrN";
 
-// A node's fields in the order lookups want them: XS finds a property by walking the object's
-// list, and childSchema reads name, unnamed, caseSense and key of every sibling it passes.
 export interface SchemaNode {
 	/** the DDF NodeName; for an unnamed node (x-node) its label, e.g. "<x>" or "<MOID>" */
 	readonly name: string;
 	/** an x-node: instances get their names at run time */
 	readonly unnamed: boolean;
-	/** the name as its siblings compare it: lower case when caseSense is false */
-	readonly key: string;
 	readonly format: Format;
 	/** Access bits */
 	readonly access: number;
@@ -42,11 +38,6 @@ export interface SchemaNode {
 	/** DefaultValue, as text */
 	readonly defaultValue?: string;
 	readonly children: readonly SchemaNode[];
-	/** the named children by name */
-	readonly byName: ReadonlyMap<string, SchemaNode>;
-	/** the named children that compare without case, by key; undefined when there are none */
-	readonly byKey: ReadonlyMap<string, SchemaNode> | undefined;
-	readonly unnamedChild: SchemaNode | undefined;
 }
 
 export interface MoSchema {
@@ -92,22 +83,19 @@ function build(s: SchemaNodeSource, where: string, inheritedCase: boolean): Sche
 	let unnamedChildren = 0;
 	const children = (s.children ?? []).map((c) => {
 		const child = build(c, path, caseSense);
-		const key = child.key;
+		const key = child.caseSense ? c.name : c.name.toLowerCase();
 		if (c.unnamed) unnamedChildren++;
 		else if (names.has(key)) throw new TypeError(`${path}: two children named ${c.name}`);
 		names.add(key);
 		return child;
 	});
 	if (unnamedChildren > 1) throw new TypeError(`${path}: more than one unnamed child`);
-	const named = children.filter((c) => !c.unnamed), folding = named.filter((c) => !c.caseSense);
 	const node: SchemaNode = {
-		name: s.name, unnamed: s.unnamed ?? false, key: caseSense ? s.name : s.name.toLowerCase(), caseSense, children,
-		byName: new Map(named.map((c) => [c.name, c])),
-		byKey: folding.length ? new Map(folding.map((c) => [c.key, c])) : undefined,
-		unnamedChild: children.find((c) => c.unnamed),
-		format: s.format, access: s.access, occurrence, min, max, permanent: s.permanent ?? false,
+		name: s.name, unnamed: s.unnamed ?? false, format: s.format, access: s.access, occurrence, min, max,
+		permanent: s.permanent ?? false, caseSense,
 		...(s.mime !== undefined ? { mime: s.mime } : {}),
 		...(s.defaultValue !== undefined ? { defaultValue: s.defaultValue } : {}),
+		children,
 	};
 	return node;
 }
@@ -130,12 +118,17 @@ export function defineSchema(moid: string, root: SchemaNodeSource): MoSchema {
 /** The child definition a run-time name falls under: a named one first (compared as that child's
     CaseSense says), else the unnamed one. */
 export function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
-	// every tree walk asks this at each level, for each child: a Map finds the name (on XS a loop
-	// reads each sibling's properties, and Array indexOf reads each element through the engine).
-	// Exact names first; only then is the name lowered (a string, on XS also a String object), when
-	// a sibling compares without case. Sibling keys are unique (build() checks), so at most one
-	// named child matches either way.
-	return parent.byName.get(name) ?? parent.byKey?.get(name.toLowerCase()) ?? parent.unnamedChild;
+	// indexed, and the name lowered once: every tree walk asks this at each level, and on XS a
+	// for-of allocates an iterator and a result per child, toLowerCase a string per call
+	const children = parent.children;
+	let unnamed: SchemaNode | undefined, lower: string | undefined;
+	for (let i = 0, n = children.length; i < n; i++) {
+		const c = children[i]!;
+		if (c.unnamed) unnamed = c;
+		else if (c.name === name) return c;
+		else if (!c.caseSense && c.name.toLowerCase() === (lower ??= name.toLowerCase())) return c;
+	}
+	return unnamed;
 }
 
 /** The definition of the node at path below the instance root, or undefined if the MO has none. */
