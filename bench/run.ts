@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compiled, heapReport, root, runXsdm } from "../tests/host/xsdm.js";
 import { mergeFigures } from "./figures.js";
+import { sessionAllocFigures } from "./alloc.js";
 import { copiesFigures } from "./copies.js";
 import { consoleUpdateFigures, fleetBenchFigures } from "./fleet.js";
 import { fumoFigures } from "./fumo.js";
@@ -39,6 +40,8 @@ const PARTS: Readonly<Record<string, () => Promise<Record<string, number>>>> = O
 	"session-cpu": sessionCpuFigures,
 	// the I.1 session's instructions under callgrind, repeatable where its CPU time is not (skips without valgrind)
 	"session-instructions": () => sessionInstructionFigures(),
+	// what the I.1 session allocates on XS (String objects, closures, slots, chunk bytes), by function
+	"session-alloc": () => sessionAllocFigures(),
 	// the peak heap of one I.1 session over the modules alone, with a short soak (the full run soaks 1000)
 	"session-peak": () => sessionFigures(20),
 	iso7816: async () => iso7816Figures(),
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
 	Object.assign(figures, await startFigures());
 	Object.assign(figures, await sessionCpuFigures());
 	Object.assign(figures, await sessionInstructionFigures());
+	Object.assign(figures, await sessionAllocFigures());
 
 	Object.assign(figures, await cryptoFigures());
 	Object.assign(figures, iso7816Figures());
