@@ -6,7 +6,8 @@
  *   slots     slots taken from the heap (objects, properties, array entries)
  *   chunks    bytes of chunks (strings, buffers, arrays' storage, saved frames)
  * Each allocation of that kind moves the clock past XS's sampling interval and takes a sample at
- * once, so the profile's "time" of a function is what it allocated. A time profile cannot see this:
+ * once, so the profile's "time" of a function is what it allocated, host functions' allocations
+ * counted to the JavaScript that called them. A time profile cannot see this:
  * on XS what costs is often an allocation made by the engine for a line that looks free, and the
  * collections it brings later, elsewhere. The engine's functions are reached through the linker's
  * --wrap (the Makefile's ALLOC_WRAP), so XS's sources stay as they are; a call inside the same
@@ -46,11 +47,24 @@ int simAllocClock(struct timeval* tv, void* zone)
 	return 0;
 }
 
+/* Whether a frame is a host function's (Uint8Array, Array.prototype.values, a native of ours). */
+static int isHostFrame(txSlot* frame)
+{
+	txSlot* function = frame + 3;
+	if (function->kind != XS_REFERENCE_KIND || !mxIsFunction(function->value.reference)) return 0;
+	txSlot* code = mxFunctionInstanceCode(function->value.reference);
+	return code->kind == XS_CALLBACK_KIND || code->kind == XS_CALLBACK_X_KIND;
+}
+
+/* The sample goes to the JavaScript function that called the engine: an allocation a host function
+   makes (a typed array, an iterator) is the line's that called it, and the profile should say whose. */
 static void count(txMachine* the, int k, unsigned long long n)
 {
 	if (kind() != k) return;
 	gCount += n;
-	if (the->profiler && the->frame) fxCheckProfiler(the, the->frame);
+	txSlot* frame = the->frame;
+	while (frame && frame->next && isHostFrame(frame)) frame = frame->next;
+	if (the->profiler && frame) fxCheckProfiler(the, frame);
 }
 
 txSlot* __real_fxNewStringInstance(txMachine* the);
