@@ -21,21 +21,30 @@ void xs_store_hash_key(xsMachine* the)
 	xsmcSetNumber(xsResult, (double)h);
 }
 
-/* The index's binary search (key-index.ts lowerBound): every lookup of a key runs it, and in
-   JavaScript each probe of the Uint32Array is a call into the engine. */
-void xs_store_lower_bound(xsMachine* the)
+/* The hashes a call names as (buffer, byteOffset, count): the bytes of the Uint32Array at byteOffset
+   of buffer (xsmc reads no view of 4-byte elements), count of them, or a RangeError when they are not
+   inside the buffer. Called after the other arguments are converted: nothing allocates after it, so
+   the pointer into the XS heap stays valid. */
+static const uint8_t* hashesArgument(xsMachine* the, xsIntegerValue* count)
 {
 	void* data;
 	xsUnsignedValue size;
 	xsIntegerValue offset = xsmcToInteger(xsArg(1));
-	xsIntegerValue count = xsmcToInteger(xsArg(2));
-	xsNumberValue wanted = xsmcToNumber(xsArg(3));
-	/* the Uint32Array's buffer (xsmc reads no view of 4-byte elements); no allocation below, so the pointer stays valid */
+	*count = xsmcToInteger(xsArg(2));
 	xsmcGetBufferReadable(xsArg(0), &data, &size);
 	if ((offset < 0) || (offset & 3) || ((xsUnsignedValue)offset > size)) xsRangeError("hashes offset out of the buffer");
-	if ((count < 0) || ((xsUnsignedValue)count > (size - (xsUnsignedValue)offset) / 4)) xsRangeError("count beyond the hashes");
+	if ((*count < 0) || ((xsUnsignedValue)*count > (size - (xsUnsignedValue)offset) / 4)) xsRangeError("count beyond the hashes");
+	return (const uint8_t*)data + offset;
+}
+
+/* The index's binary search (key-index.ts lowerBound): every lookup of a key runs it, and in
+   JavaScript each probe of the Uint32Array is a call into the engine. */
+void xs_store_lower_bound(xsMachine* the)
+{
+	xsNumberValue wanted = xsmcToNumber(xsArg(3));
+	xsIntegerValue count;
+	const uint8_t* p = hashesArgument(the, &count);
 	/* a hash is a 32-bit unsigned number: anything else sorts before or after every one of them */
-	const uint8_t* p = (const uint8_t*)data + offset;
 	xsUnsignedValue lo = 0, hi = (xsUnsignedValue)count;
 	if (!(wanted > 0)) hi = 0;
 	else if (wanted > 4294967295.0) lo = hi;
@@ -57,20 +66,14 @@ void xs_store_lower_bound(xsMachine* the)
    own indexOf reads each element through the engine's generic property path on XS. */
 void xs_store_index_of(xsMachine* the)
 {
-	void* data;
-	xsUnsignedValue size;
-	xsIntegerValue offset = xsmcToInteger(xsArg(1));
-	xsIntegerValue count = xsmcToInteger(xsArg(2));
 	xsNumberValue wanted = xsmcToNumber(xsArg(3));
 	xsIntegerValue from = xsmcToInteger(xsArg(4));
-	xsmcGetBufferReadable(xsArg(0), &data, &size);
-	if ((offset < 0) || (offset & 3) || ((xsUnsignedValue)offset > size)) xsRangeError("hashes offset out of the buffer");
-	if ((count < 0) || ((xsUnsignedValue)count > (size - (xsUnsignedValue)offset) / 4)) xsRangeError("count beyond the hashes");
+	xsIntegerValue count;
+	const uint8_t* p = hashesArgument(the, &count);
 	xsmcSetInteger(xsResult, -1);
 	/* only a 32-bit unsigned number can be in the array */
 	if (!(wanted >= 0) || (wanted > 4294967295.0) || ((xsNumberValue)(uint32_t)wanted != wanted)) return;
 	uint32_t hash = (uint32_t)wanted;
-	const uint8_t* p = (const uint8_t*)data + offset;
 	for (xsIntegerValue i = from < 0 ? 0 : from; i < count; i++) {
 		uint32_t h;
 		memcpy(&h, p + 4 * i, 4);
