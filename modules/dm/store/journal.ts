@@ -31,7 +31,7 @@ import { BLOCK_HEADER, FORMAT_VERSION, FragmentFlags, MAGIC, RECORD_HEADER, RECO
 import { KeyIndex, hashKey, hashKeyReference, sameAt } from "./key-index.js";
 import { CHECKPOINTS_SUPPORTED, checkpointLength, partsFor, writeCheckpoint } from "./checkpoint.js";
 import { BlockState, emptyLog, mountLog, type LogState } from "./mount.js";
-import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, recordSizeOf, type Record, type RecordFields } from "./record.js";
+import { RECORD_TXN_AT, decodeRecord, encodeBlockHeader, encodeRecord, forEachRecord, recordKeyLength, recordSize, recordSizeOf, wholeValueOf, type Record, type RecordFields } from "./record.js";
 import { FRAGMENT_MAX, Transaction, applyOps, commitRecord, type Journal, type Op } from "./transaction.js";
 
 /** a name's bytes: span finds a "/" in C (a typed array's indexOf reads each byte through the engine on XS) */
@@ -184,15 +184,29 @@ export class Store implements Journal {
 	}
 
 	/** The whole value: for small values only. Undefined when absent, or longer than `max` bytes
-	    (its size is in the index: a value too long is never read). One index lookup. */
+	    (its size is in the index: a value too long is never read). One index lookup, and for a
+	    value written as one fragment (most are) one flash read, which confirms the key too. */
 	get(key: string, max = Infinity): Uint8Array | undefined {
-		const slot = this.slot(key);
-		if (slot < 0) return undefined;
-		const size = this.index.size(slot);
-		if (size > max) return undefined;
+		const want = encodeUtf8(key), hash = hashKey(want), index = this.index;
+		for (let slot = index.firstOf(hash); slot >= 0; slot = index.nextOf(hash, slot)) {
+			const loc = index.loc(slot), size = index.size(slot);
+			if (size <= max && size <= FRAGMENT_MAX) {
+				const value = wholeValueOf(this.recordBytes(loc, recordSize(want.length, size)), want, size);
+				if (value) return value;
+				if (value === null) continue;
+			}
+			// the rare path: a value of several fragments, too long, or a record that is not whole
+			if (!this.keyIsAt(loc, want)) continue;
+			return size > max ? undefined : this.gather(key, loc, size);
+		}
+		return undefined;
+	}
+
+	/** The value of `size` bytes whose first record is at `first`, read fragment by fragment. */
+	private gather(key: string, first: number, size: number): Uint8Array {
 		const out = new Uint8Array(size);
 		let at = 0;
-		this.walk(this.index.loc(slot), (c) => {
+		this.walk(first, (c) => {
 			if (at + c.length > size) throw new DmError(500, `stored value of ${JSON.stringify(key)} is longer than recorded`);
 			out.set(c, at);
 			at += c.length;
@@ -447,6 +461,13 @@ export class Store implements Journal {
 				return undefined;
 			},
 		};
+	}
+
+	/** Up to `length` bytes from the record at flash address `loc`, fewer where its block's good
+	    records end: one read, to be decoded by the caller. */
+	private recordBytes(loc: number, length: number): Uint8Array {
+		const b = Math.floor(loc / this.blockLength);
+		return new Uint8Array(this.flash.read(loc, Math.max(0, Math.min(length, this.endOf(b) - (loc - b * this.blockLength)))));
 	}
 
 	/** The record at byte `at` of block b, if whole and its CRC good. One read of RECORD_AHEAD bytes

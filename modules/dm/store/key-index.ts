@@ -108,10 +108,23 @@ export class KeyIndex {
 
 	/** The slot of the key, or -1. */
 	find(hash: number, key: Uint8Array): number {
-		for (let i = this.lowerBound(hash); i < this.count && this.hashes[i] === hash; i++) {
+		for (let i = this.firstOf(hash); i >= 0; i = this.nextOf(hash, i)) {
 			if (this.sameKey(this.locs[i]!, key)) return i;
 		}
 		return -1;
+	}
+
+	/** The first slot with this hash, or -1; nextOf gives the others. Only the key on flash tells
+	    which of them, if any, is a given key's: for a caller that reads the record anyway. */
+	firstOf(hash: number): number {
+		const i = this.lowerBound(hash);
+		return i < this.count && this.hashes[i] === hash ? i : -1;
+	}
+
+	/** The slot after `slot` with the same hash, or -1. */
+	nextOf(hash: number, slot: number): number {
+		const i = slot + 1;
+		return i < this.count && this.hashes[i] === hash ? i : -1;
 	}
 
 	set(hash: number, key: Uint8Array, loc: number, size: number): void {

@@ -1,7 +1,8 @@
 // The journal's records and block headers as bytes (layout in format.ts): each is encoded and
 // decoded here by one pair of functions over the same field offsets, so a layout is written once.
 import { crc32 } from "./crc32.js";
-import { BLOCK_HEADER, NO_RECORD, RECORD_HEADER, RECORD_TRAILER, type RecordType } from "./format.js";
+import { BLOCK_HEADER, FragmentFlags, NO_RECORD, RECORD_HEADER, RECORD_TRAILER, RecordType } from "./format.js";
+import { sameAt as sameKeyAt } from "./key-index.js";
 
 /** Byte offsets of a record header's fields. */
 const enum At { Type = 0, Flags = 1, KeyLength = 2, DataLength = 4, Index = 6, Txn = 8 }
@@ -56,7 +57,31 @@ export function recordKeyLength(header: Uint8Array): number {
 
 /** The whole record's size from its header's bytes (to read a record without reading past it). */
 export function recordSizeOf(header: Uint8Array): number {
-	return recordSize(recordKeyLength(header), header[At.DataLength]! | (header[At.DataLength + 1]! << 8));
+	return recordSize(recordKeyLength(header), recordDataLength(header));
+}
+
+/** The value of a one-fragment put of `key` whose record starts `bytes` (a read from the record's
+    start): its data, a view of `bytes`, when the record is a good Fragment that is both First and
+    Last, for `key`, and holds `size` bytes. null when the record is another key's (a hash
+    collision in the index). undefined otherwise: a value of several fragments, a record not whole
+    in `bytes`, or a damaged one; the general path confirms the key, reads it and says which.
+    Fields are read by byte, not by a DataView: this is a lookup's hot path, and on XS each view
+    is an allocation. */
+export function wholeValueOf(bytes: Uint8Array, key: Uint8Array, size: number): Uint8Array | null | undefined {
+	const n = bytes.length, keyLength = key.length;
+	if (n < RECORD_HEADER + keyLength) return undefined;
+	if (recordKeyLength(bytes) !== keyLength || !sameKeyAt(bytes, RECORD_HEADER, key)) return null;
+	const end = RECORD_HEADER + keyLength + size;
+	if (bytes[At.Type] !== RecordType.Fragment || (bytes[At.Flags]! & WHOLE) !== WHOLE || recordDataLength(bytes) !== size || end + RECORD_TRAILER > n) return undefined;
+	const stored = (bytes[end]! | (bytes[end + 1]! << 8) | (bytes[end + 2]! << 16) | (bytes[end + 3]! << 24)) >>> 0;
+	return stored === crc32(bytes.subarray(0, end)) ? bytes.subarray(RECORD_HEADER + keyLength, end) : undefined;
+}
+
+/** a put written as one fragment */
+const WHOLE = FragmentFlags.First | FragmentFlags.Last;
+
+function recordDataLength(header: Uint8Array): number {
+	return header[At.DataLength]! | (header[At.DataLength + 1]! << 8);
 }
 
 /** Where a record's transaction number sits, to read it alone. */
