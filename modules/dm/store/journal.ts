@@ -191,7 +191,7 @@ export class Store implements Journal {
 		for (let slot = index.firstOf(hash); slot >= 0; slot = index.nextOf(hash, slot)) {
 			const loc = index.loc(slot), size = index.size(slot);
 			if (size <= max && size <= FRAGMENT_MAX) {
-				const value = wholeValueOf(this.recordBytes(loc, recordSize(want.length, size)), want, size);
+				const value = wholeValueOf(new Uint8Array(this.readAhead(loc, recordSize(want.length, size))), want, size);
 				if (value) return value;
 				if (value === null) continue;
 			}
@@ -463,11 +463,12 @@ export class Store implements Journal {
 		};
 	}
 
-	/** Up to `length` bytes from the record at flash address `loc`, fewer where its block's good
-	    records end: one read, to be decoded by the caller. */
-	private recordBytes(loc: number, length: number): Uint8Array {
-		const b = Math.floor(loc / this.blockLength);
-		return new Uint8Array(this.flash.read(loc, Math.max(0, Math.min(length, this.endOf(b) - (loc - b * this.blockLength)))));
+	/** `length` bytes from flash address `loc` on, fewer at the flash's end: one read that holds
+	    what the caller wants of a record, and maybe more, which it ignores (the record's own
+	    lengths and CRC say where it ends). Not clamped to the block's good records: that would cost
+	    more than the bytes it saves (on XS every call and view counts). */
+	private readAhead(loc: number, length: number): ArrayBuffer {
+		return this.flash.read(loc, Math.min(length, this.flash.byteLength - loc));
 	}
 
 	/** The record at byte `at` of block b, if whole and its CRC good. One read of RECORD_AHEAD bytes
@@ -482,9 +483,12 @@ export class Store implements Journal {
 		return decodeRecord(length <= ahead.length ? ahead : new Uint8Array(this.flash.read(offset, length)), 0);
 	}
 
+	/** The key of the record at `loc`: one read of RECORD_AHEAD bytes holds a tree key with its
+	    header; a longer key is read again whole. */
 	private keyAt(loc: number): Uint8Array {
-		const length = recordKeyLength(new Uint8Array(this.flash.read(loc, RECORD_HEADER)));
-		return new Uint8Array(this.flash.read(loc + RECORD_HEADER, length));
+		const ahead = this.readAhead(loc, RECORD_AHEAD);
+		const length = recordKeyLength(new Uint8Array(ahead, 0, RECORD_HEADER));
+		return RECORD_HEADER + length <= ahead.byteLength ? new Uint8Array(ahead, RECORD_HEADER, length) : new Uint8Array(this.flash.read(loc + RECORD_HEADER, length));
 	}
 
 	private keyIsAt(loc: number, key: Uint8Array): boolean {

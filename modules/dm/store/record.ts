@@ -74,7 +74,9 @@ export function wholeValueOf(bytes: Uint8Array, key: Uint8Array, size: number): 
 	const end = RECORD_HEADER + keyLength + size;
 	if (bytes[At.Type] !== RecordType.Fragment || (bytes[At.Flags]! & WHOLE) !== WHOLE || recordDataLength(bytes) !== size || end + RECORD_TRAILER > n) return undefined;
 	const stored = (bytes[end]! | (bytes[end + 1]! << 8) | (bytes[end + 2]! << 16) | (bytes[end + 3]! << 24)) >>> 0;
-	return stored === crc32(bytes.subarray(0, end)) ? bytes.subarray(RECORD_HEADER + keyLength, end) : undefined;
+	// views made with the constructor, not subarray(): XS's subarray looks up the species constructor
+	const buffer = bytes.buffer, at = bytes.byteOffset;
+	return stored === crc32(new Uint8Array(buffer, at, end)) ? new Uint8Array(buffer, at + RECORD_HEADER + keyLength, size) : undefined;
 }
 
 /** a put written as one fragment */
