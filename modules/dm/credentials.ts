@@ -47,6 +47,8 @@ export function bootstrapCredentials(clientPubKey: Uint8Array | undefined, clien
     its bootstrap server; interpretation 11). */
 export interface AccountCredentials {
 	readonly srvId: string;
+	/** the DMAcc instance the credentials were read from; absent for a server with none (a bootstrap server, the default one) */
+	readonly miid?: string;
 	readonly srvUri: string;
 	/** undefined when the account has no TLS credentials (a plain-http development server) */
 	readonly tls: TlsCredentials | undefined;

@@ -12,7 +12,7 @@ import { originOf } from "./origin-credentials.js";
 export function accountCredentials(tree: Tree, miid: string, srvId: string): AccountCredentials {
 	const reach = accountReach(tree, miid);
 	return {
-		srvId, srvUri: tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] }) ?? "",
+		srvId, miid, srvUri: tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] }) ?? "",
 		tls: trspCredentials(accountLeaf(tree, miid, ["Auth", "Trsp", "Data"]), accountLeaf(tree, miid, ["Auth", "Trsp", "Secret"]), reach.trustAnchors),
 		reach,
 	};

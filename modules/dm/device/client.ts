@@ -249,7 +249,7 @@ export class DmClient {
 		try {
 			const outcome = await runSession({
 				tree: this.tree, store: this.store, http, alerts: this.alerts, reports: this.reports, device: this.device,
-				srvId, trigger, random: (n) => this.o.random(n), development: this.o.development ?? false,
+				srvId, miid, trigger, random: (n) => this.o.random(n), development: this.o.development ?? false,
 				...(url !== undefined ? { url } : {}),
 				...(this.o.hooks ? { hooks: this.o.hooks } : {}),
 				...(this.o.bearer ? { bearer: this.o.bearer() } : {}),

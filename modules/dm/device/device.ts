@@ -404,7 +404,7 @@ export class Device {
 			tcp: o.tcp,
 			...(o.resolver ? { resolver: o.resolver } : {}),
 			// long, per account, and restarted by any progress (5.1.1 sets no time-out between packages)
-			timeout: noProgressLimit(this.client.tree, accountOf(this.client.tree, account.srvId), o.httpTimeoutMs),
+			timeout: noProgressLimit(this.client.tree, account.miid, o.httpTimeoutMs),
 			development: o.development ?? false,
 			cnonce: () => toHex(o.random(16)),
 			timers: o.timers,

@@ -18,7 +18,7 @@ import { Feed, JsonWriter, MultipartWriter, Package2Reader, Package3Writer, make
 import { AlertTypes, serverInitiatedAlert } from "../codec/index.js";
 import { BodySink, BODY_BUFFER, changesTree, discardBody, mediaType, runCommandNow, runToEnd, writeDmmo, type CommandContext, type CommandHooks, type CommandResult, type GetData } from "../commands/index.js";
 import { GET_SPOOL_PREFIX, type Store } from "../store/index.js";
-import { AccessControl, DEVICE_WRITES, accountOf, grantDeviceInstance, type Tree } from "../tree/index.js";
+import { AccessControl, DEVICE_WRITES, grantDeviceInstance, type Tree } from "../tree/index.js";
 import { MOIDS, type DeviceInfoProvider } from "../uri/index.js";
 import type { AlertQueue } from "./alerts.js";
 import { TransportError, httpAuthorityEnd, isHttps, parseUrl, resolveLocation, type BodyWriter, type HttpClient, type HttpRequest, type HttpResponse } from "../../http/index.js";
@@ -54,6 +54,9 @@ export interface SessionOptions {
 	hooks?: CommandHooks;
 	/** the SrvID of the DMAcc account to talk to */
 	srvId: string;
+	/** the MIID of its DMAcc instance, as the caller found it (tree/account.ts accountOf): looked
+	    up once per session by the caller, not again here */
+	miid: string;
 	/** where to send the Package#1, when not the account's SrvURI: a URL a command named for a
 	    report (an EXEC's ServerURI, 5.3.5: "in a new DM Session"), which such a session delivers */
 	url?: string;
@@ -189,8 +192,7 @@ export class DmSession {
 
 	private prepare(): void {
 		const { tree } = this.o;
-		const miid = accountOf(tree, this.o.srvId);
-		if (miid === undefined) throw new Abort(`no DM account with SrvID ${this.o.srvId}`);
+		const miid = this.o.miid;
 		const srvUri = tree.text({ moid: MOIDS.dmAcc, miid, path: ["SrvURI"] });
 		const url = this.o.url ?? srvUri;
 		if (!url || !isHttpUrl(url)) throw new Abort(this.o.url === undefined ? `the account ${this.o.srvId} has no usable SrvURI` : `the report URL ${(url ?? "").slice(0, 64)} is no http(s) URL`);

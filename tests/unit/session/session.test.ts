@@ -12,6 +12,7 @@
 import { AlertQueue, Backoff, ReportInbox, runSession, type SessionEvent, type SessionOptions, type Trigger } from "../../../modules/dm/session/index.js";
 import type { CommandHooks, ExecReport } from "../../../modules/dm/commands/index.js";
 import { PARKED_KEY } from "../../../modules/dm/session/body-spool.js";
+import { accountOf } from "../../../modules/dm/tree/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";
@@ -29,7 +30,7 @@ function session(script: (req: Sent, n: number) => Reply | "drop", trigger: Trig
 	const events: SessionEvent[] = [];
 	let n = 0;
 	const options: SessionOptions = {
-		tree: f.tree, store: f.store, http, alerts, reports, device: DEVICE, hooks, srvId: "dms1", trigger,
+		tree: f.tree, store: f.store, http, alerts, reports, device: DEVICE, hooks, srvId: "dms1", miid: accountOf(f.tree, "dms1")!, trigger,
 		random: (len) => new Uint8Array(len).map(() => n++), log: (e) => events.push(e), ...extra,
 	};
 	return { ...f, http, alerts, events, run: () => runSession(options) };
