@@ -82,7 +82,7 @@ async function sessions(device: Device, srvId: string): Promise<void> {
 			console.log(`connections: ${opened - before}`);
 			console.log(outcome.ok ? `session ${i}: ok` : `session ${i}: failed: ${outcome.reason}`);
 		}
-		if (traces.cpu) { console.log(`cpu ${i} ${cpu()}`); const g = globalThis as any; console.log(`count ${JSON.stringify(g.__count ?? {})}`); g.__count = {}; }
+		if (traces.cpu) console.log(`cpu ${i} ${cpu()}`);
 		if (i === 1 && traces.configure !== undefined) console.log(`configure ${traces.configure}: ${await client.configure(traces.configure)}`);
 		if (!traces.keepGoing && !outcome.ok) exit(1);
 		if (traces.heap) {
