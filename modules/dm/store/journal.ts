@@ -185,7 +185,9 @@ export class Store implements Journal {
 
 	/** The whole value: for small values only. Undefined when absent, or longer than `max` bytes
 	    (its size is in the index: a value too long is never read). One index lookup, and for a
-	    value written as one fragment (most are) one flash read, which confirms the key too. */
+	    value written as one fragment (most are) one flash read, which confirms the key too. The
+	    value may be a view of the bytes read, the record's header and CRC around it: a caller that
+	    keeps it long copies it. */
 	get(key: string, max = Infinity): Uint8Array | undefined {
 		const want = encodeUtf8(key), hash = hashKey(want), index = this.index;
 		for (let slot = index.firstOf(hash); slot >= 0; slot = index.nextOf(hash, slot)) {

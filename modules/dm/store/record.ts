@@ -60,6 +60,9 @@ export function recordSizeOf(header: Uint8Array): number {
 	return recordSize(recordKeyLength(header), recordDataLength(header));
 }
 
+/** a put written as one fragment */
+const WHOLE = FragmentFlags.First | FragmentFlags.Last;
+
 /** The value of a one-fragment put of `key` whose record starts `bytes` (a read from the record's
     start): its data, a view of `bytes`, when the record is a good Fragment that is both First and
     Last, for `key`, and holds `size` bytes. null when the record is another key's (a hash
@@ -78,9 +81,6 @@ export function wholeValueOf(bytes: Uint8Array, key: Uint8Array, size: number): 
 	const buffer = bytes.buffer, at = bytes.byteOffset;
 	return stored === crc32(new Uint8Array(buffer, at, end)) ? new Uint8Array(buffer, at + RECORD_HEADER + keyLength, size) : undefined;
 }
-
-/** a put written as one fragment */
-const WHOLE = FragmentFlags.First | FragmentFlags.Last;
 
 function recordDataLength(header: Uint8Array): number {
 	return header[At.DataLength]! | (header[At.DataLength + 1]! << 8);
