@@ -97,8 +97,12 @@ export class Transaction {
 	/** Makes every change visible at once, on flash and in the index. */
 	commit(): void {
 		this.check();
-		this.run(() => this.journal.append(commitRecord(this.id)));
-		this.journal.apply(this.ops);
+		// A transaction that wrote nothing leaves nothing on flash, no commit record either: a change
+		// that changed nothing (SessionInfo's bearer, as it was) must not wear the flash every session.
+		if (this.ops.length) {
+			this.run(() => this.journal.append(commitRecord(this.id)));
+			this.journal.apply(this.ops);
+		}
 		this.finish(true);
 	}
 

@@ -38,6 +38,18 @@ describe("store: transactions", () => {
 		assert.deepEqual(again.problems, []);
 	});
 
+	it("writes nothing for a transaction that changed nothing, not even a commit record", () => {
+		const flash = fresh();
+		const s = Store.mount(flash);
+		s.transact((t) => t.put("a", ascii("1")));
+		const programmed = s.programmed, before = flash.bytes.slice();
+		s.transact(() => { /* a change set that found every value as it was */ });
+		assert.equal(s.programmed, programmed);
+		assert.deepEqual(flash.bytes, before, "the flash is byte for byte as it was");
+		s.transact((t) => t.put("b", ascii("2")));
+		assert.deepEqual(Store.mount(flash).keys().sort(), ["a", "b"], "the next transaction commits as before");
+	});
+
 	it("forgets an aborted or never committed transaction", () => {
 		const flash = fresh();
 		const s = Store.mount(flash);
