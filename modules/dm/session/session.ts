@@ -154,6 +154,9 @@ export class DmSession {
 	private packages = 0;
 	/** the rest of a Package#2 parked on flash while a command uses the connection */
 	private readonly parked: BodySpool;
+	/** whether GET data may be spooled on flash: unknown at the start (a power cut may have left
+	    some), then true once spool() writes */
+	private spooled = true;
 
 	constructor(private readonly o: SessionOptions) {
 		this.access = new AccessControl(o.tree, { kind: "server", srvId: o.srvId });
@@ -394,6 +397,7 @@ export class DmSession {
 		for (const g of gets) {
 			const key = this.spoolKey(g.index);
 			if (this.o.store.has(key)) continue;
+			this.spooled = true;
 			const t = this.o.store.begin();
 			try {
 				const s = t.putStream(key);
@@ -410,10 +414,14 @@ export class DmSession {
 		for (let i = gets.length - 1; i >= 0; i--) if (!results.some((r) => r.get === gets[i])) gets.splice(i, 1);
 	}
 
+	/** Drops the spooled GET data. The listing reads every root key back from flash, so it runs
+	    only when this session may have spooled something: at its start (a power cut may have left
+	    some) and after spool(). */
 	private clearSpool(): void {
+		if (!this.spooled) return;
 		const keys = this.o.store.rootKeys(SPOOL);
-		if (!keys.length) return;
-		this.o.store.transact((t) => { for (const k of keys) t.delete(k); });
+		if (keys.length) this.o.store.transact((t) => { for (const k of keys) t.delete(k); });
+		this.spooled = false;
 	}
 
 	// ---- Package#3 ----
