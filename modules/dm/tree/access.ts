@@ -109,6 +109,20 @@ export class AccessControl {
 		return rights;
 	}
 
+	/** Whether a node below `ref` may have other rights than `ref` itself: an ACL entry whose Path
+	    names a node deeper down this branch (rights() takes the deepest entry that covers a node).
+	    DACMO nodes take their rights from the node each entry controls, so any may differ. */
+	private ruledBelow(ref: NodeRef): boolean {
+		if (this.principal.kind === "device" || this.fresh.has(`${ref.moid}\u0000${ref.miid}`)) return false;
+		if (ref.moid === MOIDS.dacmo) return true;
+		const entries = this.entriesOf(ref.moid, ref.miid), path = ref.path;
+		for (let i = 0; i < entries.length; i++) {
+			const e = entries[i]!.path;
+			if (e.length > path.length && covers(e.slice(0, path.length), path)) return true;
+		}
+		return false;
+	}
+
 	/** Whether the instance is exposed to the MA: it has some rights somewhere in it. */
 	exposed(moid: string, miid: string): boolean {
 		if (this.principal.kind === "device") return true;
@@ -139,8 +153,13 @@ export class AccessControl {
 		const refs = resolveClientUri(uri, this.view(need !== Right.Read));
 		for (const ref of refs) {
 			if (need === Right.Read) {
+				// every node of the sub-tree needs Read; below a node that no deeper ACL entry can
+				// rule, each has the node's own rights, so the walk goes no further there: a GET of
+				// a whole MO under one entry checks its root, not each node (each a listing of flash)
 				this.tree.walk(ref, levels, (path) => {
-					if (!(this.rights({ moid: ref.moid, miid: ref.miid, path: [...path] }) & Right.Read)) throw new DmError(403, `${uri.text}: no Read right on ${path.join("/") || "the instance"}`);
+					const at = { moid: ref.moid, miid: ref.miid, path: [...path] };
+					if (!(this.rights(at) & Right.Read)) throw new DmError(403, `${uri.text}: no Read right on ${path.join("/") || "the instance"}`);
+					return this.ruledBelow(at);
 				});
 			}
 			else {

@@ -187,8 +187,9 @@ export class Tree implements UriTarget {
 	}
 
 	/** Visits the exposed nodes of a sub-tree depth first (parents before children), at most
-	    `levels` below the start (lv=, 6.1.1.3). Holds one path per level, never the sub-tree. */
-	walk(ref: NodeRef, levels: number, visit: (path: readonly string[], def: SchemaNode) => void): void {
+	    `levels` below the start (lv=, 6.1.1.3). Holds one path per level, never the sub-tree.
+	    A visit that returns false skips the node's children. */
+	walk(ref: NodeRef, levels: number, visit: (path: readonly string[], def: SchemaNode) => boolean | void): void {
 		const def = this.exposed(ref.moid, ref.path);
 		if (!def || !this.has(ref)) return;
 		this.walkFrom(ref, def, levels, visit);
@@ -196,9 +197,8 @@ export class Tree implements UriTarget {
 
 	/** walk() below a node that exists, its definition carried down rather than looked up again
 	    from the root at every node; the children listed exist, so they need no has() of their own. */
-	private walkFrom(ref: NodeRef, def: SchemaNode, levels: number, visit: (path: readonly string[], def: SchemaNode) => void): void {
-		visit(ref.path, def);
-		if (levels <= 0 || isLeaf(def)) return;
+	private walkFrom(ref: NodeRef, def: SchemaNode, levels: number, visit: (path: readonly string[], def: SchemaNode) => boolean | void): void {
+		if (visit(ref.path, def) === false || levels <= 0 || isLeaf(def)) return;
 		for (const n of this.exposedChildren(ref, def)) this.walkFrom({ moid: ref.moid, miid: ref.miid, path: [...ref.path, n] }, childSchema(def, n)!, levels - 1, visit);
 	}
 

@@ -106,7 +106,7 @@ describe("access control: the matrix of commands × authorities", () => {
 		const refs = ac.resolve(parseClientUri(`${U}/*`), Right.Read).map((r) => r.path.join("/"));
 		assert.deepEqual(refs, ["Fixed", "Items", "Num", "Run", "Val"]);
 		const walked: string[] = [];
-		tree.walk({ moid: TEST_MOID, miid: "inst", path: [] }, 9, (p) => walked.push(p.join("/")));
+		tree.walk({ moid: TEST_MOID, miid: "inst", path: [] }, 9, (p) => { walked.push(p.join("/")); });
 		assert.ok(!walked.includes("Secret"));
 	});
 
@@ -134,6 +134,15 @@ describe("access control: the matrix of commands × authorities", () => {
 		assert.equal(run(tree, "dms1", "GET", `${U}/Val`), 200);
 		assert.equal(run(tree, "dms1", "HGET replace", `${U}/Items/i1/ID`), 200);
 		assert.equal(run(tree, "dms2", "GET", `${U}/Items/i1/ID`), 403, "dms2 is not in the overriding entry");
+	});
+
+	it("a deeper entry named with a wildcard still rules its nodes in a GET of the sub-tree; one past lv= rules none it touches", () => {
+		const { tree, grant } = setup();
+		grant(TEST_MOID, "inst", "ids", "serverid:dms1", Right.Write, "/Items/*/ID");   // no Read on any item's ID
+		assert.equal(run(tree, "dms1", "GET", `${U}/`), 403, "Items/i1/ID is in the sub-tree");
+		assert.equal(run(tree, "dms1", "GET", `${U}/Items/i1`), 403);
+		assert.equal(run(tree, "dms1", "GET", `${U}/?lv=2`), 200, "lv=2 stops at Items/i1, above the IDs");
+		assert.equal(run(tree, "dms1", "GET", `${U}/Val`), 200);
 	});
 });
 

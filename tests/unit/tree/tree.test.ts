@@ -156,7 +156,7 @@ describe("tree: what servers see (interpretation 7)", () => {
 
 	it("walks a sub-tree without hidden nodes, level by level (lv=)", () => {
 		const seen: string[] = [];
-		tree.walk({ moid: MOIDS.dmAcc, miid: "dms1", path: [] }, 2, (p) => seen.push(p.join("/")));
+		tree.walk({ moid: MOIDS.dmAcc, miid: "dms1", path: [] }, 2, (p) => { seen.push(p.join("/")); });
 		assert.deepEqual(seen, ["", "Auth", "Auth/Noti", "Auth/Trsp", "Name", "SrvID", "SrvURI"]);
 	});
 });
