@@ -32,7 +32,7 @@ export function isEmptySelection(tree: Tree, refs: readonly NodeRef[]): boolean 
 		const def = tree.exposed(r.moid, r.path);
 		if (!def) return true;
 		if (isLeaf(def)) return def.format === "null";
-		return (tree.children(r.moid, r.miid, r.path) ?? []).length === 0;
+		return !tree.hasChildren(r.moid, r.miid, r.path);
 	});
 }
 

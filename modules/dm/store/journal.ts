@@ -157,10 +157,21 @@ export class Store implements Journal {
 		const out: string[] = [];
 		for (let i = this.index.nextWithParent(want, 0); i >= 0; i = this.index.nextWithParent(want, i + 1)) {
 			const key = this.keyAt(this.index.loc(i));
-			if (key.length <= p.length + 1 || key[p.length] !== 0x2f || spanBytes(key, NOT_SLASH, p.length + 1) >= 0 || !sameAt(key, 0, p)) continue;
-			out.push(decodeKey(key));
+			if (isChildKey(key, p)) out.push(decodeKey(key));
 		}
 		return out;
+	}
+
+	/** Whether a key children(parent) would list passes `test`: the keys are read from flash only
+	    until one does (a node's first child answers "has it any?"). */
+	someChild(parent: string, test: (key: string) => boolean): boolean {
+		const p = encodeUtf8(parent);
+		const want = hashKey(p);
+		for (let i = this.index.nextWithParent(want, 0); i >= 0; i = this.index.nextWithParent(want, i + 1)) {
+			const key = this.keyAt(this.index.loc(i));
+			if (isChildKey(key, p) && test(decodeKey(key))) return true;
+		}
+		return false;
 	}
 
 	/** Hands the value to onChunk fragment by fragment (each at most FRAGMENT_MAX bytes). A record
@@ -510,6 +521,13 @@ export class Store implements Journal {
 
 function damaged(at: number): DmError {
 	return new DmError(500, `the device's storage is damaged at byte ${at}: the value cannot be read whole`);
+}
+
+/** Whether `key` is parent + "/" + a name, not empty, without "/" (its parent hash matched: this
+    tells a real child from a collision). */
+function isChildKey(key: Uint8Array, parent: Uint8Array): boolean {
+	const n = parent.length;
+	return key.length > n + 1 && key[n] === 0x2f && spanBytes(key, NOT_SLASH, n + 1) < 0 && sameAt(key, 0, parent);
 }
 
 function decodeKey(bytes: Uint8Array): string {

@@ -164,6 +164,18 @@ export class Tree implements UriTarget {
 		return names?.filter((n) => { const c = childSchema(def, n); return c !== undefined && !isHidden(c); });
 	}
 
+	/** Whether children() would list any: reads child keys from flash only until an exposed one. */
+	hasChildren(moid: string, miid: string, path: readonly string[]): boolean {
+		const def = this.exposed(moid, path);
+		const ref = { moid, miid, path: [...path] };
+		if (!def || isLeaf(def) || !this.has(ref)) return false;
+		const parent = this.key(ref);
+		return this.store.someChild(parent, (key) => {
+			const n = childNameOf(key, parent), c = n === undefined ? undefined : childSchema(def, n);
+			return c !== undefined && !isHidden(c);
+		});
+	}
+
 	value(moid: string, miid: string, path: readonly string[]): string | undefined {
 		const def = this.exposed(moid, path);
 		return def && isLeaf(def) ? this.text({ moid, miid, path: [...path] }) : undefined;

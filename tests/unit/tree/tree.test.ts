@@ -1,8 +1,9 @@
 // The tree over the store: instances, nodes, streaming values, atomic change sets, structure rules
 // of the DDF, what servers see (interpretation 7), and cache validators (11).
 import { DmError } from "../../../modules/dm/error.js";
-import { FRAGMENT_MAX } from "../../../modules/dm/store/index.js";
-import { notModified } from "../../../modules/dm/tree/index.js";
+import { FRAGMENT_MAX, Store } from "../../../modules/dm/store/index.js";
+import { Access as A, Tree, defineSchema, notModified } from "../../../modules/dm/tree/index.js";
+import { RamNorFlash } from "../../fixtures/nor-flash.js";
 import { MOIDS, parseClientUri, resolveClientUri } from "../../../modules/dm/uri/index.js";
 import { DEVINFO_VALUES, TEST_MOID, freshTree, provision, snapshot } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";
@@ -152,6 +153,26 @@ describe("tree: what servers see (interpretation 7)", () => {
 			assert.equal(status(() => resolve(`urn:oma:mo:oma-dm-dmacc:1.2/${hidden}`)), 404, hidden);
 		}
 		assert.equal(tree.value(MOIDS.dmAcc, "dms1", ["Auth", "Trsp", "Secret"]), undefined);
+	});
+
+	it("says whether a node has children a server sees exactly when children() lists some", () => {
+		const paths = [[], ["Auth"], ["Auth", "Noti"], ["Auth", "Trsp"], ["Perm"], ["Perm", "1"], ["SrvID"], ["Nope"]];
+		for (const path of paths) {
+			const listed = tree.children(MOIDS.dmAcc, "dms1", path) ?? [];
+			assert.equal(tree.hasChildren(MOIDS.dmAcc, "dms1", path), listed.length > 0, path.join("/") || "the instance");
+		}
+		// an instance whose only child is hidden (no Get), then one with a child a server sees too
+		const moid = "urn:oma:mo:test-hidden:1.0";
+		const schema = defineSchema(moid, { name: "<x>", unnamed: true, format: "node", access: A.Get | A.Add, occurrence: "ZeroOrMore", children: [
+			{ name: "Key", format: "bin", access: A.Replace | A.Add, occurrence: "ZeroOrOne" },
+			{ name: "Note", format: "chr", access: A.Get | A.Replace | A.Add, occurrence: "ZeroOrOne" },
+		] });
+		const other = new Tree(Store.mount(new RamNorFlash(32 * 4096, 4096)), [{ tag: "h", schema }]);
+		let cs = other.change(); cs.createInstance(moid, "i"); cs.put({ moid, miid: "i", path: ["Key"] }, new Uint8Array([1])); cs.commit();
+		assert.deepEqual(other.childNames({ moid, miid: "i", path: [] }), ["Key"]);
+		assert.equal(other.hasChildren(moid, "i", []), false, "a hidden child is none to a server");
+		cs = other.change(); cs.put({ moid, miid: "i", path: ["Note"] }, "n"); cs.commit();
+		assert.equal(other.hasChildren(moid, "i", []), true);
 	});
 
 	it("walks a sub-tree without hidden nodes, level by level (lv=)", () => {
