@@ -10,6 +10,7 @@
 import { DmmoWriter, type JsonWriter } from "../codec/index.js";
 import { childSchema, decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
 import type { NodeRef } from "../uri/index.js";
+import { FRAGMENT_MAX } from "../store/index.js";
 
 
 /** Percent-encodes a node name the way 6.1.1.2's real-name allows (unreserved characters only). */
@@ -102,6 +103,9 @@ function enter(tree: Tree, ref: NodeRef, def: SchemaNode, name: string, levels: 
 	return true;
 }
 
+/** values up to this long are read whole for writing: one fragment of the store's */
+const WHOLE_MAX = FRAGMENT_MAX;
+
 /** Writes a leaf. A string or binary value yields after each fragment, so that the transport can
     push back; most values are one fragment, written here whole (true: the caller yields once), and
     only a longer one gets a generator for the rest: on XS a generator per leaf costs more than the
@@ -116,9 +120,12 @@ function writeLeaf(tree: Tree, ref: NodeRef, def: SchemaNode, w: JsonWriter): Ge
 	}
 	default: break;
 	}
-	const reader = tree.reader(ref);
 	const bin = def.format === "bin";
+	// most values are short: read whole (the store's one-read path); a long one, or one gone, streams
+	const whole = tree.bytes(ref, WHOLE_MAX);
 	if (bin) w.beginBase64(); else w.beginString();
+	if (whole) { if (whole.length) chunk(w, bin, whole); end(w, bin); return true; }
+	const reader = tree.reader(ref);
 	const first = reader?.next();
 	if (!first) { end(w, bin); return false; }
 	chunk(w, bin, first);

@@ -91,11 +91,12 @@ export class Tree implements UriTarget {
 		return key === undefined ? undefined : this.store.reader(key);
 	}
 
-	/** A leaf's whole stored value, undefined if absent or interior: for values known to be small
-	    (numbers, booleans, credentials); stream the others with reader() or read(). */
-	bytes(ref: NodeRef): Uint8Array | undefined {
+	/** A leaf's whole stored value, undefined if absent or interior, or longer than `max` bytes:
+	    for values known to be small (numbers, booleans, credentials), or to try first whole what is
+	    streamed with reader() or read() when long. */
+	bytes(ref: NodeRef, max = Infinity): Uint8Array | undefined {
 		const key = this.leafKey(ref);
-		return key === undefined ? undefined : this.store.get(key);
+		return key === undefined ? undefined : this.store.get(key, max);
 	}
 
 	private leafKey(ref: NodeRef): string | undefined {

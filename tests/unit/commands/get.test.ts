@@ -1,7 +1,9 @@
 // GET (5.3.6) and the dmmo+json it produces for Appendix F: statuses 200/204/304/403/404/400, the
 // data of the nodes the server may see (never a No-Get node), lv= cutting sub-trees to "{}", the
 // cache validator on instance roots (11.2).
+import { decodeBase64 } from "../../../modules/bytes/index.js";
 import { runCommand } from "../../../modules/dm/commands/index.js";
+import { FRAGMENT_MAX } from "../../../modules/dm/store/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID } from "../../fixtures/tree.js";
 import { assert, describe, it } from "../../harness/index.js";
@@ -27,6 +29,18 @@ describe("GET", () => {
 		assert.equal(doc[0]!.ClientURI, `${TEST_MOID}/inst/`);
 		assert.equal(doc[0]!.CV, tree.cacheValidator(TEST_MOID, "inst"));
 		assert.deepEqual(doc[0]!.MOData, { inst: { Items: { i1: { ID: "one" } }, Num: 5, Run: null, Val: "hello" } });
+	});
+
+	it("serialises leaves short and long alike: empty, one fragment of the store's, one byte more, several", async () => {
+		for (const n of [0, 1, FRAGMENT_MAX, FRAGMENT_MAX + 1, 3 * FRAGMENT_MAX + 7]) {
+			const { ctx, tree, at } = setup();
+			const val = "é".repeat(n >> 1) + "v".repeat(n & 1), blob = new Uint8Array(n).map((_, i) => (i * 7) & 0xff);
+			const cs = tree.change(); cs.put(at("Val"), val); cs.put(at("Blob"), blob); cs.commit();
+			const r = await runCommand(ctx, GET(`${TEST_MOID}/inst/`));
+			const data = (dmmoOf(tree, [r.get!.selection]) as { MOData: { inst: { Val: string; Blob: string } } }[])[0]!.MOData.inst;
+			assert.equal(data.Val, val, `a string of ${n} bytes`);
+			assert.deepEqual(Array.from(decodeBase64(data.Blob) ?? []), Array.from(blob), `${n} bytes of bin`);
+		}
 	});
 
 	it("cuts sub-trees at lv= with empty objects", async () => {
