@@ -79,14 +79,18 @@ function build(s: SchemaNodeSource, where: string, inheritedCase: boolean): Sche
 		max = s.n;
 	}
 	const caseSense = s.caseSense ?? inheritedCase;
-	const names = new Set<string>();
+	// A run-time name selects at most one named child: exact names differ, and a case-insensitive
+	// child's name folds to no sibling's. So childSchema may try exact names first.
+	const exact = new Set<string>(), folded = new Set<string>(), foldedInsensitive = new Set<string>();
 	let unnamedChildren = 0;
 	const children = (s.children ?? []).map((c) => {
 		const child = build(c, path, caseSense);
-		const key = child.caseSense ? c.name : c.name.toLowerCase();
-		if (c.unnamed) unnamedChildren++;
-		else if (names.has(key)) throw new TypeError(`${path}: two children named ${c.name}`);
-		names.add(key);
+		if (c.unnamed) { unnamedChildren++; return child; }
+		const lower = c.name.toLowerCase();
+		if (exact.has(c.name) || foldedInsensitive.has(lower) || (!child.caseSense && folded.has(lower))) throw new TypeError(`${path}: two children named ${c.name}`);
+		exact.add(c.name);
+		folded.add(lower);
+		if (!child.caseSense) foldedInsensitive.add(lower);
 		return child;
 	});
 	if (unnamedChildren > 1) throw new TypeError(`${path}: more than one unnamed child`);
@@ -118,14 +122,16 @@ export function defineSchema(moid: string, root: SchemaNodeSource): MoSchema {
 /** The child definition a run-time name falls under: a named one first (compared as that child's
     CaseSense says), else the unnamed one. */
 export function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
-	// indexed, and the name lowered once: every tree walk asks this at each level, and on XS a
-	// for-of allocates an iterator and a result per child, toLowerCase a string per call
-	const children = parent.children;
+	// Every tree walk asks this at each level. Exact names first: most names come as the DDF spells
+	// them, and then no string is lowered (on XS toLowerCase makes a string, and a String object to
+	// call it on); defineSchema makes sure no other child could match a name one matches exactly.
+	// Indexed loops: on XS a for-of allocates an iterator and a result per child.
+	const children = parent.children, n = children.length;
+	for (let i = 0; i < n; i++) { const c = children[i]!; if (c.name === name && !c.unnamed) return c; }
 	let unnamed: SchemaNode | undefined, lower: string | undefined;
-	for (let i = 0, n = children.length; i < n; i++) {
+	for (let i = 0; i < n; i++) {
 		const c = children[i]!;
 		if (c.unnamed) unnamed = c;
-		else if (c.name === name) return c;
 		else if (!c.caseSense && c.name.toLowerCase() === (lower ??= name.toLowerCase())) return c;
 	}
 	return unnamed;

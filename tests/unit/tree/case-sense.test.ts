@@ -47,6 +47,17 @@ describe("tree: CaseSense is inherited (6.4)", () => {
 			{ name: "A", format: "chr", access: RW }, { name: "a", format: "chr", access: RW }] }), TypeError);
 	});
 
+	it("refuses a CIS child whose name folds to a CS sibling's, in either order; allows CS names that differ only in case", () => {
+		const pair = (first: boolean, second: boolean) => defineSchema(MOID, { name: "r", format: "node", access: RW, children: [
+			{ name: "abc", format: "chr", access: RW, caseSense: first }, { name: "ABC", format: "chr", access: RW, caseSense: second }] });
+		assert.throws(() => pair(false, true), TypeError, "a name ABC would match both: the DDF's order would decide");
+		assert.throws(() => pair(true, false), TypeError);
+		const both = pair(true, true);
+		assert.equal(childSchema(both.root, "ABC")!.name, "ABC");
+		assert.equal(childSchema(both.root, "abc")!.name, "abc");
+		assert.equal(childSchema(both.root, "Abc"), undefined);
+	});
+
 	it("finds a stored node under any spelling where CIS, and only the exact one where CS", () => {
 		const tree = new Tree(Store.mount(new RamNorFlash(32 * 4096, 4096)), [{ tag: "c", schema: SCHEMA }]);
 		const cs = tree.change();
