@@ -6,5 +6,5 @@ export { toHex } from "./hex.js";
 export { isSpace } from "./char-class.js";
 export { Pattern, pattern } from "./pattern.js";
 export { span, spanBytes, spanBytesReference, spanReference, unitRange, unitSet, type UnitSet } from "./span.js";
-export { latin1Bytes, latin1BytesReference, latin1Text, latin1TextReference } from "./latin1.js";
+export { asciiBytes, latin1Bytes, latin1BytesReference, latin1Text, latin1TextReference } from "./latin1.js";
 export { Utf8Validator, Utf8Verdict, decodeUtf8, encodeUtf8, encodeUtf8Into, isUtf8, utf8Length } from "./utf8.js";

@@ -40,6 +40,13 @@ export function latin1Bytes(text: string): Uint8Array {
 	return latin1BytesReference(text);
 }
 
+/** The bytes of text the caller knows to be ASCII without NUL (span said so; XS writes U+0000 as
+    C0 80): one engine call, and no length check, whose `.length` on XS makes a String object and
+    counts the text's characters. */
+export function asciiBytes(text: string): Uint8Array {
+	return xsBuffers.fromString ? new Uint8Array(xsBuffers.fromString(text)) : latin1BytesReference(text);
+}
+
 /** The reference latin1Bytes is tested against: one character at a time. */
 export function latin1BytesReference(text: string): Uint8Array {
 	const out = new Uint8Array(text.length);

@@ -5,7 +5,7 @@
 // alphabet, padded: DESIGN.md interpretation 14). Misuse — a value where a member name is due,
 // an unclosed container at end(), NaN — throws a TypeError: it is a bug in the caller, not input.
 // JS strings must be valid Unicode: a lone surrogate throws (we never send \uD800 escapes).
-import { Base64Encoder, latin1Bytes, span, spanBytes, unitRange } from "../../bytes/index.js";
+import { Base64Encoder, asciiBytes, latin1Bytes, span, spanBytes, unitRange } from "../../bytes/index.js";
 
 /** Receives full buffers and the tail at flush(); must use or copy the bytes before returning. */
 export type JsonSink = (bytes: Uint8Array) => void;
@@ -15,6 +15,8 @@ const HEX = "0123456789abcdef";
 // What goes out as it is, found by span (no allocation on XS) and copied in runs: in text, ASCII
 // but for what JSON escapes (a unit above 0x7f needs UTF-8); in UTF-8 bytes, every byte but those.
 const PLAIN_TEXT = unitRange(0x20, 0x7f, "\"\\"), PLAIN_BYTES = unitRange(0x20, 0xff, "\"\\");
+// the literals' bytes, made once: a value written costs no conversion of its text
+const NULL = asciiBytes("null"), TRUE = asciiBytes("true"), FALSE = asciiBytes("false");
 
 const enum Expect { Value = 1, Key, Done }
 const enum Str { None = 0, Text, Base64 }
@@ -48,9 +50,14 @@ export class JsonWriter {
 	key(name: string): this {
 		this.notInString();
 		if (this.expect !== Expect.Key) throw new TypeError("a member name is not expected here");
-		if (this.needComma) this.byte(0x2c);
-		this.quoted(name);
-		this.byte(0x3a);
+		// a plain name (most are) goes out with its comma, quotes and colon in one copy: on XS each
+		// call of byte() costs more than the string made here
+		if (span(name, PLAIN_TEXT, 0) < 0) this.put(asciiBytes(this.needComma ? `,"${name}":` : `"${name}":`));
+		else {
+			if (this.needComma) this.byte(0x2c);
+			this.quoted(name);
+			this.byte(0x3a);
+		}
 		this.expect = Expect.Value;
 		this.needComma = false;
 		return this;
@@ -71,13 +78,13 @@ export class JsonWriter {
 
 	boolean(value: boolean): this {
 		this.beforeValue();
-		this.ascii(value ? "true" : "false");
+		this.put(value ? TRUE : FALSE);
 		return this.afterValue();
 	}
 
 	null(): this {
 		this.beforeValue();
-		this.ascii("null");
+		this.put(NULL);
 		return this.afterValue();
 	}
 
@@ -217,7 +224,14 @@ export class JsonWriter {
 
 	/** Copies bytes in, flushing as the buffer fills. */
 	private put(bytes: Uint8Array): void {
-		const n = bytes.length, size = this.buffer.length;
+		const n = bytes.length, buffer = this.buffer, size = buffer.length, position = this.position;
+		// most pieces fit: one copy, no loop
+		if (n <= size - position) {
+			buffer.set(bytes, position);
+			this.position = position + n;
+			this.written += n;
+			return;
+		}
 		for (let from = 0; from < n;) {
 			if (this.position === size) this.flush();
 			const take = Math.min(n - from, size - this.position);
@@ -230,7 +244,10 @@ export class JsonWriter {
 
 	private quoted(text: string): void {
 		this.byte(0x22);
-		this.escaped(text, 0, text.length);
+		// all plain (most names and values): one copy, and no `.length`, which on XS makes a String
+		// object and counts the text's characters
+		if (span(text, PLAIN_TEXT, 0) < 0) this.put(asciiBytes(text));
+		else this.escaped(text, 0, text.length);
 		this.byte(0x22);
 	}
 

@@ -38,6 +38,8 @@ describe("JSON writer (streaming)", () => {
 		{ a: 1, b: [true, false, null], c: { d: "e" }, "": -1.5e-7 },
 		["quote\" backslash\\ slash/ tab\t nl\n cr\r ff\f bs\b nul\u0000 us\u001f", "é € 😀 \u{10FFFF}"],
 		"plain", 0, [], {}, [[[[]]]],
+		// names: escaped, non-ASCII, longer than the buffer, after a comma and not
+		{ "quo\"te": 1, "é😀": [{ x: null, y: true }], "a name longer than the sixteen-byte buffer": false, "\u0001": "" },
 	];
 	for (const v of samples) {
 		it(`writes ${JSON.stringify(v).slice(0, 40)} as JSON.stringify would, through a 16-byte buffer`, () => {

@@ -6,7 +6,7 @@ import { HttpConnection, type RequestBody, type SocketCallbacks } from "../../..
 import { HttpError, HttpErrorKind } from "../../../modules/transport/http/error.js";
 import { chunkPrefix, requestHead } from "../../../modules/transport/http/request.js";
 import { ResponseParser, type ResponseHead } from "../../../modules/transport/http/response-parser.js";
-import { latin1Bytes, latin1BytesReference, latin1Text, latin1TextReference } from "../../../modules/bytes/index.js";
+import { asciiBytes, latin1Bytes, latin1BytesReference, latin1Text, latin1TextReference } from "../../../modules/bytes/index.js";
 import { FakeClock } from "../../harness/fake-clock.js";
 import { assert, describe, it } from "../../harness/index.js";
 
@@ -148,6 +148,7 @@ describe("HTTP request head", () => {
 	});
 	it("encodes text as the one-character-at-a-time reference does, Latin-1 included", () => {
 		for (const t of ["", "GET / HTTP/1.1\r\n", "caf\u00e9", "\u00ff\u0080x", "x".repeat(300)]) assert.deepEqual(Array.from(latin1Bytes(t)), Array.from(latin1BytesReference(t)), JSON.stringify(t));
+		for (const t of ["", "\u0001 ~\u007f", "DevID", "x".repeat(300)]) assert.deepEqual(Array.from(asciiBytes(t)), Array.from(latin1BytesReference(t)), `ASCII ${JSON.stringify(t)}`);
 		assert.equal(text(requestHead({ method: "GET", target: "/", host: "h", headers: [["X", "caf\u00e9"]] })), "GET / HTTP/1.1\r\nHost: h\r\nX: caf\u00e9\r\n\r\n");
 	});
 	it("refuses header injection and framing headers set by hand", () => {
