@@ -2,7 +2,8 @@
 // data of the nodes the server may see (never a No-Get node), lv= cutting sub-trees to "{}", the
 // cache validator on instance roots (11.2).
 import { decodeBase64 } from "../../../modules/bytes/index.js";
-import { runCommand } from "../../../modules/dm/commands/index.js";
+import { nodeUri, runCommand } from "../../../modules/dm/commands/index.js";
+import { encodeName } from "../../../modules/dm/commands/serialize.js";
 import { FRAGMENT_MAX } from "../../../modules/dm/store/index.js";
 import { MOIDS } from "../../../modules/dm/uri/index.js";
 import { TEST_MOID } from "../../fixtures/tree.js";
@@ -41,6 +42,14 @@ describe("GET", () => {
 			assert.equal(data.Val, val, `a string of ${n} bytes`);
 			assert.deepEqual(Array.from(decodeBase64(data.Blob) ?? []), Array.from(blob), `${n} bytes of bin`);
 		}
+	});
+
+	it("names each node in its ClientURI as 6.1.1.2 allows: unreserved characters as they are, others percent-encoded", () => {
+		const reference = (n: string) => encodeURIComponent(n).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+		for (const n of ["DevID", "a-b.c_d~e", "", "a b", "a/b", "é", "😀", "(x)", "*", "!'", "100%", "x?y#z", "A+B=C"]) {
+			assert.equal(encodeName(n), reference(n), JSON.stringify(n));
+		}
+		assert.equal(nodeUri({ moid: TEST_MOID, miid: "in st", path: ["Items", "i/1"] }), `${TEST_MOID}/in%20st/Items/i%2F1`);
 	});
 
 	it("cuts sub-trees at lv= with empty objects", async () => {
