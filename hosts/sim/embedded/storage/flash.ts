@@ -42,11 +42,12 @@ class Partition extends Native("xs_flash_destructor") {
 		openNative.call(this, options);
 	}
 
-	read(byteLength: number, byteOffset: number): ArrayBuffer;
-	read(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): number;
-	read(what: number | ArrayBuffer | ArrayBufferView, byteOffset: number): ArrayBuffer | number {
-		return readFlash.call(this, what, byteOffset);
-	}
+	/** the host function itself, as the SDK's partitions have it (assigned below): a store lookup
+	    reads flash, and a JavaScript method around the native doubled what each read cost */
+	declare read: {
+		(byteLength: number, byteOffset: number): ArrayBuffer;
+		(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): number;
+	};
 
 	write(buffer: ArrayBuffer | ArrayBufferView, byteOffset: number): void {
 		writeFlash.call(this, buffer, byteOffset);
@@ -64,6 +65,8 @@ class Partition extends Native("xs_flash_destructor") {
 		closeFlash.call(this);
 	}
 }
+
+Object.defineProperty(Partition.prototype, "read", { value: readFlash, writable: true, configurable: true });
 
 export type FlashPartition = Partition;
 
