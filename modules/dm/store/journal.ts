@@ -152,18 +152,14 @@ export class Store implements Journal {
 	/** The keys directly below `parent` in the path sense: parent + "/" + a name, not empty, without "/".
 	    Costs a scan of a typed array and a flash read per child (and per rare hash collision). */
 	children(parent: string): string[] {
-		const p = encodeUtf8(parent);
-		const want = hashKey(p);
 		const out: string[] = [];
-		for (let i = this.index.nextWithParent(want, 0); i >= 0; i = this.index.nextWithParent(want, i + 1)) {
-			const key = this.keyAt(this.index.loc(i));
-			if (isChildKey(key, p)) out.push(decodeKey(key));
-		}
+		this.someChild(parent, (key) => { out.push(key); return false; });
 		return out;
 	}
 
-	/** Whether a key children(parent) would list passes `test`: the keys are read from flash only
-	    until one does (a node's first child answers "has it any?"). */
+	/** Hands each key directly below `parent` (as children() lists them) to `test`, until it says
+	    true, and says whether it did: the keys after that one are never read from flash (a node's
+	    first child answers "has it any?"). */
 	someChild(parent: string, test: (key: string) => boolean): boolean {
 		const p = encodeUtf8(parent);
 		const want = hashKey(p);

@@ -22,6 +22,13 @@ export { NV_VALUE_MAX } from "./format.js";
 
 export interface MoRegistration { readonly tag: string; readonly schema: MoSchema }
 
+/** Whether the child `name` of a node defined by `parent` is one a server sees: the DDF has it,
+    with Get. The one test behind children(), exposedChildren() and hasChildren(). */
+function isExposedChild(parent: SchemaNode, name: string): boolean {
+	const c = childSchema(parent, name);
+	return c !== undefined && !isHidden(c);
+}
+
 export class Tree implements UriTarget {
 	/** @internal */ readonly store: Store;
 	private readonly byMoid: ReadonlyMap<string, MoRegistration>;
@@ -133,7 +140,7 @@ export class Tree implements UriTarget {
 	    name's definition is childSchema(def, name). */
 	exposedChildren(ref: NodeRef, def: SchemaNode): string[] {
 		const names = this.namesUnder(ref, def);
-		return names ? names.filter((n) => { const c = childSchema(def, n); return c !== undefined && !isHidden(c); }) : [];
+		return names ? names.filter((n) => isExposedChild(def, n)) : [];
 	}
 
 	/** The MO instance's cache validator (11): changes with every commit that changes its data. */
@@ -161,8 +168,8 @@ export class Tree implements UriTarget {
 	children(moid: string, miid: string, path: readonly string[]): readonly string[] | undefined {
 		const def = this.exposed(moid, path);
 		if (!def || isLeaf(def)) return undefined;
-		const names = this.childNames({ moid, miid, path: [...path] });
-		return names?.filter((n) => { const c = childSchema(def, n); return c !== undefined && !isHidden(c); });
+		// the exposed definition is the node's definition: namesUnder, not childNames, which would find it again
+		return this.namesUnder({ moid, miid, path: [...path] }, def)?.filter((n) => isExposedChild(def, n));
 	}
 
 	/** Whether children() would list any: reads child keys from flash only until an exposed one. */
@@ -172,8 +179,8 @@ export class Tree implements UriTarget {
 		if (!def || isLeaf(def) || !this.has(ref)) return false;
 		const parent = this.key(ref);
 		return this.store.someChild(parent, (key) => {
-			const n = childNameOf(key, parent), c = n === undefined ? undefined : childSchema(def, n);
-			return c !== undefined && !isHidden(c);
+			const n = childNameOf(key, parent);
+			return n !== undefined && isExposedChild(def, n);
 		});
 	}
 
