@@ -5,7 +5,7 @@
 // alphabet, padded: DESIGN.md interpretation 14). Misuse — a value where a member name is due,
 // an unclosed container at end(), NaN — throws a TypeError: it is a bug in the caller, not input.
 // JS strings must be valid Unicode: a lone surrogate throws (we never send \uD800 escapes).
-import { Base64Encoder, asciiBytes, latin1Bytes, span, spanBytes, unitRange } from "../../bytes/index.js";
+import { Base64Encoder, asciiBytes, span, spanBytes, unitRange } from "../../bytes/index.js";
 
 /** Receives full buffers and the tail at flush(); must use or copy the bytes before returning. */
 export type JsonSink = (bytes: Uint8Array) => void;
@@ -218,8 +218,9 @@ export class JsonWriter {
 		this.written++;
 	}
 
+	/** text known to be ASCII without NUL (a number, an escape's digits) */
 	private ascii(text: string): void {
-		this.put(latin1Bytes(text));
+		this.put(asciiBytes(text));
 	}
 
 	/** Copies bytes in, flushing as the buffer fills. */
@@ -244,19 +245,21 @@ export class JsonWriter {
 
 	private quoted(text: string): void {
 		this.byte(0x22);
-		// all plain (most names and values): one copy, and no `.length`, which on XS makes a String
-		// object and counts the text's characters
-		if (span(text, PLAIN_TEXT, 0) < 0) this.put(asciiBytes(text));
-		else this.escaped(text, 0, text.length);
+		this.escaped(text, 0);
 		this.byte(0x22);
 	}
 
-	private escaped(text: string, start: number, end: number): void {
-		// the plain ASCII run at the start, in one copy: most names and values are all of it
+	/** text[start..end) as JSON string content; no `end`: to the text's end. */
+	private escaped(text: string, start: number, end?: number): void {
+		// the plain ASCII run at the start, in one copy (span's set has no NUL): most names and values
+		// are all of it, and a whole text then needs no `.length`, which on XS makes a String object
+		// and counts the text's characters
 		const stop = span(text, PLAIN_TEXT, start);
+		if (stop < 0 && start === 0 && end === undefined) { this.put(asciiBytes(text)); return; }
+		end ??= text.length;
 		const plainEnd = stop < 0 || stop > end ? end : stop;
 		if (plainEnd > start) {
-			this.put(latin1Bytes(start === 0 && stop < 0 && end === text.length ? text : text.slice(start, plainEnd)));
+			this.put(asciiBytes(start === 0 && stop < 0 && end === text.length ? text : text.slice(start, plainEnd)));
 			start = plainEnd;
 		}
 		for (let i = start; i < end; i++) {
