@@ -7,21 +7,18 @@
 // The writer is a generator that yields at every point where the caller may wait (between nodes
 // and value fragments): a socket producer awaits drain() there, a store spool runs straight
 // through. Nothing is held but the path being written.
-import { span, unitSet } from "../../bytes/index.js";
+import { span } from "../../bytes/index.js";
 import { DmmoWriter, type JsonWriter } from "../codec/index.js";
 import { childSchema, decodeLeaf, isLeaf, type SchemaNode, type Tree } from "../tree/index.js";
-import type { NodeRef } from "../uri/index.js";
+import { NAME_UNITS, type NodeRef } from "../uri/index.js";
 import { FRAGMENT_MAX } from "../store/index.js";
 
-
-/** RFC 3986's unreserved characters: a name of only these is its own encoding */
-const UNRESERVED = unitSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
 
 /** Percent-encodes a node name the way 6.1.1.2's real-name allows (unreserved characters only). */
 export function encodeName(name: string): string {
 	// most names need nothing: span says so in C, where encodeURIComponent and five replaceAll
 	// would make six strings
-	if (span(name, UNRESERVED) < 0) return name;
+	if (span(name, NAME_UNITS) < 0) return name;
 	// the sub-delims encodeURIComponent leaves: string patterns (a /g literal at module level would be
 	// frozen by the device's preload, and replace() writes its lastIndex)
 	return encodeURIComponent(name).replaceAll("!", "%21").replaceAll("'", "%27").replaceAll("(", "%28").replaceAll(")", "%29").replaceAll("*", "%2A");

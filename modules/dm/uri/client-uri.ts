@@ -12,7 +12,8 @@ import { DmError } from "../error.js";
 import { normativeMoid, normativePath } from "./moid.js";
 import { pattern, span, unitSet } from "../../bytes/index.js";
 
-const NAME_UNITS = unitSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");	// unreserved (RFC 3986 2.3)
+/** RFC 3986's unreserved characters (2.3): what a node name holds as it is, all else %XX-encoded */
+export const NAME_UNITS = unitSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~");
 const HEX_PAIR = pattern(/^[0-9A-Fa-f]{2}$/);
 const MOID_TEXT = pattern(/^[A-Za-z0-9\-._~:%]+$/);
 const LIST_VALUE = pattern(/^[1-9][0-9]{0,5}$/);
